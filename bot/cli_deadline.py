@@ -1,0 +1,34 @@
+"""`nhacviec deadline PHRASE [--ref YYYY-MM-DD] [--count N]`: what a deadline phrase means."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import datetime
+from typing import Any
+
+from bot.cli import CliError, parse_iso_date, print_json
+from config.settings import Settings
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("deadline", help="giải nghĩa một cụm thời hạn, in JSON")
+    parser.add_argument("phrase", nargs="+", help="ví dụ: «chậm nhất ngày 05 của các tháng 3, 6, 9, 12»")
+    parser.add_argument("--ref", help="ngày tham chiếu YYYY-MM-DD (mặc định hôm nay)")
+    parser.add_argument("--count", type=int, default=4, help="số hạn tiếp theo cần liệt kê")
+    parser.set_defaults(runner=cmd_deadline)
+
+
+def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from scheduler.calendar import default_calendar
+    from scheduler.deadlines import DeadlineError, parse_deadline
+
+    if args.count < 0 or args.count > 1000:
+        raise CliError("--count phải từ 0 đến 1000")
+    ref = parse_iso_date(args.ref) if args.ref else datetime.now(settings.tz).date()
+    phrase = " ".join(args.phrase)
+    try:
+        deadline = parse_deadline(phrase, ref=ref, calendar=default_calendar())
+    except DeadlineError as error:
+        raise CliError(str(error)) from None
+    print_json(deadline.to_json(ref, args.count))
+    return 0

@@ -1,0 +1,267 @@
+"""Telegram adapter on python-telegram-bot 22: updates → `Incoming`, `Replier` → Bot API.
+
+It only translates; every decision is made by the platform-neutral handlers.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from telegram import Bot as TelegramBot
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
+from telegram.error import RetryAfter as TelegramRetryAfter
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from config.settings import Settings
+from handlers import messages, registry
+from handlers.base import (
+    Attachment,
+    ButtonLayout,
+    FileTooLarge,
+    Incoming,
+    MenuOption,
+    OutgoingFile,
+    Replier,
+)
+from handlers.router import Router, log_error
+from scheduler.transport import (
+    Blocked,
+    ChatNotFound,
+    RetryAfter,
+    SendError,
+    TransientError,
+    UnknownOutcome,
+)
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "telegram"
+CAPTION_LIMIT = 1024
+
+
+def keyboard(layout: ButtonLayout | Sequence[MenuOption] | None) -> InlineKeyboardMarkup | None:
+    if not layout:
+        return None
+    if not isinstance(layout, ButtonLayout):
+        layout = ButtonLayout(list(layout), 1)
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(option.label, callback_data=option.command) for option in row]
+            for row in layout.rows()
+        ]
+    )
+
+
+class TelegramReplier(Replier):
+    max_text_length = 4096
+    supports_buttons = True
+    supports_files = True
+
+    def __init__(self, bot: TelegramBot, chat_id: int | str) -> None:
+        super().__init__()
+        self.bot = bot
+        self.chat_id = chat_id
+
+    async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
+        await self.bot.send_message(
+            chat_id=self.chat_id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(buttons),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
+
+    async def send_file(self, file: OutgoingFile) -> None:
+        caption = file.caption
+        if caption and len(caption) > CAPTION_LIMIT:
+            await self.send_text(caption)
+            caption = None
+        await self.bot.send_document(
+            chat_id=self.chat_id,
+            document=InputFile(io.BytesIO(file.data), filename=file.file_name),
+            caption=caption,
+            parse_mode=ParseMode.HTML if caption else None,
+        )
+
+    async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
+        if attachment.file_id is None:
+            raise ValueError("attachment without file id")
+        if attachment.size is not None and attachment.size > max_bytes:
+            raise FileTooLarge(attachment.size)
+        try:
+            telegram_file = await self.bot.get_file(attachment.file_id)
+        except BadRequest as error:
+            # The Bot API refuses files over 20 MB with "file is too big".
+            if "too big" in str(error).lower():
+                raise FileTooLarge(attachment.size) from None
+            raise
+        if telegram_file.file_size is not None and telegram_file.file_size > max_bytes:
+            raise FileTooLarge(telegram_file.file_size)
+        data = bytes(await telegram_file.download_as_bytearray())
+        if len(data) > max_bytes:
+            raise FileTooLarge(len(data))
+        return data
+
+
+class TelegramTransport:
+    """The outbox sender's way out through Telegram."""
+
+    platform = PLATFORM
+    supports_buttons = True
+
+    def __init__(self, bot: TelegramBot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None) -> None:
+        replier = TelegramReplier(self.bot, chat_id)
+        try:
+            if menu:
+                await replier.send_menu(text, menu)
+            else:
+                await replier.send_text(text)
+        except TelegramRetryAfter as error:
+            retry = error.retry_after
+            seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
+            raise RetryAfter(seconds) from None
+        except Forbidden as error:
+            raise Blocked(str(error)) from None
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                raise ChatNotFound(str(error)) from None
+            raise SendError(str(error)) from None
+        except TimedOut as error:
+            raise UnknownOutcome(str(error)) from None
+        except NetworkError as error:
+            raise TransientError(str(error)) from None
+        except TelegramError as error:
+            raise SendError(str(error)) from None
+
+
+def to_incoming(update: Update) -> Incoming | None:
+    """A Telegram update as the handlers see it; None for updates the bot does not act on."""
+    query = update.callback_query
+    if query is not None:
+        message = query.message
+        if message is None or query.data is None:
+            return None
+        chat = message.chat
+        user = query.from_user
+        return Incoming(
+            platform=PLATFORM,
+            chat_id=str(chat.id),
+            chat_type="private" if chat.type == "private" else "group",
+            chat_title=chat.title,
+            user_id=str(user.id),
+            user_name=user.full_name,
+            text=query.data,
+            message_id=str(message.message_id),
+            is_button=True,
+        )
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or user is None or not isinstance(message, Message):
+        return None
+    chat = message.chat
+    return Incoming(
+        platform=PLATFORM,
+        chat_id=str(chat.id),
+        chat_type="private" if chat.type == "private" else "group",
+        chat_title=chat.title,
+        user_id=str(user.id),
+        user_name=user.full_name,
+        text=message.text or message.caption or "",
+        message_id=str(message.message_id),
+        attachment=_attachment(message),
+    )
+
+
+def _attachment(message: Message) -> Attachment | None:
+    if message.photo:
+        largest = message.photo[-1]
+        return Attachment(kind="photo", file_id=largest.file_id, size=largest.file_size,
+                          mime_type="image/jpeg", file_name=f"anh_{message.message_id}.jpg")
+    if message.document is not None:
+        document = message.document
+        return Attachment(kind="document", file_id=document.file_id, size=document.file_size,
+                          mime_type=document.mime_type, file_name=document.file_name)
+    return None
+
+
+def build_application(
+    settings: Settings,
+    router: Router,
+    *,
+    on_ready: Callable[[Application], object] | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """One Application, every command registered explicitly (as in PTB's rules-bot)."""
+
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        incoming = to_incoming(update)
+        if incoming is None:
+            return
+        if update.callback_query is not None:
+            # Stops the button's spinner; the answer itself comes as a message.
+            await update.callback_query.answer()
+        await router.handle(incoming, TelegramReplier(context.bot, incoming.chat_id))
+
+    async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        error = context.error
+        if error is None:
+            return
+        log_error(logger, "telegram update failed", error, settings.secrets)
+        if isinstance(update, Update) and update.effective_chat is not None:
+            try:
+                await context.bot.send_message(update.effective_chat.id, messages.GENERIC_ERROR)
+            except TelegramError as send_error:
+                log_error(logger, "telegram error reply failed", send_error, settings.secrets)
+
+    async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        await application.bot.set_my_commands(
+            [BotCommand(name, description) for name, description in registry.menu_commands()]
+        )
+        if on_ready is not None:
+            result = on_ready(application)
+            if hasattr(result, "__await__"):
+                await result  # type: ignore[misc]
+
+    application = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .base_file_url(settings.telegram_file_base_url)
+        .post_init(post_init)
+        .build()
+    )
+    for command in registry.COMMANDS:
+        application.add_handler(CommandHandler(command.name, on_update))
+    # Commands typed with accents or capitals, unknown commands, files, numbered choices.
+    application.add_handler(
+        MessageHandler(
+            (filters.TEXT | filters.PHOTO | filters.Document.ALL) & ~filters.UpdateType.EDITED,
+            on_update,
+        )
+    )
+    application.add_handler(CallbackQueryHandler(on_update))
+    application.add_error_handler(on_error)
+    return application

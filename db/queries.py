@@ -1,0 +1,129 @@
+"""Read-only queries. They never commit and never write."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from scheduler.calendar import WorkingCalendar
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Occurrence, Task, Unit, task_support_units
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task_id: int
+    title: str
+    unit_code: str
+    unit_name: str
+    occurrence_id: int | None
+    period_key: str | None
+    due: date | None
+    extended_due: date | None
+    done_at: datetime | None
+    progress: int
+
+    @property
+    def effective_due(self) -> date | None:
+        return self.extended_due or self.due
+
+
+def _tasks_in_units(unit_ids: Collection[int] | None) -> Select[tuple[int]]:
+    query = select(Task.id).where(Task.status == "active")
+    if unit_ids is not None:
+        supported = select(task_support_units.c.task_id).where(
+            task_support_units.c.unit_id.in_(unit_ids)
+        )
+        query = query.where(or_(Task.lead_unit_id.in_(unit_ids), Task.id.in_(supported)))
+    return query
+
+
+def task_page(
+    session: Session,
+    *,
+    unit_ids: Collection[int] | None,
+    today: date,
+    overdue_only: bool = False,
+    offset: int = 0,
+    limit: int = 10,
+) -> tuple[list[TaskRow], int]:
+    """The task list: each task with its current occurrence (the earliest open one, else the
+    latest), open tasks first by due date, then done ones. Returns the page and the total."""
+    effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
+    is_done = case((Occurrence.done_at.is_(None), 0), else_=1)
+    rank = func.row_number().over(
+        partition_by=Occurrence.task_id,
+        order_by=(
+            is_done,
+            case((is_done == 0, effective_due), else_=None).asc().nulls_last(),
+            effective_due.desc(),
+            Occurrence.id.desc(),
+        ),
+    )
+    current = (
+        select(
+            Occurrence.id.label("occurrence_id"),
+            Occurrence.task_id.label("task_id"),
+            Occurrence.period_key.label("period_key"),
+            Occurrence.due_date.label("due"),
+            Occurrence.extended_due_date.label("extended_due"),
+            Occurrence.done_at.label("done_at"),
+            Occurrence.progress.label("progress"),
+            effective_due.label("effective_due"),
+            rank.label("rank"),
+        )
+        .where(Occurrence.task_id.in_(_tasks_in_units(unit_ids)))
+        .subquery()
+    )
+    conditions = [current.c.rank == 1]
+    if overdue_only:
+        conditions += [current.c.done_at.is_(None), current.c.effective_due < today]
+    base = (
+        select(
+            Task.id,
+            Task.title,
+            Unit.code,
+            Unit.name,
+            current.c.occurrence_id,
+            current.c.period_key,
+            current.c.due,
+            current.c.extended_due,
+            current.c.done_at,
+            current.c.progress,
+        )
+        .join(current, current.c.task_id == Task.id)
+        .join(Unit, Unit.id == Task.lead_unit_id)
+        .where(and_(*conditions))
+    )
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    done_last = case((current.c.done_at.is_(None), 0), else_=1)
+    rows = session.execute(
+        base.order_by(
+            done_last,
+            current.c.effective_due.asc().nulls_last(),
+            Task.id,
+        )
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return [TaskRow(*row) for row in rows], total
+
+
+def units_by_id(session: Session, ids: Collection[int]) -> dict[int, Unit]:
+    if not ids:
+        return {}
+    return {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
+
+
+def load_calendar(session: Session) -> WorkingCalendar:
+    """The national calendar with the admins' local days off and make-up working days."""
+    from db.models import CalendarOverride
+
+    overrides = session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all()
+    return WorkingCalendar(
+        extra_days_off=[day for day, working in overrides if not working],
+        extra_working_days=[day for day, working in overrides if working],
+    )

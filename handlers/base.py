@@ -1,0 +1,223 @@
+"""What a handler sees: a platform-neutral message, a replier and a context.
+
+A platform adapter turns an update into an `Incoming` and implements a `Replier`; a handler
+never touches python-telegram-bot, httpx or Zalo payloads.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from scheduler.calendar import WorkingCalendar
+    from sqlalchemy.orm import Session
+
+    from config.settings import Settings
+    from db.services import Actor
+    from handlers.storage import EvidenceStore
+    from scheduler.clock import Clock
+
+ChatKind = Literal["private", "group"]
+AttachmentKind = Literal["photo", "document"]
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: AttachmentKind
+    file_id: str | None = None  # the platform's id, kept with the evidence
+    file_name: str | None = None
+    mime_type: str | None = None
+    size: int | None = None  # as declared by the platform, before download
+    url: str | None = None  # platforms that hand out links instead of ids (Zalo)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    platform: str
+    chat_id: str
+    user_id: str
+    user_name: str
+    text: str = ""  # the text, or the caption of a photo/document
+    chat_type: ChatKind = "private"
+    chat_title: str | None = None
+    message_id: str | None = None
+    attachment: Attachment | None = None
+    # Set when the message is a button press; `text` then holds the button's command.
+    is_button: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        return self.chat_type == "group"
+
+
+@dataclass(frozen=True)
+class MenuOption:
+    label: str
+    command: str  # what pressing it (or typing its number) runs, e.g. "/chitiet 12"
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    data: bytes
+    file_name: str
+    mime_type: str = "application/octet-stream"
+    caption: str | None = None
+
+
+class Replier:
+    """Sends answers into one chat. Subclasses implement `_send_chunk`; the rest falls back.
+
+    Texts are written in Telegram's HTML subset (<b>, <i>, <code>) with user text escaped;
+    platforms without formatting strip the tags (see `to_plain_text`).
+    """
+
+    max_text_length = 4096
+    supports_buttons = False
+    supports_files = False
+
+    def __init__(self) -> None:
+        # The last numbered menu shown, so that "1", "2" … typed next can run its commands.
+        self.numbered_menu: list[str] | None = None
+
+    async def send_text(self, text: str) -> None:
+        for chunk in split_text(text, self.max_text_length):
+            await self._send_chunk(chunk, None)
+
+    async def send_menu(
+        self, text: str, options: Sequence[MenuOption], *, columns: int = 1
+    ) -> None:
+        if not options:
+            await self.send_text(text)
+            return
+        if self.supports_buttons:
+            chunks = split_text(text, self.max_text_length)
+            for chunk in chunks[:-1]:
+                await self._send_chunk(chunk, None)
+            await self._send_chunk(chunks[-1], ButtonLayout(list(options), columns))
+            return
+        self.numbered_menu = [option.command for option in options]
+        await self.send_text(render_numbered_menu(text, options))
+
+    async def send_file(self, file: OutgoingFile) -> None:
+        from handlers import messages
+
+        await self.send_text(messages.FILE_NOT_SUPPORTED.format(name=html.escape(file.file_name)))
+
+    async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
+        """The attachment's bytes; raises `FileTooLarge` past max_bytes."""
+        raise NotImplementedError("this platform cannot download files")
+
+    async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class ButtonLayout:
+    options: list[MenuOption]
+    columns: int = 1
+
+    def rows(self) -> list[list[MenuOption]]:
+        return [
+            self.options[i : i + self.columns] for i in range(0, len(self.options), self.columns)
+        ]
+
+
+class FileTooLarge(Exception):
+    def __init__(self, size: int | None = None) -> None:
+        super().__init__(f"file too large: {size}")
+        self.size = size
+
+
+def render_numbered_menu(text: str, options: Sequence[MenuOption]) -> str:
+    from handlers import messages
+
+    lines = [text, ""]
+    lines += [f"{index}. {html.escape(option.label)}" for index, option in enumerate(options, 1)]
+    lines += ["", messages.NUMBERED_MENU_HINT]
+    return "\n".join(lines)
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def to_plain_text(text: str) -> str:
+    """Telegram HTML → plain text, for platforms without formatting."""
+    return html.unescape(_TAG.sub("", text))
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Split at line breaks (then spaces) so that each piece fits the platform's limit.
+
+    Tags in the catalogue never span lines, so a split at a line break keeps HTML balanced.
+    """
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            cut = line.rfind(" ", 0, limit)
+            if cut <= 0:
+                cut = _safe_cut(line, limit)
+            piece, line = line[:cut], line[cut:].lstrip(" ")
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(piece)
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        chunks.append(current)
+    return [chunk for chunk in chunks if chunk.strip()] or [text[:limit]]
+
+
+def _safe_cut(line: str, limit: int) -> int:
+    """A cut point that splits neither an HTML entity nor a tag."""
+    cut = limit
+    amp = line.rfind("&", max(0, cut - 10), cut)
+    if amp != -1 and ";" not in line[amp:cut]:
+        cut = amp
+    lt = line.rfind("<", max(0, cut - 40), cut)
+    if lt != -1 and ">" not in line[lt:cut]:
+        cut = lt
+    return max(cut, 1)
+
+
+Notify = Callable[..., None]
+
+
+@dataclass
+class Context:
+    """Everything one update's handler may use. One session: the router commits it once."""
+
+    session: Session
+    settings: Settings
+    clock: Clock
+    calendar: WorkingCalendar
+    actor: Actor
+    replier: Replier
+    evidence_store: EvidenceStore
+    args: list[str] = field(default_factory=list)
+    raw_args: str = ""
+    # Set by the router: called after the commit so queued notices go out promptly.
+    after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
+
+    @property
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def today(self) -> date:
+        return self.clock.now().astimezone(self.settings.tz).date()
+
+
+Handler = Callable[[Incoming, Context], Awaitable[None]]

@@ -1,0 +1,210 @@
+"""From an incoming message to a handler, inside one unit of work.
+
+Replies are held until the commit succeeds, so a person is never told "done" about a change
+that was rolled back; on any error they get one clear Vietnamese sentence instead.
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from scheduler.calendar import WorkingCalendar
+
+from config.settings import Settings
+from db import services
+from db.session import SessionFactory
+from handlers import messages, registry, state
+from handlers.base import Attachment, Context, Incoming, MenuOption, OutgoingFile, Replier
+from handlers.common import UserError, normalize_command
+from handlers.storage import EvidenceStore
+from scheduler.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+CalendarProvider = Callable[[Any], WorkingCalendar]
+
+
+class BufferedReplier(Replier):
+    """Collects a handler's answers and plays them on the real replier after the commit."""
+
+    def __init__(self, target: Replier) -> None:
+        super().__init__()
+        self.target = target
+        self.max_text_length = target.max_text_length
+        self.supports_buttons = target.supports_buttons
+        self.supports_files = target.supports_files
+        self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+
+    async def send_text(self, text: str) -> None:
+        self._calls.append(("send_text", (text,), {}))
+
+    async def send_menu(
+        self, text: str, options: Sequence[MenuOption], *, columns: int = 1
+    ) -> None:
+        if options and not self.target.supports_buttons:
+            self.numbered_menu = [option.command for option in options]
+        self._calls.append(("send_menu", (text, list(options)), {"columns": columns}))
+
+    async def send_file(self, file: OutgoingFile) -> None:
+        self._calls.append(("send_file", (file,), {}))
+
+    async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
+        return await self.target.download(attachment, max_bytes)
+
+    def discard(self) -> None:
+        self._calls.clear()
+
+    async def flush(self) -> None:
+        calls, self._calls = self._calls, []
+        for name, args, kwargs in calls:
+            await getattr(self.target, name)(*args, **kwargs)
+
+
+@dataclass
+class Resolved:
+    command: registry.Command | None = None
+    flow: registry.FlowHandler | None = None
+    flow_data: dict[str, Any] | None = None
+    text: str = ""
+    unknown: str | None = None
+    menu_error: str | None = None
+
+
+class Router:
+    def __init__(
+        self,
+        *,
+        session_factory: SessionFactory,
+        settings: Settings,
+        clock: Clock,
+        evidence_store: EvidenceStore,
+        calendar_provider: CalendarProvider,
+        on_outbox_change: Callable[[], Awaitable[None] | None] | None = None,
+    ) -> None:
+        self.session_factory = session_factory
+        self.settings = settings
+        self.clock = clock
+        self.evidence_store = evidence_store
+        self.calendar_provider = calendar_provider
+        self.on_outbox_change = on_outbox_change
+
+    async def handle(self, msg: Incoming, replier: Replier) -> None:
+        buffered = BufferedReplier(replier)
+        session = self.session_factory()
+        try:
+            await self._handle_in_session(msg, buffered, session)
+            session.commit()
+        except UserError as error:
+            session.rollback()
+            buffered.discard()
+            await replier.send_text(error.text)
+            return
+        except services.DomainError as error:
+            session.rollback()
+            buffered.discard()
+            await replier.send_text(messages.domain_error_text(error.key, error.params))
+            return
+        except Exception as error:
+            session.rollback()
+            buffered.discard()
+            log_error(logger, "handling a message failed", error, self.settings.secrets)
+            await replier.send_text(messages.GENERIC_ERROR)
+            return
+        finally:
+            session.close()
+        await buffered.flush()
+        if self.on_outbox_change is not None:
+            result = self.on_outbox_change()
+            if inspect.isawaitable(result):
+                await result
+
+    async def _handle_in_session(self, msg: Incoming, replier: BufferedReplier, session: Any) -> None:
+        now = self.clock.now()
+        actor = services.resolve_actor(
+            session,
+            platform=msg.platform,
+            external_id=msg.user_id,
+            display_name=msg.user_name,
+            private_chat_id=msg.chat_id if not msg.is_group else None,
+            now=now,
+            env_admins=self.settings.admin_identities,
+        )
+        services.ensure_chat(session, platform=msg.platform, external_id=msg.chat_id,
+                             kind=msg.chat_type, title=msg.chat_title, now=now)
+        resolved = self._resolve(session, msg, now)
+        if resolved.menu_error:
+            raise UserError(resolved.menu_error)
+        if resolved.unknown is not None:
+            raise UserError(messages.UNKNOWN_COMMAND.format(command=messages.esc(resolved.unknown)))
+        if resolved.command is None and resolved.flow is None:
+            if msg.is_group:
+                return  # people talk among themselves in groups; only commands are ours
+            if msg.attachment is not None:
+                raise UserError(messages.EVIDENCE_FILE_WITHOUT_TASK)
+            raise UserError(messages.NOT_A_COMMAND)
+
+        if resolved.command is not None:
+            _, _, raw_args = resolved.text.partition(" ")
+        else:
+            raw_args = msg.text
+        ctx = Context(
+            session=session,
+            settings=self.settings,
+            clock=self.clock,
+            calendar=self.calendar_provider(session),
+            actor=actor,
+            replier=replier,
+            evidence_store=self.evidence_store,
+            args=raw_args.split(),
+            raw_args=raw_args.strip(),
+        )
+        if resolved.command is not None:
+            await resolved.command.handler(msg, ctx)
+        elif resolved.flow is not None:
+            await resolved.flow(msg, ctx, resolved.flow_data or {})
+        if replier.numbered_menu:
+            state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
+                            replier.numbered_menu, now)
+
+    def _resolve(self, session: Any, msg: Incoming, now: Any) -> Resolved:
+        text = msg.text.strip()
+        if text.startswith("/"):
+            first, rest = [*text.split(maxsplit=1), ""][:2]
+            command = registry.find(normalize_command(first))
+            if command is None:
+                return Resolved(unknown=first[:64])
+            return Resolved(command=command, text=f"/{command.name} {rest}".strip())
+        chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
+        if chat_state is not None and text.isdigit() and chat_state.menu:
+            choice = int(text)
+            if not 1 <= choice <= len(chat_state.menu):
+                return Resolved(menu_error=messages.MENU_CHOICE_OUT_OF_RANGE.format(
+                    number=choice, count=len(chat_state.menu)))
+            command_text = str(chat_state.menu[choice - 1])
+            name = normalize_command(command_text.split()[0])
+            command = registry.find(name)
+            if command is not None:
+                return Resolved(command=command, text=command_text)
+        if chat_state is not None and chat_state.flow:
+            flow = registry.FLOWS.get(chat_state.flow)
+            if flow is not None:
+                return Resolved(flow=flow, flow_data=dict(chat_state.data or {}), text=text)
+        return Resolved()
+
+
+def log_error(log: logging.Logger, what: str, error: BaseException, secrets: Sequence[str]) -> None:
+    """One line: what failed, the exception and where it was raised — no traceback, no token."""
+    frame = None
+    tb = error.__traceback__
+    while tb is not None:
+        frame = tb
+        tb = tb.tb_next
+    where = f"{frame.tb_frame.f_code.co_filename}:{frame.tb_lineno}" if frame else "?"
+    line = f"{what}: {type(error).__name__}: {error} at {where}"
+    for secret in secrets:
+        line = line.replace(secret, "***")
+    log.error("%s", line)

@@ -1,0 +1,382 @@
+"""/nhiemvu, /chitiet, /capnhat, /hoanthanh, /giahan with its approvals, /giao."""
+
+from __future__ import annotations
+
+import math
+
+from scheduler.deadlines import DeadlineError, parse_deadline
+
+from db import queries, services
+from db.models import ExtensionRequest, Task
+from db.status import Status, occurrence_status
+from handlers import messages
+from handlers.base import Context, Incoming, MenuOption
+from handlers.common import (
+    UserError,
+    human_size,
+    load_task,
+    load_task_to_act,
+    local_time,
+    open_occurrence,
+    parse_date,
+    parse_task_id,
+    person_name,
+    require_unit,
+    usage,
+)
+from handlers.notify import approvers_of, notify_people, notify_unit
+
+PROGRESS_CHOICES = (25, 50, 75, 100)
+
+
+# --- /nhiemvu ------------------------------------------------------------------------------
+
+
+async def task_list(msg: Incoming, ctx: Context) -> None:
+    scope_all = overdue = False
+    unit = None
+    page = 1
+    for arg in ctx.args:
+        word = arg.lower()
+        if word in ("tatca", "tấtcả", "all"):
+            scope_all = True
+        elif word in ("quahan", "quáhạn"):
+            overdue = True
+        elif word.isdigit():
+            page = max(1, int(word))
+        else:
+            unit = require_unit(ctx.session, arg)
+
+    if unit is not None:
+        allowed = services.visible_unit_ids(ctx.session, ctx.actor)
+        if allowed is not None and unit.id not in allowed:
+            raise UserError(messages.NOT_ALLOWED)
+        unit_ids: set[int] | None = services.subtree_ids(ctx.session, [unit.id])
+        scope = messages.render(messages.TASKS_SCOPE_UNIT, unit=unit.name)
+    elif scope_all:
+        unit_ids = services.visible_unit_ids(ctx.session, ctx.actor)
+        scope = messages.TASKS_SCOPE_ALL
+    elif ctx.actor.roles:
+        unit_ids = ctx.actor.unit_ids
+        scope = messages.TASKS_SCOPE_MINE
+    elif ctx.actor.is_admin:
+        unit_ids = None
+        scope = messages.TASKS_SCOPE_ALL
+    else:
+        raise UserError(messages.NOT_REGISTERED)
+    if overdue:
+        scope = f"{scope} {messages.TASKS_SCOPE_OVERDUE}"
+
+    page_size = ctx.settings.page_size
+    rows, total = queries.task_page(
+        ctx.session, unit_ids=unit_ids, today=ctx.today, overdue_only=overdue,
+        offset=(page - 1) * page_size, limit=page_size,
+    )
+    if total == 0:
+        suffix = messages.TASKS_EMPTY_OVERDUE_SUFFIX if overdue else ""
+        await ctx.replier.send_text(messages.TASKS_EMPTY.format(suffix=suffix))
+        return
+    pages = max(1, math.ceil(total / page_size))
+    lines = [messages.TASKS_HEADER.format(scope=scope, page=min(page, pages), pages=pages,
+                                          total=total)]
+    for row in rows:
+        lines.append(_task_line(ctx, row))
+
+    scope_arg = " ".join(a for a in ctx.args if not a.isdigit())
+    prefix = f"{scope_arg} " if scope_arg else ""
+    options: list[MenuOption] = []
+    for row in rows:
+        if ctx.replier.supports_buttons:
+            options += [
+                MenuOption(messages.BUTTON_DETAILS.format(task_id=row.task_id),
+                           f"/chitiet {row.task_id}"),
+                MenuOption(messages.BUTTON_PROGRESS, f"/capnhat {row.task_id}"),
+                MenuOption(messages.BUTTON_EVIDENCE, f"/minhchung {row.task_id}"),
+                MenuOption(messages.BUTTON_DONE, f"/hoanthanh {row.task_id}"),
+            ]
+        else:
+            options.append(MenuOption(messages.NUMBERED_DETAILS.format(task_id=row.task_id),
+                                      f"/chitiet {row.task_id}"))
+    if page > 1:
+        options.append(MenuOption(messages.BUTTON_PREV, f"/nhiemvu {prefix}{page - 1}".strip()))
+    if page < pages:
+        options.append(MenuOption(messages.BUTTON_NEXT, f"/nhiemvu {prefix}{page + 1}".strip()))
+        lines.append(messages.TASKS_PAGE_HINT.format(arg=messages.esc(prefix), page=page + 1))
+    await ctx.replier.send_menu("\n".join(lines), options,
+                                columns=4 if ctx.replier.supports_buttons else 1)
+
+
+def _task_line(ctx: Context, row: queries.TaskRow) -> str:
+    status = occurrence_status(due=row.due, extended_due=row.extended_due, done_at=row.done_at,
+                               today=ctx.today, tz=ctx.settings.tz)
+    due = messages.fmt_date(row.effective_due)
+    if row.extended_due:
+        due += messages.TASK_EXTENDED_SUFFIX
+    progress = (messages.TASK_PROGRESS_SUFFIX.format(progress=row.progress)
+                if status.is_open and row.progress else "")
+    return messages.TASK_LINE.format(
+        icon=messages.STATUS_ICONS[status], task_id=row.task_id,
+        title=messages.esc(_shorten(row.title, 160)), unit=messages.esc(row.unit_code),
+        due=due if row.effective_due else messages.PERIOD_ONGOING,
+        status=messages.STATUS_LABELS[status], progress=progress,
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# --- /chitiet ------------------------------------------------------------------------------
+
+
+async def task_detail(msg: Incoming, ctx: Context) -> None:
+    task = load_task(ctx, parse_task_id(ctx, ctx.args[0] if ctx.args else None,
+                                        messages.DETAIL_USAGE))
+    await ctx.replier.send_menu(_detail_text(ctx, task), _task_actions(ctx, task),
+                                columns=3 if ctx.replier.supports_buttons else 1)
+
+
+def _task_actions(ctx: Context, task: Task) -> list[MenuOption]:
+    occurrence = services.current_occurrence(task)
+    if occurrence is None or occurrence.done_at is not None:
+        return []
+    if not services.can_act_on_task(ctx.session, ctx.actor, task):
+        return []
+    return [
+        MenuOption(messages.NUMBERED_PROGRESS.format(task_id=task.id), f"/capnhat {task.id}"),
+        MenuOption(messages.NUMBERED_EVIDENCE.format(task_id=task.id), f"/minhchung {task.id}"),
+        MenuOption(messages.NUMBERED_DONE.format(task_id=task.id), f"/hoanthanh {task.id}"),
+    ]
+
+
+def _period_label(key: str) -> str:
+    return {"once": messages.PERIOD_ONCE, "ongoing": messages.PERIOD_ONGOING}.get(key, key)
+
+
+def _detail_text(ctx: Context, task: Task) -> str:
+    occurrence = services.current_occurrence(task)
+    tz = ctx.settings.tz
+    support = ", ".join(messages.esc(u.name) for u in task.support_units) or "—"
+    if occurrence is not None:
+        status = services.status_of(occurrence, ctx.today, tz)
+        extended = ""
+        if occurrence.extended_due_date:
+            extended = messages.DETAIL_EXTENDED.format(
+                original=messages.fmt_date(occurrence.due_date),
+                extended=messages.fmt_date(occurrence.extended_due_date))
+        period, due, progress = (_period_label(occurrence.period_key),
+                                 messages.fmt_date(occurrence.due_date), occurrence.progress)
+    else:
+        status, extended, period, due, progress = Status.ONGOING, "", "—", "—", 0
+    lines = [messages.DETAIL.format(
+        task_id=task.id, title=messages.esc(task.title), lead=messages.esc(task.lead_unit.name),
+        support=support, deadline_text=messages.esc(task.deadline_text or "—"), period=period,
+        due=due, extended=extended, icon=messages.STATUS_ICONS[status],
+        status=messages.STATUS_LABELS[status], progress=progress,
+    )]
+    if task.plan is not None:
+        plan = " ".join(p for p in (task.plan.number, task.plan.title[:120]) if p)
+        lines.append(messages.DETAIL_PLAN.format(plan=messages.esc(plan)))
+    if task.description:
+        lines.append(messages.DETAIL_DESCRIPTION.format(
+            description=messages.esc(_shorten(task.description, 600))))
+    if occurrence is None:
+        return "\n".join(lines)
+    if occurrence.done_at is not None:
+        lines.append(messages.DETAIL_DONE.format(at=local_time(ctx, occurrence.done_at),
+                                                 who=person_name(ctx, occurrence.done_by_id)))
+    history: list[tuple[object, str]] = []
+    for update in occurrence.progress_updates:
+        note = f" — {messages.esc(update.note)}" if update.note else ""
+        history.append((update.created_at, messages.DETAIL_HISTORY_LINE.format(
+            at=local_time(ctx, update.created_at), who=person_name(ctx, update.person_id),
+            what=messages.HISTORY_PROGRESS.format(percent=update.percent, note=note))))
+    for request in occurrence.extension_requests:
+        history.append((request.created_at, messages.DETAIL_HISTORY_LINE.format(
+            at=local_time(ctx, request.created_at), who=person_name(ctx, request.requested_by_id),
+            what=messages.HISTORY_EXTENSION.format(
+                due=messages.fmt_date(request.requested_due_date),
+                status=messages.EXTENSION_STATUS.get(request.status, request.status)))))
+    if history:
+        lines += ["", messages.DETAIL_HISTORY_HEADER]
+        lines += [line for _, line in sorted(history, key=lambda item: item[0])][-15:]  # type: ignore[arg-type,return-value]
+    if occurrence.evidence:
+        lines += ["", messages.DETAIL_EVIDENCE_HEADER.format(count=len(occurrence.evidence))]
+        for evidence in occurrence.evidence[-15:]:
+            lines.append(messages.DETAIL_EVIDENCE_LINE.format(
+                name=messages.esc(evidence.file_name or evidence.mime_type),
+                size=human_size(evidence.size), who=person_name(ctx, evidence.person_id),
+                at=local_time(ctx, evidence.created_at)))
+    if task.schedule_kind == "recurring" and len(task.occurrences) > 1:
+        lines += ["", messages.DETAIL_PERIODS_HEADER]
+        for other in task.occurrences[-8:]:
+            other_status = services.status_of(other, ctx.today, tz)
+            lines.append(messages.DETAIL_PERIOD_LINE.format(
+                period=_period_label(other.period_key), due=messages.fmt_date(other.effective_due),
+                status=messages.STATUS_LABELS[other_status]))
+    return "\n".join(lines)
+
+
+# --- /capnhat ------------------------------------------------------------------------------
+
+
+async def update_progress(msg: Incoming, ctx: Context) -> None:
+    task = load_task_to_act(ctx, parse_task_id(ctx, ctx.args[0] if ctx.args else None,
+                                               messages.PROGRESS_USAGE))
+    occurrence = open_occurrence(task)
+    if len(ctx.args) < 2:
+        options = [MenuOption(f"{p}%", f"/capnhat {task.id} {p}") for p in PROGRESS_CHOICES]
+        await ctx.replier.send_menu(messages.PROGRESS_CHOOSE.format(task_id=task.id), options,
+                                    columns=4)
+        return
+    raw = ctx.args[1].rstrip("%")
+    if not raw.isdigit():
+        raise UserError(messages.PROGRESS_BAD_PERCENT.format(task_id=task.id))
+    percent = int(raw)
+    note = " ".join(ctx.args[2:]) or None
+    services.record_progress(ctx.session, actor=ctx.actor, occurrence=occurrence,
+                             percent=percent, note=note, now=ctx.now)
+    text = messages.PROGRESS_SAVED.format(task_id=task.id, percent=percent)
+    if percent == 100:
+        options = [MenuOption(messages.NUMBERED_DONE.format(task_id=task.id),
+                              f"/hoanthanh {task.id}")]
+        await ctx.replier.send_menu(
+            text + "\n" + messages.PROGRESS_HINT_DONE.format(task_id=task.id), options)
+    else:
+        await ctx.replier.send_text(text)
+
+
+# --- /hoanthanh ----------------------------------------------------------------------------
+
+
+async def complete(msg: Incoming, ctx: Context) -> None:
+    task = load_task_to_act(ctx, parse_task_id(ctx, ctx.args[0] if ctx.args else None,
+                                               messages.DONE_USAGE))
+    occurrence = open_occurrence(task)
+    note = " ".join(ctx.args[1:]) or None
+    status = services.complete_occurrence(
+        ctx.session, actor=ctx.actor, occurrence=occurrence, note=note, now=ctx.now,
+        tz=ctx.settings.tz, today=ctx.today, calendar=ctx.calendar,
+    )
+    at = local_time(ctx, ctx.now)
+    due = occurrence.effective_due
+    if status == Status.DONE_ON_TIME:
+        text = messages.DONE_ON_TIME.format(task_id=task.id, at=at, due=messages.fmt_date(due))
+    elif status == Status.DONE_LATE and due is not None:
+        days = (ctx.now.astimezone(ctx.settings.tz).date() - due).days
+        text = messages.DONE_LATE.format(task_id=task.id, at=at, due=messages.fmt_date(due),
+                                         days=days)
+    else:
+        text = messages.DONE_ONGOING.format(task_id=task.id, at=at)
+    upcoming = services.current_occurrence(task)
+    if upcoming is not None and upcoming.id != occurrence.id and upcoming.done_at is None:
+        text += "\n" + messages.DONE_NEXT_PERIOD.format(due=messages.fmt_date(upcoming.due_date))
+    leaders = [p for p in services.leaders_of(ctx.session, task.lead_unit_id)
+               if p.id != ctx.actor.person.id]
+    notify_people(
+        ctx, leaders,
+        messages.render(messages.DONE_NOTICE, who=ctx.actor.person.display_name,
+                        unit=task.lead_unit.name, task_id=task.id, title=_shorten(task.title, 200),
+                        status=messages.STATUS_LABELS[status]),
+        kind="done_notice", key=f"done:{occurrence.id}", task_ids=[task.id],
+    )
+    await ctx.replier.send_text(text)
+
+
+# --- /giahan -------------------------------------------------------------------------------
+
+
+async def request_extension(msg: Incoming, ctx: Context) -> None:
+    task = load_task_to_act(ctx, parse_task_id(ctx, ctx.args[0] if ctx.args else None,
+                                               messages.EXTEND_USAGE))
+    if len(ctx.args) < 3:
+        if len(ctx.args) == 2:
+            parse_date(ctx.args[1])
+            raise UserError(messages.EXTEND_REASON_MISSING)
+        raise usage(messages.EXTEND_USAGE)
+    new_due = parse_date(ctx.args[1])
+    reason = " ".join(ctx.args[2:])
+    occurrence = open_occurrence(task)
+    request = services.request_extension(ctx.session, actor=ctx.actor, occurrence=occurrence,
+                                         new_due=new_due, reason=reason, now=ctx.now)
+    text = messages.render(
+        messages.EXTEND_REQUEST_NOTICE, name=ctx.actor.person.display_name,
+        unit=task.lead_unit.name, task_id=task.id, title=_shorten(task.title, 200),
+        old_due=request.old_due_date, new_due=new_due, reason=reason, request_id=request.id,
+    )
+    menu = [
+        MenuOption(messages.EXTEND_APPROVE, f"/duyetgiahan {request.id}"),
+        MenuOption(messages.EXTEND_REFUSE, f"/tuchoigiahan {request.id}"),
+    ]
+    approvers = [p for p in approvers_of(ctx, task.lead_unit_id) if p.id != ctx.actor.person.id]
+    notify_people(ctx, approvers, text, kind="extension_request", key=f"ext:{request.id}",
+                  menu=menu, task_ids=[task.id])
+    await ctx.replier.send_text(messages.render(messages.EXTEND_SENT, task_id=task.id,
+                                                due=new_due))
+
+
+def _load_extension(ctx: Context) -> ExtensionRequest:
+    if not ctx.args or not ctx.args[0].isdigit():
+        raise usage(messages.EXTEND_DECIDE_USAGE)
+    request = ctx.session.get(ExtensionRequest, int(ctx.args[0]))
+    if request is None:
+        raise UserError(messages.EXTEND_NOT_FOUND.format(request_id=int(ctx.args[0])))
+    return request
+
+
+async def approve_extension(msg: Incoming, ctx: Context) -> None:
+    await _decide_extension(ctx, approve=True)
+
+
+async def refuse_extension(msg: Incoming, ctx: Context) -> None:
+    await _decide_extension(ctx, approve=False)
+
+
+async def _decide_extension(ctx: Context, *, approve: bool) -> None:
+    request = _load_extension(ctx)
+    services.decide_extension(ctx.session, actor=ctx.actor, request=request, approve=approve,
+                              now=ctx.now)
+    task_id = request.occurrence.task_id
+    if approve:
+        notice = messages.render(messages.EXTEND_APPROVED_NOTICE, task_id=task_id,
+                                 due=request.requested_due_date, original=request.old_due_date)
+        ack = messages.render(messages.EXTEND_APPROVED_ACK, task_id=task_id,
+                              due=request.requested_due_date)
+    else:
+        notice = messages.render(messages.EXTEND_REFUSED_NOTICE, task_id=task_id)
+        ack = messages.render(messages.EXTEND_REFUSED_ACK, task_id=task_id)
+    notify_people(ctx, [request.requested_by], notice, kind="extension_decision",
+                  key=f"ext-decision:{request.id}", task_ids=[task_id])
+    await ctx.replier.send_text(ack)
+
+
+# --- /giao ---------------------------------------------------------------------------------
+
+
+async def assign(msg: Incoming, ctx: Context) -> None:
+    parts = [p.strip() for p in ctx.raw_args.split("|")]
+    if len(parts) < 3 or not all(parts[:3]):
+        raise usage(messages.ASSIGN_USAGE)
+    codes, title, phrase = parts[0], parts[1], "|".join(parts[2:]).strip()
+    unit_codes = [c for c in codes.replace(",", " ").split() if c]
+    units = [require_unit(ctx.session, code) for code in unit_codes]
+    lead, support = units[0], units[1:]
+    if not services.can_lead_unit(ctx.session, ctx.actor, lead.id):
+        raise UserError(messages.LEADER_ONLY)
+    try:
+        deadline = parse_deadline(phrase, ref=ctx.today, calendar=ctx.calendar)
+    except DeadlineError as error:
+        raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE, phrase=phrase,
+                                        reason=str(error))) from None
+    task = services.create_task(
+        ctx.session, title=title, lead_unit=lead, support_units=support, deadline=deadline,
+        actor=ctx.actor, now=ctx.now, today=ctx.today, calendar=ctx.calendar,
+    )
+    first = services.current_occurrence(task)
+    due = messages.fmt_date(first.due_date) if first and first.due_date else \
+        messages.PERIOD_ONGOING
+    params = dict(task_id=task.id, unit=lead.name, title=title, deadline=deadline.text, due=due)
+    notify_unit(ctx, lead, messages.render(messages.ASSIGN_NOTICE, **params),
+                kind="assignment", key=f"assign:{task.id}", task_ids=[task.id])
+    await ctx.replier.send_text(messages.render(messages.ASSIGN_DONE, **params))
