@@ -19,7 +19,9 @@ from db.session import SessionFactory, make_engine, make_session_factory
 from handlers.router import Router
 from handlers.storage import EvidenceStore
 from scheduler.clock import Clock, SystemClock
-from scheduler.sender import OutboxSender
+from scheduler.planner import DeliveryReporter, PlannerOptions, ReminderPlanner
+from scheduler.ratelimit import PlatformRateLimiter, limits_for
+from scheduler.sender import OutboxSender, SenderOptions
 from scheduler.transport import Transport
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,8 @@ class App:
     transports: dict[str, Transport] = field(default_factory=dict)
     # Coroutines started by `run` beside the chat platforms (scheduler, HTTP server …).
     closers: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
+    planner: ReminderPlanner | None = None
+    reporter: DeliveryReporter | None = None
 
     def add_transport(self, transport: Transport) -> None:
         self.transports[transport.platform] = transport
@@ -54,7 +58,16 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
     session_factory = make_session_factory(engine)
     clock = clock or SystemClock()
     evidence_store = EvidenceStore(settings.data_dir / "evidence")
-    sender = OutboxSender(session_factory=session_factory, transports={}, clock=clock)
+    planner = ReminderPlanner(session_factory=session_factory, clock=clock,
+                              options=PlannerOptions.from_settings(settings))
+    reporter = DeliveryReporter(
+        session_factory=session_factory, clock=clock, tz=settings.tz,
+        env_admins=settings.admin_identities, catchup_window=planner.options.catchup_window)
+    # Rate limiters are attached by `run` with the real platforms; tests deliver unpaced.
+    sender = OutboxSender(
+        session_factory=session_factory, transports={}, clock=clock,
+        options=SenderOptions.from_settings(settings), refresher=planner.refresh,
+        policy_provider=planner.current_policy, tz=settings.tz)
     router = Router(
         session_factory=session_factory,
         settings=settings,
@@ -71,14 +84,35 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
         evidence_store=evidence_store,
         router=router,
         sender=sender,
+        planner=planner,
+        reporter=reporter,
     )
+
+
+def _rate_limiter(app: App, platform: str) -> PlatformRateLimiter | None:
+    """One limiter per platform, shared by the sender and the platform's replies."""
+    limiter = app.sender.limiters.get(platform)
+    if limiter is None:
+        limits = limits_for(app.settings, platform)
+        if limits is None:
+            return None
+        limiter = app.sender.limiters[platform] = PlatformRateLimiter(limits, platform=platform)
+    return limiter
 
 
 async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
     """Runs every platform whose token is set, with the sender, until SIGINT/SIGTERM."""
+    from bot.http import build_web_server
     from bot.telegram import TelegramTransport, build_application
+    from bot.zalo_adapter import start_zalo_platforms
+    from scheduler.jobs import ReminderJobs
+    from scheduler.locks import InstanceLock
+    from scheduler.ratelimit import TelegramRateLimiter
 
     settings = app.settings
+    # SQLite: a second bot on the same file stops here, with the reason, before touching it.
+    instance_lock = InstanceLock(settings.resolved_database_url)
+    instance_lock.acquire()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -87,9 +121,14 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
 
     started: list[Callable[[], Awaitable[Any]]] = []
     tasks: list[asyncio.Task[Any]] = []
+    jobs: ReminderJobs | None = None
     try:
+        web_server = build_web_server(app)
         if settings.telegram_bot_token:
-            telegram_app = build_application(settings, app.router)
+            limiter = _rate_limiter(app, "telegram")
+            telegram_app = build_application(
+                settings, app.router,
+                rate_limiter=TelegramRateLimiter(limiter) if limiter is not None else None)
             await telegram_app.initialize()
             if telegram_app.post_init is not None:
                 await telegram_app.post_init(telegram_app)
@@ -101,12 +140,28 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
             started.append(telegram_app.stop)
             started.append(telegram_app.updater.stop)
             logger.info("Telegram: đang nhận tin (long polling)")
+        started += await start_zalo_platforms(app, web_server)
+        if web_server is not None:
+            await web_server.start()
+            started.append(web_server.stop)
         if not app.transports:
             logger.warning("Chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN: bot không kết nối nền tảng nào")
+        for platform in list(app.transports):
+            _rate_limiter(app, platform)
+        assert app.planner is not None and app.reporter is not None
+        jobs = ReminderJobs(planner=app.planner, sender=app.sender, reporter=app.reporter,
+                            tz=settings.tz, remind_at=settings.remind_time)
+        await jobs.catch_up(single_instance=instance_lock.path is not None)
+        jobs.start()
         tasks.append(asyncio.create_task(app.sender.run(), name="outbox-sender"))
         await stop.wait()
     finally:
+        if jobs is not None:
+            jobs.stop()
+        # Graceful: sends on the wire finish and are recorded, the rest is handed back.
         app.sender.stop()
+        if tasks:
+            await asyncio.wait(tasks, timeout=app.sender.options.stop_grace + 5)
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -119,3 +174,4 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
                 result = closer()
                 if asyncio.iscoroutine(result):
                     await result
+        instance_lock.release()

@@ -36,6 +36,42 @@ class Settings(BaseSettings):
     max_file_bytes: int = 20 * 1024 * 1024
     page_size: int = Field(default=10, ge=1, le=50)
 
+    # --- zalo ---
+    # Zalo publishes no rate limits for bots: conservative pacing until a real account says more.
+    zalo_max_text_length: int = Field(default=2000, ge=200, le=2000)
+    zalo_poll_timeout_seconds: int = Field(default=30, ge=1, le=60)
+    zalo_messages_per_second: float = Field(default=3.0, gt=0)
+    zalo_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    zalo_retry_after_seconds: float = Field(default=30.0, ge=1)
+    zalo_max_concurrent_updates: int = Field(default=8, ge=1, le=100)
+    # Outgoing files reach Zalo users as signed links served under WEBHOOK_BASE_URL.
+    file_link_lifetime_minutes: int = Field(default=24 * 60, ge=1)
+    file_link_secret: str = ""  # empty: a random key kept in DATA_DIR
+    # Zalo Official Account mode, for units that run an OA.
+    zalo_oa_app_id: str = ""
+    zalo_oa_app_secret: str = ""  # the app's secret key, for the OAuth token refresh
+    zalo_oa_secret_key: str = ""  # the OA secret key that signs webhook events; app secret if empty
+    zalo_oa_refresh_token: str = ""  # the first refresh token; later ones live in the database
+    zalo_oa_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
+    zalo_oa_window_hours: float = Field(default=48, gt=0)
+
+    # --- reminders and the outbox sender (scheduler) ---
+    # Telegram's published limits; Zalo's pacing comes from the zalo_* fields above.
+    telegram_rate_global_per_sec: float = Field(default=30.0, gt=0)
+    telegram_rate_per_chat_per_sec: float = Field(default=1.0, gt=0)
+    telegram_rate_per_group_per_min: float = Field(default=20.0, gt=0)
+    zalo_rate_per_group_per_min: float = Field(default=10.0, gt=0)
+    # Windows are stretched by this fraction: the platform counts arrivals, which jitter.
+    rate_limit_margin: float = Field(default=0.03, ge=0, lt=0.5)
+    # Reminders whose time passed longer ago than this (bot down) expire and are reported.
+    reminder_catchup_hours: float = Field(default=12.0, gt=0)
+    # Downtime longer than this is reported as a gap instead of planned day by day.
+    reminder_catchup_max_days: int = Field(default=7, ge=1, le=60)
+    sender_concurrency: int = Field(default=8, ge=1, le=64)
+    sender_lease_seconds: int = Field(default=120, ge=10)
+    sender_max_attempts: int = Field(default=6, ge=1, le=50)
+
     @field_validator("remind_at", "quiet_start", "quiet_end")
     @classmethod
     def _check_clock_time(cls, value: str) -> str:
@@ -83,7 +119,23 @@ class Settings(BaseSettings):
     @property
     def secrets(self) -> list[str]:
         """Values that must never appear in a log line or a chat."""
-        return [s for s in (self.telegram_bot_token, self.zalo_bot_token, self.webhook_secret) if s]
+        values = (self.telegram_bot_token, self.zalo_bot_token, self.webhook_secret,
+                  self.file_link_secret, self.zalo_oa_app_secret, self.zalo_oa_secret_key,
+                  self.zalo_oa_refresh_token)
+        return [s for s in values if s]
+
+    @property
+    def zalo_oa_enabled(self) -> bool:
+        return bool(self.zalo_oa_app_id and self.zalo_oa_app_secret and self.zalo_oa_refresh_token)
+
+    @property
+    def zalo_oa_webhook_key(self) -> str:
+        return self.zalo_oa_secret_key or self.zalo_oa_app_secret
+
+    @property
+    def webhook_mode(self) -> bool:
+        """Webhooks need both a public address and a secret to check each call against."""
+        return bool(self.webhook_base_url and self.webhook_secret)
 
 
 def load_settings(**overrides: object) -> Settings:

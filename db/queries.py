@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from scheduler.calendar import WorkingCalendar
-from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Occurrence, Task, Unit, task_support_units
@@ -31,14 +33,69 @@ class TaskRow:
         return self.extended_due or self.due
 
 
-def _tasks_in_units(unit_ids: Collection[int] | None) -> Select[tuple[int]]:
-    query = select(Task.id).where(Task.status == "active")
-    if unit_ids is not None:
+@functools.cache
+def _task_page_statement(all_units: bool, overdue_only: bool) -> Select[Any]:
+    """Built once per shape; the values travel as bind parameters, so that the hot path of
+    /nhiemvu pays neither statement construction nor compilation again."""
+    effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
+    is_done = case((Occurrence.done_at.is_(None), 0), else_=1)
+    rank = func.row_number().over(
+        partition_by=Occurrence.task_id,
+        order_by=(
+            is_done,
+            case((is_done == 0, effective_due), else_=None).asc().nulls_last(),
+            effective_due.desc(),
+            Occurrence.id.desc(),
+        ),
+    )
+    tasks = select(Task.id).where(Task.status == "active")
+    if not all_units:
+        unit_ids = bindparam("unit_ids", expanding=True)
         supported = select(task_support_units.c.task_id).where(
             task_support_units.c.unit_id.in_(unit_ids)
         )
-        query = query.where(or_(Task.lead_unit_id.in_(unit_ids), Task.id.in_(supported)))
-    return query
+        tasks = tasks.where(or_(Task.lead_unit_id.in_(unit_ids), Task.id.in_(supported)))
+    current = (
+        select(
+            Occurrence.id.label("occurrence_id"),
+            Occurrence.task_id.label("task_id"),
+            Occurrence.period_key.label("period_key"),
+            Occurrence.due_date.label("due"),
+            Occurrence.extended_due_date.label("extended_due"),
+            Occurrence.done_at.label("done_at"),
+            Occurrence.progress.label("progress"),
+            effective_due.label("effective_due"),
+            rank.label("rank"),
+        )
+        .where(Occurrence.task_id.in_(tasks))
+        .subquery()
+    )
+    conditions = [current.c.rank == 1]
+    if overdue_only:
+        conditions += [current.c.done_at.is_(None),
+                       current.c.effective_due < bindparam("today", type_=Date)]
+    done_last = case((current.c.done_at.is_(None), 0), else_=1)
+    return (
+        select(
+            Task.id,
+            Task.title,
+            Unit.code,
+            Unit.name,
+            current.c.occurrence_id,
+            current.c.period_key,
+            current.c.due,
+            current.c.extended_due,
+            current.c.done_at,
+            current.c.progress,
+            func.count().over().label("total"),
+        )
+        .join(current, current.c.task_id == Task.id)
+        .join(Unit, Unit.id == Task.lead_unit_id)
+        .where(and_(*conditions))
+        .order_by(done_last, current.c.effective_due.asc().nulls_last(), Task.id)
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+    )
 
 
 def task_page(
@@ -52,64 +109,20 @@ def task_page(
 ) -> tuple[list[TaskRow], int]:
     """The task list: each task with its current occurrence (the earliest open one, else the
     latest), open tasks first by due date, then done ones. Returns the page and the total."""
-    effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
-    is_done = case((Occurrence.done_at.is_(None), 0), else_=1)
-    rank = func.row_number().over(
-        partition_by=Occurrence.task_id,
-        order_by=(
-            is_done,
-            case((is_done == 0, effective_due), else_=None).asc().nulls_last(),
-            effective_due.desc(),
-            Occurrence.id.desc(),
-        ),
-    )
-    current = (
-        select(
-            Occurrence.id.label("occurrence_id"),
-            Occurrence.task_id.label("task_id"),
-            Occurrence.period_key.label("period_key"),
-            Occurrence.due_date.label("due"),
-            Occurrence.extended_due_date.label("extended_due"),
-            Occurrence.done_at.label("done_at"),
-            Occurrence.progress.label("progress"),
-            effective_due.label("effective_due"),
-            rank.label("rank"),
-        )
-        .where(Occurrence.task_id.in_(_tasks_in_units(unit_ids)))
-        .subquery()
-    )
-    conditions = [current.c.rank == 1]
+    statement = _task_page_statement(unit_ids is None, overdue_only)
+    params: dict[str, Any] = {"page_limit": limit, "page_offset": offset}
+    if unit_ids is not None:
+        params["unit_ids"] = sorted(unit_ids)
     if overdue_only:
-        conditions += [current.c.done_at.is_(None), current.c.effective_due < today]
-    base = (
-        select(
-            Task.id,
-            Task.title,
-            Unit.code,
-            Unit.name,
-            current.c.occurrence_id,
-            current.c.period_key,
-            current.c.due,
-            current.c.extended_due,
-            current.c.done_at,
-            current.c.progress,
-        )
-        .join(current, current.c.task_id == Task.id)
-        .join(Unit, Unit.id == Task.lead_unit_id)
-        .where(and_(*conditions))
-    )
-    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
-    done_last = case((current.c.done_at.is_(None), 0), else_=1)
-    rows = session.execute(
-        base.order_by(
-            done_last,
-            current.c.effective_due.asc().nulls_last(),
-            Task.id,
-        )
-        .offset(offset)
-        .limit(limit)
-    ).all()
-    return [TaskRow(*row) for row in rows], total
+        params["today"] = today
+    rows = session.execute(statement, params).all()
+    if not rows and offset:
+        # Past the last page: the total still tells the caller how many pages there are.
+        _, total = task_page(session, unit_ids=unit_ids, today=today,
+                             overdue_only=overdue_only, offset=0, limit=1)
+        return [], total
+    total = rows[0].total if rows else 0
+    return [TaskRow(*row[:10]) for row in rows], total
 
 
 def units_by_id(session: Session, ids: Collection[int]) -> dict[int, Unit]:

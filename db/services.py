@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from scheduler.calendar import WorkingCalendar
 from scheduler.deadlines import Deadline
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from db.models import (
     ROLE_LEADER,
@@ -36,6 +36,8 @@ from db.models import (
 from db.status import Status, occurrence_status
 
 OCCURRENCES_AHEAD = 2
+# Set in `session.info` when a unit of work queued messages, so the sender is woken only then.
+OUTBOX_CHANGED = "outbox_changed"
 
 
 class DomainError(Exception):
@@ -75,6 +77,9 @@ class Actor:
         return bool(self.led_unit_ids)
 
 
+INBOUND_STAMP_INTERVAL = timedelta(minutes=1)
+
+
 def resolve_actor(
     session: Session,
     *,
@@ -87,7 +92,9 @@ def resolve_actor(
 ) -> Actor:
     """The person behind a chat identity, created on first contact."""
     identity = session.scalar(
-        select(Identity).where(Identity.platform == platform, Identity.external_id == external_id)
+        select(Identity)
+        .options(joinedload(Identity.person))
+        .where(Identity.platform == platform, Identity.external_id == external_id)
     )
     if identity is None:
         person = Person(display_name=display_name or external_id, created_at=now)
@@ -106,7 +113,10 @@ def resolve_actor(
         identity.display_name = display_name
     if private_chat_id and identity.private_chat_id != private_chat_id:
         identity.private_chat_id = private_chat_id
-    identity.last_inbound_at = now
+    # Stamped at most once a minute, so that reading a list stays a read-only transaction.
+    last = identity.last_inbound_at
+    if last is None or now - last >= INBOUND_STAMP_INTERVAL or now < last:
+        identity.last_inbound_at = now
     is_admin = person.is_admin or (platform, external_id) in set(env_admins)
     return Actor(
         person=person,
@@ -772,6 +782,7 @@ def enqueue(
     )
     session.add(row)
     session.flush()
+    session.info[OUTBOX_CHANGED] = True
     return row
 
 

@@ -6,6 +6,7 @@ never touches python-telegram-bot, httpx or Zalo payloads.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections.abc import Awaitable, Callable, Sequence
@@ -202,7 +203,7 @@ class Context:
     session: Session
     settings: Settings
     clock: Clock
-    calendar: WorkingCalendar
+    calendar_loader: Callable[[], WorkingCalendar]
     actor: Actor
     replier: Replier
     evidence_store: EvidenceStore
@@ -210,6 +211,11 @@ class Context:
     raw_args: str = ""
     # Set by the router: called after the commit so queued notices go out promptly.
     after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
+
+    @functools.cached_property
+    def calendar(self) -> WorkingCalendar:
+        """Working days with the admins' overrides, read only when a handler needs them."""
+        return self.calendar_loader()
 
     @property
     def now(self) -> datetime:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from db import services
-from db.models import Identity, LinkCode, Membership, Person
+from db.models import Identity, JoinRequest, LinkCode, Membership, Person
 from handlers import messages
 from handlers.base import Context, Incoming
 from handlers.common import UserError
@@ -67,6 +67,10 @@ def _merge_person(ctx: Context, *, source: Person, target: Person) -> None:
             ctx.session.delete(membership)
         else:
             membership.person_id = target.id
+    # A request still waiting must reach the merged person, or its approval is lost.
+    for request in ctx.session.scalars(select(JoinRequest).where(
+            JoinRequest.person_id == source.id, JoinRequest.status == "pending")):
+        request.person_id = target.id
     target.is_admin = target.is_admin or source.is_admin
     ctx.session.flush()
     ctx.session.expire(target)
@@ -76,7 +80,10 @@ def _merge_person(ctx: Context, *, source: Person, target: Person) -> None:
 
 async def _choose_platform(ctx: Context, platform: str) -> None:
     person = ctx.actor.person
-    if platform not in {i.platform for i in person.identities}:
+    platforms = {i.platform for i in person.identities}
+    if platform == "zalo" and "zalo" not in platforms and "zalo_oa" in platforms:
+        platform = "zalo_oa"  # to the person both are "Zalo"; units run one or the other
+    if platform not in platforms:
         name = messages.PLATFORM_NAMES.get(platform, platform)
         raise UserError(messages.render(messages.LINK_PREFERRED_UNKNOWN, platform=name))
     person.preferred_platform = platform

@@ -70,7 +70,7 @@ NOT_REGISTERED = (
     "/donvi để xem mã các đơn vị."
 )
 USAGE = "Cách dùng: {usage}"
-BAD_NUMBER = "«{value}» không phải là số nhiệm vụ. Ví dụ: <code>{example}</code>"
+BAD_NUMBER = "«{value}» không phải là số nhiệm vụ. Cách dùng: {example}"
 TASK_NOT_FOUND = "Không tìm thấy nhiệm vụ số {task_id}. Gõ /nhiemvu để xem danh sách."
 TASK_NOT_YOURS = (
     "⛔ Nhiệm vụ số {task_id} thuộc {unit}, không phải đơn vị của anh/chị, "
@@ -160,16 +160,12 @@ TASK_PROGRESS_SUFFIX = " · {progress}%"
 TASK_EXTENDED_SUFFIX = " (gia hạn)"
 TASKS_PAGE_HINT = "Xem trang khác: <code>/nhiemvu {arg}{page}</code>"
 TASKS_USAGE = "/nhiemvu [MÃ_ĐƠN_VỊ|tatca|quahan] [trang]"
-BUTTON_DETAILS = "🔎 #{task_id}"
-BUTTON_PROGRESS = "📈 Tiến độ"
-BUTTON_EVIDENCE = "📎 Minh chứng"
-BUTTON_DONE = "✅ Xong"
+BUTTON_TASK = "#{task_id} {title}"
 BUTTON_PREV = "◀️ Trang trước"
 BUTTON_NEXT = "Trang sau ▶️"
-NUMBERED_DETAILS = "Chi tiết #{task_id}"
-NUMBERED_PROGRESS = "Cập nhật tiến độ #{task_id}"
-NUMBERED_EVIDENCE = "Gửi minh chứng #{task_id}"
-NUMBERED_DONE = "Hoàn thành #{task_id}"
+NUMBERED_PROGRESS = "📈 Cập nhật tiến độ #{task_id}"
+NUMBERED_EVIDENCE = "📎 Gửi minh chứng #{task_id}"
+NUMBERED_DONE = "✅ Hoàn thành #{task_id}"
 
 # --- /chitiet ------------------------------------------------------------------------------
 
@@ -356,8 +352,348 @@ def domain_error_text(key: str, params: dict[str, object]) -> str:
 
 # --- reminders (scheduler) -----------------------------------------------------------------
 
+WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+REMINDER_HEADER = "⏰ <b>Nhắc việc {weekday}, ngày {date}</b>"
+REMINDER_HEADER_UNIT = "⏰ <b>Nhắc việc {weekday}, ngày {date}</b> — {unit}"
+REMINDER_SECTION_ESCALATION = "🚨 <b>Đơn vị do anh/chị phụ trách có nhiệm vụ quá hạn ({count}):</b>"
+REMINDER_SECTION_OVERDUE = "🔴 <b>Quá hạn ({count}):</b>"
+REMINDER_SECTION_DUE_TODAY = "🟠 <b>Đến hạn ({count}):</b>"
+REMINDER_SECTION_BEFORE_DUE = "🟡 <b>Sắp đến hạn ({count}):</b>"
+REMINDER_LINE = "• <b>#{task_id}</b> {title}{unit} — {when}"
+REMINDER_LINE_UNIT = " ({unit})"
+REMINDER_WHEN_BEFORE_DUE = "hạn {due}, còn {days} ngày"
+REMINDER_WHEN_DUE_TODAY = "hạn hôm nay {due}"
+REMINDER_WHEN_DUE_DAY_OFF = "hạn {due} ({weekday}, ngày nghỉ) — hôm nay là ngày làm việc cuối trước hạn"
+REMINDER_WHEN_OVERDUE = "hạn {due}, đã quá hạn {days} ngày"
+REMINDER_EXTENDED = " (đã gia hạn, hạn gốc {original})"
+REMINDER_MORE = "… và {count} nhiệm vụ khác: gõ /nhiemvu để xem đủ."
+REMINDER_FOOTER = (
+    "👉 Báo xong: <code>/hoanthanh SỐ</code> · Tiến độ: <code>/capnhat SỐ PHẦN_TRĂM</code> · "
+    "Xin gia hạn: <code>/giahan SỐ dd/mm/yyyy lý do</code>"
+)
+REMINDER_FOOTER_ESCALATION = "👉 Danh sách quá hạn: <code>/nhiemvu quahan</code>"
+REMINDER_BUTTON = "🔎 #{task_id}"
+
+DIGEST_HEADER = "📊 <b>Tổng hợp tuần {start} – {end}</b>"
+DIGEST_SCOPE = "Phạm vi: {scope}"
+DIGEST_SCOPE_ALL = "tất cả đơn vị"
+DIGEST_SCOPE_MORE = " và {count} đơn vị khác"
+DIGEST_SECTION_OVERDUE = "🔴 <b>Đang quá hạn ({count}):</b>"
+DIGEST_SECTION_DUE_WEEK = "🟡 <b>Đến hạn trong tuần này ({count}):</b>"
+DIGEST_SECTION_DONE = "✅ <b>Hoàn thành tuần trước ({count}):</b> đúng hạn {on_time}, trễ hạn {late}"
+DIGEST_LINE = "• <b>#{task_id}</b> {title} ({unit}) — hạn {due}{suffix}"
+DIGEST_SUFFIX_OVERDUE = ", quá hạn {days} ngày"
+DIGEST_SUFFIX_DONE_ON_TIME = ", đúng hạn"
+DIGEST_SUFFIX_DONE_LATE = ", trễ hạn"
+DIGEST_NONE = "• Không có."
+DIGEST_MORE = "… và {count} nhiệm vụ khác."
+DIGEST_FOOTER = "👉 Xem thêm: <code>/nhiemvu quahan</code> · Thống kê: <code>/baocao</code>"
+
+DELIVERY_REPORT_HEADER = "⚠️ <b>Báo cáo gửi tin tự động</b> (đến {at})"
+DELIVERY_REPORT_EXPIRED = (
+    "⌛ <b>{count} tin nhắc không gửi nữa</b> vì đã quá {hours} giờ so với giờ nhắc "
+    "(bot ngừng hoạt động hoặc mất kết nối lúc đến giờ):"
+)
+DELIVERY_REPORT_GAP = (
+    "⌛ Bot không hoạt động từ {start} đến {end}: nhắc việc của những ngày này không được "
+    "tính lại. Kiểm tra danh sách quá hạn bằng <code>/nhiemvu quahan</code>."
+)
+DELIVERY_REPORT_BLOCKED = "🚫 <b>{count} cuộc trò chuyện đã chặn bot hoặc rời nhóm</b>, không gửi lại:"
+DELIVERY_REPORT_NOT_FOUND = "❔ <b>{count} cuộc trò chuyện không còn tồn tại</b>, không gửi lại:"
+DELIVERY_REPORT_UNKNOWN = (
+    "❓ <b>{count} tin không rõ đã đến hay chưa</b> (hết thời gian chờ trả lời). Bot không tự "
+    "gửi lại để tránh nhắc trùng; vui lòng hỏi lại người nhận nếu cần:"
+)
+DELIVERY_REPORT_FAILED = "❌ <b>{count} tin gửi lỗi sau nhiều lần thử:</b>"
+DELIVERY_REPORT_LINE = "• {who}{tasks}"
+DELIVERY_REPORT_TASKS = " — nhiệm vụ {ids}"
+DELIVERY_REPORT_MORE = "… và {count} tin khác."
+DELIVERY_REPORT_FOOTER = (
+    "Người đã chặn bot cần mở lại cuộc trò chuyện với bot; nhóm không còn thì gắn nhóm mới bằng "
+    "<code>/ganketnhom MÃ_ĐƠN_VỊ</code>."
+)
+
 # --- plan import ---------------------------------------------------------------------------
+
+# /nhapkehoach: read a plan document, preview, map unknown unit names, confirm.
+PLAN_IMPORT_WAITING = (
+    "📄 Gửi tệp kế hoạch (.docx, .pdf có lớp chữ, .xlsx, .txt hoặc .md; tối đa {max_mb} MB).\n"
+    "Tôi sẽ đọc và cho xem trước, chưa ghi gì cho đến khi anh/chị xác nhận. Gõ /huy để thôi."
+)
+PLAN_IMPORT_NEED_FILE = (
+    "Tôi đang chờ tệp kế hoạch (.docx, .pdf, .xlsx, .txt, .md). Gửi tệp, hoặc gõ /huy để thôi."
+)
+PLAN_IMPORT_PENDING_HINT = (
+    "Kế hoạch đang chờ xác nhận. Bấm nút ở tin xem trước, hoặc gõ "
+    "<code>/nhapkehoach xacnhan</code> để nhập, <code>/nhapkehoach huy</code> để thôi."
+)
+PLAN_IMPORT_TOO_LARGE = "Tệp «{name}» nặng {size}, vượt giới hạn {max_mb} MB. Vui lòng gửi bản nhỏ hơn."
+PLAN_IMPORT_DOWNLOAD_FAILED = "Không tải được tệp từ máy chủ của ứng dụng. Vui lòng gửi lại."
+PLAN_IMPORT_READ_ERROR = "⚠️ {reason}\nGửi tệp khác, hoặc gõ /huy để thôi."
+PLAN_IMPORT_NOTHING_PENDING = (
+    "Không có kế hoạch nào đang chờ. Gõ /nhapkehoach rồi gửi tệp kế hoạch."
+)
+PLAN_IMPORT_USAGE = (
+    "<code>/nhapkehoach</code> rồi gửi tệp; sau khi xem trước: <code>/nhapkehoach xacnhan</code>, "
+    "<code>/nhapkehoach gan SỐ MÃ</code>, <code>/nhapkehoach taomoi SỐ MÃ</code>, "
+    "<code>/nhapkehoach bo SỐ</code>, <code>/nhapkehoach macdinh MÃ</code>, "
+    "<code>/nhapkehoach ds [trang]</code>, <code>/nhapkehoach huy</code>"
+)
+PLAN_PREVIEW_HEADER = "📋 <b>{heading}</b>\n{title}\nĐọc được <b>{count}</b> nhiệm vụ từ «{file}»."
+PLAN_PREVIEW_ALREADY = (
+    "ℹ️ Kế hoạch này đã nhập trước đây: {existing} nhiệm vụ đã có, chỉ thêm phần còn thiếu."
+)
+PLAN_PREVIEW_UNITS_HEADER = "👥 <b>Sẽ giao {count} nhiệm vụ cho {units} đơn vị:</b>"
+PLAN_PREVIEW_UNIT_LINE = "• {unit} (<code>{code}</code>){new}: {count}"
+PLAN_PREVIEW_UNIT_NEW = " — đơn vị mới"
+PLAN_PREVIEW_MORE = "… và {count} mục khác."
+PLAN_PREVIEW_DEADLINES_HEADER = "📅 <b>Thời hạn:</b>"
+PLAN_PREVIEW_DEADLINE_LINE = "• {text} → {meaning}: {count} nhiệm vụ"
+PLAN_PREVIEW_RECURRING_HEADER = "🔁 <b>Định kỳ ({count}):</b>"
+PLAN_PREVIEW_RECURRING_LINE = "• {ref}: {text}"
+PLAN_PREVIEW_UNDATED = (
+    "⏳ {count} nhiệm vụ chưa có thời hạn đọc được ({refs}): sẽ theo dõi dạng thường xuyên."
+)
+PLAN_PREVIEW_UNKNOWN_HEADER = (
+    "❓ <b>Tên đơn vị chưa rõ ({count}).</b> Gán, tạo mới hoặc bỏ qua từng tên; nếu xác nhận "
+    "luôn, các tên chưa xử lý bị bỏ qua:"
+)
+PLAN_PREVIEW_UNKNOWN_LINE = "{index}. {name} — {tasks} nhiệm vụ{hint}"
+PLAN_PREVIEW_UNKNOWN_HINT = " (gợi ý: {codes})"
+PLAN_PREVIEW_DECIDED_HEADER = "✔️ <b>Đã xử lý:</b>"
+PLAN_PREVIEW_DECIDED_LINE = "{index}. {name} → {target}"
+PLAN_PREVIEW_TARGET_SKIP = "bỏ qua"
+PLAN_PREVIEW_TARGET_NEW = "đơn vị mới {code}"
+PLAN_PREVIEW_LEFT_OUT = (
+    "⚠️ {count} nhiệm vụ chưa có đơn vị chủ trì nên sẽ không nhập ({refs}). Chọn đơn vị nhận: "
+    "<code>/nhapkehoach macdinh MÃ</code>."
+)
+PLAN_PREVIEW_DEFAULT_LEAD = "Nhiệm vụ không ghi đơn vị sẽ giao cho {unit}."
+PLAN_PREVIEW_NOTHING_NEW = "Không có nhiệm vụ mới để nhập: mọi nhiệm vụ đã có từ lần nhập trước."
+PLAN_PREVIEW_HELP = (
+    "Gán tên số 1: <code>/nhapkehoach gan 1 MÃ</code> · tạo mới: "
+    "<code>/nhapkehoach taomoi 1 MÃ</code> · bỏ qua: <code>/nhapkehoach bo 1</code>"
+)
+BUTTON_PLAN_CONFIRM = "✅ Nhập {count} nhiệm vụ"
+BUTTON_PLAN_CANCEL = "❌ Huỷ"
+BUTTON_PLAN_MAP = "🏷 {index}. {name}"
+BUTTON_PLAN_LIST = "📄 Danh sách nhiệm vụ"
+PLAN_MAP_CHOOSE = "Tên «{name}» ({tasks} nhiệm vụ) ứng với đơn vị nào?"
+BUTTON_PLAN_MAP_UNIT = "{name} ({code})"
+BUTTON_PLAN_SKIP = "🚫 Bỏ qua tên này"
+BUTTON_PLAN_CREATE = "➕ Tạo đơn vị mới mã {code}"
+BUTTON_PLAN_BACK = "↩️ Xem lại bản xem trước"
+PLAN_MAP_BAD_INDEX = "Không có tên đơn vị số «{index}». Chọn số từ 1 đến {count}."
+PLAN_MAP_NO_NAMES = "Kế hoạch này không có tên đơn vị nào cần gán."
+PLAN_CREATE_CODE_TAKEN = (
+    "Mã <code>{code}</code> đã dùng cho {unit}. Chọn mã khác, hoặc gán vào đơn vị đó: "
+    "<code>/nhapkehoach gan {index} {code}</code>."
+)
+PLAN_CREATE_BAD_CODE = "Mã đơn vị chỉ gồm chữ không dấu, số, dấu - hoặc _, tối đa 32 ký tự: «{code}»."
+PLAN_IMPORT_DONE = "✅ Đã nhập <b>{count}</b> nhiệm vụ theo {plan}.{extra}"
+PLAN_IMPORT_DONE_UNITS = "\nĐã tạo {count} đơn vị mới: {codes}."
+PLAN_IMPORT_DONE_EXISTING = "\n{count} nhiệm vụ đã có từ lần nhập trước, không tạo lại."
+PLAN_IMPORT_DONE_LEFT = "\n⚠️ Chưa nhập (không có đơn vị chủ trì): {refs}."
+PLAN_IMPORT_DONE_SKIPPED = "\nTên đơn vị bị bỏ qua: {names}."
+PLAN_IMPORT_DONE_NOTICES = "\n📨 Đã gửi danh sách nhiệm vụ mới tới {count} người/nhóm của các đơn vị."
+PLAN_IMPORT_DONE_NO_NOTICES = (
+    "\nℹ️ Các đơn vị chưa có thành viên hay nhóm nào gắn với bot nên chưa nhận được tin báo."
+)
+PLAN_IMPORT_CANCELLED = "Đã huỷ nhập kế hoạch, không ghi gì."
+PLAN_LIST_HEADER = "📄 <b>Nhiệm vụ đọc được — trang {page}/{pages}</b>"
+PLAN_LIST_LINE = "<b>{ref}</b> {title}\n   Chủ trì: {lead}{support} — {when}"
+PLAN_LIST_SUPPORT = "; phối hợp: {support}"
+PLAN_LIST_NO_LEAD = "(chưa ghi)"
+PLAN_LIST_NEXT = "Trang sau: <code>/nhapkehoach ds {page}</code>"
+PLAN_WHEN_ONCE = "hạn {due}"
+PLAN_WHEN_RECURRING = "định kỳ: {text}, kỳ đầu {due}"
+PLAN_WHEN_RECURRING_PLAIN = "định kỳ: {text}"
+PLAN_WHEN_ONGOING = "thường xuyên"
+PLAN_WHEN_NONE = "chưa có thời hạn"
+# The message each unit receives, once, listing its new tasks.
+PLAN_NOTICE_HEADER = "📥 <b>{unit}</b> được giao {count} nhiệm vụ mới theo {plan}:"
+PLAN_NOTICE_LINE = "• <b>#{task_id}</b> ({ref}) {title} — {when}"
+PLAN_NOTICE_MORE = "… và {count} nhiệm vụ khác."
+PLAN_NOTICE_FOOTER = "👉 Xem và cập nhật: /nhiemvu · Chi tiết: <code>/chitiet SỐ</code>"
 
 # --- reports -------------------------------------------------------------------------------
 
+# /baocao
+REPORT_USAGE = (
+    "/baocao [kỳ] [MÃ_ĐƠN_VỊ] — kỳ: <code>thang</code>, <code>quy</code>, <code>6thang</code>, "
+    "<code>nam</code> (thêm <code>truoc</code> cho kỳ trước), <code>quy I/2026</code>, "
+    "<code>thang 3/2026</code>, <code>nam 2025</code> hoặc <code>01/01/2026-30/06/2026</code>; "
+    "mặc định là quý này."
+)
+REPORT_BAD_PERIOD = "Chưa hiểu kỳ báo cáo «{text}».\nCách dùng: {usage}"
+REPORT_HEADER = "📊 <b>Báo cáo {label}</b> ({start} – {end})"
+REPORT_SCOPE = "Phạm vi: {scope}"
+REPORT_SCOPE_ALL = "tất cả đơn vị"
+REPORT_FROZEN = "🔒 Kỳ đã khóa sổ; số liệu tính đến hết ngày {day}, chốt lúc {at}."
+REPORT_PAST = "Số liệu tính đến hết ngày {day}."
+REPORT_LIVE = "Số liệu tính đến ngày {day}."
+REPORT_TOTALS = (
+    "Giao <b>{assigned}</b> nhiệm vụ đến hạn trong kỳ: hoàn thành {done} (đúng hạn "
+    "<b>{on_time}</b>, trễ hạn <b>{late}</b>), quá hạn <b>{overdue}</b>, đang thực hiện "
+    "{in_progress}."
+)
+REPORT_RATE = "Tỷ lệ hoàn thành đúng hạn: <b>{rate}</b> ({on_time}/{fallen} nhiệm vụ đã đến hạn)."
+REPORT_RATE_NONE = "Chưa có nhiệm vụ nào đến hạn nên chưa tính tỷ lệ đúng hạn."
+REPORT_EXTENDED = "⏳ Được gia hạn: {count} nhiệm vụ (tính theo hạn mới)."
+REPORT_LATE_EARLIER = "☑️ Hoàn thành trễ hạn việc của kỳ trước: {count} nhiệm vụ."
+REPORT_RANKING_HEADER = "<b>Xếp hạng đơn vị:</b>"
+REPORT_RANK_LINE = "{rank}. {name} — {rate} ({on_time}/{fallen} đúng hạn{overdue})"
+REPORT_RANK_OVERDUE = ", quá hạn {count}"
+REPORT_UNRANKED_LINE = "– {name} — chưa có nhiệm vụ đến hạn"
+REPORT_DIRECT_LINE = "• {name} (trực tiếp): {rate} ({on_time}/{fallen} đúng hạn)"
+REPORT_MORE_UNITS = "… và {count} đơn vị khác (xem tệp Excel)."
+REPORT_NOTHING_DUE = "Không có nhiệm vụ nào đến hạn trong {label}."
+REPORT_XLSX_CAPTION = "📑 Báo cáo {label}: bảng tổng hợp và danh sách từng nhiệm vụ."
+REPORT_CHART_CAPTION = "📈 Đúng hạn, trễ hạn, quá hạn theo đơn vị — {label}."
+REPORT_FILES_UNAVAILABLE = (
+    "Ứng dụng này chưa nhận được tệp: bảng Excel và biểu đồ có trên Telegram, hoặc nhờ quản "
+    "trị xuất bằng lệnh <code>nhacviec report --xlsx</code>."
+)
+REPORT_NO_PLAN = "Giao trực tiếp (không theo kế hoạch)"
+
+# /hosominhchung
+DOSSIER_USAGE = (
+    "/hosominhchung [MÃ_ĐƠN_VỊ] [kỳ] — ví dụ <code>/hosominhchung PNV nam</code>, "
+    "<code>/hosominhchung quy I/2026</code>; mặc định là năm nay."
+)
+DOSSIER_EMPTY = "Không có nhiệm vụ nào đến hạn của {scope} trong {label} nên chưa có hồ sơ."
+DOSSIER_CAPTION = (
+    "🗂 Hồ sơ minh chứng {scope}, {label}: {files} tệp cho {with_evidence}/{occurrences} "
+    "nhiệm vụ; mục lục kèm mã SHA-256 của từng tệp."
+)
+DOSSIER_MISSING_EVIDENCE = "⚠️ {count} nhiệm vụ chưa có minh chứng (xem trang «Chưa có minh chứng»)."
+DOSSIER_MISSING_FILES = "⚠️ {count} tệp không còn trong kho lưu trữ (đã ghi trong mục lục)."
+DOSSIER_TOO_LARGE = (
+    "Hồ sơ nặng {size}, quá giới hạn gửi qua ứng dụng ({limit}). Hãy chọn kỳ ngắn hơn hoặc "
+    "một đơn vị, hoặc nhờ quản trị xuất bằng lệnh <code>nhacviec dossier</code>."
+)
+DOSSIER_FILES_UNAVAILABLE = (
+    "Ứng dụng này chưa nhận được tệp: hồ sơ minh chứng có trên Telegram, hoặc nhờ quản trị "
+    "xuất bằng lệnh <code>nhacviec dossier</code>."
+)
+DOSSIER_INDEX_FILE = "muc_luc_ho_so_minh_chung.xlsx"
+DOSSIER_INDEX_SHEET = "Mục lục"
+DOSSIER_MISSING_SHEET = "Chưa có minh chứng"
+DOSSIER_INDEX_TITLE = "MỤC LỤC HỒ SƠ MINH CHỨNG"
+DOSSIER_MISSING_TITLE = "NHIỆM VỤ CHƯA CÓ MINH CHỨNG"
+DOSSIER_INDEX_HEADERS = [
+    "STT", "Kế hoạch", "Số NV", "Nhiệm vụ", "Mã ĐV", "Đơn vị chủ trì", "Kỳ", "Hạn",
+    "Trạng thái", "Tệp trong hồ sơ", "Tên tệp gốc", "Người gửi", "Thời điểm gửi",
+    "Loại tệp", "Dung lượng (byte)", "SHA-256", "Chú thích",
+]
+DOSSIER_MISSING_HEADERS = [
+    "STT", "Kế hoạch", "Số NV", "Nhiệm vụ", "Mã ĐV", "Đơn vị chủ trì", "Kỳ", "Hạn",
+    "Trạng thái",
+]
+DOSSIER_FILE_GONE = "KHÔNG CÒN TỆP trong kho lưu trữ"
+DOSSIER_FILE_CORRUPT = "TỆP HỎNG: nội dung không khớp mã SHA-256 đã ghi"
+DOSSIER_PERIOD_FOLDER = "{period} (hạn {due})"
+DOSSIER_ROOT_FOLDER = "Hồ sơ minh chứng {scope} {period}"
+DOSSIER_ONGOING_FOLDER = "Thường xuyên"
+
+# the spreadsheet of /baocao and `nhacviec report --xlsx`
+XLSX_SUMMARY_SHEET = "Tổng hợp"
+XLSX_DETAIL_SHEET = "Chi tiết"
+XLSX_EXTENSION_SHEET = "Gia hạn"
+XLSX_LATE_SHEET = "Trễ hạn kỳ trước"
+XLSX_TITLE = "BÁO CÁO KẾT QUẢ THỰC HIỆN NHIỆM VỤ"
+XLSX_DETAIL_TITLE = "DANH SÁCH NHIỆM VỤ ĐẾN HẠN TRONG KỲ"
+XLSX_EXTENSION_TITLE = "NHIỆM VỤ ĐƯỢC GIA HẠN"
+XLSX_LATE_TITLE = "NHIỆM VỤ CỦA KỲ TRƯỚC HOÀN THÀNH TRỄ HẠN TRONG KỲ"
+XLSX_PERIOD = "Kỳ báo cáo: {label} (từ {start} đến {end}) — {scope}"
+XLSX_FROZEN = "Kỳ đã khóa sổ: số liệu tính đến hết ngày {day}, chốt lúc {at}."
+XLSX_PAST = "Số liệu tính đến hết ngày {day}."
+XLSX_LIVE = "Số liệu tính đến ngày {day}."
+XLSX_SUMMARY_HEADERS = [
+    "STT", "Mã đơn vị", "Đơn vị", "Số nhiệm vụ đến hạn trong kỳ", "Hoàn thành đúng hạn",
+    "Hoàn thành trễ hạn", "Quá hạn chưa hoàn thành", "Đang thực hiện (chưa đến hạn)",
+    "Tỷ lệ đúng hạn", "Xếp hạng", "Trong đó được gia hạn", "Hoàn thành trễ việc kỳ trước",
+]
+XLSX_TOTAL = "Tổng cộng"
+XLSX_NOTES = [
+    "Ghi chú:",
+    "- Tỷ lệ đúng hạn = đúng hạn ÷ (đúng hạn + trễ hạn + quá hạn); để trống khi chưa có "
+    "nhiệm vụ nào đến hạn.",
+    "- Số liệu của mỗi đơn vị đã gồm các đơn vị trực thuộc; xếp hạng so với các đơn vị cùng cấp.",
+    "- Nhiệm vụ được gia hạn tính theo hạn mới; hạn ban đầu ghi ở trang «Chi tiết».",
+    "- Mỗi kỳ của nhiệm vụ định kỳ (tháng, quý…) tính là một nhiệm vụ.",
+]
+XLSX_DETAIL_HEADERS = [
+    "STT", "Mã ĐV", "Đơn vị chủ trì", "Kế hoạch", "Số NV", "Nhiệm vụ", "Kỳ", "Hạn ban đầu",
+    "Gia hạn đến", "Trạng thái", "Hoàn thành lúc", "Người hoàn thành", "Số minh chứng",
+    "Tiến độ (%)", "Ghi chú",
+]
+XLSX_EXTENSION_HEADERS = [
+    "STT", "Mã ĐV", "Đơn vị chủ trì", "Số NV", "Nhiệm vụ", "Kỳ", "Hạn ban đầu", "Gia hạn đến",
+    "Lý do", "Người đề nghị", "Người duyệt", "Ngày duyệt", "Trạng thái",
+]
+XLSX_LATE_HEADERS = [
+    "STT", "Mã ĐV", "Đơn vị chủ trì", "Số NV", "Nhiệm vụ", "Kỳ", "Hạn", "Hoàn thành lúc",
+    "Người hoàn thành", "Số ngày trễ",
+]
+XLSX_DONE_AFTER_CLOSE = "Hoàn thành sau khi khóa sổ, lúc {at}"
+XLSX_GENERATED = "Lập lúc {at} — Nhắc Việc"
+XLSX_FOOTER = "Trang &P/&N"
+
+# the chart
+CHART_TITLE = "Kết quả thực hiện nhiệm vụ — {label}"
+CHART_ON_TIME = "Đúng hạn"
+CHART_LATE = "Trễ hạn"
+CHART_OVERDUE = "Quá hạn"
+CHART_AXIS = "Số nhiệm vụ đã đến hạn"
+CHART_DIRECT = "{name} (trực tiếp)"
+CHART_SUBSET = "{shown}/{total} đơn vị có tỷ lệ đúng hạn cao nhất"
+CHART_NOTHING_DUE = "Chưa có nhiệm vụ nào đến hạn"
+CHART_STATE_CLOSED = "số liệu tính đến hết ngày {day}"
+CHART_STATE_LIVE = "số liệu tính đến ngày {day}"
+
+# calendar feeds
+ICS_CALENDAR_UNIT = "Hạn nhiệm vụ — {unit}"
+ICS_CALENDAR_PERSON = "Hạn nhiệm vụ — {name}"
+ICS_SUMMARY = "{mark}{title}"
+ICS_MARK_DONE = "✅ "
+ICS_MARK_OVERDUE = "🔴 Quá hạn: "
+ICS_MARK_SUPPORT = " (phối hợp)"
+ICS_DESCRIPTION = [
+    "Nhiệm vụ #{task_id}: {title}",
+    "Đơn vị chủ trì: {unit}",
+    "Kỳ: {period}",
+    "Hạn: {due}",
+    "Trạng thái: {status}",
+    "Theo: {plan}",
+    "Gõ /chitiet {task_id} trong Nhắc Việc để xem chi tiết.",
+]
+ICS_EXTENDED = "{due} (gia hạn từ {original})"
+
 # --- zalo ----------------------------------------------------------------------------------
+
+ZALO_FILE_LINK = (
+    "📄 <b>{name}</b> ({size}){caption}\n"
+    "Tải tệp tại: {url}\n"
+    "Đường dẫn dùng được đến {expires}."
+)
+ZALO_FILE_NO_LINK = (
+    "📄 Tệp «{name}» chưa gửi được qua Zalo: máy chủ của bot chưa có địa chỉ công khai để "
+    "tải tệp (WEBHOOK_BASE_URL). Vui lòng lấy tệp qua Telegram hoặc nhờ cán bộ quản trị."
+)
+ZALO_UNSUPPORTED_MESSAGE = (
+    "Bot trên Zalo chưa nhận được loại tin nhắn này. Minh chứng dạng ảnh: gửi ảnh kèm chú thích "
+    "<code>/minhchung SỐ</code>. Tài liệu PDF, Word, Excel: gửi qua Telegram, hoặc chụp ảnh "
+    "từng trang rồi gửi ở đây."
+)
+ZALO_OA_OUTSIDE_WINDOW = (
+    "⚠️ Không gửi được tin nhắn qua Zalo OA cho <b>{name}</b>: đã quá {hours} giờ kể từ lần cuối "
+    "người này nhắn cho OA, Zalo không cho OA nhắn tin miễn phí nữa.\n{fallback}\n"
+    "Nội dung: {excerpt}"
+)
+ZALO_OA_FALLBACK_TELEGRAM = "Đã gửi tin nhắn này qua Telegram thay thế."
+ZALO_OA_FALLBACK_NONE = (
+    "Người này chưa liên kết Telegram (/lienket): vui lòng báo trực tiếp, hoặc nhắc họ nhắn "
+    "một tin bất kỳ cho OA để nhận lại thông báo."
+)

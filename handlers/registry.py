@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers import evidence, link, people, tasks
+from handlers import evidence, link, people, reports, tasks
 from handlers.base import Context, Handler, Incoming
 
 
@@ -30,6 +30,8 @@ COMMANDS: list[Command] = [
     Command("hoanthanh", tasks.complete, "Báo hoàn thành: /hoanthanh SỐ"),
     Command("giahan", tasks.request_extension, "Xin gia hạn: /giahan SỐ dd/mm/yyyy lý do"),
     Command("giao", tasks.assign, "Giao nhiệm vụ (lãnh đạo)"),
+    Command("baocao", reports.report, "Thống kê đúng hạn, trễ hạn: /baocao [kỳ]"),
+    Command("hosominhchung", reports.evidence_dossier, "Hồ sơ minh chứng (lãnh đạo)"),
     Command("dangky", people.join, "Đăng ký vào đơn vị: /dangky MÃ"),
     Command("donvi", people.units, "Các đơn vị và thành viên"),
     Command("ganketnhom", people.bind_group, "Gắn nhóm với đơn vị"),

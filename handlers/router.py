@@ -6,6 +6,7 @@ that was rolled back; on any error they get one clear Vietnamese sentence instea
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -55,8 +56,10 @@ class BufferedReplier(Replier):
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
         return await self.target.download(attachment, max_bytes)
 
-    def discard(self) -> None:
-        self._calls.clear()
+    def replace_with(self, text: str) -> None:
+        """What the handler meant to say is dropped: its work was rolled back."""
+        self._calls = [("send_text", (text,), {})]
+        self.numbered_menu = None
 
     async def flush(self) -> None:
         calls, self._calls = self._calls, []
@@ -91,36 +94,45 @@ class Router:
         self.evidence_store = evidence_store
         self.calendar_provider = calendar_provider
         self.on_outbox_change = on_outbox_change
+        # Updates of different chats are handled concurrently, but their units of work take
+        # turns: the database driver blocks the event loop, so a session waiting on a lock
+        # held by another session of this same loop would wait forever. Replies are sent
+        # after the turn, so network time still overlaps with the next update's work.
+        self._unit_of_work_turn = asyncio.Lock()
 
     async def handle(self, msg: Incoming, replier: Replier) -> None:
         buffered = BufferedReplier(replier)
-        session = self.session_factory()
-        try:
-            await self._handle_in_session(msg, buffered, session)
-            session.commit()
-        except UserError as error:
-            session.rollback()
-            buffered.discard()
-            await replier.send_text(error.text)
-            return
-        except services.DomainError as error:
-            session.rollback()
-            buffered.discard()
-            await replier.send_text(messages.domain_error_text(error.key, error.params))
-            return
-        except Exception as error:
-            session.rollback()
-            buffered.discard()
-            log_error(logger, "handling a message failed", error, self.settings.secrets)
-            await replier.send_text(messages.GENERIC_ERROR)
-            return
-        finally:
-            session.close()
+        async with self._unit_of_work_turn:
+            queued = await self._run_unit_of_work(msg, buffered)
         await buffered.flush()
-        if self.on_outbox_change is not None:
+        if queued and self.on_outbox_change is not None:
             result = self.on_outbox_change()
             if inspect.isawaitable(result):
                 await result
+
+    async def _run_unit_of_work(self, msg: Incoming, buffered: BufferedReplier) -> bool:
+        """Runs the handler and commits; True when the commit queued outbox messages. On
+        failure the buffer holds the one sentence that explains why nothing changed."""
+        session = self.session_factory()
+        try:
+            await self._handle_in_session(msg, buffered, session)
+            queued = bool(session.info.get(services.OUTBOX_CHANGED))
+            session.commit()
+        except UserError as error:
+            session.rollback()
+            buffered.replace_with(error.text)
+        except services.DomainError as error:
+            session.rollback()
+            buffered.replace_with(messages.domain_error_text(error.key, error.params))
+        except Exception as error:
+            session.rollback()
+            log_error(logger, "handling a message failed", error, self.settings.secrets)
+            buffered.replace_with(messages.GENERIC_ERROR)
+        else:
+            return queued
+        finally:
+            session.close()
+        return False
 
     async def _handle_in_session(self, msg: Incoming, replier: BufferedReplier, session: Any) -> None:
         now = self.clock.now()
@@ -133,8 +145,9 @@ class Router:
             now=now,
             env_admins=self.settings.admin_identities,
         )
-        services.ensure_chat(session, platform=msg.platform, external_id=msg.chat_id,
-                             kind=msg.chat_type, title=msg.chat_title, now=now)
+        if msg.is_group:
+            services.ensure_chat(session, platform=msg.platform, external_id=msg.chat_id,
+                                 kind=msg.chat_type, title=msg.chat_title, now=now)
         resolved = self._resolve(session, msg, now)
         if resolved.menu_error:
             raise UserError(resolved.menu_error)
@@ -155,7 +168,7 @@ class Router:
             session=session,
             settings=self.settings,
             clock=self.clock,
-            calendar=self.calendar_provider(session),
+            calendar_loader=lambda: self.calendar_provider(session),
             actor=actor,
             replier=replier,
             evidence_store=self.evidence_store,

@@ -84,26 +84,20 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
 
     scope_arg = " ".join(a for a in ctx.args if not a.isdigit())
     prefix = f"{scope_arg} " if scope_arg else ""
-    options: list[MenuOption] = []
-    for row in rows:
-        if ctx.replier.supports_buttons:
-            options += [
-                MenuOption(messages.BUTTON_DETAILS.format(task_id=row.task_id),
-                           f"/chitiet {row.task_id}"),
-                MenuOption(messages.BUTTON_PROGRESS, f"/capnhat {row.task_id}"),
-                MenuOption(messages.BUTTON_EVIDENCE, f"/minhchung {row.task_id}"),
-                MenuOption(messages.BUTTON_DONE, f"/hoanthanh {row.task_id}"),
-            ]
-        else:
-            options.append(MenuOption(messages.NUMBERED_DETAILS.format(task_id=row.task_id),
-                                      f"/chitiet {row.task_id}"))
+    # One button a task, labelled with its number and title; its details carry the actions
+    # (progress, evidence, done), so a phone screen is not a wall of identical icons.
+    options = [
+        MenuOption(messages.BUTTON_TASK.format(task_id=row.task_id,
+                                               title=_shorten(row.title, 28)),
+                   f"/chitiet {row.task_id}")
+        for row in rows
+    ]
     if page > 1:
         options.append(MenuOption(messages.BUTTON_PREV, f"/nhiemvu {prefix}{page - 1}".strip()))
     if page < pages:
         options.append(MenuOption(messages.BUTTON_NEXT, f"/nhiemvu {prefix}{page + 1}".strip()))
         lines.append(messages.TASKS_PAGE_HINT.format(arg=messages.esc(prefix), page=page + 1))
-    await ctx.replier.send_menu("\n".join(lines), options,
-                                columns=4 if ctx.replier.supports_buttons else 1)
+    await ctx.replier.send_menu("\n".join(lines), options)
 
 
 def _task_line(ctx: Context, row: queries.TaskRow) -> str:

@@ -1,22 +1,69 @@
-"""Delivers outbox rows through the platform transports.
+"""Delivers outbox rows through the platform transports, as fast as each platform allows.
 
-The database is the record: a row is claimed (status 'sending', with a lease) before the
-network call and marked afterwards, so a crash leaves evidence of what was in flight."""
+The database is the record. A row is claimed before the network call (status `sending`,
+`claimed_by` this instance, a lease) and marked right after it, one short commit per row:
+- claims take `FOR UPDATE SKIP LOCKED` on PostgreSQL, so instances sharing an outbox never
+  take the same row; a row whose lease ran out (its instance died) becomes pending again;
+- a crash or kill -9 leaves claimed rows in `sending`; on restart they are sent again. Only
+  those that had already reached the platform can arrive twice, and there are at most
+  `concurrency` of those: the rest were claimed but not yet on the wire. Losing a reminder
+  is worse than a rare second copy after a crash;
+- a graceful stop (SIGTERM) lets the sends on the wire finish and be recorded and hands the
+  other claimed rows back, so it sends nothing twice.
+
+Outcomes:
+- 429: the row goes back with `not_before` = now + retry_after (not counted as a failed
+  attempt) and the limiter holds the chat, or the platform, for that long;
+- blocked by the user / chat not found: recorded (`blocked`, audit entry) and reported to the
+  admins once by the DeliveryReporter; the chat is taken out of use (the identity's private
+  chat cleared, the group unbound) so tomorrow's plan does not try it again. A person who
+  writes to the bot again gets their private chat back;
+- network trouble and 5xx before the message was accepted: retried with exponential backoff
+  and jitter, up to `max_attempts`, then `failed` and reported;
+- unknown outcome (the request went out, no answer came: a timeout): recorded as `unknown`
+  and reported, NOT sent again. The message was most likely delivered (the platform usually
+  accepts before the connection drops), a reminder that arrives twice in a unit's group
+  teaches people to ignore the bot, and the admin report names the chat and the task
+  numbers so a person can check. The next day's plan reminds again anyway if still due;
+- other refusals (a malformed message): `failed` at once, retrying cannot help.
+
+Reminders are re-checked just before sending (the planner's `refresh`): a task completed
+since planning drops out of the message, and a message left with nothing is `cancelled`.
+Scheduled kinds wait out the quiet hours and expire after the catch-up window.
+
+Pacing: every send takes a slot from the platform's shared `PlatformRateLimiter` (bulk
+lane; rows raised by a person's action, priority ≥ 10, take the priority lane like replies).
+A row whose chat is not ready (its 1/s or 20/min budget spent) waits aside without holding
+a worker, so one busy group never stalls the other 9 999 chats.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
 import logging
-from collections.abc import Mapping
+import os
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
 
-from db.models import Outbox
+from db.models import AuditLog, Chat, Identity, Outbox
 from db.session import SessionFactory
 from handlers import state
 from handlers.base import MenuOption
 from scheduler.clock import Clock
+from scheduler.policy import REMINDER_KINDS, SCHEDULED_KINDS, ReminderPolicy
+from scheduler.ratelimit import OutboxSendScope, PlatformRateLimiter
 from scheduler.transport import (
     Blocked,
     ChatNotFound,
@@ -29,8 +76,95 @@ from scheduler.transport import (
 
 logger = logging.getLogger(__name__)
 
+# Rows queued by a person's action (services.enqueue_to_person's default) ride the priority
+# lane: someone just acted and waits for the consequence.
+INTERACTIVE_PRIORITY = 10
+SENDER_ACTOR = "sender"
+
 LEASE = timedelta(minutes=2)
 MAX_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class SenderOptions:
+    concurrency: int = 8
+    # Rows claimed ahead of the workers; at least `concurrency` keeps them busy.
+    prefetch: int = 24
+    lease: timedelta = LEASE
+    max_attempts: int = MAX_ATTEMPTS
+    backoff_base: float = 5.0
+    backoff_max: float = 900.0
+    catchup_window: timedelta = timedelta(hours=12)
+    idle_seconds: float = 5.0
+    maintain_every: float = 30.0
+    stop_grace: float = 15.0
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> SenderOptions:
+        concurrency = settings.sender_concurrency
+        return cls(
+            concurrency=concurrency,
+            prefetch=max(3 * concurrency, 16),
+            lease=timedelta(seconds=settings.sender_lease_seconds),
+            max_attempts=settings.sender_max_attempts,
+            catchup_window=timedelta(hours=settings.reminder_catchup_hours),
+        )
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """A claimed row, detached from any session."""
+
+    id: int
+    kind: str
+    platform: str
+    chat_id: str
+    chat_kind: str
+    text: str
+    menu: list[dict[str, str]] | None
+    task_ids: list[int]
+    person_id: int | None
+    priority: int
+    scheduled_at: datetime
+    attempts: int
+    lease_until: datetime | None
+
+
+_ROW_COLUMNS = (
+    Outbox.id, Outbox.kind, Outbox.platform, Outbox.chat_id, Outbox.chat_kind, Outbox.text,
+    Outbox.menu, Outbox.task_ids, Outbox.person_id, Outbox.priority, Outbox.scheduled_at,
+    Outbox.attempts, Outbox.lease_until,
+)
+
+
+@dataclass
+class SenderStats:
+    sent: int = 0
+    rate_limited: int = 0
+    retried: int = 0
+    failed: int = 0
+    blocked: int = 0
+    unknown: int = 0
+    expired: int = 0
+    cancelled: int = 0
+    recovered: int = 0
+    lost_lease: int = 0
+    first_send_at: float | None = None  # time.time() of the first delivery
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    status: str  # sent | pending | failed | blocked | unknown | expired | cancelled
+    error: str | None = None
+    retry_at: datetime | None = None
+    audit_action: str | None = None
+    uncount_attempt: bool = False
+    unreachable: bool = False
+
+
+Refresher = Callable[[Session, OutboxRow], Any]
+PolicyProvider = Callable[[], ReminderPolicy]
 
 
 class OutboxSender:
@@ -40,112 +174,516 @@ class OutboxSender:
         session_factory: SessionFactory,
         transports: Mapping[str, Transport],
         clock: Clock,
-        instance_id: str = "main",
+        instance_id: str | None = None,
+        limiters: Mapping[str, PlatformRateLimiter] | None = None,
+        options: SenderOptions | None = None,
+        refresher: Refresher | None = None,
+        policy_provider: PolicyProvider | None = None,
+        tz: ZoneInfo | None = None,
+        only_ids: Iterable[int] | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.transports = dict(transports)
         self.clock = clock
-        self.instance_id = instance_id
+        self.instance_id = instance_id or (
+            f"{socket.gethostname()[:32]}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        )
+        self.limiters: dict[str, PlatformRateLimiter] = dict(limiters or {})
+        self.options = options or SenderOptions()
+        self.refresher = refresher
+        self.policy_provider = policy_provider
+        self.tz = tz or ZoneInfo("Asia/Ho_Chi_Minh")
+        # A one-off sender (`nhacviec remind`) delivers only the rows it queued itself.
+        self.only_ids = sorted(set(only_ids)) if only_ids is not None else None
+        self.stats = SenderStats()
         self._wake = asyncio.Event()
         self._stopping = False
+        self._queue: asyncio.Queue[OutboxRow | None] | None = None
+        self._delayed: list[tuple[float, int, OutboxRow]] = []
+        self._busy: set[int] = set()
+        self._on_wire: set[int] = set()
+        self._last_maintenance = -float("inf")
+        self._running = False
+
+    # --- control -------------------------------------------------------------------------------
 
     def kick(self) -> None:
+        """New rows may be due: look now instead of at the next idle tick."""
         self._wake.set()
 
-    async def run(self, idle_seconds: float = 5.0) -> None:
-        while not self._stopping:
-            sent = await self.drain_once()
-            if sent:
-                continue
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=idle_seconds)
-            except TimeoutError:
-                pass
-
     def stop(self) -> None:
+        """Graceful: finish what is on the wire, hand the rest back (see `run`)."""
         self._stopping = True
         self._wake.set()
 
-    def _claim(self, limit: int) -> list[Outbox]:
-        now = self.clock.now()
-        with self.session_factory() as session:
-            rows = list(session.scalars(
-                select(Outbox)
-                .where(Outbox.status == "pending", Outbox.not_before <= now,
-                       Outbox.platform.in_(list(self.transports)))
-                .order_by(Outbox.priority.desc(), Outbox.not_before, Outbox.id)
-                .limit(limit)
-            ))
-            claimed = []
-            for row in rows:
-                result = session.execute(
-                    update(Outbox)
-                    .where(Outbox.id == row.id, Outbox.status == "pending")
-                    .values(status="sending", claimed_by=self.instance_id,
-                            lease_until=now + LEASE, attempts=Outbox.attempts + 1)
-                )
-                if result.rowcount:  # type: ignore[attr-defined]
-                    claimed.append(row)
-            session.commit()
-            return claimed
+    @property
+    def in_flight(self) -> int:
+        return len(self._on_wire)
+
+    # --- the loop ------------------------------------------------------------------------------
+
+    async def run(self, idle_seconds: float | None = None) -> None:
+        idle = self.options.idle_seconds if idle_seconds is None else idle_seconds
+        self._stopping = False
+        self._running = True
+        self._queue = asyncio.Queue()
+        workers = [asyncio.create_task(self._worker(), name=f"outbox-worker-{i}")
+                   for i in range(self.options.concurrency)]
+        try:
+            while not self._stopping:
+                now = self.clock.now()
+                await self._maintain(now)
+                self._promote_delayed()
+                held = self._queue.qsize() + len(self._busy) + len(self._delayed)
+                room = self.options.prefetch - held
+                claimed: list[OutboxRow] = []
+                # Claim in batches, not one query per finished send.
+                if room >= max(1, self.options.prefetch // 3) or held == 0:
+                    claimed = await asyncio.to_thread(self._claim, room, now)
+                    for row in claimed:
+                        self._route(row)
+                if claimed and len(claimed) == room:
+                    continue
+                timeout = await self._idle_timeout(now, idle, nothing_claimed=not claimed)
+                self._wake.clear()
+                if self._stopping:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+        finally:
+            await self._shutdown(workers)
+            self._running = False
+
+    async def _idle_timeout(self, now: datetime, idle: float, *, nothing_claimed: bool) -> float:
+        timeout = idle
+        if self._delayed:
+            timeout = min(timeout, max(0.0, self._delayed[0][0] - time.monotonic()))
+        if nothing_claimed and self._queue is not None and self._queue.qsize() == 0:
+            next_due = await asyncio.to_thread(self._next_due, now)
+            if next_due is not None:
+                timeout = min(timeout, max(0.0, (next_due - now).total_seconds()))
+        return max(timeout, 0.005)
+
+    def _route(self, row: OutboxRow) -> None:
+        """Ready chats go to the workers; a chat still within its limit waits aside."""
+        assert self._queue is not None
+        limiter = self.limiters.get(row.platform)
+        if limiter is not None:
+            ready = limiter.chat_ready_at(row.chat_id, group=row.chat_kind == "group")
+            if ready - time.monotonic() > 0.25:
+                heapq.heappush(self._delayed, (ready, row.id, row))
+                return
+        self._queue.put_nowait(row)
+
+    def _promote_delayed(self) -> None:
+        assert self._queue is not None
+        now = time.monotonic()
+        while self._delayed and self._delayed[0][0] <= now:
+            _, _, row = heapq.heappop(self._delayed)
+            self._queue.put_nowait(row)
+
+    async def _worker(self) -> None:
+        assert self._queue is not None
+        while True:
+            row = await self._queue.get()
+            if row is None:
+                return
+            self._busy.add(row.id)
+            try:
+                await self._process(row)
+            except Exception as error:  # a bug must not lose the row: it is handed back
+                logger.exception("outbox %s: delivery crashed", row.id)
+                with contextlib.suppress(Exception):
+                    await asyncio.to_thread(self._finish, row, _Outcome(
+                        "pending", f"{type(error).__name__}: {error}",
+                        retry_at=self.clock.now() + timedelta(seconds=60)))
+            finally:
+                self._busy.discard(row.id)
+                if self._queue.qsize() < self.options.concurrency:
+                    self._wake.set()
+
+    async def _shutdown(self, workers: list[asyncio.Task[None]]) -> None:
+        assert self._queue is not None
+        # Rows nobody started are handed back at once; rows on the wire finish and are marked.
+        unstarted: list[OutboxRow] = [row for _, _, row in self._delayed]
+        self._delayed.clear()
+        while not self._queue.empty():
+            item = self._queue.get_nowait()
+            if item is not None:
+                unstarted.append(item)
+        for _ in workers:
+            self._queue.put_nowait(None)
+        if unstarted:
+            await asyncio.to_thread(self._release, unstarted)
+        _, pending = await asyncio.wait(workers, timeout=self.options.stop_grace)
+        for task in pending:
+            task.cancel()
+        for task in pending:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if pending:
+            logger.warning("outbox: %d send(s) still on the wire at stop; their lease expires "
+                           "and they are retried", len(pending))
 
     async def drain_once(self, limit: int = 50) -> int:
-        rows = self._claim(limit)
+        """Claims what is due now and delivers it, one row after another; returns how many
+        rows were claimed. For tests, the CLI, and a final flush."""
+        now = self.clock.now()
+        await self._maintain(now, force=True)
+        rows = await asyncio.to_thread(self._claim, limit, now)
         for row in rows:
-            await self._deliver(row)
+            await self._process(row)
         return len(rows)
 
-    async def _deliver(self, row: Outbox) -> None:
-        transport = self.transports[row.platform]
+    # --- one row -------------------------------------------------------------------------------
+
+    async def _process(self, row: OutboxRow) -> None:
+        now = self.clock.now()
+        if row.kind in SCHEDULED_KINDS:
+            if row.scheduled_at < now - self.options.catchup_window:
+                await asyncio.to_thread(self._finish, row, _Outcome(
+                    "expired", "expired: outside the catch-up window",
+                    audit_action="outbox.expired"))
+                return
+            quiet_end = self._quiet_until(now)
+            if quiet_end is not None:
+                await asyncio.to_thread(self._release, [row], quiet_end)
+                return
+        if row.kind in REMINDER_KINDS and self.refresher is not None:
+            refreshed = await asyncio.to_thread(self._refresh, row)
+            if refreshed is None:
+                await asyncio.to_thread(self._finish, row, _Outcome(
+                    "cancelled", "nothing left to remind: the tasks were completed"))
+                return
+            row = refreshed
+        limiter = self.limiters.get(row.platform)
+        if limiter is not None:
+            await limiter.acquire(row.chat_id, group=row.chat_kind == "group",
+                                  priority=row.priority >= INTERACTIVE_PRIORITY)
+        if not await self._lease_still_ours(row):
+            return
+        transport = self.transports.get(row.platform)
+        if transport is None:
+            await asyncio.to_thread(self._release, [row])
+            return
         menu = [MenuOption(m["label"], m["command"]) for m in row.menu] if row.menu else None
-        status, error, retry_at = "sent", None, None
+        self._on_wire.add(row.id)
         try:
-            await transport.send(row.chat_id, row.text, menu)
-        except RetryAfter as exc:
-            status, error = "pending", str(exc)
-            retry_at = self.clock.now() + timedelta(seconds=exc.seconds)
-        except (Blocked, ChatNotFound) as exc:
-            status, error = "blocked", f"{type(exc).__name__}: {exc}"
-        except UnknownOutcome as exc:
-            # Not repeated: a second copy is worse than asking an admin to check one.
-            status, error = "unknown", str(exc)
-        except (TransientError, SendError) as exc:
-            error = f"{type(exc).__name__}: {exc}"
-            if row.attempts + 1 >= MAX_ATTEMPTS:
-                status = "failed"
-            else:
-                status = "pending"
-                retry_at = self.clock.now() + timedelta(seconds=2 ** (row.attempts + 1))
-        self._finish(row, status, error, retry_at, menu, transport.supports_buttons)
+            with OutboxSendScope():
+                await transport.send(row.chat_id, row.text, menu)
+            outcome = _Outcome("sent")
+        except SendError as error:
+            outcome = self._classify(row, error)
+        finally:
+            self._on_wire.discard(row.id)
+        if outcome.status == "sent" and self.stats.first_send_at is None:
+            self.stats.first_send_at = time.time()
+        if isinstance(outcome.retry_at, datetime) and outcome.uncount_attempt and limiter:
+            seconds = (outcome.retry_at - self.clock.now()).total_seconds()
+            limiter.on_retry_after(row.chat_id, seconds, group=row.chat_kind == "group")
+        await asyncio.to_thread(self._finish, row, outcome, menu,
+                                transport.supports_buttons)
+
+    def _classify(self, row: OutboxRow, error: SendError) -> _Outcome:
+        now = self.clock.now()
+        described = f"{type(error).__name__}: {error}"[:500]
+        if isinstance(error, RetryAfter):
+            return _Outcome("pending", described,
+                            retry_at=now + timedelta(seconds=max(error.seconds, 0.5)),
+                            uncount_attempt=True)
+        if isinstance(error, Blocked):
+            return _Outcome("blocked", described, audit_action="outbox.blocked",
+                            unreachable=True)
+        if isinstance(error, ChatNotFound):
+            return _Outcome("blocked", described, audit_action="outbox.chat_not_found",
+                            unreachable=True)
+        if isinstance(error, UnknownOutcome):
+            return _Outcome("unknown", described, audit_action="outbox.unknown")
+        if isinstance(error, TransientError):
+            if row.attempts >= self.options.max_attempts:
+                return _Outcome("failed", described, audit_action="outbox.failed")
+            delay = min(self.options.backoff_max,
+                        self.options.backoff_base * 2 ** max(0, row.attempts - 1))
+            delay *= random.uniform(0.8, 1.2)  # restarts must not retry in lockstep
+            return _Outcome("pending", described, retry_at=now + timedelta(seconds=delay))
+        return _Outcome("failed", described, audit_action="outbox.failed")
+
+    def _quiet_until(self, now: datetime) -> datetime | None:
+        if self.policy_provider is None:
+            return None
+        return self.policy_provider().quiet_until(now.astimezone(self.tz))
+
+    def _refresh(self, row: OutboxRow) -> OutboxRow | None:
+        assert self.refresher is not None
+        with self.session_factory() as session:
+            refreshed = self.refresher(session, row)
+        if refreshed is None:
+            return None
+        menu = ([{"label": label, "command": command} for label, command in refreshed.menu]
+                if refreshed.menu else None)
+        return replace(row, text=refreshed.text, menu=menu, task_ids=list(refreshed.task_ids),
+                       kind=refreshed.kind)
+
+    async def _lease_still_ours(self, row: OutboxRow) -> bool:
+        """A row that waited long for its slot renews its lease first; if another instance
+        took it meanwhile (our lease ran out), it is theirs now."""
+        if row.lease_until is None:
+            return True
+        margin = min(self.options.lease / 4, timedelta(seconds=30))
+        if self.clock.now() < row.lease_until - margin:
+            return True
+        renewed = await asyncio.to_thread(self._renew_lease, row)
+        if not renewed:
+            self.stats.lost_lease += 1
+            logger.warning("outbox %s: lease lost before sending; another instance has it",
+                           row.id)
+        return renewed
+
+    # --- database work (run in a worker thread) ------------------------------------------------
+
+    def _claim(self, limit: int, now: datetime) -> list[OutboxRow]:
+        platforms = sorted(self.transports)
+        if limit <= 0 or not platforms:
+            return []
+        conditions = [
+            Outbox.status == "pending",
+            Outbox.not_before <= now,
+            Outbox.platform.in_(platforms),
+        ]
+        if self._quiet_until(now) is not None:
+            conditions.append(Outbox.kind.not_in(sorted(SCHEDULED_KINDS)))
+        if self.only_ids is not None:
+            conditions.append(Outbox.id.in_(self.only_ids))
+        # A CTE, not `id IN (subquery)`: PostgreSQL may re-evaluate a locking subquery and
+        # claim more rows than the LIMIT; a CTE is evaluated exactly once.
+        picked = (
+            select(Outbox.id)
+            .where(*conditions)
+            .order_by(Outbox.priority.desc(), Outbox.not_before, Outbox.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+            .cte("picked")
+        )
+        claim = (
+            update(Outbox)
+            .where(Outbox.id == picked.c.id, Outbox.status == "pending")
+            .values(status="sending", claimed_by=self.instance_id,
+                    lease_until=now + self.options.lease, attempts=Outbox.attempts + 1)
+            .returning(*_ROW_COLUMNS)
+            .execution_options(synchronize_session=False)
+        )
+        with self.session_factory() as session:
+            rows = [OutboxRow(*row) for row in session.execute(claim)]
+            session.commit()
+        rows.sort(key=lambda r: (-r.priority, r.id))
+        return rows
+
+    def _next_due(self, now: datetime) -> datetime | None:
+        platforms = sorted(self.transports)
+        if not platforms:
+            return None
+        query = select(func.min(Outbox.not_before)).where(
+            Outbox.status == "pending", Outbox.platform.in_(platforms))
+        quiet_end = self._quiet_until(now)
+        if quiet_end is not None:
+            query = query.where(Outbox.kind.not_in(sorted(SCHEDULED_KINDS)))
+        with self.session_factory() as session:
+            moment = session.scalar(query)
+        if quiet_end is not None:
+            moment = min(moment, quiet_end) if moment else quiet_end
+        return moment
+
+    def _renew_lease(self, row: OutboxRow) -> bool:
+        with self.session_factory() as session:
+            result = session.execute(
+                update(Outbox)
+                .where(Outbox.id == row.id, Outbox.claimed_by == self.instance_id,
+                       Outbox.status == "sending")
+                .values(lease_until=self.clock.now() + self.options.lease)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+            return bool(result.rowcount)  # type: ignore[attr-defined]
 
     def _finish(
         self,
-        row: Outbox,
-        status: str,
-        error: str | None,
-        retry_at: datetime | None,
-        menu: list[MenuOption] | None,
-        supports_buttons: bool,
+        row: OutboxRow,
+        outcome: _Outcome,
+        menu: list[MenuOption] | None = None,
+        supports_buttons: bool = True,
     ) -> None:
         now = self.clock.now()
+        values: dict[str, Any] = {
+            "status": outcome.status,
+            "last_error": outcome.error,
+            "lease_until": None,
+            "text": row.text,
+            "menu": row.menu,
+            "task_ids": row.task_ids,
+            "kind": row.kind,
+        }
+        if outcome.status == "sent":
+            values["sent_at"] = now
+        if outcome.status == "pending":
+            values["claimed_by"] = None
+            values["not_before"] = outcome.retry_at or now
+            if outcome.uncount_attempt:
+                values["attempts"] = Outbox.attempts - 1
         with self.session_factory() as session:
-            values: dict[str, object] = {"status": status, "last_error": error,
-                                         "lease_until": None}
-            if status == "sent":
-                values["sent_at"] = now
-            if retry_at is not None:
-                values["not_before"] = retry_at
-            session.execute(update(Outbox).where(Outbox.id == row.id).values(**values))
-            if status == "sent" and menu and not supports_buttons and row.person_id is not None:
-                state.save_menu(session, row.platform, row.chat_id, _user_of(session, row),
+            result = session.execute(
+                update(Outbox)
+                .where(Outbox.id == row.id, Outbox.claimed_by == self.instance_id,
+                       Outbox.status == "sending")
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if not result.rowcount:  # type: ignore[attr-defined]
+                session.rollback()
+                self.stats.lost_lease += 1
+                logger.error("outbox %s: %s, but the row was taken over by another instance "
+                             "(lease expired)", row.id, outcome.status)
+                return
+            if outcome.audit_action:
+                session.add(AuditLog(at=now, actor=SENDER_ACTOR, action=outcome.audit_action,
+                                     entity="outbox", entity_id=row.id,
+                                     details=_problem_details(row, outcome.error)))
+            if outcome.unreachable:
+                self._retire_chat(session, row, now)
+            if (outcome.status == "sent" and menu and not supports_buttons
+                    and row.person_id is not None and row.chat_kind == "private"):
+                # In a private chat the chat id is the user id on every supported platform.
+                state.save_menu(session, row.platform, row.chat_id, row.chat_id,
                                 [m.command for m in menu], now)
             session.commit()
-        if status != "sent":
+        self._count(outcome)
+        if outcome.status not in ("sent", "cancelled"):
             logger.warning("outbox %s to %s:%s → %s (%s)", row.id, row.platform, row.chat_id,
-                           status, error)
+                           outcome.status, outcome.error)
+
+    def _count(self, outcome: _Outcome) -> None:
+        stats = self.stats
+        stats.by_status[outcome.status] = stats.by_status.get(outcome.status, 0) + 1
+        if outcome.status == "sent":
+            stats.sent += 1
+        elif outcome.status == "pending":
+            if outcome.uncount_attempt:
+                stats.rate_limited += 1
+            else:
+                stats.retried += 1
+        elif outcome.status in ("blocked",):
+            stats.blocked += 1
+        elif outcome.status == "unknown":
+            stats.unknown += 1
+        elif outcome.status == "failed":
+            stats.failed += 1
+        elif outcome.status == "expired":
+            stats.expired += 1
+        elif outcome.status == "cancelled":
+            stats.cancelled += 1
+
+    def _retire_chat(self, session: Session, row: OutboxRow, now: datetime) -> None:
+        """Stops planning messages to a chat that refused one. A private chat comes back by
+        itself when the person writes to the bot (the router records the chat again)."""
+        if row.chat_kind == "group":
+            session.execute(
+                update(Chat)
+                .where(Chat.platform == row.platform, Chat.external_id == row.chat_id)
+                .values(unit_id=None)
+                .execution_options(synchronize_session=False)
+            )
+        else:
+            session.execute(
+                update(Identity)
+                .where(Identity.platform == row.platform, Identity.private_chat_id == row.chat_id)
+                .values(private_chat_id=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    def _release(self, rows: Iterable[OutboxRow], not_before: datetime | None = None) -> None:
+        """Hands claimed, unsent rows back (graceful stop, quiet hours): no attempt counted."""
+        ids = [row.id for row in rows]
+        if not ids:
+            return
+        values: dict[str, Any] = {"status": "pending", "claimed_by": None, "lease_until": None,
+                                  "attempts": Outbox.attempts - 1}
+        if not_before is not None:
+            values["not_before"] = not_before
+        with self.session_factory() as session:
+            session.execute(
+                update(Outbox)
+                .where(Outbox.id.in_(ids), Outbox.claimed_by == self.instance_id,
+                       Outbox.status == "sending")
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+
+    # --- upkeep --------------------------------------------------------------------------------
+
+    async def _maintain(self, now: datetime, *, force: bool = False) -> None:
+        if not force and time.monotonic() - self._last_maintenance < self.options.maintain_every:
+            return
+        self._last_maintenance = time.monotonic()
+        await asyncio.to_thread(self.recover, now=now)
+        await asyncio.to_thread(self.expire_stale, now=now)
+
+    def recover(self, *, now: datetime | None = None, all_orphans: bool = False) -> int:
+        """Rows left `sending` by a dead instance become pending again. With `all_orphans`
+        (SQLite start-up, where the file lock proves no other sender is alive) that is every
+        such row at once; otherwise only those whose lease ran out."""
+        now = now or self.clock.now()
+        condition = [Outbox.status == "sending"]
+        if all_orphans:
+            condition.append(Outbox.claimed_by.is_distinct_from(self.instance_id))
+        else:
+            condition.append(Outbox.lease_until < now)
+        with self.session_factory() as session:
+            result = session.execute(
+                update(Outbox)
+                .where(*condition)
+                .values(status="pending", claimed_by=None, lease_until=None)
+                .execution_options(synchronize_session=False)
+            )
+            session.commit()
+        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        if count:
+            self.stats.recovered += count
+            logger.warning("outbox: %d message(s) left in flight by a stopped sender are sent "
+                           "again", count)
+        return count
+
+    def expire_stale(self, *, now: datetime | None = None) -> int:
+        """Scheduled messages still pending past the catch-up window are not sent late: they
+        are marked expired and recorded for the admins' report."""
+        now = now or self.clock.now()
+        cutoff = now - self.options.catchup_window
+        with self.session_factory() as session:
+            rows = session.execute(
+                update(Outbox)
+                .where(Outbox.status == "pending", Outbox.kind.in_(sorted(SCHEDULED_KINDS)),
+                       Outbox.scheduled_at < cutoff)
+                .values(status="expired", last_error="expired: outside the catch-up window")
+                .returning(*_ROW_COLUMNS)
+                .execution_options(synchronize_session=False)
+            ).all()
+            for values in rows:
+                row = OutboxRow(*values)
+                session.add(AuditLog(at=now, actor=SENDER_ACTOR, action="outbox.expired",
+                                     entity="outbox", entity_id=row.id,
+                                     details=_problem_details(row, None)))
+            session.commit()
+        self.stats.expired += len(rows)
+        return len(rows)
 
 
-def _user_of(session: object, row: Outbox) -> str:
-    # In a private chat the chat id is the user id on every supported platform.
-    return row.chat_id
+def _problem_details(row: OutboxRow, error: str | None) -> dict[str, Any]:
+    return {
+        "kind": row.kind,
+        "platform": row.platform,
+        "chat_id": row.chat_id,
+        "chat_kind": row.chat_kind,
+        "person_id": row.person_id,
+        "task_ids": list(row.task_ids or [])[:50],
+        "scheduled_at": row.scheduled_at.isoformat() if row.scheduled_at else None,
+        "error": error,
+    }

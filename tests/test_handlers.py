@@ -70,7 +70,9 @@ async def test_register_and_approve(harness: Harness) -> None:
     assert "#2" in reply.text and "#1" in reply.text and "#3" not in reply.text
     # Open tasks by due date: 05/03 before 31/03.
     assert reply.text.index("#2") < reply.text.index("#1")
-    assert any(o.command == "/hoanthanh 2" for o in reply.replies[-1].buttons)
+    buttons = reply.replies[-1].buttons
+    assert [o.command for o in buttons] == ["/chitiet 2", "/chitiet 1"]
+    assert buttons[0].label == "#2 Rà soát thủ tục hành chính"
 
 
 async def test_refused_join_and_duplicate_request(harness: Harness) -> None:
@@ -254,7 +256,7 @@ async def test_long_reply_is_split(harness: Harness, clock: FakeClock) -> None:
 async def test_numbered_menu_without_buttons(harness: Harness) -> None:
     await register(harness, "100", "An")
     reply = await harness.send("100", "/nhiemvu", buttons=False)
-    assert "1. Chi tiết #2" in reply.text
+    assert "1. #2 Rà soát thủ tục hành chính" in reply.text
     reply = await harness.send("100", "1", buttons=False)
     assert "Nhiệm vụ #2" in reply.text
     reply = await harness.send("100", "9", buttons=False)

@@ -1,0 +1,235 @@
+"""`nhacviec plan parse FILE` and `nhacviec plan import FILE [--yes]`.
+
+`parse` prints what was read from the file as the contract's JSON and touches nothing.
+`import` shows the same reading as a preview (tasks per unit, deadlines, recurring duties,
+unknown unit names), asks before it creates units or tasks, then writes everything in one
+transaction. Bad input ends with status 2 and one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.cli import CliError, print_json
+from config.settings import Settings
+from plans.readers import MAX_FILE_BYTES, PlanReadError
+
+
+def register(subparsers: Any) -> None:
+    plan = subparsers.add_parser("plan", help="kế hoạch: đọc tệp và nhập nhiệm vụ")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+
+    parse = plan_sub.add_parser(
+        "parse", help="in JSON những gì đọc được từ tệp (.txt, .md, .docx, .pdf, .xlsx); không ghi gì"
+    )
+    parse.add_argument("file", help="tệp kế hoạch")
+    parse.add_argument("--count", type=int, default=4, help="số hạn tiếp theo liệt kê mỗi nhiệm vụ")
+    parse.set_defaults(runner=cmd_parse)
+
+    imp = plan_sub.add_parser("import", help="xem trước rồi nhập nhiệm vụ của kế hoạch")
+    imp.add_argument("file", help="tệp kế hoạch")
+    imp.add_argument("--yes", "-y", action="store_true", help="không hỏi lại trước khi nhập")
+    imp.add_argument(
+        "--map", action="append", default=[], metavar="TÊN=MÃ[,MÃ]",
+        help="tên đơn vị trong kế hoạch ứng với (các) mã đơn vị; lặp lại được",
+    )
+    imp.add_argument(
+        "--skip", action="append", default=[], metavar="TÊN",
+        help="bỏ qua tên đơn vị này (không giao nhiệm vụ cho nó)",
+    )
+    imp.add_argument(
+        "--create-units", action="store_true",
+        help="tạo đơn vị mới cho mọi tên chưa có (mã tự đặt)",
+    )
+    imp.add_argument("--parent", metavar="MÃ", help="đơn vị cha của các đơn vị tạo mới")
+    imp.add_argument(
+        "--default-unit", metavar="MÃ",
+        help="đơn vị chủ trì cho các nhiệm vụ kế hoạch không ghi đơn vị",
+    )
+    imp.add_argument("--json", action="store_true", help="in xem trước và kết quả dạng JSON")
+    imp.set_defaults(runner=cmd_import)
+
+
+def _read_file(path_text: str) -> tuple[bytes, str]:
+    path = Path(path_text)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            raise CliError(f"«{path_text}» là thư mục, không phải tệp")
+        if size > MAX_FILE_BYTES:
+            raise CliError(
+                f"tệp «{path.name}» nặng {size / 1024 / 1024:.1f} MB, vượt giới hạn 20 MB"
+            )
+        return path.read_bytes(), path.name
+    except FileNotFoundError:
+        raise CliError(f"không tìm thấy tệp «{path_text}»") from None
+    except PermissionError:
+        raise CliError(f"không có quyền đọc tệp «{path_text}»") from None
+    except OSError as error:
+        raise CliError(f"không đọc được tệp «{path_text}»: {error.strerror}") from None
+
+
+def _parse(path_text: str, calendar: Any = None) -> Any:
+    from plans.parser import read_plan
+
+    data, name = _read_file(path_text)
+    try:
+        return read_plan(data, name, calendar=calendar)
+    except PlanReadError as error:
+        raise CliError(error.message) from None
+
+
+def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    if not 0 <= args.count <= 1000:
+        raise CliError("--count phải từ 0 đến 1000")
+    plan = _parse(args.file)
+    print_json(plan.to_json(args.count))
+    return 0
+
+
+def _decisions(args: argparse.Namespace) -> Any:
+    from plans.importer import Decisions
+
+    decisions = Decisions(default_lead=args.default_unit)
+    for item in args.map:
+        name, sep, codes = item.partition("=")
+        if not sep or not name.strip() or not codes.strip():
+            raise CliError(f"--map cần dạng TÊN=MÃ[,MÃ], nhận được «{item}»")
+        decisions.mappings[name.strip()] = [c.strip() for c in codes.split(",") if c.strip()]
+    for name in args.skip:
+        decisions.mappings[name.strip()] = []
+    return decisions
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+    from db import queries
+    from db.session import unit_of_work
+    from plans import importer
+
+    app = build_app(settings)
+    try:
+        with unit_of_work(app.session_factory) as session:
+            calendar = queries.load_calendar(session)
+            plan = _parse(args.file, calendar)
+            decisions = _decisions(args)
+            try:
+                preview = importer.preview_import(session, plan, decisions)
+                if args.create_units and preview.unknown:
+                    _create_for_unknown(session, preview, decisions, args.parent)
+                    preview = importer.preview_import(session, plan, decisions)
+            except importer.PlanImportError as error:
+                raise CliError(str(error)) from None
+            if args.json:
+                print_json({"plan": plan.to_json(), "preview": preview.to_json()})
+            else:
+                sys.stdout.write(render_preview(preview) + "\n")
+            if preview.new_task_count == 0 and not decisions.create:
+                sys.stdout.write("Không có nhiệm vụ mới để nhập.\n")
+                return 0
+            if not args.yes and not _confirm(preview):
+                sys.stdout.write("Đã huỷ, không ghi gì.\n")
+                return 0
+            now = app.clock.now()
+            today = now.astimezone(settings.tz).date()
+            try:
+                result = importer.import_plan(
+                    session, plan, decisions, actor="cli", now=now, today=today,
+                    calendar=calendar,
+                )
+            except importer.PlanImportError as error:
+                raise CliError(str(error)) from None
+            queued = importer.queue_unit_notices(
+                session, result, now=now, reference=plan.deadline_reference
+            )
+            summary = {
+                "plan_id": result.plan.id,
+                "created_tasks": len(result.created),
+                "existing_tasks": result.existing,
+                "created_units": [unit.code for unit in result.created_units],
+                "left_out": [task.parsed.ref for task in result.left_out],
+                "unknown_units": list(result.unknown),
+                "notices_queued": queued,
+            }
+    finally:
+        app.close()
+    if args.json:
+        print_json(summary)
+    else:
+        sys.stdout.write(
+            f"Đã nhập {summary['created_tasks']} nhiệm vụ (kế hoạch #{summary['plan_id']}); "
+            f"{summary['existing_tasks']} nhiệm vụ đã có từ lần nhập trước; "
+            f"{queued} tin báo đơn vị đang chờ gửi.\n"
+        )
+        if summary["left_out"]:
+            sys.stdout.write(
+                "Không nhập (chưa có đơn vị chủ trì): " + ", ".join(summary["left_out"]) + "\n"
+            )
+    return 0
+
+
+def _create_for_unknown(session: Any, preview: Any, decisions: Any, parent: str | None) -> None:
+    from db import services
+    from plans import importer
+
+    if parent and services.unit_by_code(session, parent) is None:
+        raise CliError(f"không có đơn vị cha mã «{parent}»")
+    taken = [unit.code for unit in importer.known_units(session)]
+    for name in preview.unknown:
+        code = importer.suggest_code(name, taken)
+        taken.append(code)
+        decisions.create[name] = importer.NewUnit(code, name, parent, importer.guess_kind(name))
+
+
+def _confirm(preview: Any) -> bool:
+    if not sys.stdin.isatty() and not os.environ.get("NHACVIEC_ASSUME_TTY"):
+        raise CliError("cần xác nhận: chạy lại với --yes để nhập mà không hỏi")
+    creating = len(preview.units_to_create)
+    question = f"Nhập {preview.new_task_count} nhiệm vụ"
+    if creating:
+        question += f" và tạo {creating} đơn vị mới"
+    sys.stdout.write(question + "? [c/K] ")
+    sys.stdout.flush()
+    answer = sys.stdin.readline().strip().lower()
+    return answer in ("c", "co", "có", "y", "yes")
+
+
+def render_preview(preview: Any) -> str:
+    """The preview as plain text for a terminal."""
+    plan = preview.plan
+    head = plan.kind + (f" số {plan.number}" if plan.number else "")
+    if plan.date:
+        head += f" ngày {plan.date:%d/%m/%Y}"
+    lines = [f"{head}: {plan.title}", f"Đọc được {len(plan.tasks)} nhiệm vụ."]
+    if preview.existing_plan_id is not None:
+        lines.append(
+            f"Kế hoạch này đã nhập trước đây (#{preview.existing_plan_id}): "
+            f"{preview.existing_task_count} nhiệm vụ đã có, chỉ thêm phần còn thiếu."
+        )
+    lines.append(f"Sẽ tạo {preview.new_task_count} nhiệm vụ:")
+    for unit, count in preview.per_unit:
+        marker = " (đơn vị mới)" if unit.id is None else ""
+        lines.append(f"  - {unit.name} [{unit.code}]{marker}: {count}")
+    if preview.recurring:
+        lines.append(f"Định kỳ ({len(preview.recurring)}):")
+        for task in preview.recurring:
+            lines.append(f"  - {task.parsed.ref}: {task.parsed.deadline_text}")
+    if preview.undated:
+        lines.append(f"Chưa có thời hạn, theo dõi dạng thường xuyên ({len(preview.undated)}):")
+        for task in preview.undated:
+            shown = f" «{task.parsed.deadline_text}»" if task.parsed.deadline_text else ""
+            lines.append(f"  - {task.parsed.ref}{shown}: {task.deadline_note}")
+    if preview.unknown:
+        lines.append(f"Tên đơn vị chưa rõ ({len(preview.unknown)}) — sẽ bị bỏ qua nếu không gán:")
+        for name in preview.unknown:
+            hints = ", ".join(unit.code for unit in preview.suggestions.get(name, []))
+            lines.append(f"  - {name}" + (f" (gợi ý: {hints})" if hints else ""))
+        lines.append("  Gán bằng --map \"TÊN=MÃ\", bỏ qua bằng --skip \"TÊN\", hoặc --create-units.")
+    if preview.left_out:
+        refs = ", ".join(task.parsed.ref for task in preview.left_out)
+        lines.append(f"Không nhập được vì chưa có đơn vị chủ trì: {refs} (dùng --default-unit MÃ).")
+    return "\n".join(lines)

@@ -1,0 +1,284 @@
+"""Read unit names out of the sentences plans use to assign work.
+
+    "Văn phòng HĐND-UBND huyện chủ trì phối hợp với các cơ quan, đơn vị, UBND các xã."
+        -> lead ["Văn phòng HĐND-UBND huyện"], support ["Các cơ quan, đơn vị", "UBND các xã"]
+
+Commas both separate units and sit inside them ("các cơ quan, đơn vị", "UBND các xã, thị
+trấn", "cán bộ phụ trách giao thông, thủy lợi"). A fragment therefore only starts a new unit
+when it begins with a word that names one (Phòng, Sở, UBND, Công chức, các …); anything else
+is glued back to the unit before it. A unit stops at the first verb of the sentence
+("… UBND các xã chỉ đạo CBCCVC triển khai thực hiện").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plans.text import clean_text, fold
+
+# Folded first words (one or two) that begin a unit's name.
+UNIT_HEADS: frozenset[str] = frozenset(
+    {
+        "phong", "van_phong", "so", "ban", "ubnd", "uy_ban", "hdnd", "hoi_dong", "thanh_tra",
+        "trung_tam", "cong_an", "quan_su", "ban_chi_huy", "hoi", "doan", "cac", "co_quan",
+        "bo_phan", "cong_chuc", "can_bo", "tram", "dai", "kho_bac", "chi_cuc", "lien_doan",
+        "mat_tran", "huyen_doan", "tinh_doan", "thanh_doan", "bao_hiem", "chi_nhanh", "ngan_hang",
+        "truong", "benh_vien", "vien", "toa_an", "dang_uy", "huyen_uy", "tinh_uy", "thanh_uy",
+        "thu_truong", "lanh_dao", "chu_tich", "pho_chu_tich", "trang_thong", "cong_thong",
+        "cong_ttdt", "to", "nhom", "hop_tac", "cuc", "tong_cuc", "bo", "chi_bo", "doi",
+        "thuong_truc", "nguoi_dung", "giam_doc", "truong_phong", "vp", "van_thu", "ke_toan",
+        "dia_chinh", "tu_phap", "ttvh", "tt", "ttyt", "ban_quan", "ban_dieu", "ban_chi", "mttq",
+        "uy_vien", "thanh_vien", "lien_ngang", "chinh_quyen", "vien_kiem", "toa", "cuc_thue",
+        "chi_cuc_thue", "don_vi_su", "ban_quan_ly", "cong_doan", "quy", "xa_doi", "dan_quan",
+        "ban_tiep", "ban_dan", "ban_thanh",
+    }
+)
+
+# Verbs (lower case as typed) that end the subject of an assignment sentence. Matched only
+# in lower case so that capitalised names ("Ban Chỉ đạo") are safe.
+_VERBS = (
+    "chủ trì", "phối hợp", "thực hiện", "triển khai", "tham mưu", "theo dõi", "chỉ đạo",
+    "kiểm tra", "đôn đốc", "hướng dẫn", "tổng hợp", "báo cáo", "tăng cường", "xây dựng",
+    "tổ chức thực hiện", "rà soát", "quán triệt", "cụ thể hóa", "cụ thể hoá", "chịu trách nhiệm",
+    "có trách nhiệm", "căn cứ", "nghiên cứu", "đề xuất", "cung cấp", "bố trí", "giúp",
+    "thường xuyên", "tiếp tục", "nghiêm túc", "chủ động", "phải", "cần", "có kế hoạch",
+    "sử dụng", "cân đối", "lập", "trình", "ban hành", "giám sát", "tuyên truyền", "tiếp nhận",
+    "giải quyết", "đảm bảo", "bảo đảm", "quan tâm", "để", "nhằm", "được", "họp", "đăng ký",
+    "cập nhật", "công khai", "thông báo", "hoàn thành", "khẩn trương", "sớm", "tập trung",
+    "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện",
+)
+_VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
+
+# Words that mean "ask/assign" in front of the unit: "Giao Phòng Nội vụ: …".
+_ASSIGN_PREFIX = re.compile(r"^(?:giao(?:\s+cho)?|đề nghị|yêu cầu|phân công)\s+", re.IGNORECASE)
+_LEADING_ADVERBIAL = re.compile(
+    r"^(?:trên cơ sở|căn cứ)\s+(?:kế hoạch|chức năng|nhiệm vụ|nội dung)[^,:;]{0,60}?"
+    r"(?:này|được giao|giao|của huyện|của tỉnh)\s*,?\s*|^(?:hàng|hằng)\s+năm\s*,\s*",
+    re.IGNORECASE,
+)
+_CONNECTORS = re.compile(r"^(?:với|cùng với|cùng|và|các đơn vị:)\s+", re.IGNORECASE)
+_VIA_PARENTHETICAL = re.compile(r"\((?:qua|thông qua|nếu có)[^)]*\)", re.IGNORECASE)
+_APPOSITION = re.compile(r"\s+[-–]\s+(?=cơ quan\b)", re.IGNORECASE)
+_STRAY_DIGIT = re.compile(r"(?<![\w/.-])\d(?=[a-zà-ỹđ]{2,})")
+_SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+|\s*\n\s*")
+_ROLE_LEAD = re.compile(r"(?<![\wÀ-ỹ])chủ trì(?![\wÀ-ỹ])", re.IGNORECASE)
+_ROLE_SUPPORT = re.compile(
+    r"(?<![\wÀ-ỹ])(?:phối hợp|cùng phối hợp)(?:\s+(?:với|cùng))?(?![\wÀ-ỹ])", re.IGNORECASE
+)
+_BARE_LOCALITIES = frozenset({"cac xa", "cac phuong", "cac xa thi tran", "xa", "cac dia phuong"})
+# Lower-case words that continue a "các …" list rather than name a unit: "các sở, ban, ngành".
+_LIST_TAILS = frozenset(
+    {"ban", "nganh", "don vi", "dia phuong", "phong", "so", "doan the", "doan", "hoi",
+     "thi tran", "phuong", "xa", "co quan", "hoi doan the", "to chuc"}
+)
+
+
+@dataclass
+class Responsibility:
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.lead or self.support)
+
+
+def _head_key(text: str) -> tuple[str, str, str]:
+    words = re.findall(r"[0-9a-z]+", fold(text))
+    one = words[0] if words else ""
+    two = "_".join(words[:2])
+    three = "_".join(words[:3])
+    return one, two, three
+
+
+def starts_with_unit(text: str) -> bool:
+    return any(key in UNIT_HEADS for key in _head_key(text) if key)
+
+
+def _cut_at_verb(fragment: str) -> tuple[str, str | None]:
+    """The unit part of a fragment and the verb (the predicate) that ends it, if any. After a
+    unit's head word one more word is needed ("Tổ kiểm tra" is a unit, "UBND xã chỉ đạo" a
+    sentence); after a list tail ("ban, ngành báo cáo") none is."""
+    needed = 2 if starts_with_unit(fragment) else 1
+    for match in _VERB_RE.finditer(fragment):
+        before = fragment[: match.start()].strip()
+        if before.endswith(("-", "–", "&", "/")):
+            continue  # part of a compound name: "Công chức Địa chính – xây dựng"
+        if len(before.split()) >= needed or (before and match.group(0) in ("chủ trì", "phối hợp")):
+            return before, match.group(0)
+        if not before:
+            return "", match.group(0)
+    return fragment, None
+
+
+def _tidy(name: str) -> str:
+    name = _STRAY_DIGIT.sub("", name)
+    name = _CONNECTORS.sub("", name.strip(" .,;:-–"))
+    name = name.strip(" .,;:-–")
+    return name[:1].upper() + name[1:] if name else name
+
+
+def extract_units(
+    text: str, *, trust_first: bool = True, stop_at_verb: bool = True
+) -> tuple[list[str], str | None]:
+    """Unit names in a list such as "Phòng Nội vụ, các ngành liên quan, UBND xã - thị trấn".
+
+    Returns the names and what ended the list: the verb met ("chỉ đạo", "phối hợp" …),
+    "apposition" for "Phòng Nội vụ - cơ quan thường trực …", or None at the end of the text.
+    With stop_at_verb False a verb only ends its own fragment, so that
+    "VP HĐND-UBND huyện theo dõi, các cơ quan, đơn vị thực hiện" yields both units."""
+    text = clean_text(_VIA_PARENTHETICAL.sub("", text))
+    parts = _APPOSITION.split(text, maxsplit=1)
+    text = parts[0]
+    stop: str | None = "apposition" if len(parts) > 1 else None
+    units: list[str] = []
+    position = 0
+    pieces: list[tuple[str, str]] = []
+    for match in _SEPARATOR.finditer(text):
+        pieces.append((text[position : match.start()], match.group(0)))
+        position = match.end()
+    pieces.append((text[position:], ""))
+
+    previous_separator = ""
+    after_verb = False
+    for fragment, separator in pieces:
+        fragment = _STRAY_DIGIT.sub("", _CONNECTORS.sub("", fragment.strip()))
+        unit, verb = _cut_at_verb(fragment)
+        unit = unit.strip(" .")
+        if unit:
+            is_new = starts_with_unit(unit) or (not units and trust_first)
+            if (
+                is_new
+                and units
+                and unit[:1].islower()
+                and fold(units[-1]).startswith("cac ")
+                and fold(unit) in _LIST_TAILS
+            ):
+                is_new = False
+            if units and previous_separator.strip() in ("và", "&") and (
+                # "Trang thông tin điện tử huyện và các xã", "Văn phòng HĐND và UBND huyện"
+                (
+                    fold(unit) in _BARE_LOCALITIES
+                    and fold(units[-1]).endswith(("huyen", "tinh", "thanh pho"))
+                )
+                or (
+                    fold(units[-1]).endswith(("hdnd", "hoi dong nhan dan"))
+                    and fold(unit).startswith(("ubnd", "uy ban nhan dan"))
+                )
+            ):
+                is_new = False
+            if is_new:
+                units.append(unit)
+            elif units and not after_verb:
+                joiner = previous_separator if previous_separator.strip() else " "
+                if joiner.strip() in (",", ";"):
+                    joiner = joiner.strip() + " "
+                units[-1] = f"{units[-1]}{joiner}{unit}"
+            elif not units:
+                verb = verb or "không phải đơn vị"
+        if verb:
+            stop = verb
+            if stop_at_verb or not units:
+                break
+            after_verb = True
+        else:
+            after_verb = False
+        previous_separator = separator
+    cleaned: list[str] = []
+    seen: set[str] = set()
+    for unit in units:
+        tidy = _tidy(unit)
+        key = fold(tidy)
+        if len(key) >= 2 and key not in seen:
+            seen.add(key)
+            cleaned.append(tidy)
+    return cleaned, stop
+
+
+def _units_at_clause_end(text: str) -> list[str]:
+    """Units at the end of a clause ("… tại các phòng, các cơ quan, đơn vị, UBND các xã"):
+    read backwards while the fragments are units or short unit tails ("đơn vị")."""
+    pieces = [p.strip() for p in re.split(r"\s*[,;]\s*|\s+và\s+", text) if p.strip()]
+    start = len(pieces)
+    for index in range(len(pieces) - 1, -1, -1):
+        piece = pieces[index]
+        if starts_with_unit(piece) or (len(piece.split()) <= 3 and not _VERB_RE.search(piece)):
+            start = index
+        else:
+            break
+    while start < len(pieces) and not starts_with_unit(pieces[start]):
+        start += 1
+    if start >= len(pieces):
+        return []
+    units, _ = extract_units(", ".join(pieces[start:]))
+    return units
+
+
+def parse_responsibility(text: str, role: str = "exec") -> Responsibility:
+    """Split a responsibility sentence into lead and supporting units.
+
+    role: "lead" (the label said chủ trì), "support" (phối hợp) or "exec" (thực hiện /
+    trách nhiệm thực hiện: every unit named is responsible unless the sentence itself says
+    who leads and who supports)."""
+    text = clean_text(text).rstrip(" .;")
+    if not text:
+        return Responsibility()
+    if role == "support":
+        units, _ = extract_units(text, stop_at_verb=False)
+        return Responsibility(support=units)
+    lead_match = _ROLE_LEAD.search(text)
+    support_match = _ROLE_SUPPORT.search(text)
+    if lead_match and (support_match is None or lead_match.start() < support_match.start()):
+        lead, _ = extract_units(text[: lead_match.start()])
+        rest = text[lead_match.end() :]
+        support: list[str] = []
+        inner = _ROLE_SUPPORT.search(rest)
+        if inner and inner.group(0).lower().rstrip().endswith(("với", "cùng")):
+            support, _ = extract_units(rest[inner.end() :])
+        elif inner and rest[: inner.start()].strip(" ,"):
+            support = _units_at_clause_end(rest[: inner.start()])
+        elif inner:
+            support, _ = extract_units(rest[inner.end() :])
+        if lead:
+            return Responsibility(lead=lead, support=support)
+    if support_match:
+        before = text[: support_match.start()]
+        after = text[support_match.end() :]
+        lead, _ = extract_units(before) if before.strip(" ,") else ([], None)
+        support, _ = extract_units(after)
+        if lead:
+            return Responsibility(lead=lead, support=support)
+        if not before.strip(" ,"):
+            return Responsibility(support=support)
+    units, _ = extract_units(text, stop_at_verb=False)
+    return Responsibility(lead=units)
+
+
+def subject_units(text: str) -> Responsibility:
+    """Who an item is addressed to when it names them itself: "Giao Phòng Nội vụ: …",
+    "Các cơ quan, đơn vị và UBND các xã: …", "Đề nghị Ủy ban MTTQ huyện … tăng cường …",
+    "Văn phòng UBND phường phối hợp với các cơ quan, đơn vị, theo dõi …". Empty when the
+    item starts with a verb, as most task bullets do."""
+    text = clean_text(text)
+    text = _LEADING_ADVERBIAL.sub("", text)
+    assigned = _ASSIGN_PREFIX.match(text)
+    if assigned:
+        text = text[assigned.end() :]
+    if not starts_with_unit(text):
+        return Responsibility()
+    colon = text.find(":")
+    if 0 < colon < 200 and len(text[:colon].split()) <= 16:
+        head = text[:colon]
+        units, stop = extract_units(head, trust_first=False)
+        if units and stop is None:
+            return Responsibility(lead=units)
+    sentence = re.split(r"[.;:](?:\s|$)", text, maxsplit=1)[0]
+    window = " ".join(sentence.split()[:40])
+    units, stop = extract_units(window, trust_first=False)
+    if not units or stop is None or len(" ".join(units).split()) > 24:
+        return Responsibility()
+    if stop in ("chủ trì", "phối hợp"):
+        found = parse_responsibility(window)
+        if found.lead:
+            return found
+    return Responsibility(lead=units)

@@ -1,0 +1,260 @@
+"""Frozen figures of closed periods (ReportSnapshot), so that a closed period's figures never
+change afterwards.
+
+When a period closes: a named period (month, quarter, half year, year) closes once its last
+day has passed. It is frozen by whichever comes first: `close_periods`, meant to run daily
+from the scheduler, or the first report asked for it. Since figures of an ended period are
+computed as they stood at the end of its last day (reports.stats), the snapshot is the same
+whenever it is taken; freezing guards against later edits (tasks imported or cancelled
+afterwards, units moved).
+
+Periods that ended before the bot tracked anything (before the first occurrence was
+recorded) are not frozen: a plan imported later may still fill them in.
+
+One row per unit and period; `figures` keeps the unit's own counts, the occurrences and
+their statuses, and the unit's name and parent at the close, so that rolled-up figures and
+the occurrence sheet of a closed period are rebuilt from the snapshot alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from db.models import Occurrence, ReportSnapshot
+from db.status import Status, local_date
+from reports.periods import Period, named_periods_ending_between
+from reports.stats import (
+    Counts,
+    Cutoff,
+    Item,
+    Report,
+    UnitNode,
+    build_lines,
+    current_tree,
+    evaluate,
+    own_counts,
+)
+
+# How far back the daily job looks for periods left unfrozen (a year and a bit).
+LOOKBACK_DAYS = 400
+INSERT_CHUNK = 500
+
+
+@dataclass
+class Frozen:
+    closed_at: datetime
+    nodes: dict[int, UnitNode]
+    own: dict[int, Counts]
+    # Per unit, the encoded occurrences (see `encode_items`), decoded only when needed.
+    encoded_items: dict[int, str]
+    encoded_late: dict[int, str]
+
+    def report(
+        self, period: Period, *, today: date, scope: Collection[int] | None
+    ) -> Report:
+        units = [unit_id for unit_id in self.nodes if scope is None or unit_id in set(scope)]
+
+        def items() -> tuple[list[Item], list[Item]]:
+            found: list[Item] = []
+            late: list[Item] = []
+            for unit_id in units:
+                found += decode_items(unit_id, self.encoded_items.get(unit_id, ""))
+                late += decode_items(unit_id, self.encoded_late.get(unit_id, ""))
+            return (sorted(found, key=lambda item: item.occurrence_id),
+                    sorted(late, key=lambda item: item.occurrence_id))
+
+        return Report(
+            period=period,
+            today=today,
+            as_of=period.end,
+            frozen=True,
+            closed_at=self.closed_at,
+            units=build_lines(self.nodes, self.own, scope),
+            item_source=items,
+        )
+
+
+# Occurrences are kept as one string per unit, «id,status,yyyymmdd,extended;…», because a
+# closed year of a province holds 100,000 of them and a JSON list of lists takes ten times
+# longer to read back than the figures themselves.
+STATUS_CODES = {
+    Status.DONE_ON_TIME: "o",
+    Status.DONE_LATE: "l",
+    Status.OVERDUE: "x",
+    Status.IN_PROGRESS: "p",
+    Status.DUE_SOON: "s",
+}
+CODE_STATUSES = {code: status for status, code in STATUS_CODES.items()}
+
+
+def encode_items(items: Iterable[Item]) -> str:
+    return ";".join(
+        f"{item.occurrence_id},{STATUS_CODES[item.status]},{item.due:%Y%m%d},{int(item.extended)}"
+        for item in items
+    )
+
+
+def decode_items(unit_id: int, encoded: str) -> list[Item]:
+    items: list[Item] = []
+    if not encoded:
+        return items
+    for part in encoded.split(";"):
+        occurrence_id, code, due, extended = part.split(",")
+        items.append(Item(int(occurrence_id), unit_id, CODE_STATUSES[code],
+                          date(int(due[:4]), int(due[4:6]), int(due[6:])), extended == "1"))
+    return items
+
+
+def is_frozen(session: Session, period: Period) -> bool:
+    if period.key is None:
+        return False
+    found = session.scalar(
+        select(ReportSnapshot.id).where(ReportSnapshot.period_key == period.key).limit(1)
+    )
+    return found is not None
+
+
+def tracking_started(session: Session, tz: ZoneInfo) -> date | None:
+    """The local day the first occurrence was recorded."""
+    first = session.scalar(select(func.min(Occurrence.created_at)))
+    if first is None:
+        return None
+    if isinstance(first, str):  # SQLite hands aggregates back untyped
+        first = datetime.fromisoformat(first)
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return local_date(first, tz)
+
+
+def may_freeze(session: Session, period: Period, tz: ZoneInfo) -> bool:
+    started = tracking_started(session, tz)
+    return period.key is not None and started is not None and period.end >= started
+
+
+def freeze(session: Session, period: Period, *, now: datetime, tz: ZoneInfo) -> Frozen:
+    """Stores the period's figures for every unit and returns them. Flushes, never commits.
+    Freezing twice (two workers at once) keeps the first rows."""
+    if period.key is None:
+        raise ValueError("only named periods are frozen")
+    # Judged as on the day after the period: the snapshot does not depend on when it is taken.
+    cutoff = Cutoff.for_period(period, period.end + timedelta(days=1))
+    items, late_earlier = evaluate(session, period, cutoff, tz)
+    own = own_counts(items, late_earlier)
+    by_unit: dict[int, list[Item]] = defaultdict(list)
+    for item in items:
+        by_unit[item.unit_id].append(item)
+    late_by_unit: dict[int, list[Item]] = defaultdict(list)
+    for item in late_earlier:
+        late_by_unit[item.unit_id].append(item)
+    nodes = current_tree(session)
+    frozen = Frozen(
+        closed_at=now,
+        nodes=nodes,
+        own={unit_id: own.get(unit_id, Counts()) for unit_id in nodes},
+        encoded_items={unit_id: encode_items(found) for unit_id, found in by_unit.items()},
+        encoded_late={unit_id: encode_items(found) for unit_id, found in late_by_unit.items()},
+    )
+    rows = [
+        {
+            "period_key": period.key,
+            "from_date": period.start,
+            "to_date": period.end,
+            "unit_id": node.unit_id,
+            "figures": {
+                "code": node.code,
+                "name": node.name,
+                "parent_id": node.parent_id,
+                "counts": frozen.own[node.unit_id].to_dict(),
+                "items": frozen.encoded_items.get(node.unit_id, ""),
+                "late_earlier": frozen.encoded_late.get(node.unit_id, ""),
+            },
+            "closed_at": now,
+        }
+        for node in nodes.values()
+    ]
+    # Multi-row INSERTs: one statement per chunk is far quicker than one per row.
+    for start in range(0, len(rows), INSERT_CHUNK):
+        session.execute(_insert_ignoring_duplicates(session).values(
+            rows[start : start + INSERT_CHUNK]))
+    return frozen
+
+
+def _insert_ignoring_duplicates(session: Session) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(ReportSnapshot).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert(ReportSnapshot).on_conflict_do_nothing()
+    return insert(ReportSnapshot)
+
+
+def load(session: Session, period: Period) -> Frozen | None:
+    if period.key is None:
+        return None
+    rows = session.execute(
+        select(ReportSnapshot.unit_id, ReportSnapshot.figures, ReportSnapshot.closed_at).where(
+            ReportSnapshot.period_key == period.key
+        )
+    ).all()
+    if not rows:
+        return None
+    nodes: dict[int, UnitNode] = {}
+    own: dict[int, Counts] = {}
+    encoded_items: dict[int, str] = {}
+    encoded_late: dict[int, str] = {}
+    for unit_id, figures, _ in rows:
+        nodes[unit_id] = UnitNode(unit_id, figures["code"], figures["name"], figures["parent_id"])
+        own[unit_id] = Counts.from_dict(figures["counts"])
+        encoded_items[unit_id] = figures.get("items", "")
+        encoded_late[unit_id] = figures.get("late_earlier", "")
+    return Frozen(
+        closed_at=min(row[2] for row in rows),
+        nodes=nodes,
+        own=own,
+        encoded_items=encoded_items,
+        encoded_late=encoded_late,
+    )
+
+
+def close_periods(
+    session: Session,
+    today: date,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    lookback_days: int = LOOKBACK_DAYS,
+) -> list[str]:
+    """Freezes every named period that has closed (ended before `today`) and is not frozen
+    yet, back to `lookback_days`. For the scheduler's daily job; flushes, never commits.
+    Returns the keys frozen."""
+    started = tracking_started(session, tz)
+    if started is None:
+        return []
+    first = max(started, today - timedelta(days=lookback_days))
+    frozen_keys = set(
+        session.scalars(
+            select(ReportSnapshot.period_key)
+            .where(ReportSnapshot.to_date >= first)
+            .distinct()
+        )
+    )
+    closed: list[str] = []
+    for period in named_periods_ending_between(first, today - timedelta(days=1)):
+        assert period.key is not None
+        if period.key in frozen_keys:
+            continue
+        if freeze(session, period, now=now, tz=tz).nodes:
+            closed.append(period.key)
+    return closed

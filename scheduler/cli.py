@@ -1,0 +1,140 @@
+"""`nhacviec remind --at YYYY-MM-DDTHH:MM [--dry-run]`: the reminders due at a local moment.
+
+Prints one JSON object a line: {"at", "kind", "platform", "chat_id", "task_ids", "text"} plus
+"kinds", "chat_kind", "key" and, without --dry-run, "queued" (false when that message was
+already in the outbox: a second run never queues a copy).
+
+With --dry-run nothing is sent or recorded (the database is only read). Without it the
+messages are written to the outbox; a running bot sends them. When no bot holds the database
+and TELEGRAM_BOT_TOKEN is set, this command delivers them itself, paced like the bot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from bot.cli import CliError
+from config.settings import Settings
+from scheduler.planner import PlannedMessage, PlannerOptions, ReminderPlanner
+
+DELIVERY_TIMEOUT_SECONDS = 600.0
+
+
+def register(subparsers: Any) -> None:
+    remind = subparsers.add_parser(
+        "remind", help="các tin nhắc việc đến hạn vào một thời điểm (JSON, mỗi dòng một tin)")
+    remind.add_argument("--at", required=True, help="giờ địa phương, dạng YYYY-MM-DDTHH:MM")
+    remind.add_argument("--dry-run", action="store_true",
+                        help="chỉ in ra: không gửi, không ghi gì vào cơ sở dữ liệu")
+    remind.set_defaults(runner=cmd_remind)
+
+
+def parse_at(value: str, settings: Settings) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise CliError(
+            f"thời điểm không hợp lệ «{value}», cần dạng YYYY-MM-DDTHH:MM (giờ địa phương)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=settings.tz)
+    return moment
+
+
+def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.app import build_app
+
+    at = parse_at(args.at, settings)
+    # A dry run must not touch the schema either: no migrations.
+    app = build_app(settings, migrate=not args.dry_run)
+    try:
+        planner = ReminderPlanner(session_factory=app.session_factory, clock=app.clock,
+                                  options=PlannerOptions.from_settings(settings))
+        try:
+            if args.dry_run:
+                for message in planner.preview(at):
+                    _print(message, settings, None)
+                return 0
+            results = planner.record(at)
+        except (OperationalError, ProgrammingError) as error:
+            raise CliError(f"không đọc được cơ sở dữ liệu ({str(error).splitlines()[0]}); "
+                           "chạy «nhacviec db upgrade» trước") from None
+        for message, queued in results:
+            _print(message, settings, queued)
+        new = [m for m, queued in results if queued]
+        sent = _deliver_if_alone(app, planner, settings, new)
+        sys.stderr.write(
+            f"Đã ghi {len(new)} tin nhắc mới vào hàng đợi ({len(results) - len(new)} tin đã có "
+            f"từ trước){sent}.\n")
+        return 0
+    finally:
+        app.close()
+
+
+def _print(message: PlannedMessage, settings: Settings, queued: bool | None) -> None:
+    data = message.to_json(settings.tz)
+    if queued is not None:
+        data["queued"] = queued
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def _deliver_if_alone(app: Any, planner: ReminderPlanner, settings: Settings,
+                      new: list[PlannedMessage]) -> str:
+    """Sends the new rows now when no bot would: SQLite and the file lock is free (else the
+    running bot sends them) or PostgreSQL (claims are exclusive, a running bot cannot send
+    the same row)."""
+    from scheduler.locks import AlreadyRunning, InstanceLock
+
+    if not new or not settings.telegram_bot_token:
+        return "; bot đang chạy hoặc lần chạy tới sẽ gửi" if new else ""
+    lock = InstanceLock(settings.resolved_database_url)
+    try:
+        lock.acquire()
+    except AlreadyRunning:
+        return "; bot đang chạy sẽ gửi"
+    try:
+        keys = {m.key for m in new}
+        sent = asyncio.run(_deliver(app, planner, settings, keys))
+    finally:
+        lock.release()
+    return f"; đã gửi {sent} tin"
+
+
+async def _deliver(app: Any, planner: ReminderPlanner, settings: Settings, keys: set[str]) -> int:
+    from sqlalchemy import select
+    from telegram import Bot
+
+    from bot.telegram import TelegramTransport
+    from db.models import Outbox
+    from scheduler.ratelimit import PlatformRateLimiter, limits_for
+    from scheduler.sender import OutboxSender, SenderOptions
+
+    with app.session_factory() as session:
+        ids = set(session.scalars(select(Outbox.id).where(Outbox.idempotency_key.in_(keys))))
+    limits = limits_for(settings, "telegram")
+    async with Bot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
+                   base_file_url=settings.telegram_file_base_url) as bot:
+        sender = OutboxSender(
+            session_factory=app.session_factory,
+            transports={"telegram": TelegramTransport(bot)},
+            clock=app.clock,
+            limiters={"telegram": PlatformRateLimiter(limits, platform="telegram")}
+            if limits else None,
+            options=SenderOptions.from_settings(settings),
+            refresher=planner.refresh,
+            policy_provider=planner.current_policy,
+            tz=settings.tz,
+            only_ids=ids,
+        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + DELIVERY_TIMEOUT_SECONDS
+        while loop.time() < deadline and await sender.drain_once(limit=100):
+            pass
+    return sender.stats.sent

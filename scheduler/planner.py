@@ -1,0 +1,1375 @@
+"""The planner: from the tasks in the database to outbox rows of reminders and digests.
+
+The database is the record of what is due. Each run looks at the reminder slots (a day at
+the policy's REMIND_AT) between the last planned moment, kept in `AppSetting
+["reminder_planner"]`, and now, and writes one outbox row per chat and slot holding every
+reminder that chat gets then: grouped, never a flood. A row's idempotency key names its day,
+slot class and recipient, so planning the same slot twice (two instances, a crash before the
+commit, `nhacviec remind`) can never queue a second copy; the watermark and the key are
+written in one transaction.
+
+Slots missed while the bot was down are planned on start: those within the catch-up window
+go out, older ones are written as `expired` rows and told to the admins in one message by
+the `DeliveryReporter` — never dropped silently.
+
+Everything here is synchronous SQL over plain tuples (no ORM objects per occurrence), so one
+day over 100 000 open occurrences plans well within a second; the async callers run it in a
+worker thread so that command replies never wait for it.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time as monotonic_time
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db import services
+from db.models import (
+    ROLE_LEADER,
+    AppSetting,
+    AuditLog,
+    Chat,
+    Identity,
+    Membership,
+    Occurrence,
+    Outbox,
+    Person,
+    Task,
+    Unit,
+)
+from db.queries import load_calendar
+from db.session import SessionFactory
+from db.status import Status, occurrence_status
+from handlers import messages
+from handlers.messages import esc, fmt_date
+from scheduler.calendar import WorkingCalendar
+from scheduler.clock import Clock
+from scheduler.locks import try_planner_lock
+from scheduler.policy import (
+    KIND_BEFORE_DUE,
+    KIND_DELIVERY_REPORT,
+    KIND_DIGEST,
+    KIND_DUE_TODAY,
+    KIND_ESCALATION,
+    KIND_OVERDUE,
+    REMINDER_KINDS,
+    ReminderPolicy,
+    before_due_offsets,
+    digest_day,
+    load_policy,
+    overdue_rhythm,
+    settings_policy,
+    task_policy,
+)
+
+if TYPE_CHECKING:
+    from scheduler.sender import OutboxRow
+
+logger = logging.getLogger(__name__)
+
+PLANNER_STATE_KEY = "reminder_planner"
+REPORT_STATE_KEY = "delivery_report"
+PLANNER_ACTOR = "scheduler"
+
+TEXT_LIMITS: Mapping[str, int] = {"telegram": 4096, "zalo": 2000, "zalo_oa": 2000}
+DEFAULT_TEXT_LIMIT = 2000
+# Room left for a numbered menu where the platform has no buttons.
+MENU_RESERVE = 400
+MAX_BUTTONS = 6
+TITLE_LIMIT = 140
+DIGEST_LINES_PER_SECTION = 10
+INSERT_CHUNK = 1000
+IN_CHUNK = 900
+
+
+def text_limit(platform: str) -> int:
+    return TEXT_LIMITS.get(platform, DEFAULT_TEXT_LIMIT)
+
+
+# --- options ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannerOptions:
+    tz: ZoneInfo
+    base_policy: ReminderPolicy
+    catchup_window: timedelta = timedelta(hours=12)
+    catchup_max_days: int = 7
+    env_admins: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> PlannerOptions:
+        return cls(
+            tz=settings.tz,
+            base_policy=settings_policy(settings),
+            catchup_window=timedelta(hours=settings.reminder_catchup_hours),
+            catchup_max_days=settings.reminder_catchup_max_days,
+            env_admins=tuple(settings.admin_identities),
+        )
+
+
+# --- working days late -----------------------------------------------------------------------
+
+
+class WorkingDayIndex:
+    """Counts working days between two dates in O(1) after a one-off table of the range, so
+    that 20 000 overdue occurrences do not each walk the calendar."""
+
+    def __init__(self, calendar: WorkingCalendar) -> None:
+        self.calendar = calendar
+        self._start: date | None = None
+        self._cumulative: list[int] = []
+        self._lock = threading.Lock()
+
+    def working_days_after(self, due: date, day: date) -> int:
+        """How many working days d satisfy due < d <= day."""
+        if day <= due:
+            return 0
+        with self._lock:
+            self._cover(due, day)
+            assert self._start is not None
+            return self._cumulative[(day - self._start).days] - self._cumulative[
+                (due - self._start).days
+            ]
+
+    def _cover(self, first: date, last: date) -> None:
+        start = self._start
+        end = start + timedelta(days=len(self._cumulative) - 1) if start else None
+        if start is not None and end is not None and start <= first and last <= end:
+            return
+        new_start = min(first, start) if start else first
+        new_end = max(last, end) if end else last
+        # Grow generously: the next call usually asks for the same neighbourhood.
+        new_start -= timedelta(days=31)
+        new_end += timedelta(days=31)
+        counts: list[int] = []
+        total = 0
+        probe = new_start
+        while probe <= new_end:
+            if self.calendar.is_working_day(probe):
+                total += 1
+            counts.append(total)
+            probe += timedelta(days=1)
+        self._start, self._cumulative = new_start, counts
+
+
+# --- who hears about a unit ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    platform: str
+    chat_id: str
+    chat_kind: str = "private"
+    person_id: int | None = None
+    unit_id: int | None = None  # the unit a group chat is bound to
+
+    @property
+    def address(self) -> tuple[str, str]:
+        return (self.platform, self.chat_id)
+
+
+@dataclass(frozen=True)
+class _IdentityRow:
+    identity_id: int
+    platform: str
+    chat_id: str
+    last_inbound_at: datetime | None
+    created_at: datetime
+
+
+def pick_identity(preferred: str | None, identities: Sequence[_IdentityRow]) -> _IdentityRow | None:
+    """`services.reachable_identity` over plain rows (same rule, tested to agree): the
+    preferred platform first, then the most recently active identity with a private chat."""
+    if not identities:
+        return None
+    if preferred:
+        matching = [i for i in identities if i.platform == preferred]
+        if matching:
+            return matching[0]
+    return max(identities, key=lambda i: i.last_inbound_at or i.created_at)
+
+
+def _chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class Directory:
+    """Units, bound groups, members, leaders and reachable chats, read with a handful of
+    queries. `unit_ids=None` loads everything (a full plan); a set loads just those units
+    and their ancestors (re-checking one outbox row before it is sent)."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        env_admins: Iterable[tuple[str, str]] = (),
+        unit_ids: Collection[int] | None = None,
+    ) -> None:
+        self.session = session
+        self.env_admins = tuple(env_admins)
+        self.units: dict[int, tuple[int | None, str, str]] = {}
+        self._load_units(unit_ids)
+        loaded = None if unit_ids is None else list(self.units)
+        self.groups: dict[int, list[Recipient]] = defaultdict(list)
+        self.members: dict[int, list[int]] = defaultdict(list)
+        self.leaders: dict[int, list[int]] = defaultdict(list)
+        self.reach: dict[int, Recipient | None] = {}
+        self.person_names: dict[int, str] = {}
+        self._admins: list[tuple[int, Recipient]] | None = None
+        self._load_groups(loaded)
+        self._load_members(loaded)
+
+    def _load_units(self, unit_ids: Collection[int] | None) -> None:
+        columns = (Unit.id, Unit.parent_id, Unit.code, Unit.name)
+        if unit_ids is None:
+            for unit_id, parent_id, code, name in self.session.execute(select(*columns)):
+                self.units[unit_id] = (parent_id, code, name)
+            return
+        wanted = set(unit_ids)
+        while wanted:
+            rows = []
+            for chunk in _chunks(sorted(wanted)):
+                rows += self.session.execute(select(*columns).where(Unit.id.in_(chunk))).all()
+            wanted = set()
+            for unit_id, parent_id, code, name in rows:
+                self.units[unit_id] = (parent_id, code, name)
+                if parent_id is not None and parent_id not in self.units:
+                    wanted.add(parent_id)
+
+    def _load_groups(self, unit_ids: list[int] | None) -> None:
+        query = select(Chat.unit_id, Chat.platform, Chat.external_id).where(
+            Chat.unit_id.is_not(None), Chat.kind == "group"
+        ).order_by(Chat.id)
+        for chunk in [None] if unit_ids is None else list(_chunks(unit_ids)):
+            scoped = query if chunk is None else query.where(Chat.unit_id.in_(chunk))
+            for unit_id, platform, external_id in self.session.execute(scoped):
+                self.groups[unit_id].append(
+                    Recipient(platform, external_id, "group", None, unit_id)
+                )
+
+    def _load_members(self, unit_ids: list[int] | None) -> None:
+        query = select(Membership.unit_id, Membership.person_id, Membership.role).order_by(
+            Membership.id
+        )
+        people: set[int] = set()
+        for chunk in [None] if unit_ids is None else list(_chunks(unit_ids)):
+            scoped = query if chunk is None else query.where(Membership.unit_id.in_(chunk))
+            for unit_id, person_id, role in self.session.execute(scoped):
+                self.members[unit_id].append(person_id)
+                if role == ROLE_LEADER:
+                    self.leaders[unit_id].append(person_id)
+                people.add(person_id)
+        self._load_people(None if unit_ids is None else sorted(people))
+
+    def _load_people(self, person_ids: list[int] | None) -> None:
+        query = (
+            select(
+                Person.id,
+                Person.display_name,
+                Person.preferred_platform,
+                Identity.id,
+                Identity.platform,
+                Identity.private_chat_id,
+                Identity.last_inbound_at,
+                Identity.created_at,
+            )
+            .join(Identity, Identity.person_id == Person.id, isouter=True)
+            .order_by(Person.id, Identity.id)
+        )
+        found: dict[int, tuple[str | None, list[_IdentityRow]]] = {}
+        for chunk in [None] if person_ids is None else list(_chunks(person_ids)):
+            scoped = query if chunk is None else query.where(Person.id.in_(chunk))
+            for row in self.session.execute(scoped):
+                person_id, name, preferred, identity_id = row[0], row[1], row[2], row[3]
+                self.person_names[person_id] = name
+                entry = found.setdefault(person_id, (preferred, []))
+                if identity_id is not None and row[5]:
+                    entry[1].append(_IdentityRow(identity_id, row[4], row[5], row[6], row[7]))
+        for person_id, (preferred, identities) in found.items():
+            chosen = pick_identity(preferred, identities)
+            self.reach[person_id] = (
+                Recipient(chosen.platform, chosen.chat_id, "private", person_id)
+                if chosen else None
+            )
+
+    # --- audiences -----------------------------------------------------------------------------
+
+    def parent(self, unit_id: int) -> int | None:
+        entry = self.units.get(unit_id)
+        return entry[0] if entry else None
+
+    def unit_name(self, unit_id: int) -> str:
+        entry = self.units.get(unit_id)
+        return entry[2] if entry else f"#{unit_id}"
+
+    def _reachable(self, person_ids: Iterable[int]) -> list[Recipient]:
+        seen: set[tuple[str, str]] = set()
+        result: list[Recipient] = []
+        for person_id in person_ids:
+            recipient = self.reach.get(person_id)
+            if recipient is not None and recipient.address not in seen:
+                seen.add(recipient.address)
+                result.append(recipient)
+        return result
+
+    def unit_audience(self, unit_id: int) -> list[Recipient]:
+        """A unit hears in its bound groups; without one, each member in private."""
+        groups = self.groups.get(unit_id)
+        if groups:
+            return list(groups)
+        return self._reachable(self.members.get(unit_id, []))
+
+    def leader_audience(self, unit_id: int) -> list[Recipient]:
+        """The unit's leaders; when none can be reached, the nearest unit above with
+        reachable leaders; at the top, the admins. An escalation always finds someone."""
+        current: int | None = unit_id
+        seen: set[int] = set()
+        while current is not None and current not in seen:
+            seen.add(current)
+            people = self._reachable(self.leaders.get(current, []))
+            if people:
+                return people
+            current = self.parent(current)
+        return [recipient for _, recipient in self.admins()]
+
+    def admins(self) -> list[tuple[int, Recipient]]:
+        if self._admins is None:
+            self._admins = []
+            for person in services.admins(self.session, self.env_admins):
+                identity = services.reachable_identity(person)
+                if identity is not None and identity.private_chat_id:
+                    self.person_names[person.id] = person.display_name
+                    self._admins.append((person.id, Recipient(
+                        identity.platform, identity.private_chat_id, "private", person.id)))
+        return self._admins
+
+    def children(self) -> dict[int, list[int]]:
+        tree: dict[int, list[int]] = defaultdict(list)
+        for unit_id, (parent_id, _, _) in self.units.items():
+            if parent_id is not None:
+                tree[parent_id].append(unit_id)
+        return tree
+
+
+# --- what is due on a day --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str
+    # Days before the due date (before_due, due_today) or working days late (overdue …).
+    offset: int
+    task_id: int
+    occurrence_id: int
+    title: str
+    unit_id: int
+    due: date  # the effective due date (an approved extension moves it)
+    original_due: date | None  # set when extended
+    remind_at: time
+
+    @property
+    def to_leaders(self) -> bool:
+        return self.kind == KIND_ESCALATION
+
+    @property
+    def offset_label(self) -> str:
+        return f"d-{self.offset}" if self.kind in (KIND_BEFORE_DUE, KIND_DUE_TODAY) else (
+            f"late{self.offset}"
+        )
+
+
+_effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
+
+
+def _custom_policies(session: Session, task_ids: Collection[int] | None = None
+                     ) -> dict[int, dict[str, Any]]:
+    query = select(Task.id, Task.reminder_policy).where(
+        Task.reminder_policy.is_not(None), Task.status == "active"
+    )
+    if task_ids is not None:
+        query = query.where(Task.id.in_(list(task_ids)))
+    # JSON null and an empty object both mean "no override".
+    return {task_id: policy for task_id, policy in session.execute(query) if policy}
+
+
+def slot_times(session: Session, base: ReminderPolicy) -> set[time]:
+    times = {base.remind_at}
+    for overrides in _custom_policies(session).values():
+        times.add(task_policy(base, overrides).remind_at)
+    return times
+
+
+def _due_dates_for(day: date, policy: ReminderPolicy, calendar: WorkingCalendar) -> set[date]:
+    """Due dates whose before-due or due-day reminder (under `policy`) falls on `day`: the
+    target is `day` itself or one of the days off right after it."""
+    targets = [day]
+    probe = day + timedelta(days=1)
+    while not calendar.is_working_day(probe) and probe - day < timedelta(days=60):
+        targets.append(probe)
+        probe += timedelta(days=1)
+    offsets = list(policy.before_days) + ([0] if policy.on_due_day else [])
+    return {target + timedelta(days=offset) for target in targets for offset in offsets}
+
+
+def compute_items(
+    session: Session,
+    *,
+    day: date,
+    base: ReminderPolicy,
+    calendar: WorkingCalendar,
+    index: WorkingDayIndex,
+    slot_time: time | None,
+    task_ids: Collection[int] | None = None,
+) -> list[DueItem]:
+    """Every reminder of `day` for tasks whose policy sends at `slot_time` (None: any)."""
+    if not calendar.is_working_day(day):
+        return []  # reminders meant for a day off went out on the working day before
+    columns = (
+        Occurrence.id,
+        Occurrence.task_id,
+        Occurrence.due_date,
+        Occurrence.extended_due_date,
+        Task.title,
+        Task.lead_unit_id,
+        Task.reminder_policy,
+    )
+    open_occurrences = (
+        select(*columns)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(Occurrence.done_at.is_(None), Task.status == "active", _effective_due.is_not(None))
+    )
+    if task_ids is not None:
+        ids = sorted({int(t) for t in task_ids})
+        rows = []
+        for chunk in _chunks(ids):
+            rows += session.execute(open_occurrences.where(Task.id.in_(chunk))).all()
+    else:
+        custom = _custom_policies(session)
+        window = _due_dates_for(day, base, calendar)
+        conditions: list[ColumnElement[bool]] = [_effective_due < day]
+        if window:
+            conditions.append(_effective_due.in_(sorted(window)))
+        rows = session.execute(open_occurrences.where(or_(*conditions))).all()
+        if custom:
+            seen = {row[0] for row in rows}
+            for chunk in _chunks(sorted(custom)):
+                for row in session.execute(open_occurrences.where(Task.id.in_(chunk))):
+                    if row[0] not in seen:
+                        rows.append(row)
+
+    policies: dict[str, ReminderPolicy] = {}
+    items: list[DueItem] = []
+    for occurrence_id, task_id, due, extended, title, unit_id, overrides in rows:
+        policy = base
+        if overrides:
+            cache_key = repr(sorted(overrides.items()))
+            policy = policies.get(cache_key) or policies.setdefault(
+                cache_key, task_policy(base, overrides)
+            )
+        if not policy.enabled or (slot_time is not None and policy.remind_at != slot_time):
+            continue
+        effective = extended or due
+        original = due if extended and extended != due else None
+
+        def item(kind: str, offset: int, *, effective: date = effective, original: date | None
+                 = original, occurrence_id: int = occurrence_id, task_id: int = task_id,
+                 title: str = title, unit_id: int = unit_id, policy: ReminderPolicy = policy
+                 ) -> DueItem:
+            return DueItem(kind, offset, task_id, occurrence_id, title, unit_id, effective,
+                           original, policy.remind_at)
+
+        if effective >= day:
+            offsets = before_due_offsets(effective, day, policy, calendar)
+            if offsets:
+                # Two reminders landing on one working day (before a weekend): the nearer wins.
+                nearest = min(offsets)
+                items.append(item(KIND_DUE_TODAY if nearest == 0 else KIND_BEFORE_DUE, nearest))
+        else:
+            rhythm = overdue_rhythm(index.working_days_after(effective, day), policy)
+            if rhythm.overdue:
+                items.append(item(KIND_OVERDUE, rhythm.overdue_day))
+            if rhythm.escalation:
+                items.append(item(KIND_ESCALATION, rhythm.overdue_day))
+    return items
+
+
+# --- messages --------------------------------------------------------------------------------
+
+
+@dataclass
+class PlannedMessage:
+    key: str
+    slot: datetime  # aware UTC
+    kind: str
+    recipient: Recipient
+    text: str
+    task_ids: list[int]
+    menu: list[tuple[str, str]] | None = None
+    kinds: list[str] = field(default_factory=list)
+
+    def to_json(self, tz: ZoneInfo) -> dict[str, Any]:
+        return {
+            "at": self.slot.astimezone(tz).isoformat(),
+            "kind": self.kind,
+            "platform": self.recipient.platform,
+            "chat_id": self.recipient.chat_id,
+            "task_ids": self.task_ids,
+            "text": self.text,
+            "kinds": self.kinds,
+            "chat_kind": self.recipient.chat_kind,
+            "key": self.key,
+        }
+
+
+def reminder_key(day: date, slot_time: time, base: ReminderPolicy, recipient: Recipient) -> str:
+    # The default slot has no time in its key: moving REMIND_AT during a day that was already
+    # planned must not send that day's reminders again. Tasks with their own time get theirs.
+    slot_class = "" if slot_time == base.remind_at else f"@{slot_time:%H%M}"
+    return f"rem:{day.isoformat()}{slot_class}:{recipient.platform}:{recipient.chat_id}"
+
+
+def group_reminders(
+    items: Sequence[DueItem],
+    directory: Directory,
+    *,
+    day: date,
+    tz: ZoneInfo,
+    base: ReminderPolicy,
+) -> list[PlannedMessage]:
+    """One message per chat and slot, however many tasks and kinds it covers."""
+    by_chat: dict[tuple[tuple[str, str], time], tuple[Recipient, dict[tuple[int, str], DueItem]]]
+    by_chat = {}
+    audiences: dict[tuple[int, bool], list[Recipient]] = {}
+    for item in items:
+        audience_key = (item.unit_id, item.to_leaders)
+        audience = audiences.get(audience_key)
+        if audience is None:
+            audience = (directory.leader_audience(item.unit_id) if item.to_leaders
+                        else directory.unit_audience(item.unit_id))
+            audiences[audience_key] = audience
+        for recipient in audience:
+            entry = by_chat.setdefault((recipient.address, item.remind_at), (recipient, {}))
+            # One line per occurrence and kind, whichever path (member, leader) brought it.
+            entry[1].setdefault((item.occurrence_id, item.kind), item)
+    planned: list[PlannedMessage] = []
+    for (_, slot_time), (recipient, chat_items) in by_chat.items():
+        ordered = sorted(chat_items.values(), key=_item_order)
+        kinds = [kind for kind in REMINDER_KINDS if any(i.kind == kind for i in ordered)]
+        text, menu = render_reminder(day, ordered, recipient, directory)
+        task_ids = list(dict.fromkeys(i.task_id for i in ordered))
+        slot = datetime.combine(day, slot_time, tzinfo=tz).astimezone(UTC)
+        planned.append(PlannedMessage(
+            key=reminder_key(day, slot_time, base, recipient), slot=slot, kind=kinds[0],
+            recipient=recipient, text=text, task_ids=task_ids, menu=menu, kinds=kinds,
+        ))
+    planned.sort(key=lambda m: (m.slot, m.recipient.platform, m.recipient.chat_id))
+    return planned
+
+
+def _item_order(item: DueItem) -> tuple[int, int, date, int]:
+    rank = REMINDER_KINDS.index(item.kind)
+    late_first = -item.offset if item.kind in (KIND_OVERDUE, KIND_ESCALATION) else 0
+    return (rank, late_first, item.due, item.task_id)
+
+
+def _title(title: str) -> str:
+    title = " ".join(title.split())
+    if len(title) > TITLE_LIMIT:
+        title = title[: TITLE_LIMIT - 1].rstrip() + "…"
+    return esc(title)
+
+
+def _when(item: DueItem, day: date) -> str:
+    due = fmt_date(item.due)
+    if item.kind == KIND_BEFORE_DUE:
+        text = messages.REMINDER_WHEN_BEFORE_DUE.format(due=due, days=(item.due - day).days)
+    elif item.kind == KIND_DUE_TODAY:
+        if item.due == day:
+            text = messages.REMINDER_WHEN_DUE_TODAY.format(due=due)
+        else:
+            text = messages.REMINDER_WHEN_DUE_DAY_OFF.format(
+                due=due, weekday=messages.WEEKDAY_NAMES[item.due.weekday()])
+    else:
+        text = messages.REMINDER_WHEN_OVERDUE.format(due=due, days=(day - item.due).days)
+    if item.original_due is not None:
+        text += messages.REMINDER_EXTENDED.format(original=fmt_date(item.original_due))
+    return text
+
+
+_SECTION_TITLES = {
+    KIND_ESCALATION: messages.REMINDER_SECTION_ESCALATION,
+    KIND_OVERDUE: messages.REMINDER_SECTION_OVERDUE,
+    KIND_DUE_TODAY: messages.REMINDER_SECTION_DUE_TODAY,
+    KIND_BEFORE_DUE: messages.REMINDER_SECTION_BEFORE_DUE,
+}
+
+
+def render_reminder(
+    day: date, items: Sequence[DueItem], recipient: Recipient, directory: Directory
+) -> tuple[str, list[tuple[str, str]]]:
+    """The Vietnamese text and buttons of one grouped reminder, within the platform's limit:
+    the most urgent lines first, the rest counted in a "… và N nhiệm vụ khác" line."""
+    weekday = messages.WEEKDAY_NAMES[day.weekday()]
+    if recipient.chat_kind == "group" and recipient.unit_id is not None:
+        header = messages.REMINDER_HEADER_UNIT.format(
+            weekday=weekday, date=fmt_date(day), unit=esc(directory.unit_name(recipient.unit_id)))
+    else:
+        header = messages.REMINDER_HEADER.format(weekday=weekday, date=fmt_date(day))
+    units = {i.unit_id for i in items if not i.to_leaders}
+    show_unit = recipient.chat_kind != "group" or len(units) > 1
+    footers = []
+    if any(not i.to_leaders for i in items):
+        footers.append(messages.REMINDER_FOOTER)
+    if any(i.to_leaders for i in items):
+        footers.append(messages.REMINDER_FOOTER_ESCALATION)
+    footer = "\n".join(footers)
+
+    limit = text_limit(recipient.platform) - MENU_RESERVE
+    sections = [(kind, [i for i in items if i.kind == kind]) for kind in REMINDER_KINDS]
+    sections = [(kind, section) for kind, section in sections if section]
+    used = len(header) + len(footer) + 4
+    body: list[str] = []
+    for position, (kind, section) in enumerate(sections):
+        later_sections = len(sections) - position - 1
+        heading = _SECTION_TITLES[kind].format(count=len(section))
+        body += ["", heading]
+        used += len(heading) + 2
+        shown = 0
+        for item in section:
+            unit = (messages.REMINDER_LINE_UNIT.format(unit=esc(directory.unit_name(item.unit_id)))
+                    if show_unit or item.to_leaders else "")
+            line = messages.REMINDER_LINE.format(
+                task_id=item.task_id, title=_title(item.title), unit=unit, when=_when(item, day))
+            # Keep room for the headings still to come and a closing "… và N" line.
+            if used + len(line) + 1 + later_sections * 90 + 90 > limit:
+                break
+            body.append(line)
+            used += len(line) + 1
+            shown += 1
+        if shown < len(section):
+            more = messages.REMINDER_MORE.format(count=len(section) - shown)
+            body.append(more)
+            used += len(more) + 1
+    text = "\n".join([header, *body, "", footer])
+    menu_ids = list(dict.fromkeys(i.task_id for i in items))[:MAX_BUTTONS]
+    menu = [(messages.REMINDER_BUTTON.format(task_id=t), f"/chitiet {t}") for t in menu_ids]
+    return text, menu
+
+
+# --- the weekly digest -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _DigestEntry:
+    task_id: int
+    title: str
+    unit_id: int
+    due: date
+    days_late: int = 0
+    done_on_time: bool | None = None
+
+
+def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0, 0), tzinfo=tz).astimezone(UTC)
+
+
+def compute_digests(
+    session: Session,
+    *,
+    day: date,
+    slot: datetime,
+    directory: Directory,
+    tz: ZoneInfo,
+) -> list[PlannedMessage]:
+    """Each leader: their units and sub-units; each admin: all units. Overdue, due this
+    week, done last week. Someone both admin and leader gets the admin's one."""
+    week_start = day - timedelta(days=day.weekday())
+    week_end = week_start + timedelta(days=6)
+    last_start = week_start - timedelta(days=7)
+    overdue: dict[int, list[_DigestEntry]] = defaultdict(list)
+    due_week: dict[int, list[_DigestEntry]] = defaultdict(list)
+    done: dict[int, list[_DigestEntry]] = defaultdict(list)
+    base_columns = (Occurrence.task_id, Task.title, Task.lead_unit_id, Occurrence.due_date,
+                    Occurrence.extended_due_date)
+    open_rows = session.execute(
+        select(*base_columns)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(Occurrence.done_at.is_(None), Task.status == "active",
+               _effective_due.is_not(None), _effective_due <= week_end)
+    )
+    for task_id, title, unit_id, due, extended in open_rows:
+        effective = extended or due
+        if effective < day:
+            overdue[unit_id].append(
+                _DigestEntry(task_id, title, unit_id, effective, (day - effective).days))
+        else:
+            due_week[unit_id].append(_DigestEntry(task_id, title, unit_id, effective))
+    done_rows = session.execute(
+        select(*base_columns, Occurrence.done_at)
+        .join(Task, Task.id == Occurrence.task_id)
+        .where(Occurrence.done_at >= _local_midnight(last_start, tz),
+               Occurrence.done_at < _local_midnight(week_start, tz))
+    )
+    for task_id, title, unit_id, due, extended, done_at in done_rows:
+        status = occurrence_status(due=due, extended_due=extended, done_at=done_at, today=day,
+                                   tz=tz)
+        effective = extended or due
+        done[unit_id].append(_DigestEntry(
+            task_id, title, unit_id, effective or day,
+            done_on_time=None if status == Status.DONE else status == Status.DONE_ON_TIME))
+    if not (overdue or due_week or done):
+        return []
+
+    children = directory.children()
+
+    def subtree(roots: Iterable[int]) -> set[int]:
+        result: set[int] = set()
+        stack = list(roots)
+        while stack:
+            unit_id = stack.pop()
+            if unit_id not in result:
+                result.add(unit_id)
+                stack.extend(children.get(unit_id, []))
+        return result
+
+    audience: dict[int, tuple[Recipient, set[int] | None, list[int]]] = {}
+    for person_id, recipient in directory.admins():
+        audience[person_id] = (recipient, None, [])
+    led: dict[int, list[int]] = defaultdict(list)
+    for unit_id, person_ids in directory.leaders.items():
+        for person_id in person_ids:
+            led[person_id].append(unit_id)
+    for person_id, unit_ids in led.items():
+        recipient = directory.reach.get(person_id)
+        if person_id in audience or recipient is None:
+            continue
+        audience[person_id] = (recipient, subtree(unit_ids), sorted(unit_ids))
+
+    iso_year, iso_week, _ = day.isocalendar()
+    planned: list[PlannedMessage] = []
+    for person_id, (recipient, scope, led_units) in sorted(audience.items()):
+        units = scope if scope is not None else (set(overdue) | set(due_week) | set(done))
+        lists = [
+            sorted((e for u in units for e in overdue.get(u, ())), key=lambda e: (e.due, e.task_id)),
+            sorted((e for u in units for e in due_week.get(u, ())), key=lambda e: (e.due, e.task_id)),
+            sorted((e for u in units for e in done.get(u, ())), key=lambda e: (e.due, e.task_id)),
+        ]
+        if not any(lists):
+            continue
+        text, shown = render_digest(week_start, week_end, lists, scope, led_units, directory,
+                                    text_limit(recipient.platform))
+        planned.append(PlannedMessage(
+            key=f"digest:{iso_year}-W{iso_week:02d}:{person_id}", slot=slot, kind=KIND_DIGEST,
+            recipient=recipient, text=text, task_ids=shown, kinds=[KIND_DIGEST],
+        ))
+    return planned
+
+
+def render_digest(
+    week_start: date,
+    week_end: date,
+    lists: Sequence[Sequence[_DigestEntry]],
+    scope: set[int] | None,
+    led_units: Sequence[int],
+    directory: Directory,
+    limit: int,
+) -> tuple[str, list[int]]:
+    overdue, due_week, done = lists
+    if scope is None:
+        scope_text = messages.DIGEST_SCOPE_ALL
+    else:
+        names = [esc(directory.unit_name(u)) for u in led_units[:3]]
+        scope_text = ", ".join(names)
+        if len(led_units) > 3:
+            scope_text += messages.DIGEST_SCOPE_MORE.format(count=len(led_units) - 3)
+    lines = [
+        messages.DIGEST_HEADER.format(start=week_start.strftime("%d/%m"), end=fmt_date(week_end)),
+        messages.DIGEST_SCOPE.format(scope=scope_text),
+    ]
+    on_time = sum(1 for e in done if e.done_on_time)
+    late = sum(1 for e in done if e.done_on_time is False)
+    sections = [
+        (messages.DIGEST_SECTION_OVERDUE.format(count=len(overdue)), overdue, "overdue"),
+        (messages.DIGEST_SECTION_DUE_WEEK.format(count=len(due_week)), due_week, "due"),
+        (messages.DIGEST_SECTION_DONE.format(count=len(done), on_time=on_time, late=late), done,
+         "done"),
+    ]
+    budget = limit - len(messages.DIGEST_FOOTER) - 200
+    used = sum(len(line) + 1 for line in lines)
+    shown: list[int] = []
+    for heading, entries, what in sections:
+        lines += ["", heading]
+        used += len(heading) + 2
+        if not entries:
+            lines.append(messages.DIGEST_NONE)
+            continue
+        count = 0
+        for entry in entries:
+            if count >= DIGEST_LINES_PER_SECTION:
+                break
+            if what == "overdue":
+                suffix = messages.DIGEST_SUFFIX_OVERDUE.format(days=entry.days_late)
+            elif what == "done" and entry.done_on_time is not None:
+                suffix = (messages.DIGEST_SUFFIX_DONE_ON_TIME if entry.done_on_time
+                          else messages.DIGEST_SUFFIX_DONE_LATE)
+            else:
+                suffix = ""
+            line = messages.DIGEST_LINE.format(
+                task_id=entry.task_id, title=_title(entry.title),
+                unit=esc(directory.unit_name(entry.unit_id)), due=fmt_date(entry.due),
+                suffix=suffix)
+            if used + len(line) + 1 + 150 > budget:
+                break
+            lines.append(line)
+            used += len(line) + 1
+            count += 1
+            shown.append(entry.task_id)
+        if count < len(entries):
+            lines.append(messages.DIGEST_MORE.format(count=len(entries) - count))
+    lines += ["", messages.DIGEST_FOOTER]
+    return "\n".join(lines), list(dict.fromkeys(shown))
+
+
+# --- writing the outbox ----------------------------------------------------------------------
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> dict[str, int]:
+    """Inserts outbox rows, skipping keys already there; returns {key: id} of the new ones."""
+    if not rows:
+        return {}
+    dialect = session.get_bind().dialect.name
+    table = Outbox.__table__
+    inserted: dict[str, int] = {}
+    for start in range(0, len(rows), INSERT_CHUNK):
+        chunk = rows[start : start + INSERT_CHUNK]
+        if dialect == "postgresql":
+            statement: Any = postgresql.insert(table).on_conflict_do_nothing(
+                index_elements=["idempotency_key"])
+        elif dialect == "sqlite":
+            statement = sqlite.insert(table).on_conflict_do_nothing(
+                index_elements=["idempotency_key"])
+        else:  # pragma: no cover - only the two supported databases
+            existing = set(session.scalars(select(Outbox.idempotency_key).where(
+                Outbox.idempotency_key.in_([r["idempotency_key"] for r in chunk]))))
+            chunk = [r for r in chunk if r["idempotency_key"] not in existing]
+            statement = table.insert()
+        if not chunk:
+            continue
+        result = session.execute(
+            statement.returning(table.c.id, table.c.idempotency_key), chunk
+        )
+        for row_id, key in result:
+            inserted[key] = row_id
+    return inserted
+
+
+def outbox_values(message: PlannedMessage, *, status: str, now: datetime) -> dict[str, Any]:
+    return {
+        "idempotency_key": message.key,
+        "kind": message.kind,
+        "platform": message.recipient.platform,
+        "chat_id": message.recipient.chat_id,
+        "chat_kind": message.recipient.chat_kind,
+        "text": message.text,
+        "menu": [{"label": label, "command": command} for label, command in message.menu]
+        if message.menu else None,
+        "task_ids": message.task_ids,
+        "person_id": message.recipient.person_id,
+        "priority": 0,
+        "scheduled_at": message.slot,
+        "not_before": message.slot,
+        "status": status,
+        "attempts": 0,
+        "last_error": "expired: outside the catch-up window" if status == "expired" else None,
+        "created_at": now,
+    }
+
+
+def record_problem(session: Session, *, action: str, outbox_id: int | None, now: datetime,
+                   details: Mapping[str, Any]) -> None:
+    session.add(AuditLog(at=now, actor=PLANNER_ACTOR, action=action, entity="outbox",
+                         entity_id=outbox_id, details=dict(details)))
+
+
+def problem_details(message: PlannedMessage | Outbox) -> dict[str, Any]:
+    if isinstance(message, PlannedMessage):
+        platform, chat_id = message.recipient.platform, message.recipient.chat_id
+        chat_kind, person_id = message.recipient.chat_kind, message.recipient.person_id
+        scheduled = message.slot
+    else:
+        platform, chat_id, chat_kind = message.platform, message.chat_id, message.chat_kind
+        person_id, scheduled = message.person_id, message.scheduled_at
+    return {
+        "kind": message.kind,
+        "platform": platform,
+        "chat_id": chat_id,
+        "chat_kind": chat_kind,
+        "person_id": person_id,
+        "task_ids": list(message.task_ids or [])[:50],
+        "scheduled_at": scheduled.isoformat() if scheduled else None,
+    }
+
+
+# --- the planner -----------------------------------------------------------------------------
+
+
+@dataclass
+class PlanRun:
+    skipped: bool = False
+    slots: list[datetime] = field(default_factory=list)
+    queued: int = 0
+    expired: int = 0
+    already_planned: int = 0
+    gap: tuple[datetime, datetime] | None = None
+    seconds: float = 0.0
+
+
+@dataclass
+class Refreshed:
+    text: str
+    menu: list[tuple[str, str]] | None
+    task_ids: list[int]
+    kind: str
+
+
+class ReminderPlanner:
+    """Computes due reminders and digests and writes them to the outbox."""
+
+    def __init__(
+        self,
+        *,
+        session_factory: SessionFactory,
+        clock: Clock,
+        options: PlannerOptions,
+    ) -> None:
+        self.session_factory = session_factory
+        self.clock = clock
+        self.options = options
+        self._calendar: tuple[float, WorkingCalendar, WorkingDayIndex] | None = None
+        self._policy: tuple[float, ReminderPolicy] | None = None
+        self._cache_lock = threading.Lock()
+
+    # --- cached reference data -----------------------------------------------------------------
+
+    CACHE_SECONDS = 60.0
+
+    def _calendar_and_index(self, session: Session, *, fresh: bool = False
+                            ) -> tuple[WorkingCalendar, WorkingDayIndex]:
+        now = monotonic_time.monotonic()
+        with self._cache_lock:
+            cached = self._calendar
+            if not fresh and cached is not None and now - cached[0] < self.CACHE_SECONDS:
+                return cached[1], cached[2]
+        calendar = load_calendar(session)
+        index = WorkingDayIndex(calendar)
+        with self._cache_lock:
+            self._calendar = (now, calendar, index)
+        return calendar, index
+
+    def policy(self, session: Session) -> ReminderPolicy:
+        policy = load_policy(session, self.options.base_policy)
+        with self._cache_lock:
+            self._policy = (monotonic_time.monotonic(), policy)
+        return policy
+
+    def current_policy(self) -> ReminderPolicy:
+        """The province-wide policy, re-read at most once a minute (quiet hours for the
+        sender)."""
+        with self._cache_lock:
+            cached = self._policy
+        if cached is not None and monotonic_time.monotonic() - cached[0] < self.CACHE_SECONDS:
+            return cached[1]
+        with self.session_factory() as session:
+            return self.policy(session)
+
+    def local_date(self, moment: datetime) -> date:
+        return moment.astimezone(self.options.tz).date()
+
+    # --- computing -----------------------------------------------------------------------------
+
+    def compute(
+        self,
+        session: Session,
+        *,
+        day: date,
+        slot_time: time,
+        policy: ReminderPolicy,
+        calendar: WorkingCalendar,
+        index: WorkingDayIndex,
+        directory: Directory | None = None,
+    ) -> list[PlannedMessage]:
+        """Every message of one slot: grouped reminders, and the digest on its day."""
+        items = compute_items(session, day=day, base=policy, calendar=calendar, index=index,
+                              slot_time=slot_time)
+        wants_digest = slot_time == policy.remind_at and digest_day(day, policy, calendar)
+        if not items and not wants_digest:
+            return []
+        if directory is None:
+            directory = Directory(session, env_admins=self.options.env_admins)
+        planned = group_reminders(items, directory, day=day, tz=self.options.tz, base=policy)
+        if wants_digest:
+            slot = datetime.combine(day, slot_time, tzinfo=self.options.tz).astimezone(UTC)
+            planned += compute_digests(session, day=day, slot=slot, directory=directory,
+                                       tz=self.options.tz)
+        return planned
+
+    def preview(self, at: datetime) -> list[PlannedMessage]:
+        """What is due on `at`'s local day at slots up to `at`; writes nothing."""
+        local = at.astimezone(self.options.tz)
+        with self.session_factory() as session:
+            return self._messages_up_to(session, local)
+
+    def _messages_up_to(self, session: Session, local: datetime) -> list[PlannedMessage]:
+        policy = self.policy(session)
+        calendar, index = self._calendar_and_index(session, fresh=True)
+        directory: Directory | None = None
+        planned: list[PlannedMessage] = []
+        for slot_time in sorted(slot_times(session, policy)):
+            if slot_time > local.timetz().replace(tzinfo=None):
+                continue
+            if directory is None and calendar.is_working_day(local.date()):
+                directory = Directory(session, env_admins=self.options.env_admins)
+            planned += self.compute(session, day=local.date(), slot_time=slot_time,
+                                    policy=policy, calendar=calendar, index=index,
+                                    directory=directory)
+        return planned
+
+    def record(self, at: datetime) -> list[tuple[PlannedMessage, bool]]:
+        """`nhacviec remind --at` without --dry-run: queues what is due at `at` (each message
+        at most once, ever) and says which were new."""
+        now = self.clock.now()
+        local = at.astimezone(self.options.tz)
+        with self.session_factory() as session:
+            planned = self._messages_up_to(session, local)
+            inserted = _insert_ignoring_duplicates(
+                session, [outbox_values(m, status="pending", now=now) for m in planned])
+            session.commit()
+        return [(m, m.key in inserted) for m in planned]
+
+    # --- the periodic run ----------------------------------------------------------------------
+
+    def plan_due(self, now: datetime | None = None) -> PlanRun:
+        """Plans every slot since the last run up to `now` in one transaction."""
+        started = monotonic_time.perf_counter()
+        now = now or self.clock.now()
+        run = PlanRun()
+        tz = self.options.tz
+        with self.session_factory() as session:
+            if not try_planner_lock(session):
+                run.skipped = True
+                return run
+            state = session.get(AppSetting, PLANNER_STATE_KEY)
+            since = _parse_moment(state.value.get("planned_through")) if state else None
+            if since is None:
+                # A first start plans today's slot if it is still within the window.
+                since = now - self.options.catchup_window
+            oldest = now - timedelta(days=self.options.catchup_max_days)
+            if since < oldest:
+                run.gap = (since, oldest)
+                record_problem(session, action="reminders.gap", outbox_id=None, now=now,
+                               details={"from": since.isoformat(), "to": oldest.isoformat()})
+                since = oldest
+            if since < now:
+                policy = self.policy(session)
+                times = sorted(slot_times(session, policy))
+                slots = []
+                day = since.astimezone(tz).date()
+                while day <= now.astimezone(tz).date():
+                    for slot_time in times:
+                        slot = datetime.combine(day, slot_time, tzinfo=tz).astimezone(UTC)
+                        if since < slot <= now:
+                            slots.append(slot)
+                    day += timedelta(days=1)
+                if slots:
+                    calendar, index = self._calendar_and_index(session, fresh=True)
+                    directory: Directory | None = None
+                    for slot in sorted(slots):
+                        local = slot.astimezone(tz)
+                        if directory is None and calendar.is_working_day(local.date()):
+                            directory = Directory(session, env_admins=self.options.env_admins)
+                        planned = self.compute(
+                            session, day=local.date(), slot_time=local.timetz().replace(
+                                tzinfo=None), policy=policy, calendar=calendar, index=index,
+                            directory=directory)
+                        self._write(session, planned, slot=slot, now=now, run=run)
+                        run.slots.append(slot)
+            if state is None:
+                state = AppSetting(key=PLANNER_STATE_KEY, value={}, version=0, updated_at=now)
+                session.add(state)
+            state.value = {"planned_through": max(now, since).isoformat()}
+            state.version = (state.version or 0) + 1
+            state.updated_at = now
+            session.commit()
+        run.seconds = monotonic_time.perf_counter() - started
+        if run.slots:
+            logger.info("planned %d slot(s): %d queued, %d expired, %d already planned (%.2fs)",
+                        len(run.slots), run.queued, run.expired, run.already_planned,
+                        run.seconds)
+        return run
+
+    def _write(self, session: Session, planned: list[PlannedMessage], *, slot: datetime,
+               now: datetime, run: PlanRun) -> None:
+        expired = slot < now - self.options.catchup_window
+        status = "expired" if expired else "pending"
+        inserted = _insert_ignoring_duplicates(
+            session, [outbox_values(m, status=status, now=now) for m in planned])
+        run.already_planned += len(planned) - len(inserted)
+        if expired:
+            run.expired += len(inserted)
+            by_key = {m.key: m for m in planned}
+            if inserted:
+                session.execute(AuditLog.__table__.insert(), [
+                    {"at": now, "actor": PLANNER_ACTOR, "action": "outbox.expired",
+                     "entity": "outbox", "entity_id": row_id,
+                     "details": problem_details(by_key[key])}
+                    for key, row_id in inserted.items()
+                ])
+        else:
+            run.queued += len(inserted)
+
+    # --- re-checking a row just before it is sent ----------------------------------------------
+
+    def refresh(self, session: Session, row: OutboxRow) -> Refreshed | None:
+        """The row's reminder as it stands now: tasks completed (or extended, or moved to
+        another unit) since planning drop out; None when nothing is left to remind."""
+        task_ids = [int(t) for t in (row.task_ids or [])]
+        if row.kind not in REMINDER_KINDS or not task_ids:
+            return Refreshed(row.text, _menu_of(row), task_ids, row.kind)
+        local = row.scheduled_at.astimezone(self.options.tz)
+        policy = self.current_policy()
+        calendar, index = self._calendar_and_index(session)
+        items = compute_items(session, day=local.date(), base=policy, calendar=calendar,
+                              index=index, slot_time=None, task_ids=task_ids)
+        if not items:
+            return None
+        directory = Directory(session, env_admins=self.options.env_admins,
+                              unit_ids={i.unit_id for i in items})
+        for message in group_reminders(items, directory, day=local.date(), tz=self.options.tz,
+                                       base=policy):
+            if message.recipient.address == (row.platform, row.chat_id):
+                return Refreshed(message.text, message.menu, message.task_ids, message.kind)
+        return None
+
+    # --- recurring tasks -----------------------------------------------------------------------
+
+    def ensure_occurrences_ahead(self, now: datetime | None = None) -> int:
+        """Keeps the next periods of recurring tasks created, so their reminders can be planned
+        (a monthly meeting's 7-day reminder needs next month's occurrence to exist)."""
+        now = now or self.clock.now()
+        today = self.local_date(now)
+        created = 0
+        with self.session_factory() as session:
+            if not try_planner_lock(session):
+                return 0
+            calendar, _ = self._calendar_and_index(session, fresh=True)
+            open_ahead = (
+                select(Occurrence.task_id, func.count().label("n"))
+                .where(Occurrence.done_at.is_(None), Occurrence.due_date >= today)
+                .group_by(Occurrence.task_id)
+                .subquery()
+            )
+            lacking = session.scalars(
+                select(Task)
+                .outerjoin(open_ahead, open_ahead.c.task_id == Task.id)
+                .where(Task.schedule_kind == "recurring", Task.status == "active",
+                       func.coalesce(open_ahead.c.n, 0) < services.OCCURRENCES_AHEAD)
+                .order_by(Task.id)
+            ).all()
+            for task in lacking:
+                try:
+                    created += len(services.ensure_occurrences(
+                        session, task, today=today, now=now, calendar=calendar))
+                except Exception as error:  # one malformed schedule must not stop the rest
+                    logger.warning("task %s: cannot create occurrences: %s", task.id, error)
+            session.commit()
+        return created
+
+
+def _menu_of(row: OutboxRow) -> list[tuple[str, str]] | None:
+    if not row.menu:
+        return None
+    return [(item["label"], item["command"]) for item in row.menu]
+
+
+def _parse_moment(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# --- telling admins what could not be delivered ------------------------------------------------
+
+PROBLEM_ACTIONS = (
+    "outbox.expired",
+    "outbox.blocked",
+    "outbox.chat_not_found",
+    "outbox.unknown",
+    "outbox.failed",
+    "reminders.gap",
+)
+REPORT_LINES_PER_SECTION = 12
+
+
+class DeliveryReporter:
+    """Gathers the delivery problems recorded since the last report (expired reminders,
+    blocked or vanished chats, unknown outcomes, give-ups) into ONE message to each admin.
+
+    The record is the audit log, append-only. Reported entries are remembered by a
+    watermark on its ids plus the ids above it already told: a transaction on another
+    instance may commit an entry with a lower id a moment later, so the watermark only
+    passes entries older than `settle`.
+    """
+
+    def __init__(
+        self,
+        *,
+        session_factory: SessionFactory,
+        clock: Clock,
+        tz: ZoneInfo,
+        env_admins: Iterable[tuple[str, str]] = (),
+        catchup_window: timedelta = timedelta(hours=12),
+        settle: timedelta = timedelta(minutes=2),
+    ) -> None:
+        self.session_factory = session_factory
+        self.clock = clock
+        self.tz = tz
+        self.env_admins = tuple(env_admins)
+        self.catchup_window = catchup_window
+        self.settle = settle
+
+    def report(self, now: datetime | None = None) -> int:
+        """Queues the report; returns how many problems it covered (0: nothing new)."""
+        now = now or self.clock.now()
+        with self.session_factory() as session:
+            if not try_planner_lock(session):
+                return 0
+            state = session.get(AppSetting, REPORT_STATE_KEY)
+            through = int(state.value.get("through", 0)) if state else 0
+            told = {int(i) for i in (state.value.get("told", []) if state else [])}
+            entries = session.execute(
+                select(AuditLog.id, AuditLog.action, AuditLog.details)
+                .where(AuditLog.id > through, AuditLog.action.in_(PROBLEM_ACTIONS))
+                .order_by(AuditLog.id)
+            ).all()
+            fresh = [e for e in entries if e.id not in told]
+            if fresh:
+                admins = services.admins(session, self.env_admins)
+                text = self._render(session, fresh, now)
+                key = f"{KIND_DELIVERY_REPORT}:{fresh[0].id}-{fresh[-1].id}"
+                reached = 0
+                for person in admins:
+                    row = services.enqueue_to_person(
+                        session, person=person, text=text, kind=KIND_DELIVERY_REPORT, key=key,
+                        now=now, priority=5)
+                    reached += row is not None
+                if not reached:
+                    logger.warning("delivery problems recorded but no admin is reachable: %s",
+                                   text)
+            settled = session.scalar(
+                select(func.max(AuditLog.id)).where(AuditLog.id > through,
+                                                    AuditLog.at <= now - self.settle)
+            )
+            new_through = max(through, settled or 0)
+            told_after = sorted(i for i in told | {e.id for e in fresh} if i > new_through)
+            if state is None:
+                state = AppSetting(key=REPORT_STATE_KEY, value={}, version=0, updated_at=now)
+                session.add(state)
+            state.value = {"through": new_through, "told": told_after}
+            state.version = (state.version or 0) + 1
+            state.updated_at = now
+            session.commit()
+        return len(fresh)
+
+    def _render(self, session: Session, entries: Sequence[Any], now: datetime) -> str:
+        by_action: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for entry in entries:
+            by_action[entry.action].append(dict(entry.details or {}))
+        names = self._names(session, [d for ds in by_action.values() for d in ds])
+        lines = [messages.DELIVERY_REPORT_HEADER.format(
+            at=now.astimezone(self.tz).strftime("%H:%M %d/%m/%Y"))]
+        for gap in by_action.get("reminders.gap", []):
+            start, end = _parse_moment(gap.get("from")), _parse_moment(gap.get("to"))
+            if start and end:
+                lines += ["", messages.DELIVERY_REPORT_GAP.format(
+                    start=fmt_date(start.astimezone(self.tz).date()),
+                    end=fmt_date(end.astimezone(self.tz).date()))]
+        sections = (
+            ("outbox.expired", messages.DELIVERY_REPORT_EXPIRED),
+            ("outbox.blocked", messages.DELIVERY_REPORT_BLOCKED),
+            ("outbox.chat_not_found", messages.DELIVERY_REPORT_NOT_FOUND),
+            ("outbox.unknown", messages.DELIVERY_REPORT_UNKNOWN),
+            ("outbox.failed", messages.DELIVERY_REPORT_FAILED),
+        )
+        hours = round(self.catchup_window.total_seconds() / 3600)
+        for action, heading in sections:
+            details = by_action.get(action)
+            if not details:
+                continue
+            lines += ["", heading.format(count=len(details), hours=hours)]
+            for detail in details[:REPORT_LINES_PER_SECTION]:
+                ids = detail.get("task_ids") or []
+                tasks = (messages.DELIVERY_REPORT_TASKS.format(
+                    ids=", ".join(f"#{i}" for i in ids[:8]) + ("…" if len(ids) > 8 else ""))
+                    if ids else "")
+                lines.append(messages.DELIVERY_REPORT_LINE.format(
+                    who=esc(names.get(_address(detail), _address_label(detail))), tasks=tasks))
+            if len(details) > REPORT_LINES_PER_SECTION:
+                lines.append(messages.DELIVERY_REPORT_MORE.format(
+                    count=len(details) - REPORT_LINES_PER_SECTION))
+        if any(a in by_action for a in ("outbox.blocked", "outbox.chat_not_found")):
+            lines += ["", messages.DELIVERY_REPORT_FOOTER]
+        text = "\n".join(lines)
+        limit = DEFAULT_TEXT_LIMIT
+        if len(text) > limit:
+            text = text[: limit - 1].rsplit("\n", 1)[0] + "\n…"
+        return text
+
+    def _names(self, session: Session, details: Sequence[Mapping[str, Any]]
+               ) -> dict[tuple[str, str], str]:
+        """Who a chat is, for an admin: the person's name or the group's title."""
+        person_ids = sorted({int(d["person_id"]) for d in details if d.get("person_id")})
+        names: dict[tuple[str, str], str] = {}
+        people = dict(session.execute(
+            select(Person.id, Person.display_name).where(Person.id.in_(person_ids[:500]))
+        ).all()) if person_ids else {}
+        groups = [d for d in details if d.get("chat_kind") == "group"]
+        titles: dict[tuple[str, str], str] = {}
+        if groups:
+            chat_ids = sorted({str(d.get("chat_id")) for d in groups})[:500]
+            for platform, external_id, title in session.execute(
+                select(Chat.platform, Chat.external_id, Chat.title).where(
+                    Chat.external_id.in_(chat_ids))
+            ):
+                titles[(platform, external_id)] = title or external_id
+        for detail in details:
+            address = _address(detail)
+            person_id = detail.get("person_id")
+            if person_id and int(person_id) in people:
+                names[address] = f"{people[int(person_id)]} ({_address_label(detail)})"
+            elif address in titles:
+                names[address] = f"nhóm «{titles[address]}» ({_address_label(detail)})"
+        return names
+
+
+def _address(detail: Mapping[str, Any]) -> tuple[str, str]:
+    return (str(detail.get("platform")), str(detail.get("chat_id")))
+
+
+def _address_label(detail: Mapping[str, Any]) -> str:
+    return f"{detail.get('platform')}:{detail.get('chat_id')}"
