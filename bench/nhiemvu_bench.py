@@ -21,14 +21,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert
 
-from bot.app import build_app  # noqa: E402
-from bot.telegram import build_application  # noqa: E402
-from config.settings import Settings  # noqa: E402
-from db.models import Identity, Membership, Occurrence, Person, Task, Unit  # noqa: E402
-from scheduler.deadlines import parse_deadline  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegramServer  # noqa: E402
+from bot.app import build_app
+from bot.telegram import build_application
+from config.settings import Settings
+from db.models import Identity, Membership, Occurrence, Person, Task, Unit
+from scheduler.deadlines import parse_deadline
+from tests.fakes.telegram_api import FakeTelegramServer
 
 FIRST_USER_ID = 500_000
 

@@ -173,16 +173,30 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _create_for_unknown(session: Any, preview: Any, decisions: Any, parent: str | None) -> None:
+    """A new unit for each unknown name that names one unit. Group phrases ("các ngành liên
+    quan") stay unknown: no single unit stands for them. Two spellings of one unit
+    ("Trung tâm VH-TT-DL&TT huyện", "Trung tâm Văn hóa-Thể thao-Du lịch và Truyền thông
+    huyện") become one unit."""
     from db import services
     from plans import importer
+    from plans.matching import KnownUnit, UnitMatcher
+    from plans.text import fold
 
     if parent and services.unit_by_code(session, parent) is None:
         raise CliError(f"không có đơn vị cha mã «{parent}»")
     taken = [unit.code for unit in importer.known_units(session)]
+    planned: list[KnownUnit] = []
     for name in preview.unknown:
+        if fold(name).startswith("cac "):
+            continue
+        same = UnitMatcher(planned).match(name) if planned else None
+        if same is not None and len(same.units) == 1:
+            decisions.mappings[name] = [same.units[0].code]
+            continue
         code = importer.suggest_code(name, taken)
         taken.append(code)
         decisions.create[name] = importer.NewUnit(code, name, parent, importer.guess_kind(name))
+        planned.append(KnownUnit(None, code, name, (), parent, None))
 
 
 def _confirm(preview: Any) -> bool:

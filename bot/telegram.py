@@ -89,18 +89,13 @@ class TelegramReplier(Replier):
         self.chat_id = chat_id
 
     async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
-        parameters: dict[str, Any] = {
-            "chat_id": self.chat_id,
-            "text": text,
-            "parse_mode": ParseMode.HTML,
-            "link_preview_options": LinkPreviewOptions(is_disabled=True),
-        }
-        markup = keyboard(buttons)
-        if markup is not None:
-            parameters["reply_markup"] = markup
-        # The raw call skips building a Message from the answer, which the bot never reads:
-        # on a task list with its buttons that is most of python-telegram-bot's work.
-        await self.bot.do_api_request("sendMessage", api_kwargs=parameters)
+        await self.bot.send_message(
+            chat_id=self.chat_id,
+            text=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard(buttons),
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+        )
 
     async def send_file(self, file: OutgoingFile) -> None:
         caption = file.caption

@@ -353,6 +353,9 @@ def render_preview(plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any
         for task in preview.recurring[:PREVIEW_LINES]:
             lines.append(messages.render(messages.PLAN_PREVIEW_RECURRING_LINE,
                                          ref=task.parsed.ref, text=_meaning(task, plan)))
+        if len(preview.recurring) > PREVIEW_LINES:
+            lines.append(messages.PLAN_PREVIEW_MORE.format(
+                count=len(preview.recurring) - PREVIEW_LINES))
     if preview.undated:
         refs = ", ".join(task.parsed.ref for task in preview.undated[:PREVIEW_LINES])
         if len(preview.undated) > PREVIEW_LINES:

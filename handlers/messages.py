@@ -459,7 +459,7 @@ PLAN_PREVIEW_UNKNOWN_HEADER = (
     "❓ <b>Tên đơn vị chưa rõ ({count}).</b> Gán, tạo mới hoặc bỏ qua từng tên; nếu xác nhận "
     "luôn, các tên chưa xử lý bị bỏ qua:"
 )
-PLAN_PREVIEW_UNKNOWN_LINE = "{index}. {name} — {tasks} nhiệm vụ{hint}"
+PLAN_PREVIEW_UNKNOWN_LINE = "{index}. {name} — {tasks} nhiệm vụ"
 PLAN_PREVIEW_UNKNOWN_HINT = " (gợi ý: {codes})"
 PLAN_PREVIEW_DECIDED_HEADER = "✔️ <b>Đã xử lý:</b>"
 PLAN_PREVIEW_DECIDED_LINE = "{index}. {name} → {target}"

@@ -9,6 +9,7 @@ The dossier is for leaders and admins.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from handlers.base import Context, Incoming, OutgoingFile
 from handlers.common import UserError, human_size
 from reports import chart, dossier, stats
 from reports.periods import Period, PeriodError, PeriodKind, normalize, parse_period
-from reports.xlsx import XLSX_MIME, report_workbook
+from reports.xlsx import XLSX_MIME, load_workbook_data, render_workbook
 
 # Telegram bots may upload files up to 50 MB; keep a margin for the multipart envelope.
 MAX_SEND_BYTES = 49 * 1024 * 1024
@@ -52,13 +53,16 @@ async def report(msg: Incoming, ctx: Context) -> None:
     if not ctx.replier.supports_files:
         await ctx.replier.send_text(messages.REPORT_FILES_UNAVAILABLE)
         return
-    workbook = report_workbook(ctx.session, result, scope_label=scope.label,
-                               tz=ctx.settings.tz, generated_at=ctx.now)
+    # The session stays on this thread; building the workbook and drawing the chart take
+    # a while for a big report, so they run in a worker while other chats are served.
+    data = load_workbook_data(ctx.session, result)
+    workbook = await asyncio.to_thread(
+        functools.partial(render_workbook, result, data, scope_label=scope.label,
+                          tz=ctx.settings.tz, generated_at=ctx.now))
     label = messages.esc(period.label)
     await ctx.replier.send_file(OutgoingFile(
         workbook, f"baocao_{period.slug}.xlsx", XLSX_MIME,
         caption=messages.REPORT_XLSX_CAPTION.format(label=label)))
-    # Drawing takes a moment; the event loop keeps serving other chats meanwhile.
     png = await asyncio.to_thread(chart.report_chart, result, scope.label)
     await ctx.replier.send_file(OutgoingFile(
         png, f"bieudo_{period.slug}.png", "image/png",
@@ -179,9 +183,9 @@ async def evidence_dossier(msg: Incoming, ctx: Context) -> None:
     if plan.estimated_bytes > MAX_SEND_BYTES:
         raise UserError(messages.DOSSIER_TOO_LARGE.format(
             size=human_size(plan.estimated_bytes), limit=human_size(MAX_SEND_BYTES)))
-    data, written = await asyncio.to_thread(
+    data, written = await asyncio.to_thread(functools.partial(
         dossier.dossier_bytes, plan, ctx.evidence_store, tz=ctx.settings.tz,
-        generated_at=ctx.now)
+        generated_at=ctx.now))
     await ctx.replier.send_file(OutgoingFile(
         data, f"hosominhchung_{_slug(scope.label)}_{period.slug}.zip", "application/zip",
         caption=messages.DOSSIER_CAPTION.format(
@@ -205,8 +209,10 @@ def _arguments(ctx: Context, *, default: PeriodKind, usage: str) -> tuple[Unit |
     unit: Unit | None = None
     rest: list[str] = []
     for word in ctx.args:
-        found = services.unit_by_code(ctx.session, word) if unit is None else None
-        if found is not None and not _looks_like_period(word):
+        found = None
+        if unit is None and not _looks_like_period(word):
+            found = services.unit_by_code(ctx.session, word)
+        if found is not None:
             unit = found
         else:
             rest.append(word)

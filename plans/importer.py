@@ -9,7 +9,8 @@ The import writes everything or nothing: it only flushes, and the caller's unit 
 fingerprint (number and date, or content): importing it twice creates no duplicate, and
 importing it again after mapping more names adds only the tasks still missing. A task names
 one lead unit in the database, so a plan task led by several units (or by "UBND các xã")
-becomes one task per unit, all carrying the plan's ref.
+becomes one task per unit; since refs are unique within a plan, those carry the unit's code
+after the plan's number ("II.1-1 [XALD]"), while a task with one lead keeps it bare.
 """
 
 from __future__ import annotations
@@ -286,14 +287,14 @@ def preview_import(
 
     fingerprint = plan.fingerprint()
     existing = find_plan(session, fingerprint)
-    existing_keys: set[tuple[str | None, str]] = set()
+    existing_keys: set[tuple[str, str]] = set()
     if existing is not None:
         for ref, code in session.execute(
             select(Task.ref, Unit.code).join(Unit, Task.lead_unit_id == Unit.id).where(
                 Task.plan_id == existing.id
             )
         ):
-            existing_keys.add((ref, code.upper()))
+            existing_keys.add((base_ref(ref or ""), code.upper()))
 
     reference = plan.deadline_reference
     fallback = _ongoing(reference)
@@ -326,6 +327,28 @@ def preview_import(
         units_to_create=list(decisions.create.values()),
         default_lead=default_lead,
     )
+
+
+_UNIT_TAG = re.compile(r" \[[^\]]+\]$")
+
+
+def base_ref(ref: str) -> str:
+    """The plan's own number of a task row: "II.1-1 [XALD]" -> "II.1-1"."""
+    return _UNIT_TAG.sub("", ref)
+
+
+def row_ref(ref: str, code: str, lead_count: int, used: set[str]) -> str:
+    """A task row's ref. The database keeps refs unique within a plan, while a plan task led
+    by several units becomes one row per unit; those rows carry the unit's code:
+    "II.1-1 [XALD]". A task with a single lead keeps the plan's number as it is."""
+    ref = ref[:48]
+    candidate = ref if lead_count == 1 and ref not in used else f"{ref} [{code}]"
+    number = 2
+    while candidate in used:
+        candidate = f"{ref} [{code}] ({number})"
+        number += 1
+    used.add(candidate)
+    return candidate[:64]
 
 
 def _units_of(names: Sequence[str], matched: MatchResult) -> list[KnownUnit]:
@@ -407,12 +430,16 @@ def import_plan(
             rows[code] = services.require_unit(session, code)
         return rows[code]
 
+    used_refs = {
+        ref for ref in session.scalars(select(Task.ref).where(Task.plan_id == plan_row.id)) if ref
+    }
     created: list[Task] = []
     for planned in preview.tasks:
         if planned.deadline is None:
             raise PlanImportError("Chưa có bộ đọc thời hạn; không nhập được nhiệm vụ.")
         supports = [unit_row(unit.code) for unit in planned.support_units]
         for code in planned.new_codes:
+            ref = row_ref(planned.parsed.ref, code, len(planned.lead_units), used_refs)
             created.append(
                 services.create_task(
                     session,
@@ -425,7 +452,7 @@ def import_plan(
                     support_units=supports,
                     description=_description(planned.parsed),
                     plan=plan_row,
-                    ref=planned.parsed.ref[:64],
+                    ref=ref,
                     calendar=calendar,
                 )
             )

@@ -1035,6 +1035,7 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
     kind_index: int | None = None
     title_parts: list[str] = []
     title_done = False
+    issuer_open = False
     first_marker: int | None = None
     start: int | None = None
     for index, item in enumerate(items):
@@ -1067,12 +1068,16 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
                 if found[1]:
                     title_parts.append(found[1])
             elif (
-                header.issuer is None
+                (header.issuer is None or issuer_open)
                 and is_upper_heading(text)
                 and not _MOTTO.search(text)
                 and not _NUMBER_LINE.search(text)
             ):
-                header.issuer = text
+                # "ỦY BAN NHÂN DÂN" / "XÃ TÂN PHÚ" on two lines is one issuer.
+                header.issuer = f"{header.issuer} {text}" if header.issuer else text
+                issuer_open = True
+                continue
+            issuer_open = False
             continue
         if first_marker is None and (line.marker or line.bullet):
             first_marker = index

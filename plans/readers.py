@@ -745,8 +745,8 @@ def _read_pdf(data: bytes, name: str) -> ReadDocument:
         ) from error
     try:
         with pdf:
-            pages = list(_pdf_lines(pdf))
             page_count = len(pdf.pages)
+            pages = list(_pdf_lines(pdf))
     except PDFPasswordIncorrect as error:
         raise PlanReadError(
             "encrypted", f"Tệp PDF «{name}» có mật khẩu. Vui lòng gửi bản không đặt mật khẩu."

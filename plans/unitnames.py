@@ -244,6 +244,13 @@ def parse_responsibility(text: str, role: str = "exec") -> Responsibility:
     if support_match:
         before = text[: support_match.start()]
         after = text[support_match.end() :]
+        if ";" in before and not extract_units(after)[0]:
+            # "Văn phòng UBND xã; Công an xã phối hợp": the clause before the verb supports.
+            head, _, last = before.rpartition(";")
+            lead, _ = extract_units(head)
+            support, _ = extract_units(last)
+            if lead and support:
+                return Responsibility(lead=lead, support=support)
         lead, _ = extract_units(before) if before.strip(" ,") else ([], None)
         support, _ = extract_units(after)
         if lead:

@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -36,14 +36,15 @@ from reports.periods import Period
 from reports.stats import Cutoff, evaluate, local_day_start, scoped
 from reports.xlsx import (
     capitalized,
+    list_rows,
     local_naive,
     print_setup,
     set_widths,
     style_header,
-    write_row,
 )
 
 INDEX_HEADER_ROW = 4
+LOCATION_COLUMN = 10
 MAX_COMPONENT = 60
 # Already compressed: deflating them again costs time and saves nothing.
 STORED_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp", "image/heic")
@@ -181,38 +182,41 @@ def index_workbook(
     sheet.title = messages.DOSSIER_INDEX_SHEET
     headers = messages.DOSSIER_INDEX_HEADERS
     _titles(sheet, messages.DOSSIER_INDEX_TITLE, dossier, tz, generated_at)
-    style_header(sheet, INDEX_HEADER_ROW, headers)
-    row = INDEX_HEADER_ROW
-    for number, entry in enumerate(dossier.entries, 1):
-        row += 1
-        evidence, detail = entry.evidence, entry.detail
-        if evidence.evidence_id in gone:
-            corrupt = store.path_for(evidence.sha256).exists()
-            location = messages.DOSSIER_FILE_CORRUPT if corrupt else messages.DOSSIER_FILE_GONE
-        else:
-            location = entry.path.removeprefix(f"{dossier.root}/")
-        write_row(sheet, row, [
-            number, detail.plan_label, detail.task_id, detail.task_title, detail.unit_code,
-            detail.unit_name, capitalized(detail.period_label), entry.due,
-            messages.STATUS_LABELS[entry.status], location, evidence.file_name,
-            evidence.sender, local_naive(evidence.created_at, tz), evidence.mime_type,
-            evidence.size, evidence.sha256, evidence.caption,
-        ])
-        if evidence.evidence_id in gone:
-            sheet.cell(row, 10).font = Font(bold=True, color="C00000")
+    style_header(sheet, INDEX_HEADER_ROW, headers, with_filter=False)
+
+    def index_rows() -> Iterator[list[Any]]:
+        for number, entry in enumerate(dossier.entries, 1):
+            evidence, detail = entry.evidence, entry.detail
+            if evidence.evidence_id in gone:
+                corrupt = store.path_for(evidence.sha256).exists()
+                location = (messages.DOSSIER_FILE_CORRUPT if corrupt
+                            else messages.DOSSIER_FILE_GONE)
+            else:
+                location = entry.path.removeprefix(f"{dossier.root}/")
+            yield [
+                number, detail.plan_label, detail.task_id, detail.task_title, detail.unit_code,
+                detail.unit_name, capitalized(detail.period_label), entry.due,
+                messages.STATUS_LABELS[entry.status], location, evidence.file_name,
+                evidence.sender, local_naive(evidence.created_at, tz), evidence.mime_type,
+                evidence.size, evidence.sha256, evidence.caption,
+            ]
+
+    list_rows(sheet, INDEX_HEADER_ROW, len(headers), index_rows(), table="MucLuc",
+              wrap_columns=(2, 4, 10))
+    for row, entry in enumerate(dossier.entries, INDEX_HEADER_ROW + 1):
+        if entry.evidence.evidence_id in gone:
+            sheet.cell(row, LOCATION_COLUMN).font = Font(bold=True, color="C00000")
     set_widths(sheet, [6, 26, 7, 40, 9, 22, 14, 12, 16, 40, 24, 20, 16, 14, 12, 66, 24])
     print_setup(sheet, INDEX_HEADER_ROW)
 
     missing = workbook.create_sheet(messages.DOSSIER_MISSING_SHEET)
     _titles(missing, messages.DOSSIER_MISSING_TITLE, dossier, tz, generated_at)
-    style_header(missing, INDEX_HEADER_ROW, messages.DOSSIER_MISSING_HEADERS)
-    row = INDEX_HEADER_ROW
-    for number, (detail, status, due) in enumerate(dossier.missing, 1):
-        row += 1
-        write_row(missing, row, [
-            number, detail.plan_label, detail.task_id, detail.task_title, detail.unit_code,
-            detail.unit_name, capitalized(detail.period_label), due, messages.STATUS_LABELS[status],
-        ])
+    style_header(missing, INDEX_HEADER_ROW, messages.DOSSIER_MISSING_HEADERS, with_filter=False)
+    list_rows(missing, INDEX_HEADER_ROW, len(messages.DOSSIER_MISSING_HEADERS), (
+        [number, detail.plan_label, detail.task_id, detail.task_title, detail.unit_code,
+         detail.unit_name, capitalized(detail.period_label), due, messages.STATUS_LABELS[status]]
+        for number, (detail, status, due) in enumerate(dossier.missing, 1)
+    ), table="ChuaCoMinhChung", wrap_columns=(2, 4))
     set_widths(missing, [6, 30, 7, 50, 9, 26, 14, 12, 18])
     print_setup(missing, INDEX_HEADER_ROW)
     buffer = io.BytesIO()

@@ -45,7 +45,6 @@ from reports.stats import (
 
 # How far back the daily job looks for periods left unfrozen (a year and a bit).
 LOOKBACK_DAYS = 400
-INSERT_CHUNK = 500
 
 
 @dataclass
@@ -82,7 +81,8 @@ class Frozen:
         )
 
 
-# Occurrences are kept as one string per unit, «id,status,yyyymmdd,extended;…», because a
+# Occurrences are kept as one string per unit, «id,status,day,extended;…» (day as a
+# proleptic ordinal, date.toordinal), because a
 # closed year of a province holds 100,000 of them and a JSON list of lists takes ten times
 # longer to read back than the figures themselves.
 STATUS_CODES = {
@@ -97,7 +97,8 @@ CODE_STATUSES = {code: status for status, code in STATUS_CODES.items()}
 
 def encode_items(items: Iterable[Item]) -> str:
     return ";".join(
-        f"{item.occurrence_id},{STATUS_CODES[item.status]},{item.due:%Y%m%d},{int(item.extended)}"
+        f"{item.occurrence_id},{STATUS_CODES[item.status]},{item.due.toordinal()},"
+        f"{int(item.extended)}"
         for item in items
     )
 
@@ -109,7 +110,7 @@ def decode_items(unit_id: int, encoded: str) -> list[Item]:
     for part in encoded.split(";"):
         occurrence_id, code, due, extended = part.split(",")
         items.append(Item(int(occurrence_id), unit_id, CODE_STATUSES[code],
-                          date(int(due[:4]), int(due[4:6]), int(due[6:])), extended == "1"))
+                          date.fromordinal(int(due)), extended == "1"))
     return items
 
 
@@ -180,10 +181,8 @@ def freeze(session: Session, period: Period, *, now: datetime, tz: ZoneInfo) -> 
         }
         for node in nodes.values()
     ]
-    # Multi-row INSERTs: one statement per chunk is far quicker than one per row.
-    for start in range(0, len(rows), INSERT_CHUNK):
-        session.execute(_insert_ignoring_duplicates(session).values(
-            rows[start : start + INSERT_CHUNK]))
+    if rows:
+        session.connection().execute(_insert_ignoring_duplicates(session), rows)
     return frozen
 
 
@@ -192,18 +191,18 @@ def _insert_ignoring_duplicates(session: Session) -> Any:
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(ReportSnapshot).on_conflict_do_nothing()
+        return pg_insert(ReportSnapshot.__table__).on_conflict_do_nothing()
     if dialect == "sqlite":
         from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        return sqlite_insert(ReportSnapshot).on_conflict_do_nothing()
-    return insert(ReportSnapshot)
+        return sqlite_insert(ReportSnapshot.__table__).on_conflict_do_nothing()
+    return insert(ReportSnapshot.__table__)
 
 
 def load(session: Session, period: Period) -> Frozen | None:
     if period.key is None:
         return None
-    rows = session.execute(
+    rows = session.connection().execute(
         select(ReportSnapshot.unit_id, ReportSnapshot.figures, ReportSnapshot.closed_at).where(
             ReportSnapshot.period_key == period.key
         )

@@ -63,8 +63,8 @@ class Counts:
         return self.done_on_time / self.fallen_due
 
     def add(self, other: Counts) -> None:
-        for item in fields(self):
-            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+        for name in COUNT_NAMES:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def count(self, item: Item) -> None:
         self.assigned += 1
@@ -80,13 +80,16 @@ class Counts:
             self.extended += 1
 
     def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {item.name: getattr(self, item.name) for item in fields(self)}
+        data: dict[str, Any] = {name: getattr(self, name) for name in COUNT_NAMES}
         data["on_time_rate"] = self.on_time_rate
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Counts:
-        return cls(**{item.name: int(data.get(item.name, 0)) for item in fields(cls)})
+        return cls(**{name: int(data.get(name, 0)) for name in COUNT_NAMES})
+
+
+COUNT_NAMES = tuple(item.name for item in fields(Counts))
 
 
 @dataclass(frozen=True)
@@ -236,7 +239,8 @@ def evaluate(
     """The occurrences due in the period with their status, and the earlier ones completed
     late within it."""
     in_period = _due_in_period_condition(period)
-    rows = session.execute(
+    # Core, not ORM, execution: these are plain rows, and 100,000 of them.
+    rows = session.connection().execute(
         scoped(
             select(
                 Occurrence.id,
@@ -254,6 +258,9 @@ def evaluate(
         _extension_history(session, in_period, unit_ids) if cutoff.done_by is not None else {}
     )
     wanted = set(unit_ids) if unit_ids is not None else None
+    # Completions from this instant on came after the figures were taken.
+    taken_at = (local_day_start(cutoff.done_by + timedelta(days=1), tz)
+                if cutoff.done_by is not None else None)
     items: list[Item] = []
     for occurrence_id, unit_id, due, extended_due, done_at in rows:
         if wanted is not None and unit_id not in wanted:
@@ -265,12 +272,8 @@ def evaluate(
         effective = extended_due or due
         if effective is None or not period.contains(effective):
             continue
-        if (
-            done_at is not None
-            and cutoff.done_by is not None
-            and local_date(done_at, tz) > cutoff.done_by
-        ):
-            done_at = None  # completed after the figures were taken
+        if done_at is not None and taken_at is not None and done_at >= taken_at:
+            done_at = None
         status = occurrence_status(
             due=due, extended_due=extended_due, done_at=done_at, today=cutoff.judge_day, tz=tz
         )
@@ -302,7 +305,7 @@ def scoped(query: Select[Any], unit_ids: Collection[int] | None) -> Select[Any]:
 def _extension_history(
     session: Session, in_period: ColumnElement[bool], unit_ids: Collection[int] | None
 ) -> dict[int, list[tuple[datetime | None, date]]]:
-    rows = session.execute(
+    rows = session.connection().execute(
         scoped(
             select(
                 ExtensionRequest.occurrence_id,
@@ -358,7 +361,7 @@ def _late_from_earlier(
         last_day + timedelta(days=1), tz
     )
     effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
-    rows = session.execute(
+    rows = session.connection().execute(
         scoped(
             select(
                 Occurrence.id,

@@ -66,7 +66,7 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii":
 _WORD = r"muoi mot|muoi hai|gieng|chap|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi"
 _ROMAN_RE = r"xii|xi|x|ix|viii|vii|vi|v|iv|iii|ii|i"
 MONTH = rf"(?:\d{{1,2}}|{_ROMAN_RE}|{_WORD})"
-QUARTER = rf"(?:[1-4]|iv|iii|ii|i|mot|hai|ba|bon|tu)"
+QUARTER = r"(?:[1-4]|iv|iii|ii|i|mot|hai|ba|bon|tu)"
 YEAR = r"(?:19|20)\d{2}"
 
 
@@ -279,7 +279,7 @@ _FULL_DATE = re.compile(
     rf"(?<![\d/])(\d{{1,2}})\s*([/.-])\s*(\d{{1,2}})\s*\2\s*({YEAR}|\d{{2}})(?![\d/])")
 _WORDY_DATE = re.compile(
     rf"ngay (\d{{1,2}}) thang ({MONTH})(?:,)? (?:nam )?({YEAR})")
-_DAY_MONTH = re.compile(rf"(?:ngay )?(?<![\d/])(\d{{1,2}})\s*/\s*(\d{{1,2}})(?![\d/])")
+_DAY_MONTH = re.compile(r"(?:ngay )?(?<![\d/])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 _WORDY_DAY_MONTH = re.compile(rf"ngay (\d{{1,2}}) thang ({MONTH})\b(?! ?/)")
 _QUARTER = re.compile(rf"\bquy ({QUARTER})\b(?:\s*(?:/|-|nam)\s*({YEAR}))?")
 _MONTH_YEAR = re.compile(rf"\bthang ({MONTH})\s*(?:/|-|nam)\s*({YEAR})")

@@ -29,7 +29,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import String, and_, cast, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -188,6 +188,9 @@ class _IdentityRow:
     created_at: datetime
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def pick_identity(preferred: str | None, identities: Sequence[_IdentityRow]) -> _IdentityRow | None:
     """`services.reachable_identity` over plain rows (same rule, tested to agree): the
     preferred platform first, then the most recently active identity with a private chat."""
@@ -226,7 +229,6 @@ class Directory:
         self.members: dict[int, list[int]] = defaultdict(list)
         self.leaders: dict[int, list[int]] = defaultdict(list)
         self.reach: dict[int, Recipient | None] = {}
-        self.person_names: dict[int, str] = {}
         self._admins: list[tuple[int, Recipient]] | None = None
         self._load_groups(loaded)
         self._load_members(loaded)
@@ -275,30 +277,36 @@ class Directory:
 
     def _load_people(self, person_ids: list[int] | None) -> None:
         query = (
-            select(
-                Person.id,
-                Person.display_name,
-                Person.preferred_platform,
-                Identity.id,
-                Identity.platform,
-                Identity.private_chat_id,
-                Identity.last_inbound_at,
-                Identity.created_at,
-            )
-            .join(Identity, Identity.person_id == Person.id, isouter=True)
-            .order_by(Person.id, Identity.id)
+            select(Identity.person_id, Person.preferred_platform, Identity.id,
+                   Identity.platform, Identity.private_chat_id)
+            .join(Person, Person.id == Identity.person_id)
+            .where(Identity.private_chat_id.is_not(None))
+            .order_by(Identity.person_id, Identity.id)
         )
-        found: dict[int, tuple[str | None, list[_IdentityRow]]] = {}
+        found: dict[int, tuple[str | None, list[tuple[int, str, str]]]] = {}
         for chunk in [None] if person_ids is None else list(_chunks(person_ids)):
-            scoped = query if chunk is None else query.where(Person.id.in_(chunk))
-            for row in self.session.execute(scoped):
-                person_id, name, preferred, identity_id = row[0], row[1], row[2], row[3]
-                self.person_names[person_id] = name
-                entry = found.setdefault(person_id, (preferred, []))
-                if identity_id is not None and row[5]:
-                    entry[1].append(_IdentityRow(identity_id, row[4], row[5], row[6], row[7]))
+            scoped = query if chunk is None else query.where(Identity.person_id.in_(chunk))
+            for person_id, preferred, identity_id, platform, chat_id in self.session.execute(
+                scoped
+            ):
+                found.setdefault(person_id, (preferred, []))[1].append(
+                    (identity_id, platform, chat_id))
+        # Activity times matter only to someone reachable on two apps without a preference:
+        # fetch them for those few, not for 15 000 people.
+        undecided = [identity_id for preferred, identities in found.values()
+                     if len(identities) > 1 and not any(p == preferred for _, p, _ in identities)
+                     for identity_id, _, _ in identities]
+        times: dict[int, tuple[datetime | None, datetime]] = {}
+        for chunk in _chunks(undecided):
+            for identity_id, last, created in self.session.execute(
+                select(Identity.id, Identity.last_inbound_at, Identity.created_at)
+                .where(Identity.id.in_(chunk))
+            ):
+                times[identity_id] = (last, created)
         for person_id, (preferred, identities) in found.items():
-            chosen = pick_identity(preferred, identities)
+            rows = [_IdentityRow(i, platform, chat, *times.get(i, (None, _EPOCH)))
+                    for i, platform, chat in identities]
+            chosen = pick_identity(preferred, rows)
             self.reach[person_id] = (
                 Recipient(chosen.platform, chosen.chat_id, "private", person_id)
                 if chosen else None
@@ -350,7 +358,6 @@ class Directory:
             for person in services.admins(self.session, self.env_admins):
                 identity = services.reachable_identity(person)
                 if identity is not None and identity.private_chat_id:
-                    self.person_names[person.id] = person.display_name
                     self._admins.append((person.id, Recipient(
                         identity.platform, identity.private_chat_id, "private", person.id)))
         return self._admins
@@ -395,12 +402,15 @@ _effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date
 
 def _custom_policies(session: Session, task_ids: Collection[int] | None = None
                      ) -> dict[int, dict[str, Any]]:
+    # A JSON null (an ORM None) and an empty object both mean "no override": they are
+    # filtered in SQL, or 100 000 tasks would each have a 'null' decoded here.
     query = select(Task.id, Task.reminder_policy).where(
-        Task.reminder_policy.is_not(None), Task.status == "active"
+        Task.reminder_policy.is_not(None),
+        cast(Task.reminder_policy, String).not_in(("null", "{}")),
+        Task.status == "active",
     )
     if task_ids is not None:
         query = query.where(Task.id.in_(list(task_ids)))
-    # JSON null and an empty object both mean "no override".
     return {task_id: policy for task_id, policy in session.execute(query) if policy}
 
 
@@ -443,7 +453,6 @@ def compute_items(
         Occurrence.extended_due_date,
         Task.title,
         Task.lead_unit_id,
-        Task.reminder_policy,
     )
     open_occurrences = (
         select(*columns)
@@ -452,16 +461,20 @@ def compute_items(
     )
     if task_ids is not None:
         ids = sorted({int(t) for t in task_ids})
+        custom = _custom_policies(session, ids)
         rows = []
         for chunk in _chunks(ids):
             rows += session.execute(open_occurrences.where(Task.id.in_(chunk))).all()
     else:
         custom = _custom_policies(session)
         window = _due_dates_for(day, base, calendar)
-        conditions: list[ColumnElement[bool]] = [_effective_due < day]
-        if window:
-            conditions.append(_effective_due.in_(sorted(window)))
-        rows = session.execute(open_occurrences.where(or_(*conditions))).all()
+        # Split so that each half can walk the (done_at, due_date) index: extensions are few.
+        plain = and_(Occurrence.extended_due_date.is_(None),
+                     or_(Occurrence.due_date < day, Occurrence.due_date.in_(sorted(window))))
+        extended = and_(Occurrence.extended_due_date.is_not(None),
+                        or_(Occurrence.extended_due_date < day,
+                            Occurrence.extended_due_date.in_(sorted(window))))
+        rows = session.execute(open_occurrences.where(or_(plain, extended))).all()
         if custom:
             seen = {row[0] for row in rows}
             for chunk in _chunks(sorted(custom)):
@@ -469,15 +482,10 @@ def compute_items(
                     if row[0] not in seen:
                         rows.append(row)
 
-    policies: dict[str, ReminderPolicy] = {}
+    policies = {task_id: task_policy(base, overrides) for task_id, overrides in custom.items()}
     items: list[DueItem] = []
-    for occurrence_id, task_id, due, extended, title, unit_id, overrides in rows:
-        policy = base
-        if overrides:
-            cache_key = repr(sorted(overrides.items()))
-            policy = policies.get(cache_key) or policies.setdefault(
-                cache_key, task_policy(base, overrides)
-            )
+    for occurrence_id, task_id, due, extended, title, unit_id in rows:
+        policy = policies.get(task_id, base)
         if not policy.enabled or (slot_time is not None and policy.remind_at != slot_time):
             continue
         effective = extended or due
@@ -560,28 +568,35 @@ def group_reminders(
                         else directory.unit_audience(item.unit_id))
             audiences[audience_key] = audience
         for recipient in audience:
-            entry = by_chat.setdefault((recipient.address, item.remind_at), (recipient, {}))
+            entry = by_chat.get((recipient.address, item.remind_at))
+            if entry is None:
+                entry = by_chat[(recipient.address, item.remind_at)] = (recipient, {})
             # One line per occurrence and kind, whichever path (member, leader) brought it.
             entry[1].setdefault((item.occurrence_id, item.kind), item)
+    renderer = ReminderRenderer(day, directory)
+    slots: dict[time, datetime] = {}
     planned: list[PlannedMessage] = []
     for (_, slot_time), (recipient, chat_items) in by_chat.items():
-        ordered = sorted(chat_items.values(), key=_item_order)
-        kinds = [kind for kind in REMINDER_KINDS if any(i.kind == kind for i in ordered)]
-        text, menu = render_reminder(day, ordered, recipient, directory)
-        task_ids = list(dict.fromkeys(i.task_id for i in ordered))
-        slot = datetime.combine(day, slot_time, tzinfo=tz).astimezone(UTC)
+        ordered = tuple(sorted(chat_items.values(), key=_item_order))
+        text, menu, kinds, task_ids = renderer.render(ordered, recipient)
+        slot = slots.get(slot_time)
+        if slot is None:
+            slot = slots[slot_time] = datetime.combine(day, slot_time, tzinfo=tz).astimezone(UTC)
         planned.append(PlannedMessage(
             key=reminder_key(day, slot_time, base, recipient), slot=slot, kind=kinds[0],
-            recipient=recipient, text=text, task_ids=task_ids, menu=menu, kinds=kinds,
+            recipient=recipient, text=text, task_ids=list(task_ids), menu=list(menu),
+            kinds=list(kinds),
         ))
     planned.sort(key=lambda m: (m.slot, m.recipient.platform, m.recipient.chat_id))
     return planned
 
 
+_KIND_RANK = {kind: rank for rank, kind in enumerate(REMINDER_KINDS)}
+
+
 def _item_order(item: DueItem) -> tuple[int, int, date, int]:
-    rank = REMINDER_KINDS.index(item.kind)
     late_first = -item.offset if item.kind in (KIND_OVERDUE, KIND_ESCALATION) else 0
-    return (rank, late_first, item.due, item.task_id)
+    return (_KIND_RANK[item.kind], late_first, item.due, item.task_id)
 
 
 def _title(title: str) -> str:
@@ -615,57 +630,95 @@ _SECTION_TITLES = {
     KIND_BEFORE_DUE: messages.REMINDER_SECTION_BEFORE_DUE,
 }
 
+Rendered = tuple[str, tuple[tuple[str, str], ...], tuple[str, ...], tuple[int, ...]]
 
-def render_reminder(
-    day: date, items: Sequence[DueItem], recipient: Recipient, directory: Directory
-) -> tuple[str, list[tuple[str, str]]]:
-    """The Vietnamese text and buttons of one grouped reminder, within the platform's limit:
-    the most urgent lines first, the rest counted in a "… và N nhiệm vụ khác" line."""
-    weekday = messages.WEEKDAY_NAMES[day.weekday()]
-    if recipient.chat_kind == "group" and recipient.unit_id is not None:
-        header = messages.REMINDER_HEADER_UNIT.format(
-            weekday=weekday, date=fmt_date(day), unit=esc(directory.unit_name(recipient.unit_id)))
-    else:
-        header = messages.REMINDER_HEADER.format(weekday=weekday, date=fmt_date(day))
-    units = {i.unit_id for i in items if not i.to_leaders}
-    show_unit = recipient.chat_kind != "group" or len(units) > 1
-    footers = []
-    if any(not i.to_leaders for i in items):
-        footers.append(messages.REMINDER_FOOTER)
-    if any(i.to_leaders for i in items):
-        footers.append(messages.REMINDER_FOOTER_ESCALATION)
-    footer = "\n".join(footers)
 
-    limit = text_limit(recipient.platform) - MENU_RESERVE
-    sections = [(kind, [i for i in items if i.kind == kind]) for kind in REMINDER_KINDS]
-    sections = [(kind, section) for kind, section in sections if section]
-    used = len(header) + len(footer) + 4
-    body: list[str] = []
-    for position, (kind, section) in enumerate(sections):
-        later_sections = len(sections) - position - 1
-        heading = _SECTION_TITLES[kind].format(count=len(section))
-        body += ["", heading]
-        used += len(heading) + 2
-        shown = 0
-        for item in section:
-            unit = (messages.REMINDER_LINE_UNIT.format(unit=esc(directory.unit_name(item.unit_id)))
-                    if show_unit or item.to_leaders else "")
-            line = messages.REMINDER_LINE.format(
-                task_id=item.task_id, title=_title(item.title), unit=unit, when=_when(item, day))
-            # Keep room for the headings still to come and a closing "… và N" line.
-            if used + len(line) + 1 + later_sections * 90 + 90 > limit:
-                break
-            body.append(line)
-            used += len(line) + 1
-            shown += 1
-        if shown < len(section):
-            more = messages.REMINDER_MORE.format(count=len(section) - shown)
-            body.append(more)
-            used += len(more) + 1
-    text = "\n".join([header, *body, "", footer])
-    menu_ids = list(dict.fromkeys(i.task_id for i in items))[:MAX_BUTTONS]
-    menu = [(messages.REMINDER_BUTTON.format(task_id=t), f"/chitiet {t}") for t in menu_ids]
-    return text, menu
+class ReminderRenderer:
+    """The Vietnamese text and buttons of grouped reminders for one day, within each
+    platform's limit: the most urgent lines first, the rest counted in one "… và N nhiệm vụ
+    khác" line. Lines and whole messages are cached: the members of a unit without a group
+    usually get the very same message, and one task's line appears in several chats."""
+
+    def __init__(self, day: date, directory: Directory) -> None:
+        self.day = day
+        self.directory = directory
+        self._weekday = messages.WEEKDAY_NAMES[day.weekday()]
+        self._lines: dict[tuple[int, str, bool], str] = {}
+        self._messages: dict[tuple[Any, ...], Rendered] = {}
+
+    def render(self, items: Sequence[DueItem], recipient: Recipient) -> Rendered:
+        """(text, menu, kinds most urgent first, task ids) for `items` in `_item_order`."""
+        group_unit = recipient.unit_id if recipient.chat_kind == "group" else None
+        units = {i.unit_id for i in items if not i.to_leaders}
+        show_unit = group_unit is None or len(units) > 1
+        key = (tuple((i.occurrence_id, i.kind) for i in items), group_unit, show_unit,
+               text_limit(recipient.platform))
+        cached = self._messages.get(key)
+        if cached is None:
+            cached = self._messages[key] = self._render(items, group_unit, show_unit,
+                                                        text_limit(recipient.platform))
+        return cached
+
+    def line(self, item: DueItem, show_unit: bool) -> str:
+        key = (item.occurrence_id, item.kind, show_unit)
+        line = self._lines.get(key)
+        if line is None:
+            unit = (messages.REMINDER_LINE_UNIT.format(
+                unit=esc(self.directory.unit_name(item.unit_id)))
+                if show_unit or item.to_leaders else "")
+            line = self._lines[key] = messages.REMINDER_LINE.format(
+                task_id=item.task_id, title=_title(item.title), unit=unit,
+                when=_when(item, self.day))
+        return line
+
+    def _render(self, items: Sequence[DueItem], group_unit: int | None, show_unit: bool,
+                platform_limit: int) -> Rendered:
+        day_text = fmt_date(self.day)
+        if group_unit is not None:
+            header = messages.REMINDER_HEADER_UNIT.format(
+                weekday=self._weekday, date=day_text,
+                unit=esc(self.directory.unit_name(group_unit)))
+        else:
+            header = messages.REMINDER_HEADER.format(weekday=self._weekday, date=day_text)
+        footers = []
+        if any(not i.to_leaders for i in items):
+            footers.append(messages.REMINDER_FOOTER)
+        if any(i.to_leaders for i in items):
+            footers.append(messages.REMINDER_FOOTER_ESCALATION)
+        footer = "\n".join(footers)
+
+        limit = platform_limit - MENU_RESERVE
+        sections: list[tuple[str, list[DueItem]]] = []
+        for item in items:  # already in kind order
+            if not sections or sections[-1][0] != item.kind:
+                sections.append((item.kind, []))
+            sections[-1][1].append(item)
+        used = len(header) + len(footer) + 4
+        body: list[str] = []
+        for position, (kind, section) in enumerate(sections):
+            later_sections = len(sections) - position - 1
+            heading = _SECTION_TITLES[kind].format(count=len(section))
+            body += ["", heading]
+            used += len(heading) + 2
+            shown = 0
+            for item in section:
+                line = self.line(item, show_unit)
+                # Keep room for the headings still to come and a closing "… và N" line.
+                if used + len(line) + 1 + later_sections * 90 + 90 > limit:
+                    break
+                body.append(line)
+                used += len(line) + 1
+                shown += 1
+            if shown < len(section):
+                more = messages.REMINDER_MORE.format(count=len(section) - shown)
+                body.append(more)
+                used += len(more) + 1
+        text = "\n".join([header, *body, "", footer])
+        task_ids = tuple(dict.fromkeys(i.task_id for i in items))
+        menu = tuple((messages.REMINDER_BUTTON.format(task_id=t), f"/chitiet {t}")
+                     for t in task_ids[:MAX_BUTTONS])
+        kinds = tuple(kind for kind, _ in sections)
+        return text, menu, kinds, task_ids
 
 
 # --- the weekly digest -----------------------------------------------------------------------

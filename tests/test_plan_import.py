@@ -95,7 +95,7 @@ def test_preview_counts_tasks_per_unit_and_lists_unknown_names(app: Any) -> None
     assert per_unit["PNV"] > per_unit["TCKH"] >= 2
     assert "Các ngành liên quan" in preview.unknown
     assert "Ủy ban Mặt trận Tổ quốc Việt Nam huyện" in preview.unknown
-    assert [task.parsed.ref for task in preview.left_out] == ["II.6-1", "II.6-2"]
+    assert [task.parsed.ref for task in preview.left_out] == ["II.6-1", "II.6-2", "II.10"]
     assert {"II.1-3", "II.3", "II.3 (2)", "IV-1"} <= {t.parsed.ref for t in preview.recurring}
     assert preview.existing_plan_id is None
     assert _count(app, Task) == 0  # a preview writes nothing

@@ -324,3 +324,41 @@ def test_read_plan_refuses_a_plan_with_no_tasks() -> None:
     with pytest.raises(PlanReadError) as caught:
         read_plan("KẾ HOẠCH\nThử nghiệm\n\nI. MỤC ĐÍCH\nNâng cao chất lượng.".encode(), "kh.txt")
     assert caught.value.code == "no_tasks"
+
+
+REPORT = """ỦY BAN NHÂN DÂN
+XÃ TÂN PHÚ
+Số: 45/BC-UBND
+Tân Phú, ngày 10/6/2024
+
+BÁO CÁO
+Kết quả công tác cải cách hành chính 6 tháng đầu năm 2024
+
+I. KẾT QUẢ THỰC HIỆN
+1. Công tác chỉ đạo, điều hành
+- Ban hành Kế hoạch CCHC năm 2024 đúng hạn.
+
+II. TỒN TẠI, HẠN CHẾ
+- Còn 03 hồ sơ trễ hạn.
+
+III. PHƯƠNG HƯỚNG, NHIỆM VỤ 6 THÁNG CUỐI NĂM 2024
+1. Tiếp tục kiện toàn Bộ phận một cửa; hoàn thành trước ngày 31/7/2024.
+2. Tổ chức đối thoại với Nhân dân
+Trách nhiệm: Văn phòng UBND xã; Công an xã phối hợp.
+Thời gian hoàn thành: Quý III/2024.
+
+IV. KIẾN NGHỊ, ĐỀ XUẤT
+1. Đề nghị UBND huyện bố trí kinh phí.
+"""
+
+
+def test_report_takes_tasks_only_from_its_forward_looking_part() -> None:
+    plan = parse_text(REPORT)
+    assert (plan.kind, plan.number, plan.date) == ("BÁO CÁO", "45/BC-UBND", date(2024, 6, 10))
+    assert plan.issuer == "ỦY BAN NHÂN DÂN XÃ TÂN PHÚ"
+    assert [task.ref for task in plan.tasks] == ["III.1", "III.2"]
+    first, second = plan.tasks
+    assert first.deadline_text == "hoàn thành trước ngày 31/7/2024"
+    assert first.lead == []  # names nobody: the admin picks a unit
+    assert (second.lead, second.support) == (["Văn phòng UBND xã"], ["Công an xã"])
+    assert second.deadline_text == "Quý III/2024"

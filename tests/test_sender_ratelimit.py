@@ -22,6 +22,9 @@ from scheduler.ratelimit import (
 )
 from tests.support import make_settings
 
+# PTB 22 builds its RetryAfter message through the deprecated int accessor.
+pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+
 
 class VirtualTime:
     """Sleepers wake in deadline order; time jumps when everyone is waiting."""
