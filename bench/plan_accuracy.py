@@ -79,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  lead      {_fmt(result.lead)}")
             print(f"  support   {_fmt(result.support)}")
             print(f"  deadlines {_fmt(result.deadlines)}")
+            if result.first_due_checked:
+                print(f"            recurring first due date agrees "
+                      f"{result.first_due_equal}/{result.first_due_checked}")
             header = ", ".join(f"{k}={'ok' if ok else 'WRONG'}" for k, ok in result.header_fields.items())
             print(f"  header    {header}")
             if args.verbose:

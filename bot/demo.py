@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from scheduler.deadlines import parse_deadline
-
 from bot.app import App
 from db import queries, services
 from db.models import ROLE_LEADER, ROLE_MEMBER
 from db.session import unit_of_work
+from scheduler.deadlines import parse_deadline
 
 DEMO_UNITS: list[tuple[str, str, str | None, str, list[str]]] = [
     ("UBND", "UBND huyện Chợ Mới", None, "huyen", ["Ủy ban nhân dân huyện"]),
@@ -68,6 +67,7 @@ def seed_demo(app: App) -> str:
         f"(CSDL tạm tại {app.settings.data_dir}).\n"
         "Thử: /nhiemvu tatca, /chitiet 1, /capnhat 1 50, /giao PNV | Nộp báo cáo | 30/12/"
         f"{today.year}, /donvi.\n"
-        "Người dùng mẫu khác: nhacviec chat --user canbo (cán bộ Phòng Nội vụ), "
-        "--user truongphong (lãnh đạo)."
+        "Dữ liệu mẫu bị xoá khi thoát; `nhacviec demo --keep` giữ lại, rồi "
+        "`DATA_DIR=<thư mục> nhacviec chat --user canbo` (cán bộ Phòng Nội vụ) hoặc "
+        "`--user truongphong` (lãnh đạo) để thử với vai trò khác."
     )

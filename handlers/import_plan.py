@@ -15,6 +15,7 @@ Between steps the parsed plan and the decisions live in the chat's flow state.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections import Counter
@@ -118,7 +119,10 @@ async def _receive_file(msg: Incoming, ctx: Context, attachment: Attachment) -> 
     except Exception:
         raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
     try:
-        plan = read_plan(data, name, today=ctx.today, calendar=ctx.calendar)
+        # Seconds of work for a long PDF: off the event loop, so other chats keep moving.
+        plan = await asyncio.to_thread(
+            read_plan, data, name, today=ctx.today, calendar=ctx.calendar
+        )
     except PlanReadError as error:
         # Keep (or start) waiting for a file, so the admin can simply send another one.
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,

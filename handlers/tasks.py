@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import math
 
-from scheduler.deadlines import DeadlineError, parse_deadline
-
 from db import queries, services
-from db.models import ExtensionRequest, Task
+from db.models import ExtensionRequest, Occurrence, Task
 from db.status import Status, occurrence_status
 from handlers import messages
 from handlers.base import Context, Incoming, MenuOption
@@ -25,6 +23,8 @@ from handlers.common import (
     usage,
 )
 from handlers.notify import approvers_of, notify_people, notify_unit
+from reports.details import period_label
+from scheduler.deadlines import DeadlineError, parse_deadline
 
 PROGRESS_CHOICES = (25, 50, 75, 100)
 
@@ -144,8 +144,8 @@ def _task_actions(ctx: Context, task: Task) -> list[MenuOption]:
     ]
 
 
-def _period_label(key: str) -> str:
-    return {"once": messages.PERIOD_ONCE, "ongoing": messages.PERIOD_ONGOING}.get(key, key)
+def _period_label(occurrence: Occurrence) -> str:
+    return period_label(occurrence.period_key, occurrence.period_start, occurrence.period_end)
 
 
 def _detail_text(ctx: Context, task: Task) -> str:
@@ -159,7 +159,7 @@ def _detail_text(ctx: Context, task: Task) -> str:
             extended = messages.DETAIL_EXTENDED.format(
                 original=messages.fmt_date(occurrence.due_date),
                 extended=messages.fmt_date(occurrence.extended_due_date))
-        period, due, progress = (_period_label(occurrence.period_key),
+        period, due, progress = (_period_label(occurrence),
                                  messages.fmt_date(occurrence.due_date), occurrence.progress)
     else:
         status, extended, period, due, progress = Status.ONGOING, "", "—", "—", 0
@@ -207,7 +207,7 @@ def _detail_text(ctx: Context, task: Task) -> str:
         for other in task.occurrences[-8:]:
             other_status = services.status_of(other, ctx.today, tz)
             lines.append(messages.DETAIL_PERIOD_LINE.format(
-                period=_period_label(other.period_key), due=messages.fmt_date(other.effective_due),
+                period=_period_label(other), due=messages.fmt_date(other.effective_due),
                 status=messages.STATUS_LABELS[other_status]))
     return "\n".join(lines)
 

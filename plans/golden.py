@@ -59,6 +59,9 @@ class PlanScore:
     missed: list[str] = field(default_factory=list)
     extra: list[str] = field(default_factory=list)
     deadline_mismatches: list[str] = field(default_factory=list)
+    # Recurring duties whose golden file gives the first due date: how many agree.
+    first_due_checked: int = 0
+    first_due_equal: int = 0
     lead_mismatches: list[str] = field(default_factory=list)
 
 
@@ -147,6 +150,10 @@ def score_plan(golden: dict[str, Any], parsed: dict[str, Any]) -> PlanScore:
     for g, p in pairs.items():
         expected = expected_tasks[g]["deadline"]
         actual = parsed_tasks[p]["deadline"]
+        if expected and expected.get("first_due") and actual:
+            result.first_due_checked += 1
+            upcoming = actual.get("next") or []
+            result.first_due_equal += bool(upcoming) and upcoming[0] == expected["first_due"]
         if expected and actual and _deadline_agrees(expected, actual):
             result.deadlines.correct += 1
         elif expected or actual:

@@ -23,10 +23,11 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select, type_coerce
+from sqlalchemy.types import NullType
 from sqlalchemy.orm import Session
 
 from db.models import ExtensionRequest, Occurrence, Task, Unit
@@ -92,9 +93,8 @@ class Counts:
 COUNT_NAMES = tuple(item.name for item in fields(Counts))
 
 
-@dataclass(frozen=True)
-class Item:
-    """One occurrence as the report judged it."""
+class Item(NamedTuple):
+    """One occurrence as the report judged it (a tuple: a province has 100,000 of them)."""
 
     occurrence_id: int
     unit_id: int
@@ -245,9 +245,9 @@ def evaluate(
             select(
                 Occurrence.id,
                 Task.lead_unit_id,
-                Occurrence.due_date,
-                Occurrence.extended_due_date,
-                Occurrence.done_at,
+                plain(Occurrence.due_date),
+                plain(Occurrence.extended_due_date),
+                plain(Occurrence.done_at),
             )
             .join(Task, Task.id == Occurrence.task_id)
             .where(Task.status == "active", in_period),
@@ -262,9 +262,10 @@ def evaluate(
     taken_at = (local_day_start(cutoff.done_by + timedelta(days=1), tz)
                 if cutoff.done_by is not None else None)
     items: list[Item] = []
-    for occurrence_id, unit_id, due, extended_due, done_at in rows:
+    for occurrence_id, unit_id, raw_due, raw_extended, raw_done in rows:
         if wanted is not None and unit_id not in wanted:
             continue
+        due, extended_due, done_at = as_date(raw_due), as_date(raw_extended), as_utc(raw_done)
         if cutoff.done_by is not None and extended_due is not None:
             extended_due = _extension_as_of(
                 history.get(occurrence_id), extended_due, cutoff.done_by, tz
@@ -309,8 +310,8 @@ def _extension_history(
         scoped(
             select(
                 ExtensionRequest.occurrence_id,
-                ExtensionRequest.decided_at,
-                ExtensionRequest.requested_due_date,
+                plain(ExtensionRequest.decided_at),
+                plain(ExtensionRequest.requested_due_date),
             )
             .join(Occurrence, Occurrence.id == ExtensionRequest.occurrence_id)
             .join(Task, Task.id == Occurrence.task_id)
@@ -326,7 +327,7 @@ def _extension_history(
     ).all()
     history: dict[int, list[tuple[datetime | None, date]]] = defaultdict(list)
     for occurrence_id, decided_at, requested in rows:
-        history[occurrence_id].append((decided_at, requested))
+        history[occurrence_id].append((as_utc(decided_at), as_date(requested)))
     return history
 
 
@@ -366,9 +367,9 @@ def _late_from_earlier(
             select(
                 Occurrence.id,
                 Task.lead_unit_id,
-                Occurrence.due_date,
-                Occurrence.extended_due_date,
-                Occurrence.done_at,
+                plain(Occurrence.due_date),
+                plain(Occurrence.extended_due_date),
+                plain(Occurrence.done_at),
             )
             .join(Task, Task.id == Occurrence.task_id)
             .where(
@@ -382,9 +383,10 @@ def _late_from_earlier(
     ).all()
     wanted = set(unit_ids) if unit_ids is not None else None
     items: list[Item] = []
-    for occurrence_id, unit_id, due, extended_due, done_at in rows:
+    for occurrence_id, unit_id, raw_due, raw_extended, raw_done in rows:
         if wanted is not None and unit_id not in wanted:
             continue
+        due, extended_due, done_at = as_date(raw_due), as_date(raw_extended), as_utc(raw_done)
         status = occurrence_status(
             due=due, extended_due=extended_due, done_at=done_at, today=cutoff.judge_day, tz=tz
         )
@@ -393,6 +395,28 @@ def _late_from_earlier(
             assert effective is not None
             items.append(Item(occurrence_id, unit_id, status, effective, extended_due is not None))
     return items
+
+
+def plain(column: Any) -> Any:
+    """The column as the driver returns it. SQLAlchemy's per-value conversions cost more
+    than the query itself over 100,000 rows; `as_date` and `as_utc` do the same work (what
+    Date and db.models.UTCDateTime do) in a fraction of the time."""
+    return type_coerce(column, NullType())
+
+
+def as_date(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)  # SQLite keeps dates as text
+
+
+def as_utc(value: Any) -> datetime | None:
+    """Stored times are naive UTC (see db.models)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def local_day_start(day: date, tz: ZoneInfo) -> datetime:
