@@ -42,11 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     for fmt in args.formats.split(","):
         data = builders[fmt]()
         timings = []
+        cpu = []
         plan = None
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             plan = read_plan(data, f"ke-hoach-dai.{fmt}")
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - started_cpu)
         assert plan is not None
         best = min(timings)
         pages = ""
@@ -58,7 +60,8 @@ def main(argv: list[str] | None = None) -> int:
         over = over or best > BUDGET_SECONDS
         print(
             f"{fmt:5} {len(data) / 1024:8.0f} KiB{pages}: {len(plan.tasks)} tasks, "
-            f"best {best:.2f} s of {args.repeat} (budget {BUDGET_SECONDS:.0f} s) {status}"
+            f"best {best:.2f} s wall ({min(cpu):.2f} s CPU) of {args.repeat} "
+            f"(budget {BUDGET_SECONDS:.0f} s) {status}"
         )
     return 1 if over else 0
 

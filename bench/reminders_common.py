@@ -194,10 +194,15 @@ def seed_province(engine: Engine, *, units: int, occurrences: int, day: date,
 
 
 def _reset_sequences(engine: Engine) -> None:
-    """Explicit ids leave PostgreSQL's sequences behind; later inserts must not collide."""
+    """Explicit ids leave PostgreSQL's sequences behind; later inserts must not collide. And
+    a bulk load leaves the query planner without statistics until autovacuum comes by: take
+    them now, as a database in service would have them."""
     if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
         return
     with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
         for table in ("units", "people", "identities", "memberships", "tasks", "occurrences",
                       "chats", "calendar_overrides"):
             conn.execute(text(

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from scheduler.calendar import WorkingCalendar
 from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import Occurrence, Task, Unit, task_support_units
+from scheduler.calendar import WorkingCalendar
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler.calendar import WorkingCalendar
-from scheduler.deadlines import Deadline
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
@@ -34,6 +32,8 @@ from db.models import (
     UnitAlias,
 )
 from db.status import Status, occurrence_status
+from scheduler.calendar import WorkingCalendar
+from scheduler.deadlines import Deadline
 
 OCCURRENCES_AHEAD = 2
 # Set in `session.info` when a unit of work queued messages, so the sender is woken only then.
@@ -577,6 +577,9 @@ def decide_extension(
 ) -> None:
     if request.status != "pending":
         raise DomainError("already_decided")
+    if approve and request.occurrence.done_at is not None:
+        # A done period keeps the date it was judged against: no late-to-on-time rewrite.
+        raise DomainError("occurrence_already_done")
     if not can_lead_unit(session, actor, request.occurrence.task.lead_unit_id):
         raise DomainError("not_allowed")
     request.status = "approved" if approve else "refused"

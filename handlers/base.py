@@ -15,12 +15,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from scheduler.calendar import WorkingCalendar
     from sqlalchemy.orm import Session
 
     from config.settings import Settings
     from db.services import Actor
     from handlers.storage import EvidenceStore
+    from scheduler.calendar import WorkingCalendar
     from scheduler.clock import Clock
 
 ChatKind = Literal["private", "group"]

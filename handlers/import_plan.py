@@ -28,6 +28,7 @@ from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOptio
 from handlers.common import UserError, human_size, require_admin, strip_accents, usage
 from plans import importer
 from plans.importer import Decisions, ImportPreview, NewUnit
+from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 
@@ -186,7 +187,10 @@ def _name_at(data: dict[str, Any], value: str | None) -> tuple[int, str]:
 
 
 def _tasks_naming(plan: ParsedPlan, name: str) -> int:
-    return sum(1 for task in plan.tasks if name in task.lead or name in task.support)
+    key = name_key(name)
+    return sum(
+        1 for task in plan.tasks if any(name_key(n) == key for n in (*task.lead, *task.support))
+    )
 
 
 # --- decisions -----------------------------------------------------------------------------

@@ -556,6 +556,7 @@ REPORT_FILES_UNAVAILABLE = (
     "trị xuất bằng lệnh <code>nhacviec report --xlsx</code>."
 )
 REPORT_NO_PLAN = "Giao trực tiếp (không theo kế hoạch)"
+PERIOD_WEEK = "tuần {week}/{year}"
 
 # /hosominhchung
 DOSSIER_USAGE = (

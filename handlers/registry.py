@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers import evidence, link, people, reports, tasks
+from handlers import evidence, import_plan, link, people, reports, tasks
 from handlers.base import Context, Handler, Incoming
 
 
@@ -31,6 +31,7 @@ COMMANDS: list[Command] = [
     Command("giahan", tasks.request_extension, "Xin gia hạn: /giahan SỐ dd/mm/yyyy lý do"),
     Command("giao", tasks.assign, "Giao nhiệm vụ (lãnh đạo)"),
     Command("baocao", reports.report, "Thống kê đúng hạn, trễ hạn: /baocao [kỳ]"),
+    Command("nhapkehoach", import_plan.import_plan, "Nhập kế hoạch từ tệp (quản trị)"),
     Command("hosominhchung", reports.evidence_dossier, "Hồ sơ minh chứng (lãnh đạo)"),
     Command("dangky", people.join, "Đăng ký vào đơn vị: /dangky MÃ"),
     Command("donvi", people.units, "Các đơn vị và thành viên"),
@@ -55,6 +56,7 @@ ALIASES: dict[str, str] = {
 
 FLOWS: dict[str, FlowHandler] = {
     evidence.FLOW: evidence.evidence_flow,
+    import_plan.FLOW: import_plan.import_plan_flow,
 }
 
 

@@ -13,8 +13,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from scheduler.calendar import WorkingCalendar
-
 from config.settings import Settings
 from db import services
 from db.session import SessionFactory
@@ -22,6 +20,7 @@ from handlers import messages, registry, state
 from handlers.base import Attachment, Context, Incoming, MenuOption, OutgoingFile, Replier
 from handlers.common import UserError, normalize_command
 from handlers.storage import EvidenceStore
+from scheduler.calendar import WorkingCalendar
 from scheduler.clock import Clock
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,12 @@
+"""Plan import: read a Kế hoạch (plan) document and turn it into the units' tasks.
+
+- `plans.readers`: bytes + file name -> paragraphs and tables (.txt, .md, .docx, .pdf, .xlsx),
+  refusing unreadable files with a Vietnamese `PlanReadError`;
+- `plans.parser`: the plan's header and tasks (`read_plan`, `ParsedPlan.to_json()` is the
+  `nhacviec plan parse` contract);
+- `plans.matching`: plan unit names -> known units, unknown names listed for the admin;
+- `plans.importer`: preview and one-transaction import into the database;
+- `plans.golden`: scoring against the hand-written expectations in tests/golden.
+
+Importing this package reads no settings and opens no connection.
+"""

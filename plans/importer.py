@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from db import services
 from db.models import Chat, Plan, Task, Unit
-from plans.matching import KnownUnit, MatchResult, UnitMatcher, canonical_words
+from plans.matching import KnownUnit, MatchResult, UnitMatcher, canonical_words, name_key
 from plans.parser import ParsedPlan, ParsedTask
 from plans.text import fold
 
@@ -83,8 +83,8 @@ class Decisions:
         )
 
     def decided(self, name: str) -> bool:
-        key = fold(name)
-        return any(fold(n) == key for n in (*self.mappings, *self.create))
+        key = name_key(name)
+        return any(name_key(n) == key for n in (*self.mappings, *self.create))
 
 
 @dataclass
@@ -305,7 +305,8 @@ def preview_import(
             leads = [default_lead]
         lead_codes = {unit.code for unit in leads}
         supports = [u for u in _units_of(task.support, matched) if u.code not in lead_codes]
-        unresolved = [name for name in task.lead if name in matched.unknown]
+        unknown_keys = {name_key(name) for name in matched.unknown}
+        unresolved = [name for name in task.lead if name_key(name) in unknown_keys]
         deadline = task.deadline
         note = None
         if deadline is None:

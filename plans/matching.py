@@ -64,6 +64,12 @@ def _rewrite(words: list[str]) -> list[str]:
     return out
 
 
+def name_key(name: str) -> str:
+    """Two spellings of one name share this key: case, accents and punctuation aside
+    ("Công chức VP – TK" and "công chức VP - TK")."""
+    return " ".join(fold_words(name))
+
+
 def canonical_words(name: str) -> list[str]:
     """"Văn phòng HĐND & UBND huyện" -> ["vp", "hdnd", "ubnd", "huyen"]."""
     return [word for word in _rewrite(fold_words(name)) if word not in _FILLER]
@@ -177,13 +183,13 @@ class MatchResult:
     def units_for(self, name: str) -> tuple[KnownUnit, ...]:
         found = self.matches.get(name)
         if found is None:
-            key = fold(name)
-            found = next((m for n, m in self.matches.items() if fold(n) == key), None)
+            key = name_key(name)
+            found = next((m for n, m in self.matches.items() if name_key(n) == key), None)
         return found.units if found else ()
 
     def is_known(self, name: str) -> bool:
-        key = fold(name)
-        return any(fold(n) == key for n in self.matches)
+        key = name_key(name)
+        return any(name_key(n) == key for n in self.matches)
 
 
 _COMMUNE_GROUP = re.compile(
@@ -218,10 +224,12 @@ class UnitMatcher:
             self._forms.append((unit, canonical_words(unit.name), "name"))
             for alias in unit.aliases:
                 self._forms.append((unit, canonical_words(alias), "alias"))
-        self._mappings = {fold(name): list(codes) for name, codes in (mappings or {}).items()}
+        self._mappings = {
+            name_key(name): list(codes) for name, codes in (mappings or {}).items()
+        }
 
     def match(self, name: str) -> UnitMatch | None:
-        key = fold(name)
+        key = name_key(name)
         if key in self._mappings:
             codes = self._mappings[key]
             units = tuple(self._by_code[c.upper()] for c in codes if c.upper() in self._by_code)
@@ -272,7 +280,7 @@ class UnitMatcher:
         result = MatchResult()
         seen: set[str] = set()
         for name in names:
-            key = fold(name)
+            key = name_key(name)
             if not key or key in seen:
                 continue
             seen.add(key)

@@ -513,7 +513,6 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
     body: list[str] = field(default_factory=list)
     attrs: list[_Attr] = field(default_factory=list)
-    bulleted: bool = False
     skip: bool = False
     collapse: bool = False
     ad_hoc: bool = False
@@ -687,7 +686,7 @@ class _BodyReader:
             self._feed_number(line)
             return
         if line.marker == "letter":
-            self._open(_Node("letter", line.label, text, RANK_LETTER, bulleted=bool(line.bullet)))
+            self._open(_Node("letter", line.label, text, RANK_LETTER))
             return
         if line.bullet is not None:
             self._feed_bullet(line)
@@ -733,7 +732,7 @@ class _BodyReader:
         self.last_was_attr = False
 
     def _open_code(self, line: _Line) -> None:
-        node = _Node("code", line.label, line.text, RANK_ITEM, bulleted=True)
+        node = _Node("code", line.label, line.text, RANK_ITEM)
         self._open(node)
 
     def _feed_bullet(self, line: _Line) -> None:
@@ -741,7 +740,7 @@ class _BodyReader:
         if line.bullet == "+" and top.rank >= RANK_ITEM and not top.plus:
             self._target_body(top, f"+ {line.text}")
             return
-        node = _Node("item", "", line.text, RANK_ITEM, bulleted=True, plus=line.bullet == "+")
+        node = _Node("item", "", line.text, RANK_ITEM, plus=line.bullet == "+")
         node.ad_hoc = bool(_AD_HOC.match(fold(line.text)))
         self._open(node)
 
@@ -818,7 +817,7 @@ class _BodyReader:
         elif row.kind == "letter":
             self._attach_row_node(_Node("letter", row.label, row.text, RANK_LETTER), base_depth)
         else:
-            node = _Node("item", "", row.text, RANK_ITEM, bulleted=True)
+            node = _Node("item", "", row.text, RANK_ITEM)
             node.ad_hoc = bool(_AD_HOC.match(fold(row.text)))
             self._attach_row_node(node, base_depth)
         node = self.stack[-1]

@@ -3,6 +3,7 @@ who completed it, its evidence and its extension."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -74,6 +75,9 @@ def period_label(key: str, start: date | None, end: date | None) -> str:
         return period_by_key(key).label
     except PeriodError:
         pass
+    week = re.fullmatch(r"(\d{4})-W(\d{2})", key)
+    if week:
+        return messages.PERIOD_WEEK.format(week=week[2], year=week[1])
     if start and end:
         return f"{messages.fmt_date(start)}–{messages.fmt_date(end)}"
     return key

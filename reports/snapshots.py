@@ -29,6 +29,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from db.models import Occurrence, ReportSnapshot
+from db.session import SessionFactory, unit_of_work
 from db.status import Status, local_date
 from reports.periods import Period, named_periods_ending_between
 from reports.stats import (
@@ -42,9 +43,11 @@ from reports.stats import (
     evaluate,
     own_counts,
 )
+from scheduler.clock import Clock
 
 # How far back the daily job looks for periods left unfrozen (a year and a bit).
 LOOKBACK_DAYS = 400
+DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @dataclass
@@ -59,7 +62,8 @@ class Frozen:
     def report(
         self, period: Period, *, today: date, scope: Collection[int] | None
     ) -> Report:
-        units = [unit_id for unit_id in self.nodes if scope is None or unit_id in set(scope)]
+        wanted = set(scope) if scope is not None else None
+        units = [unit_id for unit_id in self.nodes if wanted is None or unit_id in wanted]
 
         def items() -> tuple[list[Item], list[Item]]:
             found: list[Item] = []
@@ -231,13 +235,14 @@ def close_periods(
     session: Session,
     today: date,
     *,
-    now: datetime,
-    tz: ZoneInfo,
+    now: datetime | None = None,
+    tz: ZoneInfo = DEFAULT_TZ,
     lookback_days: int = LOOKBACK_DAYS,
 ) -> list[str]:
-    """Freezes every named period that has closed (ended before `today`) and is not frozen
-    yet, back to `lookback_days`. For the scheduler's daily job; flushes, never commits.
-    Returns the keys frozen."""
+    """Freezes every named period that has closed (ended before `today`, local) and is not
+    frozen yet, back to `lookback_days`. For the scheduler's daily job; flushes, never
+    commits. Returns the keys frozen, e.g. ["2026-03", "2026-Q1"]."""
+    now = now or datetime.now(UTC)
     started = tracking_started(session, tz)
     if started is None:
         return []
@@ -257,3 +262,10 @@ def close_periods(
         if freeze(session, period, now=now, tz=tz).nodes:
             closed.append(period.key)
     return closed
+
+
+def close_periods_job(session_factory: SessionFactory, clock: Clock, tz: ZoneInfo) -> list[str]:
+    """One daily run in its own unit of work (synchronous: run it in a worker thread)."""
+    now = clock.now()
+    with unit_of_work(session_factory) as session:
+        return close_periods(session, now.astimezone(tz).date(), now=now, tz=tz)

@@ -27,8 +27,8 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, type_coerce
-from sqlalchemy.types import NullType
 from sqlalchemy.orm import Session
+from sqlalchemy.types import NullType
 
 from db.models import ExtensionRequest, Occurrence, Task, Unit
 from db.status import Status, local_date, occurrence_status

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scheduler.deadlines import parse_deadline
 from sqlalchemy import func, select
 
 from bot.app import build_app
@@ -16,6 +15,7 @@ from db import services
 from db.models import AuditLog, Evidence, ExtensionRequest, Occurrence, Outbox, Task
 from db.session import unit_of_work
 from scheduler.clock import FakeClock
+from scheduler.deadlines import parse_deadline
 from tests.support import Harness, make_settings, sample_jpeg, sample_pdf
 
 ADMIN = "1"  # telegram:1 is in ADMINS (see make_settings)

@@ -63,12 +63,10 @@ def test_a_100_page_plan_parses_within_5_seconds(fmt: str, pages: int) -> None:
         "docx": lambda: text_to_docx(text),
         "pdf": lambda: text_to_pdf(text),
     }[fmt]()
-    timings = []
-    for _ in range(2):  # the better of two runs: a busy test machine is not the parser
-        started = time.perf_counter()
-        plan = read_plan(data, f"dai.{fmt}")
-        timings.append(time.perf_counter() - started)
-        if timings[-1] <= 5.0:
-            break
+    # CPU time of this process: the suite runs beside other work on shared machines, and
+    # wall time would measure them too. bench/plan_speed.py prints wall time.
+    started = time.process_time()
+    plan = read_plan(data, f"dai.{fmt}")
+    elapsed = time.process_time() - started
     assert len(plan.tasks) > 500
-    assert min(timings) <= 5.0, f"{fmt}: {min(timings):.2f} s"
+    assert elapsed <= 5.0, f"{fmt}: {elapsed:.2f} s of CPU"

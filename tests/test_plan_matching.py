@@ -103,3 +103,11 @@ def test_group_without_known_members_is_unknown() -> None:
 def test_two_equally_good_units_are_not_guessed() -> None:
     units = [KnownUnit(1, "A", "Phòng Nội vụ"), KnownUnit(2, "B", "Phòng Nội vụ")]
     assert UnitMatcher(units).match("Phòng Nội vụ") is None
+
+
+def test_spellings_of_one_unknown_name_are_listed_once_and_mapped_together() -> None:
+    names = ["Công chức VP – TK", "Công chức VP - TK", "công chức vp-tk"]
+    result = match_units(names, UNITS)
+    assert result.unknown == ["Công chức VP – TK"]
+    mapped = UnitMatcher(UNITS, {"Công chức VP – TK": ["VP"]}).match("công chức VP - TK")
+    assert mapped is not None and [unit.code for unit in mapped.units] == ["VP"]

@@ -152,3 +152,15 @@ async def test_platform_without_files_gets_text_and_a_pointer(harness: Harness) 
 def test_district_fixture_is_complete(harness: Harness) -> None:
     district: District = harness.district  # type: ignore[attr-defined]
     assert len(district.tasks) == 15 and len(district.units) == 7
+
+
+async def test_a_task_assigned_and_done_in_chat_is_counted(harness: Harness) -> None:
+    assigned = await harness.send(ADMIN, "/giao PNV | Báo cáo sơ kết 6 tháng | 31/07/2026")
+    assert "Đã giao nhiệm vụ" in assigned.text
+    task_id = assigned.text.split("#", 1)[1].split("<", 1)[0].split()[0]
+    done = await harness.send(MEMBER, f"/hoanthanh {task_id} đã gửi")
+    assert "đúng hạn" in done.text
+    july = (await harness.send(ADMIN, "/baocao thang")).replies[0].text
+    assert "<b>Báo cáo tháng 07/2026</b>" in july
+    # T4-06 (due 05/07) is still open; the new task is done on time.
+    assert "Giao <b>2</b> nhiệm vụ đến hạn trong kỳ: hoàn thành 1 (đúng hạn <b>1</b>" in july

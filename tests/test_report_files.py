@@ -192,7 +192,6 @@ def test_chart_is_legible_vietnamese(q1_report: tuple[Session, stats.Report],
     present = {color for _, color in colors}
     for hex_color in chart.COLORS.values():
         assert tuple(int(hex_color[i:i + 2], 16) for i in (1, 3, 5)) in present
-    Path("/tmp/nhacviec-test-chart.png").write_bytes(png)  # for a look by eye
 
 
 def test_glyph_check_would_catch_a_missing_glyph(caplog: pytest.LogCaptureFixture) -> None:

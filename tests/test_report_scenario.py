@@ -528,3 +528,22 @@ def test_many_units_use_python_filtering(session: Session, monkeypatch: pytest.M
     in_python = report_on(session, periods.quarter(2026, 1), local("01/04"), unit_ids=scope,
                           freeze=False)
     assert table(in_sql) == table(in_python) == EXPECTED_Q1
+
+
+def test_daily_job_commits_its_own_work(db_url: str) -> None:
+    from scheduler.clock import FakeClock
+
+    engine = make_engine(db_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        apply_events(session, build_district(session), local("01/04", "08:00"))
+        session.commit()
+    clock = FakeClock(local("01/04", "05:30"))
+    assert snapshots.close_periods_job(factory, clock, TZ) == [
+        "2026-01", "2026-02", "2026-03", "2026-Q1"]
+    assert snapshots.close_periods_job(factory, clock, TZ) == []
+    with factory() as session:
+        assert len(snapshot_rows(session, "2026-Q1")) == len(UNITS)
+        assert table(report_on(session, periods.quarter(2026, 1), local("02/04"))) == EXPECTED_Q1
+    engine.dispose()
