@@ -159,10 +159,12 @@ def _seed_tasks(engine: Engine, unit_dues: Iterable[tuple[int, date]], now: date
 
 
 def seed_province(engine: Engine, *, units: int, occurrences: int, day: date,
-                  seed: int = 7) -> dict[str, int]:
+                  overdue_days: int = 30, seed: int = 7) -> dict[str, int]:
     """A province for the scale test: a tree of `units` units (province → districts →
     offices and communes), a leader and two members each, a third of them with a bound group,
-    and `occurrences` open one-off tasks due from 60 days before `day` to 300 after."""
+    and `occurrences` open one-off tasks due over a rolling year around `day`: from
+    `overdue_days` before it (those are overdue, reminded every working day) to the rest of
+    the year after."""
     rng = random.Random(seed)
     now = datetime.now(UTC)
     districts = max(1, units // 100)
@@ -185,7 +187,7 @@ def seed_province(engine: Engine, *, units: int, occurrences: int, day: date,
     bulk(engine, Chat, ({"platform": "telegram", "external_id": str(-1_000_000 - u),
                          "kind": "group", "title": f"Nhóm đơn vị {u}", "unit_id": u,
                          "created_at": now} for u in range(1, units + 1) if u % 3 == 0))
-    dues = ((rng.randint(1, units), day + timedelta(days=rng.randint(-60, 300)))
+    dues = ((rng.randint(1, units), day + timedelta(days=rng.randint(-overdue_days, 365 - overdue_days)))
             for _ in range(occurrences))
     policies = {t: {"before_days": [14, 2]} for t in range(1, occurrences + 1, 100)}
     _seed_tasks(engine, dues, now, policies)

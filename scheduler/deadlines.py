@@ -309,10 +309,12 @@ _EVERY = {
                        r"\b(?:hang|moi) nua nam\b"),
     "month": re.compile(r"\b(?:hang|moi) thang\b|dinh ky (?:hang )?thang\b|\bthang mot lan\b"),
     "year": re.compile(r"\b(?:hang|moi) nam\b|dinh ky (?:hang )?nam\b|\bnam mot lan\b|"
-                       r"va (?:nhung|cac) nam tiep theo|\bcuoi nam\b"),
+                       r"va (?:nhung|cac) nam tiep theo|(?<!thang )\bcuoi nam\b"),
     "week": re.compile(r"\b(?:hang|moi) tuan\b|dinh ky (?:hang )?tuan\b"),
 }
 _ONGOING = re.compile(r"\bthuong xuyen\b|\b(?:hang|moi) ngay\b|\blien tuc\b|\bthuong nien\b(?!.*\d)")
+_BAD_QUARTER = re.compile(r"\bquy (0|[5-9]|\d{2,}|v|vi|vii|viii)\b")
+_BAD_WEEKDAY = re.compile(r"\bthu (tam|chin|muoi|[89]|1\d?)\b(?=.*\btuan\b)")
 _STARTS = re.compile(rf"\btu (?:nam )?({YEAR})\b")
 
 
@@ -327,6 +329,12 @@ def parse_deadline(
     phrase = normalize(text)
     if not phrase:
         raise DeadlineError(f"Chưa có thời hạn. Ví dụ cách viết: {EXAMPLES}.")
+    if match := _BAD_QUARTER.search(phrase):
+        raise DeadlineError(f"Không có quý {match.group(1)}: một năm có 4 quý (I, II, III, IV). "
+                            f"Ví dụ cách viết: {EXAMPLES}.")
+    if match := _BAD_WEEKDAY.search(phrase):
+        raise DeadlineError(f"Không có «thứ {match.group(1)}» trong tuần: dùng thứ Hai … thứ Bảy "
+                            f"hoặc Chủ nhật. Ví dụ cách viết: {EXAMPLES}.")
     for reader in (_read_ongoing, _read_recurring, _read_once):
         deadline = reader(phrase, source, ref, calendar)
         if deadline is not None:

@@ -2,9 +2,9 @@
 
 - every minute, on the minute: the planner looks at the slots since its watermark, so a
   wake-up that came late or never (the process was busy, asleep or down) loses nothing and
-  nothing relies on APScheduler's misfire grace time;
-- Monday at REMIND_AT: the same planning run, under its own name (the weekly digest is
-  planned with the Monday slot);
+  nothing relies on APScheduler's misfire grace time; the digests' watermark is checked too;
+- Monday at REMIND_AT: the weekly digests (the week's first working day when Monday is off;
+  the minute tick would also find them, this wake just names the job);
 - every 15 s: a nudge to the sender (it also wakes itself at the next due row);
 - every 10 minutes: the delivery report to the admins, if there is anything to tell;
 - 05:30 every day, and at start: recurring tasks get their next occurrences.
@@ -58,8 +58,20 @@ class ReminderJobs:
     # --- what the jobs do ----------------------------------------------------------------------
 
     async def plan(self) -> PlanRun:
+        """The minute tick: due reminders, then digests (their own watermark, so a missed
+        Monday wake is caught up like any reminder)."""
         async with self._planning:  # the minute tick and the digest wake may coincide
             run = await asyncio.to_thread(self.planner.plan_due)
+            digests = await asyncio.to_thread(self.planner.plan_digests)
+        if run.queued or digests.queued:
+            self.sender.kick()
+        run.queued += digests.queued
+        run.expired += digests.expired
+        return run
+
+    async def digest(self) -> PlanRun:
+        async with self._planning:
+            run = await asyncio.to_thread(self.planner.plan_digests)
         if run.queued:
             self.sender.kick()
         return run
@@ -77,6 +89,7 @@ class ReminderJobs:
         """At start: rows a dead sender left in flight go back in line (all of them when the
         SQLite lock proves we are alone, else those whose lease ran out), stale scheduled rows
         expire, missed slots are planned (or expired), and the admins get one report."""
+        await asyncio.to_thread(self.planner.warm_up)
         await asyncio.to_thread(self.sender.recover, all_orphans=single_instance)
         await asyncio.to_thread(self.sender.expire_stale)
         await self.ensure_occurrences()
@@ -96,10 +109,10 @@ class ReminderJobs:
         scheduler.add_job(self._guard(self.plan), CronTrigger(second=0, timezone=self.tz),
                           id="reminder-planner", name="plan due reminders")
         scheduler.add_job(
-            self._guard(self.plan),
+            self._guard(self.digest),
             CronTrigger(day_of_week=self.digest_weekday, hour=self.remind_at.hour,
                         minute=self.remind_at.minute, timezone=self.tz),
-            id="weekly-digest", name="weekly digest (planned with the Monday slot)")
+            id="weekly-digest", name="weekly digests to leaders and admins")
         scheduler.add_job(self.sender.kick, IntervalTrigger(seconds=SENDER_NUDGE_SECONDS),
                           id="sender-nudge", name="wake the outbox sender")
         scheduler.add_job(self._guard(self.report), IntervalTrigger(minutes=REPORT_MINUTES),

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import operator
 import threading
 import time as monotonic_time
 from collections import defaultdict
@@ -81,6 +82,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 PLANNER_STATE_KEY = "reminder_planner"
+DIGEST_STATE_KEY = "digest_planner"
 REPORT_STATE_KEY = "delivery_report"
 PLANNER_ACTOR = "scheduler"
 
@@ -265,40 +267,53 @@ class Directory:
                 )
 
     def _load_members(self, unit_ids: list[int] | None) -> None:
-        query = select(Membership.unit_id, Membership.person_id, Membership.role).order_by(
-            Membership.id
+        """Members, leaders and each person's reachable chat, in one pass over one join."""
+        query = (
+            select(Membership.unit_id, Membership.person_id, Membership.role,
+                   Person.preferred_platform, Identity.id, Identity.platform,
+                   Identity.private_chat_id)
+            .join(Person, Person.id == Membership.person_id)
+            .outerjoin(Identity, and_(Identity.person_id == Membership.person_id,
+                                      Identity.private_chat_id.is_not(None)))
+            .order_by(Membership.id, Identity.id)
         )
-        people: set[int] = set()
+        members, leaders, reach = self.members, self.leaders, self.reach
+        # person → (preferred platform, {identity id: (platform, chat)}) for the few with two
+        several: dict[int, tuple[str | None, dict[int, tuple[str, str]]]] = {}
+        first_identity: dict[int, int] = {}
+        last_membership: tuple[int, int] | None = None
         for chunk in [None] if unit_ids is None else list(_chunks(unit_ids)):
             scoped = query if chunk is None else query.where(Membership.unit_id.in_(chunk))
-            for unit_id, person_id, role in self.session.execute(scoped):
-                self.members[unit_id].append(person_id)
-                if role == ROLE_LEADER:
-                    self.leaders[unit_id].append(person_id)
-                people.add(person_id)
-        self._load_people(None if unit_ids is None else sorted(people))
-
-    def _load_people(self, person_ids: list[int] | None) -> None:
-        query = (
-            select(Identity.person_id, Person.preferred_platform, Identity.id,
-                   Identity.platform, Identity.private_chat_id)
-            .join(Person, Person.id == Identity.person_id)
-            .where(Identity.private_chat_id.is_not(None))
-            .order_by(Identity.person_id, Identity.id)
-        )
-        found: dict[int, tuple[str | None, list[tuple[int, str, str]]]] = {}
-        for chunk in [None] if person_ids is None else list(_chunks(person_ids)):
-            scoped = query if chunk is None else query.where(Identity.person_id.in_(chunk))
-            for person_id, preferred, identity_id, platform, chat_id in self.session.execute(
-                scoped
+            for unit_id, person_id, role, preferred, identity_id, platform, chat_id in (
+                self.session.execute(scoped)
             ):
-                found.setdefault(person_id, (preferred, []))[1].append(
-                    (identity_id, platform, chat_id))
-        # Activity times matter only to someone reachable on two apps without a preference:
-        # fetch them for those few, not for 15 000 people.
-        undecided = [identity_id for preferred, identities in found.values()
-                     if len(identities) > 1 and not any(p == preferred for _, p, _ in identities)
-                     for identity_id, _, _ in identities]
+                if (unit_id, person_id) != last_membership:
+                    last_membership = (unit_id, person_id)
+                    members[unit_id].append(person_id)
+                    if role == ROLE_LEADER:
+                        leaders[unit_id].append(person_id)
+                if identity_id is None:
+                    continue
+                known = first_identity.get(person_id)
+                if known is None:  # nearly everyone: one app, nothing to choose
+                    first_identity[person_id] = identity_id
+                    reach[person_id] = Recipient(platform, chat_id, "private", person_id)
+                elif known != identity_id:
+                    entry = several.get(person_id)
+                    if entry is None:
+                        first = reach[person_id]
+                        entry = several[person_id] = (preferred, {
+                            known: (first.platform, first.chat_id)})
+                    entry[1][identity_id] = (platform, chat_id)
+        self._choose(several)
+
+    def _choose(self, several: Mapping[int, tuple[str | None, Mapping[int, tuple[str, str]]]]
+                ) -> None:
+        """The reachable chat of someone on several apps (services.reachable_identity)."""
+        # Activity times matter only without a usable preference: fetch them for those few.
+        undecided = [identity_id for preferred, identities in several.values()
+                     if not any(p == preferred for p, _ in identities.values())
+                     for identity_id in identities]
         times: dict[int, tuple[datetime | None, datetime]] = {}
         for chunk in _chunks(undecided):
             for identity_id, last, created in self.session.execute(
@@ -306,18 +321,13 @@ class Directory:
                 .where(Identity.id.in_(chunk))
             ):
                 times[identity_id] = (last, created)
-        for person_id, (preferred, identities) in found.items():
-            if len(identities) == 1:  # nearly everyone: one app, nothing to choose
-                _, platform, chat = identities[0]
-                self.reach[person_id] = Recipient(platform, chat, "private", person_id)
-                continue
+        for person_id, (preferred, identities) in several.items():
             rows = [_IdentityRow(i, platform, chat, *times.get(i, (None, _EPOCH)))
-                    for i, platform, chat in identities]
+                    for i, (platform, chat) in sorted(identities.items())]
             chosen = pick_identity(preferred, rows)
-            self.reach[person_id] = (
-                Recipient(chosen.platform, chosen.chat_id, "private", person_id)
-                if chosen else None
-            )
+            if chosen is not None:
+                self.reach[person_id] = Recipient(chosen.platform, chosen.chat_id, "private",
+                                                  person_id)
 
     # --- audiences -----------------------------------------------------------------------------
 
@@ -330,14 +340,10 @@ class Directory:
         return entry[2] if entry else f"#{unit_id}"
 
     def _reachable(self, person_ids: Iterable[int]) -> list[Recipient]:
-        seen: set[tuple[str, str]] = set()
-        result: list[Recipient] = []
-        for person_id in person_ids:
-            recipient = self.reach.get(person_id)
-            if recipient is not None and recipient.address not in seen:
-                seen.add(recipient.address)
-                result.append(recipient)
-        return result
+        reach = self.reach
+        # One chat each: two memberships of one person must not make two recipients.
+        found = {r[:2]: r for p in person_ids if (r := reach.get(p)) is not None}
+        return list(found.values())
 
     def unit_audience(self, unit_id: int) -> list[Recipient]:
         """A unit hears in its bound groups; without one, each member in private."""
@@ -415,9 +421,10 @@ def _custom_policies(session: Session, task_ids: Collection[int] | None = None
     return {task_id: policy for task_id, policy in session.execute(query) if policy}
 
 
-def slot_times(session: Session, base: ReminderPolicy) -> set[time]:
+def slot_times(session: Session, base: ReminderPolicy,
+               custom: Mapping[int, dict[str, Any]] | None = None) -> set[time]:
     times = {base.remind_at}
-    for overrides in _custom_policies(session).values():
+    for overrides in (custom if custom is not None else _custom_policies(session)).values():
         times.add(task_policy(base, overrides).remind_at)
     return times
 
@@ -443,6 +450,7 @@ def compute_items(
     index: WorkingDayIndex,
     slot_time: time | None,
     task_ids: Collection[int] | None = None,
+    custom: Mapping[int, dict[str, Any]] | None = None,
 ) -> list[DueItem]:
     """Every reminder of `day` for tasks whose policy sends at `slot_time` (None: any)."""
     if not calendar.is_working_day(day):
@@ -467,7 +475,8 @@ def compute_items(
         for chunk in _chunks(ids):
             rows += session.execute(open_occurrences.where(Task.id.in_(chunk))).all()
     else:
-        custom = _custom_policies(session)
+        if custom is None:
+            custom = _custom_policies(session)
         window = _due_dates_for(day, base, calendar)
         # Split so that each half can walk the (done_at, due_date) index: extensions are few.
         plain = and_(Occurrence.extended_due_date.is_(None),
@@ -537,9 +546,9 @@ class PlannedMessage:
     kind: str
     recipient: Recipient
     text: str
-    task_ids: list[int]
-    menu: list[tuple[str, str]] | None = None
-    kinds: list[str] = field(default_factory=list)
+    task_ids: Sequence[int]
+    menu: Sequence[tuple[str, str]] | None = None
+    kinds: Sequence[str] = ()
 
     def to_json(self, tz: ZoneInfo) -> dict[str, Any]:
         return {
@@ -547,9 +556,9 @@ class PlannedMessage:
             "kind": self.kind,
             "platform": self.recipient.platform,
             "chat_id": self.recipient.chat_id,
-            "task_ids": self.task_ids,
+            "task_ids": list(self.task_ids),
             "text": self.text,
-            "kinds": self.kinds,
+            "kinds": list(self.kinds),
             "chat_kind": self.recipient.chat_kind,
             "key": self.key,
         }
@@ -604,10 +613,8 @@ def group_reminders(
             slot = slots[slot_time] = datetime.combine(day, slot_time, tzinfo=tz).astimezone(UTC)
         planned.append(PlannedMessage(
             key=reminder_key(day, slot_time, base, recipient), slot=slot, kind=kinds[0],
-            recipient=recipient, text=text, task_ids=list(task_ids), menu=list(menu),
-            kinds=list(kinds),
+            recipient=recipient, text=text, task_ids=task_ids, menu=menu, kinds=kinds,
         ))
-    planned.sort(key=lambda m: (m.slot, m.recipient.platform, m.recipient.chat_id))
     return planned
 
 
@@ -674,9 +681,12 @@ class ReminderRenderer:
         self._messages: dict[tuple[Any, ...], Rendered] = {}
         self._dates: dict[date, str] = {}
         self._titles: dict[int, str] = {}
+        self._units: dict[int, str] = {}
+        self._whens: dict[tuple[str, date, date | None], str] = {}
         self._headers: dict[int | None, str] = {}
         self._headings: dict[tuple[str, int], str] = {}
         self._buttons: dict[int, tuple[str, str]] = {}
+        self._blocks: dict[tuple[Any, ...], tuple[str, tuple[str, ...], tuple[int, ...]]] = {}
 
     def _menu(self, task_ids: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
         buttons = self._buttons
@@ -702,14 +712,90 @@ class ReminderRenderer:
         cache_key = (keys, group_unit, limit)
         cached = self._messages.get(cache_key)
         if cached is None:
-            merged: dict[tuple[int, str], DueItem] = {}
-            for key in keys:
-                for item in sources[key]:
-                    merged.setdefault((item.occurrence_id, item.kind), item)
-            ordered = sorted(merged.values(), key=_item_order)
-            cached = self._messages[cache_key] = self._render(ordered, group_unit,
-                                                              group_unit is None, limit)
+            cached = self._messages[cache_key] = (
+                self._from_blocks(keys, sources, group_unit, limit)
+                or self._render(self._merged(keys, sources), group_unit, group_unit is None,
+                                limit))
         return cached
+
+    @staticmethod
+    def _merged(keys: Sequence[tuple[time, int, bool]],
+                sources: Mapping[tuple[time, int, bool], Sequence[DueItem]]) -> list[DueItem]:
+        merged: dict[tuple[int, str], DueItem] = {}
+        for key in keys:
+            for item in sources[key]:
+                merged.setdefault((item.occurrence_id, item.kind), item)
+        # A leader who is also a member of the late unit reads the task once, as escalated.
+        escalated = {o for o, kind in merged if kind == KIND_ESCALATION}
+        return sorted((item for (o, kind), item in merged.items()
+                       if not (kind == KIND_OVERDUE and o in escalated)), key=_item_order)
+
+    def _from_blocks(
+        self,
+        keys: Sequence[tuple[time, int, bool]],
+        sources: Mapping[tuple[time, int, bool], Sequence[DueItem]],
+        group_unit: int | None,
+        limit: int,
+    ) -> Rendered | None:
+        """The common shapes — one unit's reminders, perhaps after the escalations of one
+        unit — are the unit's ready-made blocks put together. None when the chat hears more
+        (several units: their sections must interleave) or the whole does not fit."""
+        escalations = [k for k in keys if k[2]]
+        reminders = [k for k in keys if not k[2]]
+        if len(escalations) > 1 or len(reminders) > 1:
+            return None
+        if escalations and reminders and escalations[0][1] == reminders[0][1]:
+            return None  # the same unit's escalations and reminders overlap: merge them
+        show_unit = group_unit is None
+        blocks = [self._block(k, sources[k], show_unit) for k in escalations + reminders]
+        header = self._header(group_unit)
+        footer = _FOOTERS[(bool(reminders), bool(escalations))]
+        if len(header) + sum(len(b[0]) for b in blocks) + len(footer) + 2 > limit - MENU_RESERVE:
+            return None
+        text = "".join([header, *(b[0] for b in blocks), "\n\n", footer])
+        kinds = tuple(kind for b in blocks for kind in b[1])
+        task_ids = tuple(dict.fromkeys(t for b in blocks for t in b[2]))
+        return text, self._menu(task_ids[:MAX_BUTTONS]), kinds, task_ids
+
+    def _block(self, key: tuple[time, int, bool], items: Sequence[DueItem], show_unit: bool
+               ) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+        """One source's sections, untruncated: ("\n\nheading\nline…", kinds, task ids)."""
+        cache_key = (key, show_unit)
+        block = self._blocks.get(cache_key)
+        if block is None:
+            ordered = sorted(items, key=_item_order)
+            counts: dict[str, int] = {}
+            for item in ordered:
+                counts[item.kind] = counts.get(item.kind, 0) + 1
+            parts: list[str] = []
+            kinds: list[str] = []
+            line_of = self.line
+            for item in ordered:
+                if not kinds or kinds[-1] != item.kind:
+                    kinds.append(item.kind)
+                    parts.append("\n\n" + self._heading(item.kind, counts[item.kind]))
+                parts.append("\n" + line_of(item, show_unit))
+            block = self._blocks[cache_key] = (
+                "".join(parts), tuple(kinds), tuple(dict.fromkeys(i.task_id for i in ordered)))
+        return block
+
+    def _header(self, group_unit: int | None) -> str:
+        header = self._headers.get(group_unit)
+        if header is None:
+            day_text = self.date_text(self.day)
+            header = self._headers[group_unit] = (
+                messages.REMINDER_HEADER_UNIT.format(
+                    weekday=self._weekday, date=day_text,
+                    unit=esc(self.directory.unit_name(group_unit)))
+                if group_unit is not None
+                else messages.REMINDER_HEADER.format(weekday=self._weekday, date=day_text))
+        return header
+
+    def _heading(self, kind: str, count: int) -> str:
+        heading = self._headings.get((kind, count))
+        if heading is None:
+            heading = self._headings[(kind, count)] = _SECTION_TITLES[kind].format(count=count)
+        return heading
 
     def date_text(self, day: date) -> str:
         text = self._dates.get(day)
@@ -721,28 +807,27 @@ class ReminderRenderer:
         key = (item.occurrence_id, item.kind, show_unit)
         line = self._lines.get(key)
         if line is None:
-            unit = (messages.REMINDER_LINE_UNIT.format(
-                unit=esc(self.directory.unit_name(item.unit_id)))
-                if show_unit or item.to_leaders else "")
+            # Its parts repeat across thousands of lines: a unit's name, a due date's wording.
+            unit = ""
+            if show_unit or item.kind == KIND_ESCALATION:
+                unit = self._units.get(item.unit_id, "")
+                if not unit:
+                    unit = self._units[item.unit_id] = messages.REMINDER_LINE_UNIT.format(
+                        unit=esc(self.directory.unit_name(item.unit_id)))
             title = self._titles.get(item.task_id)
             if title is None:
                 title = self._titles[item.task_id] = _title(item.title)
+            when_key = (item.kind, item.due, item.original_due)
+            when = self._whens.get(when_key)
+            if when is None:
+                when = self._whens[when_key] = _when(item, self.day, self.date_text)
             line = self._lines[key] = messages.REMINDER_LINE.format(
-                task_id=item.task_id, title=title, unit=unit,
-                when=_when(item, self.day, self.date_text))
+                task_id=item.task_id, title=title, unit=unit, when=when)
         return line
 
     def _render(self, items: Sequence[DueItem], group_unit: int | None, show_unit: bool,
                 platform_limit: int) -> Rendered:
-        header = self._headers.get(group_unit)
-        if header is None:
-            day_text = self.date_text(self.day)
-            header = self._headers[group_unit] = (
-                messages.REMINDER_HEADER_UNIT.format(
-                    weekday=self._weekday, date=day_text,
-                    unit=esc(self.directory.unit_name(group_unit)))
-                if group_unit is not None
-                else messages.REMINDER_HEADER.format(weekday=self._weekday, date=day_text))
+        header = self._header(group_unit)
         to_unit = to_leaders = False
         for item in items:
             if item.kind == KIND_ESCALATION:
@@ -762,10 +847,7 @@ class ReminderRenderer:
         line_of = self.line
         for position, (kind, section) in enumerate(sections):
             reserve = (len(sections) - position) * 90  # later headings, a closing "… và N"
-            heading = self._headings.get((kind, len(section)))
-            if heading is None:
-                heading = self._headings[(kind, len(section))] = _SECTION_TITLES[kind].format(
-                    count=len(section))
+            heading = self._heading(kind, len(section))
             body += ("", heading)
             used += len(heading) + 2
             shown = 0
@@ -791,8 +873,7 @@ class ReminderRenderer:
 # --- the weekly digest -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _DigestEntry:
+class _DigestEntry(NamedTuple):
     task_id: int
     title: str
     unit_id: int
@@ -803,6 +884,10 @@ class _DigestEntry:
 
 def _local_midnight(day: date, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0, 0), tzinfo=tz).astimezone(UTC)
+
+
+def _by_due(entry: _DigestEntry) -> tuple[date, int]:
+    return (entry.due, entry.task_id)
 
 
 def compute_digests(
@@ -851,20 +936,31 @@ def compute_digests(
             done_on_time=None if status == Status.DONE else status == Status.DONE_ON_TIME))
     if not (overdue or due_week or done):
         return []
+    per_unit = (overdue, due_week, done)
+    for lists in per_unit:
+        for entries in lists.values():
+            entries.sort(key=_by_due)
 
     children = directory.children()
+    subtrees: dict[int, tuple[int, ...]] = {}
 
-    def subtree(roots: Iterable[int]) -> set[int]:
-        result: set[int] = set()
-        stack = list(roots)
-        while stack:
-            unit_id = stack.pop()
-            if unit_id not in result:
-                result.add(unit_id)
-                stack.extend(children.get(unit_id, []))
-        return result
+    def subtree(unit_id: int) -> tuple[int, ...]:
+        """The unit and all below it, each computed once for the whole digest run."""
+        found = subtrees.get(unit_id)
+        if found is None:
+            result = [unit_id]
+            stack = list(children.get(unit_id, ()))
+            seen = {unit_id}
+            while stack:
+                child = stack.pop()
+                if child not in seen:
+                    seen.add(child)
+                    result.append(child)
+                    stack.extend(children.get(child, ()))
+            found = subtrees[unit_id] = tuple(result)
+        return found
 
-    audience: dict[int, tuple[Recipient, set[int] | None, list[int]]] = {}
+    audience: dict[int, tuple[Recipient, tuple[int, ...] | None, list[int]]] = {}
     for person_id, recipient in directory.admins():
         audience[person_id] = (recipient, None, [])
     led: dict[int, list[int]] = defaultdict(list)
@@ -875,70 +971,45 @@ def compute_digests(
         recipient = directory.reach.get(person_id)
         if person_id in audience or recipient is None:
             continue
-        audience[person_id] = (recipient, subtree(unit_ids), sorted(unit_ids))
+        scope = (subtree(unit_ids[0]) if len(unit_ids) == 1
+                 else tuple(dict.fromkeys(u for led_unit in unit_ids for u in subtree(led_unit))))
+        audience[person_id] = (recipient, scope, sorted(unit_ids))
 
+    everything = tuple(set(overdue) | set(due_week) | set(done))
+    renderer = DigestRenderer(week_start, week_end, directory)
     iso_year, iso_week, _ = day.isocalendar()
     planned: list[PlannedMessage] = []
     for person_id, (recipient, scope, led_units) in sorted(audience.items()):
-        units = scope if scope is not None else (set(overdue) | set(due_week) | set(done))
-        lists = [
-            sorted((e for u in units for e in overdue.get(u, ())), key=lambda e: (e.due, e.task_id)),
-            sorted((e for u in units for e in due_week.get(u, ())), key=lambda e: (e.due, e.task_id)),
-            sorted((e for u in units for e in done.get(u, ())), key=lambda e: (e.due, e.task_id)),
-        ]
+        units = scope if scope is not None else everything
+        if len(units) == 1:  # most leaders lead one unit without sub-units
+            lists = [table.get(units[0], []) for table in per_unit]
+        else:
+            lists = [sorted((e for u in units for e in table.get(u, ())), key=_by_due)
+                     for table in per_unit]
         if not any(lists):
             continue
-        text, shown = render_digest(week_start, week_end, lists, scope, led_units, directory,
-                                    text_limit(recipient.platform))
+        text, shown = renderer.render(lists, scope is None, led_units,
+                                      text_limit(recipient.platform))
         planned.append(PlannedMessage(
             key=f"digest:{iso_year}-W{iso_week:02d}:{person_id}", slot=slot, kind=KIND_DIGEST,
-            recipient=recipient, text=text, task_ids=shown, kinds=[KIND_DIGEST],
+            recipient=recipient, text=text, task_ids=shown, kinds=(KIND_DIGEST,),
         ))
     return planned
 
 
-def render_digest(
-    week_start: date,
-    week_end: date,
-    lists: Sequence[Sequence[_DigestEntry]],
-    scope: set[int] | None,
-    led_units: Sequence[int],
-    directory: Directory,
-    limit: int,
-) -> tuple[str, list[int]]:
-    overdue, due_week, done = lists
-    if scope is None:
-        scope_text = messages.DIGEST_SCOPE_ALL
-    else:
-        names = [esc(directory.unit_name(u)) for u in led_units[:3]]
-        scope_text = ", ".join(names)
-        if len(led_units) > 3:
-            scope_text += messages.DIGEST_SCOPE_MORE.format(count=len(led_units) - 3)
-    lines = [
-        messages.DIGEST_HEADER.format(start=week_start.strftime("%d/%m"), end=fmt_date(week_end)),
-        messages.DIGEST_SCOPE.format(scope=scope_text),
-    ]
-    on_time = sum(1 for e in done if e.done_on_time)
-    late = sum(1 for e in done if e.done_on_time is False)
-    sections = [
-        (messages.DIGEST_SECTION_OVERDUE.format(count=len(overdue)), overdue, "overdue"),
-        (messages.DIGEST_SECTION_DUE_WEEK.format(count=len(due_week)), due_week, "due"),
-        (messages.DIGEST_SECTION_DONE.format(count=len(done), on_time=on_time, late=late), done,
-         "done"),
-    ]
-    budget = limit - len(messages.DIGEST_FOOTER) - 200
-    used = sum(len(line) + 1 for line in lines)
-    shown: list[int] = []
-    for heading, entries, what in sections:
-        lines += ["", heading]
-        used += len(heading) + 2
-        if not entries:
-            lines.append(messages.DIGEST_NONE)
-            continue
-        count = 0
-        for entry in entries:
-            if count >= DIGEST_LINES_PER_SECTION:
-                break
+class DigestRenderer:
+    """The weekly digest's text; one entry's line is built once for all who see it."""
+
+    def __init__(self, week_start: date, week_end: date, directory: Directory) -> None:
+        self.directory = directory
+        self.header = messages.DIGEST_HEADER.format(start=week_start.strftime("%d/%m"),
+                                                    end=fmt_date(week_end))
+        self._lines: dict[tuple[str, int, date], str] = {}
+
+    def line(self, entry: _DigestEntry, what: str) -> str:
+        key = (what, entry.task_id, entry.due)
+        line = self._lines.get(key)
+        if line is None:
             if what == "overdue":
                 suffix = messages.DIGEST_SUFFIX_OVERDUE.format(days=entry.days_late)
             elif what == "done" and entry.done_on_time is not None:
@@ -946,20 +1017,52 @@ def render_digest(
                           else messages.DIGEST_SUFFIX_DONE_LATE)
             else:
                 suffix = ""
-            line = messages.DIGEST_LINE.format(
+            line = self._lines[key] = messages.DIGEST_LINE.format(
                 task_id=entry.task_id, title=_title(entry.title),
-                unit=esc(directory.unit_name(entry.unit_id)), due=fmt_date(entry.due),
+                unit=esc(self.directory.unit_name(entry.unit_id)), due=fmt_date(entry.due),
                 suffix=suffix)
-            if used + len(line) + 1 + 150 > budget:
-                break
-            lines.append(line)
-            used += len(line) + 1
-            count += 1
-            shown.append(entry.task_id)
-        if count < len(entries):
-            lines.append(messages.DIGEST_MORE.format(count=len(entries) - count))
-    lines += ["", messages.DIGEST_FOOTER]
-    return "\n".join(lines), list(dict.fromkeys(shown))
+        return line
+
+    def render(self, lists: Sequence[Sequence[_DigestEntry]], everything: bool,
+               led_units: Sequence[int], limit: int) -> tuple[str, tuple[int, ...]]:
+        overdue, due_week, done = lists
+        if everything:
+            scope_text = messages.DIGEST_SCOPE_ALL
+        else:
+            scope_text = ", ".join(esc(self.directory.unit_name(u)) for u in led_units[:3])
+            if len(led_units) > 3:
+                scope_text += messages.DIGEST_SCOPE_MORE.format(count=len(led_units) - 3)
+        lines = [self.header, messages.DIGEST_SCOPE.format(scope=scope_text)]
+        on_time = sum(1 for e in done if e.done_on_time)
+        late = sum(1 for e in done if e.done_on_time is False)
+        sections = (
+            (messages.DIGEST_SECTION_OVERDUE.format(count=len(overdue)), overdue, "overdue"),
+            (messages.DIGEST_SECTION_DUE_WEEK.format(count=len(due_week)), due_week, "due"),
+            (messages.DIGEST_SECTION_DONE.format(count=len(done), on_time=on_time, late=late),
+             done, "done"),
+        )
+        budget = limit - len(messages.DIGEST_FOOTER) - 200
+        used = sum(len(line) + 1 for line in lines)
+        shown: list[int] = []
+        for heading, entries, what in sections:
+            lines += ("", heading)
+            used += len(heading) + 2
+            if not entries:
+                lines.append(messages.DIGEST_NONE)
+                continue
+            count = 0
+            for entry in entries[:DIGEST_LINES_PER_SECTION]:
+                line = self.line(entry, what)
+                if used + len(line) + 1 + 150 > budget:
+                    break
+                lines.append(line)
+                used += len(line) + 1
+                count += 1
+                shown.append(entry.task_id)
+            if count < len(entries):
+                lines.append(messages.DIGEST_MORE.format(count=len(entries) - count))
+        lines += ("", messages.DIGEST_FOOTER)
+        return "\n".join(lines), tuple(dict.fromkeys(shown))
 
 
 # --- writing the outbox ----------------------------------------------------------------------
@@ -969,10 +1072,9 @@ def _insert_ignoring_duplicates(
     session: Session, rows: list[dict[str, Any]], *, want_ids: bool = False
 ) -> dict[str, int | None]:
     """Inserts outbox rows whose key is not there yet; returns the new keys (with their ids
-    when `want_ids`). Keys already present are looked up first (the unique index makes that
-    cheap), and ON CONFLICT DO NOTHING still guards against a concurrent writer. RETURNING is
-    used only when ids are wanted: on PostgreSQL it makes a 12 000-row insert several times
-    slower."""
+    when `want_ids`). Keys already present are looked up first; ON CONFLICT DO NOTHING still
+    guards against a concurrent writer. RETURNING is used only when ids are wanted: on
+    PostgreSQL it makes a 12 000-row insert several times slower."""
     if not rows:
         return {}
     existing: set[str] = set()
@@ -983,21 +1085,14 @@ def _insert_ignoring_duplicates(
     fresh = [row for row in rows if row["idempotency_key"] not in existing]
     if not fresh:
         return {}
+    if not want_ids:
+        _bulk_insert(session, fresh)
+        return dict.fromkeys((row["idempotency_key"] for row in fresh), None)
     dialect = session.get_bind().dialect.name
     table = Outbox.__table__
-    statement: Any
-    if dialect == "postgresql":
-        statement = postgresql.insert(table).on_conflict_do_nothing(
-            index_elements=["idempotency_key"])
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table).on_conflict_do_nothing(
-            index_elements=["idempotency_key"])
-    else:  # pragma: no cover - only the two supported databases
-        statement = table.insert()
+    statement: Any = (postgresql if dialect == "postgresql" else sqlite).insert(
+        table).on_conflict_do_nothing(index_elements=["idempotency_key"])
     inserted: dict[str, int | None] = {}
-    if not want_ids and dialect in ("postgresql", "sqlite"):
-        _executemany(session, fresh)
-        return dict.fromkeys((row["idempotency_key"] for row in fresh), None)
     for start in range(0, len(fresh), INSERT_CHUNK):
         chunk = [_orm_ready(row) for row in fresh[start : start + INSERT_CHUNK]]
         for row_id, key in session.execute(
@@ -1007,42 +1102,66 @@ def _insert_ignoring_duplicates(
     return inserted
 
 
-def _executemany(session: Session, rows: list[dict[str, Any]]) -> None:
-    """The driver's own executemany. SQLAlchemy's per-row statement machinery costs more than
-    the insert itself at 12 000 rows, so values are converted here, each distinct one once:
-    the slot and `now` are shared by every row, members of one unit share menus."""
+def _bulk_insert(session: Session, rows: list[dict[str, Any]]) -> int:
+    """Inserts rows the fast way; returns how many were new. SQLAlchemy's per-row statement
+    machinery costs more than the insert itself at 12 000 rows, so values are converted here,
+    each distinct one once (the slot and `now` are shared by every row, members of one unit
+    share menus), then PostgreSQL gets a COPY and SQLite the driver's executemany."""
     connection = session.connection()
     dialect = connection.dialect
     table = Outbox.__table__
     names = list(rows[0])
-    converters = [_converter(table.c[name].type, dialect) for name in names]
+    converting = [(index, converter) for index, name in enumerate(names)
+                  if (converter := _converter(table.c[name].type, dialect)) is not None]
     columns = ", ".join(names)
-    tuples = [
-        tuple(c(row[n]) if c else row[n] for n, c in zip(names, converters, strict=True))
-        for row in rows
-    ]
+    getter = operator.itemgetter(*names)
+    tuples: list[tuple[Any, ...]] = []
+    for row in rows:
+        values = list(getter(row))
+        for index, converter in converting:
+            values[index] = converter(values[index])
+        tuples.append(tuple(values))
     if dialect.name == "postgresql":
-        # COPY into a scratch table, then one INSERT … SELECT that still skips known keys:
-        # several times faster than row-by-row parameters.
-        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        try:
-            cursor.execute("CREATE TEMP TABLE IF NOT EXISTS outbox_load "
-                           "(LIKE outbox INCLUDING DEFAULTS) ON COMMIT DROP")
-            cursor.execute("TRUNCATE outbox_load")
-            with cursor.copy(f"COPY outbox_load ({columns}) FROM STDIN") as copy:
-                for values in tuples:
-                    copy.write_row(values)
-            cursor.execute(f"INSERT INTO {table.name} ({columns}) SELECT {columns} "
-                           "FROM outbox_load ON CONFLICT (idempotency_key) DO NOTHING")
-        finally:
-            cursor.close()
-        return
+        return _copy_into_outbox(connection, columns, tuples)
     placeholders = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
-    connection.exec_driver_sql(
+    result = connection.exec_driver_sql(
         f"INSERT INTO {table.name} ({columns}) VALUES ({placeholders}) "
         "ON CONFLICT (idempotency_key) DO NOTHING",
         tuples,
     )
+    return int(result.rowcount)
+
+
+def _copy_into_outbox(connection: Any, columns: str, rows: list[tuple[Any, ...]]) -> int:
+    """PostgreSQL's COPY, several times faster than row-by-row parameters. A fresh slot has
+    no keys in the outbox yet, so the rows are copied straight in; if one is there already
+    (`nhacviec remind` queued part of the slot), the COPY is rolled back to its savepoint and
+    the rows go through a scratch table and an INSERT … ON CONFLICT DO NOTHING instead."""
+    from psycopg.errors import UniqueViolation
+
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute("SAVEPOINT outbox_copy")
+        try:
+            with cursor.copy(f"COPY outbox ({columns}) FROM STDIN") as copy:
+                for values in rows:
+                    copy.write_row(values)
+        except UniqueViolation:
+            cursor.execute("ROLLBACK TO SAVEPOINT outbox_copy")
+        else:
+            cursor.execute("RELEASE SAVEPOINT outbox_copy")
+            return len(rows)
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS outbox_load "
+                       "(LIKE outbox INCLUDING DEFAULTS) ON COMMIT DROP")
+        cursor.execute("TRUNCATE outbox_load")
+        with cursor.copy(f"COPY outbox_load ({columns}) FROM STDIN") as copy:
+            for values in rows:
+                copy.write_row(values)
+        cursor.execute(f"INSERT INTO outbox ({columns}) SELECT {columns} FROM outbox_load "
+                       "ON CONFLICT (idempotency_key) DO NOTHING")
+        return int(cursor.rowcount)
+    finally:
+        cursor.close()
 
 
 def _converter(column_type: Any, dialect: Any) -> Callable[[Any], Any] | None:
@@ -1192,6 +1311,16 @@ class ReminderPlanner:
         with self.session_factory() as session:
             return self.policy(session)
 
+    def warm_up(self, now: datetime | None = None) -> None:
+        """Fills the process-wide caches a long-running bot has warm (the national holidays of
+        this year and the next), so the first 08:00 after a start is as fast as the others."""
+        today = self.local_date(now or self.clock.now())
+        with self.session_factory() as session:
+            calendar, _ = self._calendar_and_index(session, fresh=True)
+            self.policy(session)
+        for year in (today.year - 1, today.year, today.year + 1):
+            calendar.is_working_day(date(year, 12, 31))
+
     def local_date(self, moment: datetime) -> date:
         return moment.astimezone(self.options.tz).date()
 
@@ -1207,21 +1336,28 @@ class ReminderPlanner:
         calendar: WorkingCalendar,
         index: WorkingDayIndex,
         directory: Directory | None = None,
+        custom: Mapping[int, dict[str, Any]] | None = None,
     ) -> list[PlannedMessage]:
-        """Every message of one slot: grouped reminders, and the digest on its day."""
+        """The grouped reminders of one slot."""
         items = compute_items(session, day=day, base=policy, calendar=calendar, index=index,
-                              slot_time=slot_time)
-        wants_digest = slot_time == policy.remind_at and digest_day(day, policy, calendar)
-        if not items and not wants_digest:
+                              slot_time=slot_time, custom=custom)
+        if not items:
             return []
         if directory is None:
             directory = Directory(session, env_admins=self.options.env_admins)
-        planned = group_reminders(items, directory, day=day, tz=self.options.tz, base=policy)
-        if wants_digest:
-            slot = datetime.combine(day, slot_time, tzinfo=self.options.tz).astimezone(UTC)
-            planned += compute_digests(session, day=day, slot=slot, directory=directory,
-                                       tz=self.options.tz)
-        return planned
+        return group_reminders(items, directory, day=day, tz=self.options.tz, base=policy)
+
+    def compute_digests(self, session: Session, *, day: date, policy: ReminderPolicy,
+                        calendar: WorkingCalendar, directory: Directory | None = None
+                        ) -> list[PlannedMessage]:
+        """The weekly digests, on the week's digest day (at REMIND_AT)."""
+        if not digest_day(day, policy, calendar):
+            return []
+        slot = datetime.combine(day, policy.remind_at, tzinfo=self.options.tz).astimezone(UTC)
+        if directory is None:
+            directory = Directory(session, env_admins=self.options.env_admins)
+        return compute_digests(session, day=day, slot=slot, directory=directory,
+                               tz=self.options.tz)
 
     def preview(self, at: datetime) -> list[PlannedMessage]:
         """What is due on `at`'s local day at slots up to `at`; writes nothing."""
@@ -1232,16 +1368,19 @@ class ReminderPlanner:
     def _messages_up_to(self, session: Session, local: datetime) -> list[PlannedMessage]:
         policy = self.policy(session)
         calendar, index = self._calendar_and_index(session, fresh=True)
-        directory: Directory | None = None
+        if not calendar.is_working_day(local.date()):
+            return []
+        directory = Directory(session, env_admins=self.options.env_admins)
         planned: list[PlannedMessage] = []
+        now_time = local.timetz().replace(tzinfo=None)
         for slot_time in sorted(slot_times(session, policy)):
-            if slot_time > local.timetz().replace(tzinfo=None):
-                continue
-            if directory is None and calendar.is_working_day(local.date()):
-                directory = Directory(session, env_admins=self.options.env_admins)
-            planned += self.compute(session, day=local.date(), slot_time=slot_time,
-                                    policy=policy, calendar=calendar, index=index,
-                                    directory=directory)
+            if slot_time <= now_time:
+                planned += self.compute(session, day=local.date(), slot_time=slot_time,
+                                        policy=policy, calendar=calendar, index=index,
+                                        directory=directory)
+        if policy.remind_at <= now_time:
+            planned += self.compute_digests(session, day=local.date(), policy=policy,
+                                            calendar=calendar, directory=directory)
         return planned
 
     def record(self, at: datetime) -> list[tuple[PlannedMessage, bool]]:
@@ -1256,10 +1395,18 @@ class ReminderPlanner:
             session.commit()
         return [(m, m.key in inserted) for m in planned]
 
-    # --- the periodic run ----------------------------------------------------------------------
+    # --- the periodic runs ---------------------------------------------------------------------
 
     def plan_due(self, now: datetime | None = None) -> PlanRun:
-        """Plans every slot since the last run up to `now` in one transaction."""
+        """Plans every reminder slot since the last run up to `now`, in one transaction."""
+        return self._plan(now, PLANNER_STATE_KEY, digests=False)
+
+    def plan_digests(self, now: datetime | None = None) -> PlanRun:
+        """Plans the weekly digests whose time came since the last run (normally Monday at
+        REMIND_AT; the week's first working day when Monday is off)."""
+        return self._plan(now, DIGEST_STATE_KEY, digests=True)
+
+    def _plan(self, now: datetime | None, state_key: str, *, digests: bool) -> PlanRun:
         started = monotonic_time.perf_counter()
         now = now or self.clock.now()
         run = PlanRun()
@@ -1268,7 +1415,7 @@ class ReminderPlanner:
             if not try_planner_lock(session):
                 run.skipped = True
                 return run
-            state = session.get(AppSetting, PLANNER_STATE_KEY)
+            state = session.get(AppSetting, state_key)
             since = _parse_moment(state.value.get("planned_through")) if state else None
             if since is None:
                 # A first start plans today's slot if it is still within the window.
@@ -1276,12 +1423,16 @@ class ReminderPlanner:
             oldest = now - timedelta(days=self.options.catchup_max_days)
             if since < oldest:
                 run.gap = (since, oldest)
-                record_problem(session, action="reminders.gap", outbox_id=None, now=now,
-                               details={"from": since.isoformat(), "to": oldest.isoformat()})
+                if not digests:  # one report of the downtime is enough
+                    record_problem(session, action="reminders.gap", outbox_id=None, now=now,
+                                   details={"from": since.isoformat(),
+                                            "to": oldest.isoformat()})
                 since = oldest
             if since < now:
                 policy = self.policy(session)
-                times = sorted(slot_times(session, policy))
+                custom = {} if digests else _custom_policies(session)
+                times = [policy.remind_at] if digests else sorted(
+                    slot_times(session, policy, custom))
                 slots = []
                 day = since.astimezone(tz).date()
                 while day <= now.astimezone(tz).date():
@@ -1295,48 +1446,60 @@ class ReminderPlanner:
                     directory: Directory | None = None
                     for slot in sorted(slots):
                         local = slot.astimezone(tz)
-                        if directory is None and calendar.is_working_day(local.date()):
+                        if not calendar.is_working_day(local.date()):
+                            continue  # nothing is sent on a day off
+                        if directory is None:
                             directory = Directory(session, env_admins=self.options.env_admins)
-                        planned = self.compute(
-                            session, day=local.date(), slot_time=local.timetz().replace(
-                                tzinfo=None), policy=policy, calendar=calendar, index=index,
-                            directory=directory)
+                        if digests:
+                            planned = self.compute_digests(
+                                session, day=local.date(), policy=policy, calendar=calendar,
+                                directory=directory)
+                        else:
+                            planned = self.compute(
+                                session, day=local.date(),
+                                slot_time=local.timetz().replace(tzinfo=None), policy=policy,
+                                calendar=calendar, index=index, directory=directory,
+                                custom=custom)
                         self._write(session, planned, slot=slot, now=now, run=run)
                         run.slots.append(slot)
             if state is None:
-                state = AppSetting(key=PLANNER_STATE_KEY, value={}, version=0, updated_at=now)
+                state = AppSetting(key=state_key, value={}, version=0, updated_at=now)
                 session.add(state)
             state.value = {"planned_through": max(now, since).isoformat()}
             state.version = (state.version or 0) + 1
             state.updated_at = now
             session.commit()
         run.seconds = monotonic_time.perf_counter() - started
-        if run.slots:
-            logger.info("planned %d slot(s): %d queued, %d expired, %d already planned (%.2fs)",
-                        len(run.slots), run.queued, run.expired, run.already_planned,
-                        run.seconds)
+        if run.queued or run.expired:
+            logger.info("planned %s for %d slot(s): %d queued, %d expired, %d already planned "
+                        "(%.2fs)", "digests" if digests else "reminders", len(run.slots),
+                        run.queued, run.expired, run.already_planned, run.seconds)
         return run
 
     def _write(self, session: Session, planned: list[PlannedMessage], *, slot: datetime,
                now: datetime, run: PlanRun) -> None:
         expired = slot < now - self.options.catchup_window
         status = "expired" if expired else "pending"
-        inserted = _insert_ignoring_duplicates(
-            session, [outbox_values(m, status=status, now=now) for m in planned],
-            want_ids=expired)
+        rows = [outbox_values(m, status=status, now=now) for m in planned]
+        if not expired:
+            # A slot is planned once (watermark and rows commit together), so this is almost
+            # always all new; ON CONFLICT skips what another run already queued.
+            queued = _bulk_insert(session, rows) if rows else 0
+            run.queued += queued
+            run.already_planned += len(planned) - queued
+            return
+        # Expired rows need their ids: each is recorded for the admins' report.
+        inserted = _insert_ignoring_duplicates(session, rows, want_ids=True)
         run.already_planned += len(planned) - len(inserted)
-        if expired:
-            run.expired += len(inserted)
-            by_key = {m.key: m for m in planned}
-            if inserted:
-                session.execute(AuditLog.__table__.insert(), [
-                    {"at": now, "actor": PLANNER_ACTOR, "action": "outbox.expired",
-                     "entity": "outbox", "entity_id": row_id,
-                     "details": problem_details(by_key[key])}
-                    for key, row_id in inserted.items()
-                ])
-        else:
-            run.queued += len(inserted)
+        run.expired += len(inserted)
+        by_key = {m.key: m for m in planned}
+        if inserted:
+            session.execute(AuditLog.__table__.insert(), [
+                {"at": now, "actor": PLANNER_ACTOR, "action": "outbox.expired",
+                 "entity": "outbox", "entity_id": row_id,
+                 "details": problem_details(by_key[key])}
+                for key, row_id in inserted.items()
+            ])
 
     # --- re-checking a row just before it is sent ----------------------------------------------
 

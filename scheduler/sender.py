@@ -62,7 +62,12 @@ from db.session import SessionFactory
 from handlers import state
 from handlers.base import MenuOption
 from scheduler.clock import Clock
-from scheduler.policy import REMINDER_KINDS, SCHEDULED_KINDS, ReminderPolicy
+from scheduler.policy import (
+    KIND_DELIVERY_REPORT,
+    REMINDER_KINDS,
+    SCHEDULED_KINDS,
+    ReminderPolicy,
+)
 from scheduler.ratelimit import OutboxSendScope, PlatformRateLimiter
 from scheduler.transport import (
     Blocked,
@@ -344,7 +349,8 @@ class OutboxSender:
             if row.scheduled_at < now - self.options.catchup_window:
                 await self._db(self._finish, row, _Outcome(
                     "expired", "expired: outside the catch-up window",
-                    audit_action="outbox.expired"))
+                    audit_action=None if row.kind == KIND_DELIVERY_REPORT
+                    else "outbox.expired"))
                 return
             quiet_end = self._quiet_until(now)
             if quiet_end is not None:
@@ -678,6 +684,8 @@ class OutboxSender:
             ).all()
             for values in rows:
                 row = OutboxRow(*values)
+                if row.kind == KIND_DELIVERY_REPORT:
+                    continue  # a report that could not go out is not itself worth a report
                 session.add(AuditLog(at=now, actor=SENDER_ACTOR, action="outbox.expired",
                                      entity="outbox", entity_id=row.id,
                                      details=_problem_details(row, None)))

@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from scheduler.calendar import WorkingCalendar
 
+from scheduler.calendar import WorkingCalendar
 from scheduler.policy import (
     TASK_KEYS,
     PolicyError,

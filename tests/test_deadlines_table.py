@@ -1,0 +1,215 @@
+"""Deadline phrases with hand-checked meanings (worked out on a paper calendar, with the
+official day-off calendars for Tết 2023: 20–26/01, Tết 2024: 08–14/02, Tết 2025: 25/01–02/02).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from scheduler.deadlines import DeadlineError, parse_deadline
+
+PLAN_004 = date(2023, 2, 22)  # 341/KH-UBND Chợ Mới, "ngày 22 tháng 02 năm 2023"
+PLAN_002 = date(2024, 2, 20)  # 23/KH-UBND Ninh Thạnh
+YEAR_END = date(2023, 12, 20)
+
+ONCE: list[tuple[str, date, date]] = [
+    # (phrase, reference date, due)
+    ("chậm nhất ngày **15/11/2023**.", PLAN_004, date(2023, 11, 15)),  # plan 000, verbatim
+    ("chậm nhất ngày 15/11/2023", PLAN_004, date(2023, 11, 15)),
+    ("cham nhat ngay 15/11/2023", PLAN_004, date(2023, 11, 15)),
+    ("CHẬM NHẤT NGÀY 15/11/2023", PLAN_004, date(2023, 11, 15)),
+    ("ngày 15/11/2023", PLAN_004, date(2023, 11, 15)),
+    ("ngày 20 tháng 02 năm 2024", PLAN_004, date(2024, 2, 20)),
+    ("ngày 20 tháng 2 năm 2024", PLAN_004, date(2024, 2, 20)),
+    ("Ngay 20 thang 2 nam 2024", PLAN_004, date(2024, 2, 20)),
+    ("chậm nhất ngày 20 tháng hai năm 2024", PLAN_004, date(2024, 2, 20)),
+    ("31/12/2024", PLAN_004, date(2024, 12, 31)),
+    ("31-12-2024", PLAN_004, date(2024, 12, 31)),
+    ("31.12.2024", PLAN_004, date(2024, 12, 31)),
+    ("3-4-2024", PLAN_004, date(2024, 4, 3)),
+    ("05/6/2024", PLAN_004, date(2024, 6, 5)),
+    ("29/02/2024", PLAN_004, date(2024, 2, 29)),
+    ("trước ngày 30/9/2017", PLAN_004, date(2017, 9, 30)),
+    ("truoc ngay 30/09/2017", PLAN_004, date(2017, 9, 30)),
+    ("Quý I/2023", PLAN_004, date(2023, 3, 31)),
+    ("quý 1/2023", PLAN_004, date(2023, 3, 31)),
+    ("QUY I NAM 2023", PLAN_004, date(2023, 3, 31)),
+    ("trong Quý I năm 2024", PLAN_004, date(2024, 3, 31)),
+    ("Thời gian thực hiện:** Trong Quý I năm 2024.", PLAN_002, date(2024, 3, 31)),  # plan 002
+    ("Thời gian thực hiện:** Quý I năm 2024.", PLAN_002, date(2024, 3, 31)),  # plan 002
+    ("quý 3 năm 2025", PLAN_004, date(2025, 9, 30)),
+    ("quý III/2025", PLAN_004, date(2025, 9, 30)),
+    ("quý ba năm 2025", PLAN_004, date(2025, 9, 30)),
+    ("Quý II năm 2024", PLAN_004, date(2024, 6, 30)),
+    ("quý IV năm 2023", PLAN_004, date(2023, 12, 31)),
+    ("trong tháng 02 năm 2024", PLAN_004, date(2024, 2, 29)),
+    ("tháng 2/2023", PLAN_004, date(2023, 2, 28)),
+    ("tháng 9/2017", PLAN_004, date(2017, 9, 30)),
+    ("tháng chín năm 2017", PLAN_004, date(2017, 9, 30)),
+    ("tháng 12 năm 2024", PLAN_004, date(2024, 12, 31)),
+    ("Trong năm 2024", PLAN_004, date(2024, 12, 31)),
+    ("Thời gian thực hiện:** Trong năm 2024.", PLAN_002, date(2024, 12, 31)),  # plan 002
+    ("trong nam 2025", PLAN_004, date(2025, 12, 31)),
+    ("6 tháng đầu năm 2024", PLAN_004, date(2024, 6, 30)),
+    ("6 tháng cuối năm 2024", PLAN_004, date(2024, 12, 31)),
+    ("9 tháng đầu năm 2024", PLAN_004, date(2024, 9, 30)),
+    # Working days from the plan's date (Wed 22/02/2023): 23, 24, 27, 28/02, 1, 2, 3, 6, 7, 8/03.
+    ("chậm nhất 10 ngày làm việc kể từ ngày ký ban hành kế hoạch này⁽¹²⁾", PLAN_004,
+     date(2023, 3, 8)),  # plan 004, verbatim
+    ("10 ngày làm việc kể từ ngày ký ban hành", PLAN_004, date(2023, 3, 8)),
+    ("10 ngay lam viec ke tu ngay ky ban hanh", PLAN_004, date(2023, 3, 8)),
+    # From Mon 05/02/2024: 6, 7, (Tết 8–14), 15, 16, 19, 20, 21, 22, 23, 26.
+    ("chậm nhất 10 ngày làm việc kể từ ngày ký ban hành", date(2024, 2, 5), date(2024, 2, 26)),
+    ("3 ngày làm việc kể từ ngày 07/02/2024", PLAN_004, date(2024, 2, 19)),
+    # From Thu 19/01/2023: (Tết 20–26), 27, 30, 31/01, 1, 2/02.
+    ("5 ngày làm việc kể từ ngày 19/01/2023", PLAN_004, date(2023, 2, 2)),
+    # From Fri 24/01/2025: (Tết 25/01–02/02), 3, 4/02.
+    ("2 ngày làm việc kể từ ngày 24/01/2025", PLAN_004, date(2025, 2, 4)),
+    ("15 ngày kể từ ngày ký ban hành", PLAN_004, date(2023, 3, 9)),
+    # No year: the next such date on or after the reference.
+    ("15/12", PLAN_004, date(2023, 12, 15)),
+    ("15/12", YEAR_END, date(2024, 12, 15)),
+    ("ngày 15 tháng 12", YEAR_END, date(2024, 12, 15)),
+    ("ngày 29/02", PLAN_004, date(2024, 2, 29)),
+    ("Quý IV", PLAN_004, date(2023, 12, 31)),
+    ("Quý I", YEAR_END, date(2024, 3, 31)),
+    ("trong tháng 12", PLAN_004, date(2023, 12, 31)),
+    ("tháng 1", YEAR_END, date(2024, 1, 31)),
+    ("Trước ngày 01/7/2024", PLAN_004, date(2024, 7, 1)),
+    ("hoàn thành trong tháng 6/2024", PLAN_004, date(2024, 6, 30)),
+    ("quý hai năm 2024", PLAN_004, date(2024, 6, 30)),
+]
+
+ONGOING = [
+    "Thường xuyên",
+    "Thời gian thực hiện:** Thường xuyên.",  # plan 002
+    "Thời gian thực hiện:** Hàng ngày.",  # plan 002
+    "Hàng ngày",
+    "hằng ngày",
+    "THUONG XUYEN",
+    "Thời gian thực hiện: thường xuyên trong năm 2023 và những năm tiếp theo.*",  # plan 004
+    "liên tục",
+]
+
+RECURRING: list[tuple[str, date, str, list[date]]] = [
+    # (phrase, reference, RRULE, next due dates)
+    ("họp định kỳ hàng tháng (chậm nhất 05 ngày sau khi kết thúc tháng), cuối năm (chậm nhất "
+     "10 ngày sau khi kết thúc năm)", PLAN_004, "FREQ=MONTHLY;BYMONTHDAY=-1",
+     [date(2023, 3, 5), date(2023, 4, 5), date(2023, 5, 5)]),  # plan 004
+    ("hằng tháng, chậm nhất 5 ngày sau khi kết thúc tháng", PLAN_004,
+     "FREQ=MONTHLY;BYMONTHDAY=-1", [date(2023, 3, 5), date(2023, 4, 5), date(2023, 5, 5)]),
+    ("hang thang cham nhat 05 ngay sau khi ket thuc thang", YEAR_END,
+     "FREQ=MONTHLY;BYMONTHDAY=-1", [date(2024, 1, 5), date(2024, 2, 5), date(2024, 3, 5)]),
+    ("cuối năm (chậm nhất 10 ngày sau khi kết thúc năm)", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", [date(2024, 1, 10), date(2025, 1, 10)]),
+    ("định kỳ 3 tháng, 6 tháng, 9 tháng, năm. Thời gian báo cáo: chậm nhất ngày 05 của các "
+     "tháng 3, tháng 6, tháng 9, tháng 12⁽¹⁾.", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=5",
+     [date(2023, 3, 5), date(2023, 6, 5), date(2023, 9, 5)]),  # plan 004
+    ("chậm nhất ngày 05 của các tháng 3, tháng 6, tháng 9, tháng 12", YEAR_END,
+     "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=5", [date(2024, 3, 5), date(2024, 6, 5)]),
+    ("ngày 5 các tháng 3, 6, 9, 12", PLAN_004, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=5",
+     [date(2023, 3, 5), date(2023, 6, 5)]),
+    ("CHAM NHAT NGAY 05 CUA CAC THANG 3, 6, 9, 12", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=5", [date(2023, 3, 5)]),
+    ("chậm nhất ngày 05 của các tháng ba, sáu, chín, mười hai", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=5", [date(2023, 3, 5), date(2023, 6, 5)]),
+    ("định kỳ mỗi quý một lần (họp đột xuất khi có yêu cầu)", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
+     [date(2023, 3, 31), date(2023, 6, 30), date(2023, 9, 30)]),  # plan 004
+    ("hằng quý", YEAR_END, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
+     [date(2023, 12, 31), date(2024, 3, 31), date(2024, 6, 30)]),
+    ("ngày 15 tháng cuối quý", PLAN_004, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15",
+     [date(2023, 3, 15), date(2023, 6, 15), date(2023, 9, 15)]),
+    ("hằng quý, chậm nhất 10 ngày sau khi kết thúc quý", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1", [date(2023, 4, 10), date(2023, 7, 10)]),
+    ("6 tháng một lần", PLAN_004, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1",
+     [date(2023, 6, 30), date(2023, 12, 31), date(2024, 6, 30)]),
+    ("hằng năm", PLAN_004, "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31",
+     [date(2023, 12, 31), date(2024, 12, 31)]),
+    ("Thời gian thực hiện: Quý I/2023 và những năm tiếp theo.*", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=31",
+     [date(2023, 3, 31), date(2024, 3, 31), date(2025, 3, 31)]),  # plan 004
+    ("Thời gian thực hiện: Quý II/2023 và những năm tiếp theo.*", PLAN_004,
+     "FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30", [date(2023, 6, 30), date(2024, 6, 30)]),  # plan 004
+    ("thứ Hai hằng tuần", PLAN_004, "FREQ=WEEKLY;BYDAY=MO",
+     [date(2023, 2, 27), date(2023, 3, 6), date(2023, 3, 13)]),
+    ("thu 6 hang tuan", PLAN_004, "FREQ=WEEKLY;BYDAY=FR",
+     [date(2023, 2, 24), date(2023, 3, 3), date(2023, 3, 10)]),
+    ("Thứ Hai hằng tuần", YEAR_END, "FREQ=WEEKLY;BYDAY=MO",
+     [date(2023, 12, 25), date(2024, 1, 1), date(2024, 1, 8)]),
+    ("ngày 20 hàng tháng", PLAN_004, "FREQ=MONTHLY;BYMONTHDAY=20",
+     [date(2023, 3, 20), date(2023, 4, 20), date(2023, 5, 20)]),
+    ("ngày 20 hằng tháng", YEAR_END, "FREQ=MONTHLY;BYMONTHDAY=20",
+     [date(2023, 12, 20), date(2024, 1, 20)]),
+    ("ngày 15 tháng 12 hằng năm", PLAN_004, "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15",
+     [date(2023, 12, 15), date(2024, 12, 15)]),
+    ("hằng năm vào ngày 15/12", YEAR_END, "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15",
+     [date(2024, 12, 15), date(2025, 12, 15)]),
+    # Working days after the month ends, across Tết 2024: January ends Wed 31/01 →
+    # 1, 2, 5, 6, 7/02; February ends Thu 29/02 → 1, 4, 5, 6, 7/03.
+    ("hằng tháng, chậm nhất 5 ngày làm việc sau khi kết thúc tháng", date(2024, 1, 20),
+     "FREQ=MONTHLY;BYMONTHDAY=-1", [date(2024, 2, 7), date(2024, 3, 7)]),
+    # Across Tết 2023 and New Year: 31/12/2022 (Sat), 02/01 off → 3, 4/01; 31/01 → 1, 2/02.
+    ("hằng tháng, chậm nhất 2 ngày làm việc sau khi kết thúc tháng", date(2022, 12, 15),
+     "FREQ=MONTHLY;BYMONTHDAY=-1", [date(2023, 1, 4), date(2023, 2, 2)]),
+]
+
+FAILING: list[tuple[str, str]] = [
+    ("30/02/2024", "không có thật"),
+    ("31/04/2024", "không có thật"),
+    ("ngày 32/01/2024", "không có thật"),
+    ("tháng 13/2024", "tháng"),
+    ("quý 5 năm 2024", "quý"),
+    ("khi nào rảnh", "Ví dụ"),
+    ("sớm nhất có thể", "Ví dụ"),
+    ("", "Ví dụ"),
+    ("ngày 30 của các tháng 2, 3", "không có"),
+    ("thứ Tám hằng tuần", "thứ"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "ref", "due"), ONCE, ids=[p for p, _, _ in ONCE])
+def test_once(phrase: str, ref: date, due: date) -> None:
+    deadline = parse_deadline(phrase, ref=ref)
+    assert (deadline.kind, deadline.due, deadline.rrule) == ("once", due, None)
+    assert deadline.to_json(ref)["next"] == [due.isoformat()]
+    assert due.strftime("%d/%m/%Y") in deadline.text
+
+
+@pytest.mark.parametrize("phrase", ONGOING)
+def test_ongoing(phrase: str) -> None:
+    deadline = parse_deadline(phrase, ref=PLAN_004)
+    assert (deadline.kind, deadline.due, deadline.rrule) == ("ongoing", None, None)
+    assert deadline.to_json(PLAN_004)["next"] == []
+
+
+@pytest.mark.parametrize(("phrase", "ref", "rrule", "dues"), RECURRING,
+                         ids=[p[:50] for p, _, _, _ in RECURRING])
+def test_recurring(phrase: str, ref: date, rrule: str, dues: list[date]) -> None:
+    deadline = parse_deadline(phrase, ref=ref)
+    assert deadline.kind == "recurring" and deadline.rrule == rrule
+    assert deadline.next_dues(ref, len(dues)) == dues
+    periods = deadline.periods(ref, 6)
+    assert len({p.key for p in periods}) == 6  # one period key per occurrence
+
+
+@pytest.mark.parametrize(("phrase", "fragment"), FAILING, ids=[p or "empty" for p, _ in FAILING])
+def test_unreadable_phrases_explain_themselves(phrase: str, fragment: str) -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline(phrase, ref=PLAN_004)
+    assert fragment in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_error_names_what_was_understood() -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline("vào dịp thuận tiện của quý sau", ref=PLAN_004)
+    message = str(caught.value)
+    assert "quý" in message and "«31/12/2026»" in message
+
+
+def test_the_table_is_large_enough() -> None:
+    assert len(ONCE) + len(ONGOING) + len(RECURRING) + len(FAILING) >= 100
