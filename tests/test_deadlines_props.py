@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -38,7 +39,7 @@ def test_recurring_dues_strictly_increase_from_the_reference(phrase: str, ref: d
     dues = parse_deadline(phrase, ref=ref).next_dues(ref, 8)
     assert len(dues) == 8
     assert dues[0] >= ref
-    assert all(a < b for a, b in zip(dues, dues[1:], strict=False))
+    assert all(a < b for a, b in pairwise(dues))
 
 
 @settings(max_examples=300, deadline=None)
