@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -19,8 +22,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
+import httpx
 from sqlalchemy import insert
 
 from bot.app import build_app
@@ -28,7 +33,7 @@ from bot.telegram import build_application
 from config.settings import Settings
 from db.models import Identity, Membership, Occurrence, Person, Task, Unit
 from scheduler.deadlines import parse_deadline
-from tests.fakes.telegram_api import FakeTelegramServer
+from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegramServer
 
 FIRST_USER_ID = 500_000
 
@@ -65,28 +70,60 @@ def seed(app: Any, units: int, tasks: int) -> list[int]:
     return [FIRST_USER_ID + i for i in range(1, units + 1)]
 
 
-async def drive(server: FakeTelegramServer, users: list[int], count: int) -> float:
+class InProcessFake:
+    """The fake Bot API in this process and event loop (it then shares the bot's core)."""
+
+    def __init__(self, server: FakeTelegramServer) -> None:
+        self.server = server
+        self.token = server.token
+        self.api_base_url = server.api_base_url
+        self.file_base_url = server.file_base_url
+
+    async def messages(self) -> int:
+        return len(self.server.sent_messages)
+
+    async def send(self, users: list[int], count: int) -> None:
+        fake_users = [self.server.user(u, f"Cán bộ {u}") for u in users]
+        for i in range(count):
+            self.server.send_text(fake_users[i % len(fake_users)], "/nhiemvu")
+
+    async def wait_messages(self, target: int) -> None:
+        await self.server.wait_for(lambda: len(self.server.sent_messages) >= target or None,
+                                   timeout=600)
+
+
+class ProcessFake:
+    """The same fake in its own process, scripted over its /_fake endpoints."""
+
+    def __init__(self, port: int) -> None:
+        self.base = f"http://127.0.0.1:{port}"
+        self.token = DEFAULT_TOKEN
+        self.api_base_url = f"{self.base}/bot"
+        self.file_base_url = f"{self.base}/file/bot"
+        self.client = httpx.AsyncClient(timeout=30)
+
+    async def messages(self) -> int:
+        return int((await self.client.get(f"{self.base}/_fake/stats")).json()["messages"])
+
+    async def send(self, users: list[int], count: int) -> None:
+        await self.client.post(f"{self.base}/_fake/script",
+                               json={"users": users, "count": count, "text": "/nhiemvu"})
+
+    async def wait_messages(self, target: int) -> None:
+        while await self.messages() < target:
+            await asyncio.sleep(0.02)
+
+
+async def drive(fake: InProcessFake | ProcessFake, users: list[int], count: int) -> float:
     """Sends `count` /nhiemvu (or echo) updates round-robin and waits for every reply."""
-    fake_users = [server.user(u, f"Cán bộ {u}") for u in users]
-    seen = {"index": len(server.requests), "replies": 0}
-
-    def all_answered() -> bool:
-        # Counted incrementally: the predicate runs after every request the fake serves.
-        requests = server.requests
-        for request in requests[seen["index"]:]:
-            if request.method == "sendMessage":
-                seen["replies"] += 1
-        seen["index"] = len(requests)
-        return seen["replies"] >= count
-
+    target = await fake.messages() + count
     start = time.perf_counter()
-    for i in range(count):
-        server.send_text(fake_users[i % len(fake_users)], "/nhiemvu")
-    await server.wait_for(all_answered, timeout=600)
+    await fake.send(users, count)
+    await fake.wait_messages(target)
     return time.perf_counter() - start
 
 
-async def run_bot(server: FakeTelegramServer, settings: Settings, args: argparse.Namespace,
+async def run_bot(server: InProcessFake | ProcessFake, settings: Settings, args: argparse.Namespace,
                   users: list[int], app: Any, single: list[float]) -> tuple[float, list[float]]:
     timings: list[float] = []
     unit_of_work = app.router._run_unit_of_work
@@ -118,16 +155,17 @@ async def run_bot(server: FakeTelegramServer, settings: Settings, args: argparse
     return args.updates / elapsed, timings
 
 
-async def run_echo(server: FakeTelegramServer, args: argparse.Namespace,
+async def run_echo(server: InProcessFake | ProcessFake, args: argparse.Namespace,
                    users: list[int]) -> float:
     from telegram import Update
-    from telegram.ext import ContextTypes, MessageHandler, filters
+    from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
     async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_text(update.effective_message.text or "")
 
-    application = server.application_builder().build()
+    application = (ApplicationBuilder().token(server.token).base_url(server.api_base_url)
+                   .base_file_url(server.file_base_url).build())
     application.add_handler(MessageHandler(filters.TEXT, echo))
     await application.initialize()
     await application.start()
@@ -151,28 +189,39 @@ async def main() -> None:
     parser.add_argument("--single", type=int, default=200,
                         help="updates sent one at a time for the end-to-end latency")
     parser.add_argument("--db", help="SQLAlchemy URL (default: a fresh SQLite file)")
+    parser.add_argument("--fake-process", action="store_true",
+                        help="run the fake Bot API in its own process (the bot gets a core)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="nhacviec-bench-"))
-    async with FakeTelegramServer() as server:
-        settings = Settings(_env_file=None, data_dir=workdir,  # type: ignore[call-arg]
-                            database_url=args.db or f"sqlite:///{workdir / 'bench.db'}",
-                            telegram_bot_token=server.token,
-                            telegram_api_base_url=server.api_base_url,
-                            telegram_file_base_url=server.file_base_url,
-                            page_size=args.page_size)
-        app = build_app(settings)
-        users = seed(app, args.units, args.tasks)
-        single: list[float] = []
-        bot_rate, timings = await run_bot(server, settings, args, users, app, single)
-        echo_rate = await run_echo(server, args, users)
-        app.close()
-        server.assert_no_violations()
+    if args.fake_process:
+        port = 18000 + os.getpid() % 1000
+        process = subprocess.Popen([sys.executable, "-m", "tests.fakes.telegram_api", "--port",
+                                    str(port)], cwd=ROOT, stdout=subprocess.DEVNULL)
+        try:
+            fake = ProcessFake(port)
+            for _ in range(100):
+                with contextlib.suppress(httpx.HTTPError):
+                    await fake.messages()
+                    break
+                await asyncio.sleep(0.1)
+            bot_rate, timings, single, echo_rate = await measure(fake, workdir, args)
+            stats = (await fake.client.get(f"{fake.base}/_fake/stats")).json()
+            assert stats["violations"] == 0, stats
+        finally:
+            process.terminate()
+            process.wait()
+    else:
+        async with FakeTelegramServer() as server:
+            bot_rate, timings, single, echo_rate = await measure(
+                InProcessFake(server), workdir, args)
+            server.assert_no_violations()
     p50, p95 = percentiles(timings)
-    single_p50, single_p95 = percentiles(single)
+    single_p50, single_p95 = percentiles(single) if single else (0.0, 0.0)
     backend = "PostgreSQL" if args.db and args.db.startswith("postgres") else "SQLite"
+    where = "fake API in its own process" if args.fake_process else "fake API in-process"
     print(f"/nhiemvu bench: {args.tasks} nhiệm vụ, {args.units} đơn vị, {args.updates} cập nhật, "
-          f"{backend}")
+          f"{backend}, {where}")
     print(f"  Nhắc Việc /nhiemvu : {bot_rate:8.1f} updates/s")
     print(f"  PTB echo bot       : {echo_rate:8.1f} updates/s")
     print(f"  ratio              : {bot_rate / echo_rate:8.2f}  (target >= 0.5)")
@@ -180,6 +229,25 @@ async def main() -> None:
           f"p50 {p50:.1f} ms, p95 {p95:.1f} ms  (target p95 <= 50 ms)")
     print(f"  /nhiemvu end to end, one at a time (update in → reply out through PTB): "
           f"p50 {single_p50:.1f} ms, p95 {single_p95:.1f} ms")
+
+
+async def measure(fake: InProcessFake | ProcessFake, workdir: Path, args: argparse.Namespace
+                  ) -> tuple[float, list[float], list[float], float]:
+    settings = Settings(_env_file=None, data_dir=workdir,  # type: ignore[call-arg]
+                        database_url=args.db or f"sqlite:///{workdir / 'bench.db'}",
+                        telegram_bot_token=fake.token,
+                        telegram_api_base_url=fake.api_base_url,
+                        telegram_file_base_url=fake.file_base_url,
+                        page_size=args.page_size)
+    app = build_app(settings)
+    users = seed(app, args.units, args.tasks)
+    single: list[float] = []
+    try:
+        bot_rate, timings = await run_bot(fake, settings, args, users, app, single)
+        echo_rate = await run_echo(fake, args, users)
+    finally:
+        app.close()
+    return bot_rate, timings, single, echo_rate
 
 
 def percentiles(seconds: list[float]) -> tuple[float, float]:

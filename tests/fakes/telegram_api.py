@@ -542,6 +542,7 @@ class FakeTelegramServer:
         app.router.add_route("*", "/bot{token}/{method}", self._handle_api)
         app.router.add_get("/file/bot{token}/{file_path:.+}", self._handle_file)
         app.router.add_get("/_fake/stats", self._handle_stats)
+        app.router.add_post("/_fake/script", self._handle_script)
         self._stopping = asyncio.Event()
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
@@ -1049,6 +1050,14 @@ class FakeTelegramServer:
 
     async def _handle_stats(self, request: web.Request) -> web.Response:
         return web.json_response(self.stats())
+
+    async def _handle_script(self, request: web.Request) -> web.Response:
+        """For a fake in its own process: users write `text`, `count` times round-robin."""
+        body = await request.json()
+        users = [self.user(int(uid), f"Người dùng {uid}") for uid in body["users"]]
+        for i in range(int(body.get("count", 1))):
+            self.send_text(users[i % len(users)], str(body["text"]))
+        return web.json_response({"ok": True})
 
     # ------------------------------------------------------------------ internals
 
