@@ -319,9 +319,9 @@ def _meaning(task: importer.PlannedTask, plan: ParsedPlan) -> str:
 def _heading(plan: ParsedPlan) -> str:
     heading = plan.kind
     if plan.number:
-        heading += f" số {plan.number}"
+        heading += messages.PLAN_HEADING_NUMBER.format(number=plan.number)
     if plan.date:
-        heading += f" ngày {messages.fmt_date(plan.date)}"
+        heading += messages.PLAN_HEADING_DATE.format(date=messages.fmt_date(plan.date))
     return heading
 
 

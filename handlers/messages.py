@@ -84,6 +84,32 @@ ALREADY_DECIDED = "Yêu cầu này đã được xử lý trước đó."
 BAD_ROLE = "Vai trò phải là «member» (cán bộ) hoặc «leader» (lãnh đạo)."
 CHAT_GROUP_ONLY_TEXT = "Trong nhóm, hãy gõ lệnh bắt đầu bằng dấu /."
 
+# --- the command menu (Telegram's setMyCommands) ---------------------------------------
+
+COMMAND_DESCRIPTIONS: dict[str, str] = {
+    "start": "Bắt đầu, giới thiệu",
+    "trogiup": "Các lệnh dùng được",
+    "nhiemvu": "Danh sách nhiệm vụ",
+    "chitiet": "Chi tiết nhiệm vụ: /chitiet SỐ",
+    "capnhat": "Cập nhật tiến độ: /capnhat SỐ %",
+    "minhchung": "Gửi minh chứng: /minhchung SỐ",
+    "hoanthanh": "Báo hoàn thành: /hoanthanh SỐ",
+    "giahan": "Xin gia hạn: /giahan SỐ dd/mm/yyyy lý do",
+    "giao": "Giao nhiệm vụ (lãnh đạo)",
+    "baocao": "Thống kê đúng hạn, trễ hạn: /baocao [kỳ]",
+    "nhapkehoach": "Nhập kế hoạch từ tệp (quản trị)",
+    "hosominhchung": "Hồ sơ minh chứng (lãnh đạo)",
+    "dangky": "Đăng ký vào đơn vị: /dangky MÃ",
+    "donvi": "Các đơn vị và thành viên",
+    "ganketnhom": "Gắn nhóm với đơn vị",
+    "lienket": "Liên kết Telegram và Zalo",
+    "huy": "Huỷ thao tác đang làm",
+    "duyet": "Duyệt đăng ký",
+    "tuchoi": "Từ chối đăng ký",
+    "duyetgiahan": "Duyệt gia hạn",
+    "tuchoigiahan": "Từ chối gia hạn",
+}
+
 # --- /start, /trogiup ----------------------------------------------------------------------
 
 WELCOME = "Xin chào <b>{name}</b>! Tôi là <b>Nhắc Việc</b>, trợ lý theo dõi nhiệm vụ của đơn vị."
@@ -415,6 +441,9 @@ DELIVERY_REPORT_FOOTER = (
 )
 
 # --- plan import ---------------------------------------------------------------------------
+
+PLAN_HEADING_NUMBER = " số {number}"
+PLAN_HEADING_DATE = " ngày {date}"
 
 # /nhapkehoach: read a plan document, preview, map unknown unit names, confirm.
 PLAN_IMPORT_WAITING = (

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers import evidence, import_plan, link, people, reports, tasks
+from handlers import evidence, import_plan, link, messages, people, reports, tasks
 from handlers.base import Context, Handler, Incoming
 
 
@@ -14,34 +14,38 @@ from handlers.base import Context, Handler, Incoming
 class Command:
     name: str
     handler: Handler
-    description: str  # the Vietnamese line shown in Telegram's command menu
     in_menu: bool = True
+
+    @property
+    def description(self) -> str:
+        """The Vietnamese line shown in Telegram's command menu."""
+        return messages.COMMAND_DESCRIPTIONS[self.name]
 
 
 FlowHandler = Callable[[Incoming, Context, dict[str, Any]], Awaitable[None]]
 
 COMMANDS: list[Command] = [
-    Command("start", people.start, "Bắt đầu, giới thiệu", in_menu=False),
-    Command("trogiup", people.start, "Các lệnh dùng được"),
-    Command("nhiemvu", tasks.task_list, "Danh sách nhiệm vụ"),
-    Command("chitiet", tasks.task_detail, "Chi tiết nhiệm vụ: /chitiet SỐ"),
-    Command("capnhat", tasks.update_progress, "Cập nhật tiến độ: /capnhat SỐ %"),
-    Command("minhchung", evidence.evidence, "Gửi minh chứng: /minhchung SỐ"),
-    Command("hoanthanh", tasks.complete, "Báo hoàn thành: /hoanthanh SỐ"),
-    Command("giahan", tasks.request_extension, "Xin gia hạn: /giahan SỐ dd/mm/yyyy lý do"),
-    Command("giao", tasks.assign, "Giao nhiệm vụ (lãnh đạo)"),
-    Command("baocao", reports.report, "Thống kê đúng hạn, trễ hạn: /baocao [kỳ]"),
-    Command("nhapkehoach", import_plan.import_plan, "Nhập kế hoạch từ tệp (quản trị)"),
-    Command("hosominhchung", reports.evidence_dossier, "Hồ sơ minh chứng (lãnh đạo)"),
-    Command("dangky", people.join, "Đăng ký vào đơn vị: /dangky MÃ"),
-    Command("donvi", people.units, "Các đơn vị và thành viên"),
-    Command("ganketnhom", people.bind_group, "Gắn nhóm với đơn vị"),
-    Command("lienket", link.link, "Liên kết Telegram và Zalo"),
-    Command("huy", people.cancel, "Huỷ thao tác đang làm"),
-    Command("duyet", people.approve_join, "Duyệt đăng ký", in_menu=False),
-    Command("tuchoi", people.refuse_join, "Từ chối đăng ký", in_menu=False),
-    Command("duyetgiahan", tasks.approve_extension, "Duyệt gia hạn", in_menu=False),
-    Command("tuchoigiahan", tasks.refuse_extension, "Từ chối gia hạn", in_menu=False),
+    Command("start", people.start, in_menu=False),
+    Command("trogiup", people.start),
+    Command("nhiemvu", tasks.task_list),
+    Command("chitiet", tasks.task_detail),
+    Command("capnhat", tasks.update_progress),
+    Command("minhchung", evidence.evidence),
+    Command("hoanthanh", tasks.complete),
+    Command("giahan", tasks.request_extension),
+    Command("giao", tasks.assign),
+    Command("baocao", reports.report),
+    Command("nhapkehoach", import_plan.import_plan),
+    Command("hosominhchung", reports.evidence_dossier),
+    Command("dangky", people.join),
+    Command("donvi", people.units),
+    Command("ganketnhom", people.bind_group),
+    Command("lienket", link.link),
+    Command("huy", people.cancel),
+    Command("duyet", people.approve_join, in_menu=False),
+    Command("tuchoi", people.refuse_join, in_menu=False),
+    Command("duyetgiahan", tasks.approve_extension, in_menu=False),
+    Command("tuchoigiahan", tasks.refuse_extension, in_menu=False),
 ]
 
 # Words people type for the same command.
