@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from plans.golden import PlanScore, Score, load_golden, score_plan  # noqa: E402
-from plans.parser import read_plan  # noqa: E402
+from plans.golden import PlanScore, Score, load_golden, score_plan
+from plans.parser import read_plan
 
 GOLDEN_DIR = ROOT / "tests" / "golden"
 

@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from plans.parser import read_plan  # noqa: E402
-from tests.plan_builders import long_plan_text, text_to_docx, text_to_pdf  # noqa: E402
+from plans.parser import read_plan
+from tests.plan_builders import long_plan_text, text_to_docx, text_to_pdf
 
 BUDGET_SECONDS = 5.0
 

@@ -23,10 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import Engine, create_engine, insert, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy.engine import make_url
 
-from db.models import (  # noqa: E402
+from db.models import (
     CalendarOverride,
     Chat,
     Identity,

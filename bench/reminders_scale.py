@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.reminders_common import ThrowawayDatabase, peak_rss_mb, seed_province  # noqa: E402
+from bench.reminders_common import ThrowawayDatabase, peak_rss_mb, seed_province
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MONDAY = date(2026, 6, 8)

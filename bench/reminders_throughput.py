@@ -32,7 +32,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.reminders_common import (  # noqa: E402
+from bench.reminders_common import (
     ThrowawayDatabase,
     next_minute,
     peak_rss_mb,
@@ -41,7 +41,7 @@ from bench.reminders_common import (  # noqa: E402
     seed_recipients,
     wall_to_monotonic,
 )
-from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, RateLimits  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramServer, FakeUser, RateLimits
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 REPLY_MARK = "Xin chào"  # the start of the /trogiup answer

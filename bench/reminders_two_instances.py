@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy import func, select
 
-from bench.reminders_common import (  # noqa: E402
+from bench.reminders_common import (
     ThrowawayDatabase,
     bot_env,
     next_minute,
@@ -40,7 +40,7 @@ from bench.reminders_common import (  # noqa: E402
     seed_recipients,
     start_bot,
 )
-from tests.fakes.telegram_api import FakeTelegramServer, RateLimits  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegramServer, RateLimits
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MARK = "Nhắc việc"

@@ -35,6 +35,14 @@ def register(subparsers: Any) -> None:
                         help="chỉ in ra: không gửi, không ghi gì vào cơ sở dữ liệu")
     remind.set_defaults(runner=cmd_remind)
 
+    policy = subparsers.add_parser(
+        "remind-policy", help="xem hoặc đổi lịch nhắc việc chung (JSON)")
+    policy.add_argument("--set", action="append", default=[], metavar="KHOÁ=GIÁ_TRỊ",
+                        help="ví dụ before_days=7,3,1 · escalate_every=3 · remind_at=08:00 · "
+                             "digest=false (lặp lại được)")
+    policy.add_argument("--reset", action="store_true", help="trở về mặc định")
+    policy.set_defaults(runner=cmd_policy)
+
 
 def parse_at(value: str, settings: Settings) -> datetime:
     try:
@@ -76,6 +84,57 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         app.close()
+
+
+def cmd_policy(args: argparse.Namespace, settings: Settings) -> int:
+    """Prints the province-wide reminder policy; --set/--reset change the admins' layer
+    (AppSetting "reminder_policy") first. A task's own overrides live in the task."""
+    from bot.app import build_app
+    from db.models import AppSetting
+    from scheduler.policy import (
+        POLICY_SETTING_KEY,
+        PolicyError,
+        load_policy,
+        save_policy,
+        settings_policy,
+    )
+
+    changes: dict[str, Any] = {}
+    for item in args.set:
+        key, separator, value = item.partition("=")
+        if not separator or not key.strip():
+            raise CliError(f"«{item}» không đúng dạng KHOÁ=GIÁ_TRỊ")
+        changes[key.strip()] = _policy_value(value.strip())
+    base = settings_policy(settings)
+    app = build_app(settings)
+    try:
+        with app.session_factory() as session:
+            if args.reset:
+                row = session.get(AppSetting, POLICY_SETTING_KEY)
+                if row is not None:
+                    session.delete(row)
+                    session.flush()
+            try:
+                if changes:
+                    save_policy(session, base, changes, app.clock.now())
+                policy = load_policy(session, base)
+            except PolicyError as error:
+                raise CliError(f"lịch nhắc không hợp lệ: {error}") from None
+            session.commit()
+    finally:
+        app.close()
+    sys.stdout.write(json.dumps(policy.to_dict(), ensure_ascii=False) + "\n")
+    return 0
+
+
+def _policy_value(value: str) -> Any:
+    lowered = value.lower()
+    if lowered in ("true", "false", "có", "không"):
+        return lowered in ("true", "có")
+    if "," in value:
+        return [int(part) for part in value.split(",") if part.strip()] if all(
+            part.strip().isdigit() for part in value.split(",") if part.strip()) else value
+    return int(value) if value.isdigit() else value
 
 
 def _print(message: PlannedMessage, settings: Settings, queued: bool | None) -> None:

@@ -3,10 +3,18 @@
 The database is the record of what is due. Each run looks at the reminder slots (a day at
 the policy's REMIND_AT) between the last planned moment, kept in `AppSetting
 ["reminder_planner"]`, and now, and writes one outbox row per chat and slot holding every
-reminder that chat gets then: grouped, never a flood. A row's idempotency key names its day,
-slot class and recipient, so planning the same slot twice (two instances, a crash before the
-commit, `nhacviec remind`) can never queue a second copy; the watermark and the key are
-written in one transaction.
+reminder that chat gets then: grouped, never a flood. The weekly digests are planned the same
+way with their own watermark (`AppSetting["digest_planner"]`).
+
+Idempotency: one outbox row is one message, so its key names the message — `rem:<day>:
+<platform>:<chat>` (plus `@HHMM` for tasks with their own reminder time) and
+`digest:<year>-W<week>:<person>`. What the issue calls the key of a reminder — task or
+occurrence, kind, offset, recipient, day — follows from it: an occurrence has at most one
+kind and offset per day and recipient (the nearer of two offsets landing on the same working
+day wins), and a day's slot is planned once, with the watermark committed in the same
+transaction as its rows. Planning a slot again (a second instance, `nhacviec remind`, a crash
+before the commit) finds the keys taken and queues nothing. The key deliberately leaves out
+the time of the default slot: moving REMIND_AT on a day already planned sends nothing twice.
 
 Slots missed while the bot was down are planned on start: those within the catch-up window
 go out, older ones are written as `expired` rows and told to the admins in one message by
@@ -67,6 +75,7 @@ from scheduler.policy import (
     KIND_ESCALATION,
     KIND_OVERDUE,
     REMINDER_KINDS,
+    PolicyError,
     ReminderPolicy,
     before_due_offsets,
     digest_day,
@@ -1296,7 +1305,12 @@ class ReminderPlanner:
         return calendar, index
 
     def policy(self, session: Session) -> ReminderPolicy:
-        policy = load_policy(session, self.options.base_policy)
+        try:
+            policy = load_policy(session, self.options.base_policy)
+        except PolicyError as error:
+            # A bad stored value must not stop every reminder: the defaults still apply.
+            logger.error("the stored reminder policy is invalid (%s); using the defaults", error)
+            policy = self.options.base_policy
         with self._cache_lock:
             self._policy = (monotonic_time.monotonic(), policy)
         return policy

@@ -10,8 +10,13 @@ The bulk lane is also paced evenly (one slot every window/limit seconds) instead
 to the limit: with a full window and a burst, a reply arriving just after it would wait up
 to a whole second; with even pacing the next free slot is at most ~35 ms away.
 
-`window_margin` stretches every window a little (3 % by default) because the platform counts
-arrival times, which jitter by a few milliseconds against the moment a slot was granted.
+`window_margin` stretches every window a little (5 % by default) because the platform counts
+arrival times, which jitter by tens of milliseconds against the moment a slot was granted (a
+busy event loop delays some writes, the network others). When a 429 still comes, the chat
+waits the full retry_after; see `on_retry_after` for the rest.
+
+Several instances of one bot (PostgreSQL) each have their own limiter: give each its share
+(TELEGRAM_RATE_GLOBAL_PER_SEC=15 for two), the budget belongs to the bot token.
 """
 
 from __future__ import annotations
@@ -35,6 +40,13 @@ from telegram.warnings import PTBDeprecationWarning
 logger = logging.getLogger(__name__)
 
 TimeSource = Callable[[], float]
+
+# A retry_after up to this is Telegram's minimum (whole seconds, rounded up): jitter, not a ban.
+SHORT_RETRY_AFTER = 1.5
+JITTER_COOL_DOWN = 0.1
+SLOWDOWN_STEP = 0.01
+MAX_SLOWDOWN = 0.15
+SLOWDOWN_FADE_SECONDS = 30.0
 Sleep = Callable[[float], Awaitable[Any]]
 
 
@@ -43,7 +55,7 @@ class RateLimits:
     global_per_sec: float = 30.0
     per_chat_per_sec: float = 1.0
     per_group_per_min: float = 20.0
-    window_margin: float = 0.03
+    window_margin: float = 0.05
 
     def __post_init__(self) -> None:
         if min(self.global_per_sec, self.per_chat_per_sec, self.per_group_per_min) <= 0:
@@ -112,6 +124,8 @@ class PlatformRateLimiter:
         self._group_grants: dict[str, deque[float]] = {}
         self._chat_blocked_until: dict[str, float] = {}
         self._paused_until = -math.inf
+        self._slowdown = 0.0
+        self._slowdown_at = -math.inf
         self._priority_waiting = 0
         self._bulk_gate: asyncio.Lock | None = None
         self._grants_since_prune = 0
@@ -133,10 +147,11 @@ class PlatformRateLimiter:
 
     def global_ready_at(self, *, bulk: bool) -> float:
         ready = self._paused_until
+        stretch = 1.0 + self._current_slowdown(self._now()) if self._slowdown else 1.0
         if len(self._global) >= self.limits.global_slots:
-            ready = max(ready, self._global[0] + self.limits.global_window)
+            ready = max(ready, self._global[0] + self.limits.global_window * stretch)
         if bulk:
-            ready = max(ready, self._last_bulk + self.limits.bulk_spacing)
+            ready = max(ready, self._last_bulk + self.limits.bulk_spacing * stretch)
         return ready
 
     def ready_at(self, chat_id: str, *, group: bool, bulk: bool = True) -> float:
@@ -219,25 +234,50 @@ class PlatformRateLimiter:
     # --- when the platform says "too many" ----------------------------------------------------
 
     def on_retry_after(self, chat_id: str, seconds: float, *, group: bool = False) -> None:
-        """Honours a 429: the chat waits `seconds`. When our own counts say the chat was
-        within its limits, the platform must be counting globally, so everything waits."""
+        """Honours a 429. The chat waits the full `retry_after` (and the sender re-queues the
+        message for then). When our own counts say the chat was within its limits, the
+        platform counted globally:
+        - a long retry_after is real flood control: everything waits it out;
+        - the shortest one Telegram gives (1 s, rounded up) means our stream brushed the limit
+          because arrivals jittered: everything pauses for 0.1 s and the windows widen by 1 %
+          more, easing back over half a minute. Pausing a whole second for each would cost
+          more than the 429s themselves."""
         now = self._now()
         until = now + max(0.0, seconds)
+        if self._chat_blocked_until.get(chat_id, -math.inf) >= until - 0.05:
+            return  # the same 429, reported again by another layer
         self.stats.retry_after += 1
-        self._chat_blocked_until[chat_id] = max(self._chat_blocked_until.get(chat_id, 0.0), until)
+        self._chat_blocked_until[chat_id] = until
         grants = self._group_grants.get(chat_id)
         group_full = (
             group and grants is not None and len(grants) >= self.limits.group_slots - 1
         )
-        if not group_full and until > self._paused_until:
-            self._paused_until = until
-            self.stats.global_pauses += 1
+        if not group_full:
+            if seconds > SHORT_RETRY_AFTER:
+                pause_until = until
+            else:
+                pause_until = now + JITTER_COOL_DOWN
+                self._slowdown = min(MAX_SLOWDOWN, self._current_slowdown(now) + SLOWDOWN_STEP)
+                self._slowdown_at = now
+            if pause_until > self._paused_until:
+                self._paused_until = pause_until
+                self.stats.global_pauses += 1
         logger.warning("%s: 429 for chat %s, retry after %.1fs", self.platform, chat_id, seconds)
+
+    def _current_slowdown(self, now: float) -> float:
+        """The extra widening after recent 429s, fading linearly."""
+        if not self._slowdown:
+            return 0.0
+        left = self._slowdown * (1 - (now - self._slowdown_at) / SLOWDOWN_FADE_SECONDS)
+        if left <= 0:
+            self._slowdown = 0.0
+            return 0.0
+        return left
 
 
 def limits_for(settings: Any, platform: str) -> RateLimits | None:
     """The configured limits of a platform; None where nothing needs pacing (the terminal)."""
-    margin = float(getattr(settings, "rate_limit_margin", 0.03))
+    margin = float(getattr(settings, "rate_limit_margin", 0.05))
     if platform == "telegram":
         return RateLimits(
             global_per_sec=settings.telegram_rate_global_per_sec,

@@ -13,7 +13,8 @@ The database is the record. A row is claimed before the network call (status `se
 
 Outcomes:
 - 429: the row goes back with `not_before` = now + retry_after (not counted as a failed
-  attempt) and the limiter holds the chat, or the platform, for that long;
+  attempt) and the limiter holds the chat that long, and the platform too when the 429
+  cannot be the chat's own limit (see `PlatformRateLimiter.on_retry_after`);
 - blocked by the user / chat not found: recorded (`blocked`, audit entry) and reported to the
   admins once by the DeliveryReporter; the chat is taken out of use (the identity's private
   chat cleared, the group unbound) so tomorrow's plan does not try it again. A person who
@@ -24,7 +25,9 @@ Outcomes:
   and reported, NOT sent again. The message was most likely delivered (the platform usually
   accepts before the connection drops), a reminder that arrives twice in a unit's group
   teaches people to ignore the bot, and the admin report names the chat and the task
-  numbers so a person can check. The next day's plan reminds again anyway if still due;
+  numbers so a person can check. The next day's plan reminds again anyway if still due.
+  (After a crash the opposite choice is made — see above — because there the rows in doubt
+  are mostly ones never sent, and nobody can tell which.);
 - other refusals (a malformed message): `failed` at once, retrying cannot help.
 
 Reminders are re-checked just before sending (the planner's `refresh`): a task completed
@@ -230,13 +233,15 @@ class OutboxSender:
 
     async def run(self, idle_seconds: float | None = None) -> None:
         idle = self.options.idle_seconds if idle_seconds is None else idle_seconds
-        self._stopping = False
+        # A stop() that came before this task got to run still counts: no reset here.
         self._running = True
         self._queue = asyncio.Queue()
         workers = [asyncio.create_task(self._worker(), name=f"outbox-worker-{i}")
                    for i in range(self.options.concurrency)]
         try:
             while not self._stopping:
+                # Cleared before looking, so a kick that comes while we look is not lost.
+                self._wake.clear()
                 now = self.clock.now()
                 await self._maintain(now)
                 self._promote_delayed()
@@ -251,7 +256,6 @@ class OutboxSender:
                 if claimed and len(claimed) == room:
                     continue
                 timeout = await self._idle_timeout(now, idle, nothing_claimed=not claimed)
-                self._wake.clear()
                 if self._stopping:
                     break
                 with contextlib.suppress(TimeoutError):
@@ -259,6 +263,7 @@ class OutboxSender:
         finally:
             await self._shutdown(workers)
             self._running = False
+            self._stopping = False  # ready for a later run()
 
     async def _idle_timeout(self, now: datetime, idle: float, *, nothing_claimed: bool) -> float:
         timeout = idle
@@ -388,8 +393,7 @@ class OutboxSender:
         if isinstance(outcome.retry_at, datetime) and outcome.uncount_attempt and limiter:
             seconds = (outcome.retry_at - self.clock.now()).total_seconds()
             limiter.on_retry_after(row.chat_id, seconds, group=row.chat_kind == "group")
-        await self._db(self._finish, row, outcome, menu,
-                                transport.supports_buttons)
+        await self._db(self._finish, row, outcome, menu, transport.supports_buttons)
 
     def _classify(self, row: OutboxRow, error: SendError) -> _Outcome:
         now = self.clock.now()

@@ -671,3 +671,29 @@ def test_tasks_with_their_own_policy(world: World) -> None:
         rows = session.scalars(select(Outbox)).all()
     assert [(r.idempotency_key, r.task_ids) for r in rows] == [
         (f"rem:2026-03-27@1400:telegram:{GROUP}", [early])]
+
+
+def test_admins_change_the_policy_from_the_command_line(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = world.app.settings
+    monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.chdir(settings.data_dir)
+    assert main(["remind-policy", "--set", "before_days=10,2", "--set", "escalate_every=5",
+                 "--set", "digest=false"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["before_days"] == [10, 2] and shown["escalate_every"] == 5
+    assert shown["digest"] is False and shown["remind_at"] == "08:00"
+    with world.app.session_factory() as session:
+        stored = session.get(AppSetting, POLICY_SETTING_KEY)
+        assert stored is not None and stored.value["escalate_every"] == 5
+    # The planner uses it: a task due in 10 days is reminded today.
+    add_task(world.app, world.ids["PNV"], "Báo cáo H", "05/04/2026", world.clock.now())
+    assert world.app.planner is not None
+    world.clock.set(local(date(2026, 3, 26)))
+    assert world.app.planner.plan_due().queued == 1
+    assert main(["remind-policy", "--set", "remind_at=22:00"]) == 2
+    assert "giờ yên lặng" in capsys.readouterr().err
+    assert main(["remind-policy", "--reset"]) == 0
+    assert json.loads(capsys.readouterr().out)["before_days"] == [7, 3, 1]

@@ -360,3 +360,20 @@ async def test_a_person_notice_saves_its_numbered_menu_where_there_are_no_button
     with app.session_factory() as session:
         saved = state.load(session, "telegram", "77", "77", now)
         assert saved is not None and saved.menu == ["/duyet 1 canbo", "/tuchoi 1"]
+
+
+async def test_a_stop_that_comes_before_the_loop_starts_still_stops_it(app: App) -> None:
+    # `run` stops the sender while the task that runs it has not started yet (a quick
+    # SIGTERM during start-up): the loop must not undo that stop and run on.
+    queue(app, ["early"])
+    sender = sender_for(app, ScriptedTransport())
+    running = asyncio.create_task(sender.run(idle_seconds=0.01))
+    sender.stop()
+    await asyncio.wait_for(running, 5)
+    assert rows(app)["early"].status == "pending"
+    # And a later run works again.
+    again = asyncio.create_task(sender.run(idle_seconds=0.01))
+    while rows(app)["early"].status != "sent":
+        await asyncio.sleep(0.01)
+    sender.stop()
+    await asyncio.wait_for(again, 5)

@@ -156,6 +156,29 @@ async def test_a_429_holds_the_chat_and_when_unexplained_the_platform() -> None:
     assert limiter.global_ready_at(bulk=False) <= clock.now + 0.05
 
 
+async def test_a_one_second_429_slows_down_briefly_instead_of_stopping_a_second() -> None:
+    clock = VirtualTime()
+    limiter = limiter_on(clock)
+    await clock.run(limiter.acquire("1"))
+    spacing = limiter.limits.bulk_spacing
+    limiter.on_retry_after("1", 1.0)  # Telegram's minimum: our stream brushed the limit
+    assert limiter.chat_ready_at("1", group=False) >= 1.0  # that chat waits it out
+    assert limiter.global_ready_at(bulk=False) == pytest.approx(0.1)  # the rest: a breath
+    assert limiter.global_ready_at(bulk=True) == pytest.approx(0.1)
+    clock.now = 0.3
+    await clock.run(limiter.acquire("2"))
+    # …and for a while every window is 1 % wider, fading out over half a minute.
+    gap = limiter.global_ready_at(bulk=True) - clock.now
+    assert gap == pytest.approx(spacing * (1 + 0.01 * (1 - 0.3 / 30)), rel=1e-3)
+    clock.now = 61.0
+    gap = limiter.global_ready_at(bulk=True) - 0.3
+    assert limiter._current_slowdown(clock.now) == 0.0 and gap < 61
+    # The same 429 reported by two layers (the Bot API hook, the sender) counts once.
+    limiter.on_retry_after("3", 1.0)
+    limiter.on_retry_after("3", 1.0)
+    assert limiter.stats.retry_after == 2
+
+
 def test_limits_come_from_the_settings(tmp_path: Any) -> None:
     settings = make_settings(tmp_path, "sqlite://", telegram_rate_global_per_sec=25,
                              zalo_messages_per_second=2.0, zalo_chat_interval_seconds=2.0)
