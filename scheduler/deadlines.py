@@ -302,7 +302,9 @@ _YEARLY_DAY = re.compile(
     rf"ngay (\d{{1,2}})\s*/\s*(\d{{1,2}}))(?!\s*/)")
 _QUARTER_DAY = re.compile(r"ngay (\d{1,2}) (?:cua )?thang cuoi (?:moi |cua )?quy")
 _EVERY = {
+    # "định kỳ 3 tháng, 6 tháng, 9 tháng, năm": cumulative reports at each quarter's end.
     "quarter": re.compile(r"\b(?:hang|moi) quy\b|\bquy mot lan\b|dinh ky (?:hang |moi )?quy|"
+                          r"\b3 thang, 6 thang, 9 thang\b|"
                           r"\b3 thang mot lan\b|\bmoi 3 thang\b"),
     "half": re.compile(r"\b(?:6|sau) thang mot lan\b|\bmoi (?:6|sau) thang\b|"
                        r"dinh ky (?:6|sau) thang\b(?! ?,)|\bnua nam mot lan\b|\bhang nam 2 lan\b|"

@@ -213,6 +213,7 @@ class OutboxSender:
         self._last_maintenance = -float("inf")
         self._running = False
         self._db_lock: asyncio.Lock | None = None
+        self._serialize_writes: bool | None = None
 
     # --- control -------------------------------------------------------------------------------
 
@@ -270,7 +271,7 @@ class OutboxSender:
         if self._delayed:
             timeout = min(timeout, max(0.0, self._delayed[0][0] - time.monotonic()))
         if nothing_claimed and self._queue is not None and self._queue.qsize() == 0:
-            next_due = await self._db(self._next_due, now)
+            next_due = await self._read(self._next_due, now)
             if next_due is not None:
                 timeout = min(timeout, max(0.0, (next_due - now).total_seconds()))
         return max(timeout, 0.005)
@@ -362,7 +363,7 @@ class OutboxSender:
                 await self._db(self._release, [row], quiet_end)
                 return
         if row.kind in REMINDER_KINDS and self.refresher is not None:
-            refreshed = await self._db(self._refresh, row)
+            refreshed = await self._read(self._refresh, row)
             if refreshed is None:
                 await self._db(self._finish, row, _Outcome(
                     "cancelled", "nothing left to remind: the tasks were completed"))
@@ -453,13 +454,23 @@ class OutboxSender:
     # --- database work (run in a worker thread) ------------------------------------------------
 
     async def _db(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Runs database work off the event loop, one call at a time: on SQLite concurrent
-        writers would spin in the busy handler (sleeping up to 100 ms a try); one short
-        transaction after another is far faster, and the order of a chat's rows is kept."""
+        """Runs a write off the event loop. On SQLite one at a time: concurrent writers would
+        spin in the busy handler (sleeping up to 100 ms a try), while one short transaction
+        after another is far faster. PostgreSQL takes them side by side."""
+        if self._serialize_writes is None:
+            with self.session_factory() as session:
+                self._serialize_writes = session.get_bind().dialect.name == "sqlite"
+        if not self._serialize_writes:
+            return await asyncio.to_thread(function, *args, **kwargs)
         if self._db_lock is None:
             self._db_lock = asyncio.Lock()
         async with self._db_lock:
             return await asyncio.to_thread(function, *args, **kwargs)
+
+    @staticmethod
+    async def _read(function: Callable[..., Any], *args: Any) -> Any:
+        """Runs a read off the event loop; readers never wait for one another (WAL)."""
+        return await asyncio.to_thread(function, *args)
 
     def _claim(self, limit: int, now: datetime) -> list[OutboxRow]:
         platforms = sorted(self.transports)

@@ -119,6 +119,9 @@ RECURRING: list[tuple[str, date, str, list[date]]] = [
     ("định kỳ mỗi quý một lần (họp đột xuất khi có yêu cầu)", PLAN_004,
      "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
      [date(2023, 3, 31), date(2023, 6, 30), date(2023, 9, 30)]),  # plan 004
+    ("định kỳ 3 tháng, 6 tháng, 9 tháng, năm tổng hợp báo cáo kết quả thực hiện kế hoạch cho "
+     "UBND huyện.", PLAN_004, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
+     [date(2023, 3, 31), date(2023, 6, 30), date(2023, 9, 30)]),  # plan 004
     ("hằng quý", YEAR_END, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
      [date(2023, 12, 31), date(2024, 3, 31), date(2024, 6, 30)]),
     ("ngày 15 tháng cuối quý", PLAN_004, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15",
