@@ -5,8 +5,10 @@ Prints one JSON object a line: {"at", "kind", "platform", "chat_id", "task_ids",
 already in the outbox: a second run never queues a copy).
 
 With --dry-run nothing is sent or recorded (the database is only read). Without it the
-messages are written to the outbox; a running bot sends them. When no bot holds the database
-and TELEGRAM_BOT_TOKEN is set, this command delivers them itself, paced like the bot.
+messages are written to the outbox (a moment already past is due at once rather than
+expired; a future one waits for its time); a running bot sends them. When no bot holds the
+database and TELEGRAM_BOT_TOKEN is set, this command delivers them itself, paced like the
+bot. Quiet hours still apply.
 """
 
 from __future__ import annotations

@@ -580,6 +580,16 @@ def reminder_key(day: date, slot_time: time, base: ReminderPolicy, recipient: Re
     return f"rem:{day.isoformat()}{slot_class}:{recipient.platform}:{recipient.chat_id}"
 
 
+def reminder_day_of(key: str) -> date | None:
+    """The day a reminder row is for, from its key (`rem:2026-06-05…`)."""
+    if not key.startswith("rem:"):
+        return None
+    try:
+        return date.fromisoformat(key[4:14])
+    except ValueError:
+        return None
+
+
 def group_reminders(
     items: Sequence[DueItem],
     directory: Directory,
@@ -1404,8 +1414,14 @@ class ReminderPlanner:
         local = at.astimezone(self.options.tz)
         with self.session_factory() as session:
             planned = self._messages_up_to(session, local)
-            inserted = _insert_ignoring_duplicates(
-                session, [outbox_values(m, status="pending", now=now) for m in planned])
+            rows = []
+            for message in planned:
+                row = outbox_values(message, status="pending", now=now)
+                # Asked for a moment already past: it is due now, not expired (the key
+                # still names its day); a future moment waits for its time.
+                row["scheduled_at"] = row["not_before"] = max(message.slot, now)
+                rows.append(row)
+            inserted = _insert_ignoring_duplicates(session, rows)
             session.commit()
         return [(m, m.key in inserted) for m in planned]
 
@@ -1523,16 +1539,16 @@ class ReminderPlanner:
         task_ids = [int(t) for t in (row.task_ids or [])]
         if row.kind not in REMINDER_KINDS or not task_ids:
             return Refreshed(row.text, _menu_of(row), task_ids, row.kind)
-        local = row.scheduled_at.astimezone(self.options.tz)
+        day = reminder_day_of(row.key) or row.scheduled_at.astimezone(self.options.tz).date()
         policy = self.current_policy()
         calendar, index = self._calendar_and_index(session)
-        items = compute_items(session, day=local.date(), base=policy, calendar=calendar,
+        items = compute_items(session, day=day, base=policy, calendar=calendar,
                               index=index, slot_time=None, task_ids=task_ids)
         if not items:
             return None
         directory = Directory(session, env_admins=self.options.env_admins,
                               unit_ids={i.unit_id for i in items})
-        for message in group_reminders(items, directory, day=local.date(), tz=self.options.tz,
+        for message in group_reminders(items, directory, day=day, tz=self.options.tz,
                                        base=policy):
             if message.recipient.address == (row.platform, row.chat_id):
                 return Refreshed(message.text, message.menu, message.task_ids, message.kind)

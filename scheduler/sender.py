@@ -136,12 +136,13 @@ class OutboxRow:
     scheduled_at: datetime
     attempts: int
     lease_until: datetime | None
+    key: str = ""
 
 
 _ROW_COLUMNS = (
     Outbox.id, Outbox.kind, Outbox.platform, Outbox.chat_id, Outbox.chat_kind, Outbox.text,
     Outbox.menu, Outbox.task_ids, Outbox.person_id, Outbox.priority, Outbox.scheduled_at,
-    Outbox.attempts, Outbox.lease_until,
+    Outbox.attempts, Outbox.lease_until, Outbox.idempotency_key,
 )
 
 

@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.telegram import TelegramTransport, build_application
@@ -84,3 +85,77 @@ async def test_a_batch_at_full_speed_with_fast_replies(app: App,
     server.assert_no_violations()
     assert max(reply_times) < 1.0, reply_times
     assert limiter.stats.granted_priority >= 6
+
+
+def test_remind_command_sends_itself_when_no_bot_runs(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`nhacviec remind --at …` without --dry-run, no bot holding the database, a token set:
+    the reminders are queued and delivered by the command itself, through the real Bot API
+    client (the fake server runs in its own thread, as Telegram would elsewhere)."""
+    import threading
+    from datetime import date
+
+    from bot.cli import main
+    from db.models import Outbox
+    from scheduler.deadlines import parse_deadline
+    from scheduler.locks import InstanceLock
+
+    started = threading.Event()
+    finish = threading.Event()
+    holder: dict[str, FakeTelegramServer] = {}
+
+    def serve() -> None:
+        async def body() -> None:
+            async with FakeTelegramServer() as fake:
+                holder["server"] = fake
+                started.set()
+                while not finish.is_set():
+                    await asyncio.sleep(0.02)
+
+        asyncio.run(body())
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert started.wait(10)
+    fake = holder["server"]
+    try:
+        settings = make_settings(tmp_path, sqlite_url)
+        app = build_app(settings)
+        now = app.clock.now()
+        with unit_of_work(app.session_factory) as session:
+            unit = services.create_unit(session, code="PNV", name="Phòng Nội vụ", parent=None,
+                                        actor="test", now=now)
+            actor = services.resolve_actor(session, platform="telegram", external_id="4242",
+                                           display_name="Chuyên viên", private_chat_id="4242",
+                                           now=now)
+            services.set_membership(session, person_id=actor.person.id, unit_id=unit.id,
+                                    role="member", actor="test", now=now)
+            services.create_task(session, title="Báo cáo tháng", lead_unit=unit,
+                                 deadline=parse_deadline("05/06/2026", ref=date(2026, 5, 1)),
+                                 actor="test", now=now, today=date(2026, 5, 1))
+        app.close()
+        for name, value in (("DATA_DIR", str(settings.data_dir)), ("DATABASE_URL", sqlite_url),
+                            ("TELEGRAM_BOT_TOKEN", fake.token),
+                            ("TELEGRAM_API_BASE_URL", fake.api_base_url),
+                            ("TELEGRAM_FILE_BASE_URL", fake.file_base_url), ("ADMINS", "")):
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(tmp_path)
+        with InstanceLock(sqlite_url):  # a running bot: the command only queues
+            assert main(["remind", "--at", "2026-06-04T08:00"]) == 0
+        assert "bot đang chạy sẽ gửi" in capsys.readouterr().err
+        assert fake.sent_messages == []
+        assert main(["remind", "--at", "2026-06-05T08:00"]) == 0
+        assert "đã gửi 1 tin" in capsys.readouterr().err
+    finally:
+        finish.set()
+        thread.join(10)
+    # The 04/06 one stays queued for the bot; the 05/06 one was delivered, once.
+    assert [str(m.chat_id) for m in fake.sent_messages] == ["4242"]
+    assert "hạn hôm nay 05/06/2026" in (fake.sent_messages[0].text or "")
+    check = build_app(make_settings(tmp_path, sqlite_url), migrate=False)
+    with check.session_factory() as session:
+        statuses = sorted(session.scalars(select(Outbox.status)))
+    check.close()
+    assert statuses == ["pending", "sent"]
