@@ -39,6 +39,7 @@ The driver's app must be seeded with `seed(app)` and must treat `ADMIN` as an ad
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -98,6 +99,41 @@ class ChatDriver(Protocol):
 
 
 Scenario = Callable[[ChatDriver], Awaitable[None]]
+
+
+class HandledUpdates:
+    """What every driver does the same way: count the updates the router has finished, wait
+    for a number of them, and deliver what the outbox holds."""
+
+    app: Any
+    handled: int
+
+    def _wrap_router(self) -> None:
+        self.handled = 0
+        self._handled_changed = asyncio.Event()
+        handle = self.app.router.handle
+
+        async def counting(incoming: Any, replier: Any) -> None:
+            try:
+                await handle(incoming, replier)
+            finally:
+                self.handled += 1
+                self._handled_changed.set()
+
+        self.app.router.handle = counting
+
+    async def wait_handled(self, count: int, timeout: float = 10.0) -> None:
+        async def reached() -> None:
+            while self.handled < count:
+                self._handled_changed.clear()
+                await self._handled_changed.wait()
+
+        await asyncio.wait_for(reached(), timeout)
+
+    async def drain_outbox(self) -> None:
+        for _ in range(20):
+            if not await self.app.sender.drain_once():
+                return
 
 
 def seed(app: Any) -> None:

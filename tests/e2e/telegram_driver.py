@@ -4,7 +4,6 @@ request against the official Bot API description, with the real router, database
 
 from __future__ import annotations
 
-import asyncio
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 from bot.app import App, build_app
 from bot.telegram import TelegramTransport, build_application
 from scheduler.clock import FakeClock
-from tests.e2e.scenarios import ADMIN, BotMessage, ScriptUser, seed
+from tests.e2e.scenarios import ADMIN, BotMessage, HandledUpdates, ScriptUser, seed
 from tests.fakes.telegram_api import BotMessage as FakeMessage
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser
 from tests.support import make_settings
@@ -36,7 +35,7 @@ def to_bot_message(message: FakeMessage) -> TelegramMessage:
                            url=url, raw=message)
 
 
-class TelegramDriver:
+class TelegramDriver(HandledUpdates):
     platform = "telegram"
 
     def __init__(self, app: App, server: FakeTelegramServer, application: Any,
@@ -45,8 +44,6 @@ class TelegramDriver:
         self.server = server
         self.application = application
         self.clock = clock
-        self.handled = 0
-        self._handled_changed = asyncio.Event()
         self._read: dict[int, int] = {}
         self._users: dict[str, FakeUser] = {}
         self._wrap_router()
@@ -89,18 +86,6 @@ class TelegramDriver:
             self._users[user.key] = self.server.user(telegram_id(user), user.name)
         return self._users[user.key]
 
-    def _wrap_router(self) -> None:
-        handle = self.app.router.handle
-
-        async def counting(incoming: Any, replier: Any) -> None:
-            try:
-                await handle(incoming, replier)
-            finally:
-                self.handled += 1
-                self._handled_changed.set()
-
-        self.app.router.handle = counting  # type: ignore[method-assign]
-
     # --- the protocol ----------------------------------------------------------------
 
     async def say(self, user: ScriptUser, text: str, *, chat: int | None = None
@@ -140,19 +125,6 @@ class TelegramDriver:
         await self.wait_handled(target)
         await self.drain_outbox()
         return self._unread(chat if chat is not None else telegram_id(user))
-
-    async def wait_handled(self, count: int, timeout: float = 10.0) -> None:
-        async def reached() -> None:
-            while self.handled < count:
-                self._handled_changed.clear()
-                await self._handled_changed.wait()
-
-        await asyncio.wait_for(reached(), timeout)
-
-    async def drain_outbox(self) -> None:
-        for _ in range(20):
-            if not await self.app.sender.drain_once():
-                return
 
     def _unread(self, chat: int) -> list[BotMessage]:
         sent = self.server.messages_to(chat)

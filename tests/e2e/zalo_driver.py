@@ -4,7 +4,6 @@ outbox sender and HTTP server (for photo links and file links)."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import re
 import socket
@@ -18,7 +17,7 @@ from bot.http import WebServer, build_web_server
 from bot.zalo_adapter import ZaloBot
 from handlers import messages
 from scheduler.clock import FakeClock
-from tests.e2e.scenarios import ADMIN, BotMessage, ScriptUser, seed
+from tests.e2e.scenarios import ADMIN, BotMessage, HandledUpdates, ScriptUser, seed
 from tests.fakes.zalo_api import FakeZaloBotApi, Sent
 from tests.support import make_settings
 
@@ -49,7 +48,7 @@ def to_bot_message(sent: Sent) -> BotMessage:
     return BotMessage(text=sent.text, options=options, url=sent.photo_url)
 
 
-class ZaloDriver:
+class ZaloDriver(HandledUpdates):
     platform = "zalo"
 
     def __init__(self, app: App, fake: FakeZaloBotApi, bot: ZaloBot, web: WebServer,
@@ -60,8 +59,6 @@ class ZaloDriver:
         self.web = web
         self.clock = clock
         self.webhook = webhook
-        self.handled = 0
-        self._handled_changed = asyncio.Event()
         self._read: dict[str, int] = {}
         self._wrap_router()
 
@@ -100,18 +97,6 @@ class ZaloDriver:
         await self.web.stop()
         await self.fake.stop()
         self.app.close()
-
-    def _wrap_router(self) -> None:
-        handle = self.app.router.handle
-
-        async def counting(incoming: Any, replier: Any) -> None:
-            try:
-                await handle(incoming, replier)
-            finally:
-                self.handled += 1
-                self._handled_changed.set()
-
-        self.app.router.handle = counting  # type: ignore[method-assign]
 
     # --- the protocol ----------------------------------------------------------------
 
@@ -153,19 +138,6 @@ class ZaloDriver:
         await self.wait_handled(target)
         await self.drain_outbox()
         return self._unread(user)
-
-    async def wait_handled(self, count: int, timeout: float = 10.0) -> None:
-        async def reached() -> None:
-            while self.handled < count:
-                self._handled_changed.clear()
-                await self._handled_changed.wait()
-
-        await asyncio.wait_for(reached(), timeout)
-
-    async def drain_outbox(self) -> None:
-        for _ in range(20):
-            if not await self.app.sender.drain_once():
-                return
 
     def _unread(self, user: ScriptUser) -> list[BotMessage]:
         chat = zalo_id(user)
