@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -105,6 +106,7 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
     from bot.http import build_web_server
     from bot.telegram import TelegramTransport, build_application
     from bot.zalo_adapter import start_zalo_platforms
+    from reports.snapshots import close_periods_job
     from scheduler.jobs import ReminderJobs
     from scheduler.locks import InstanceLock
     from scheduler.ratelimit import TelegramRateLimiter
@@ -150,7 +152,9 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
             _rate_limiter(app, platform)
         assert app.planner is not None and app.reporter is not None
         jobs = ReminderJobs(planner=app.planner, sender=app.sender, reporter=app.reporter,
-                            tz=settings.tz, remind_at=settings.remind_time)
+                            tz=settings.tz, remind_at=settings.remind_time,
+                            close_periods=functools.partial(
+                                close_periods_job, app.session_factory, app.clock, settings.tz))
         await jobs.catch_up(single_instance=instance_lock.path is not None)
         jobs.start()
         tasks.append(asyncio.create_task(app.sender.run(), name="outbox-sender"))

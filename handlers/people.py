@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from db import services
+from db import queries, services
 from db.models import ROLE_LEADER, ROLE_MEMBER, JoinRequest, Membership, Unit
 from handlers import messages, state
 from handlers.base import Context, Incoming, MenuOption
@@ -23,8 +23,10 @@ ROLE_WORDS = {
 
 async def start(msg: Incoming, ctx: Context) -> None:
     lines = [messages.render(messages.WELCOME, name=ctx.actor.person.display_name)]
-    units = services.all_units(ctx.session)
-    names = {u.id: u.name for u in units}
+    # Only the person's own units: loading every unit on each /start blocks the event loop
+    # (and the replies queued behind it) in a province with thousands of units.
+    units = queries.units_by_id(ctx.session, list(ctx.actor.roles))
+    names = {unit_id: unit.name for unit_id, unit in units.items()}
     if ctx.actor.roles:
         unit_list = ", ".join(
             f"{messages.esc(names[uid])} ({messages.ROLE_LABELS[role]})"

@@ -44,6 +44,7 @@ from reports.stats import (
     own_counts,
 )
 from scheduler.clock import Clock
+from scheduler.locks import try_planner_lock
 
 # How far back the daily job looks for periods left unfrozen (a year and a bit).
 LOOKBACK_DAYS = 400
@@ -265,7 +266,10 @@ def close_periods(
 
 
 def close_periods_job(session_factory: SessionFactory, clock: Clock, tz: ZoneInfo) -> list[str]:
-    """One daily run in its own unit of work (synchronous: run it in a worker thread)."""
+    """One daily run in its own unit of work (synchronous: run it in a worker thread). On
+    PostgreSQL only the instance holding the planner's lock freezes, so two never race."""
     now = clock.now()
     with unit_of_work(session_factory) as session:
+        if not try_planner_lock(session):
+            return []
         return close_periods(session, now.astimezone(tz).date(), now=now, tz=tz)

@@ -7,7 +7,9 @@
   the minute tick would also find them, this wake just names the job);
 - every 15 s: a nudge to the sender (it also wakes itself at the next due row);
 - every 10 minutes: the delivery report to the admins, if there is anything to tell;
-- 05:30 every day, and at start: recurring tasks get their next occurrences.
+- 05:30 every day, and at start: recurring tasks get their next occurrences;
+- 00:20 every day, and at start: report periods that ended (month, quarter, year) are frozen,
+  so the PAR figures of a closed period no longer move.
 
 Planning and reporting are synchronous SQL and run in a worker thread, so command replies on
 the event loop never wait for them.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from datetime import time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,6 +36,7 @@ logger = logging.getLogger(__name__)
 SENDER_NUDGE_SECONDS = 15
 REPORT_MINUTES = 10
 OCCURRENCES_AT = time(5, 30)
+CLOSE_PERIODS_AT = time(0, 20)
 
 
 class ReminderJobs:
@@ -45,6 +49,7 @@ class ReminderJobs:
         tz: ZoneInfo,
         remind_at: time,
         digest_weekday: int = 0,
+        close_periods: Callable[[], object] | None = None,
     ) -> None:
         self.planner = planner
         self.sender = sender
@@ -52,6 +57,7 @@ class ReminderJobs:
         self.tz = tz
         self.remind_at = remind_at
         self.digest_weekday = digest_weekday
+        self.close_periods = close_periods
         self.scheduler: AsyncIOScheduler | None = None
         self._planning = asyncio.Lock()
 
@@ -85,6 +91,10 @@ class ReminderJobs:
     async def ensure_occurrences(self) -> int:
         return await asyncio.to_thread(self.planner.ensure_occurrences_ahead)
 
+    async def close_report_periods(self) -> None:
+        if self.close_periods is not None:
+            await asyncio.to_thread(self.close_periods)
+
     async def catch_up(self, *, single_instance: bool) -> PlanRun:
         """At start: rows a dead sender left in flight go back in line (all of them when the
         SQLite lock proves we are alone, else those whose lease ran out), stale scheduled rows
@@ -93,6 +103,7 @@ class ReminderJobs:
         await asyncio.to_thread(self.sender.recover, all_orphans=single_instance)
         await asyncio.to_thread(self.sender.expire_stale)
         await self.ensure_occurrences()
+        await self.close_report_periods()
         run = await self.plan()
         await self.report()
         self.sender.kick()
@@ -121,6 +132,11 @@ class ReminderJobs:
             self._guard(self.ensure_occurrences),
             CronTrigger(hour=OCCURRENCES_AT.hour, minute=OCCURRENCES_AT.minute, timezone=self.tz),
             id="occurrences-ahead", name="create next occurrences of recurring tasks")
+        scheduler.add_job(
+            self._guard(self.close_report_periods),
+            CronTrigger(hour=CLOSE_PERIODS_AT.hour, minute=CLOSE_PERIODS_AT.minute,
+                        timezone=self.tz),
+            id="close-report-periods", name="freeze the figures of ended report periods")
         scheduler.start()
         self.scheduler = scheduler
         return scheduler

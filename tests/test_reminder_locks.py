@@ -77,7 +77,7 @@ async def test_run_takes_the_lock_catches_up_and_schedules(tmp_path: Path, db_ur
         assert jobs.scheduler is not None
         ids = {job.id for job in jobs.scheduler.get_jobs()}
         assert ids == {"reminder-planner", "weekly-digest", "sender-nudge", "delivery-report",
-                       "occurrences-ahead"}
+                       "occurrences-ahead", "close-report-periods"}
         planner_job = jobs.scheduler.get_job("reminder-planner")
         assert planner_job is not None and planner_job.misfire_grace_time is None
         if app.settings.resolved_database_url.startswith("sqlite"):

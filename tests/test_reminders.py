@@ -517,6 +517,38 @@ async def test_restart_catches_up_expires_the_stale_and_reports_once(world: Worl
             AuditLog.action == "reminders.gap")) == 1
 
 
+async def test_restart_and_the_daily_job_freeze_ended_report_periods(world: World) -> None:
+    import functools
+
+    from db.models import ReportSnapshot
+    from reports.snapshots import close_periods_job
+    from scheduler.jobs import ReminderJobs
+
+    add_task(world.app, world.ids["PNV"], "Báo cáo F", "27/03/2026", world.clock.now())
+    planner, sender, reporter = world.app.planner, world.app.sender, world.app.reporter
+    assert planner is not None and reporter is not None
+    jobs = ReminderJobs(planner=planner, sender=sender, reporter=reporter, tz=TZ,
+                        remind_at=time(8, 0),
+                        close_periods=functools.partial(
+                            close_periods_job, world.app.session_factory, world.clock, TZ))
+
+    def frozen() -> set[str]:
+        with world.app.session_factory() as session:
+            return set(session.scalars(select(ReportSnapshot.period_key).distinct()))
+
+    world.clock.set(local(date(2026, 3, 31), 10))
+    await jobs.catch_up(single_instance=True)
+    assert frozen() == set()  # March has not ended yet
+    # Back after the month (and the quarter) ended: both are frozen at start …
+    world.clock.set(local(date(2026, 4, 2), 10))
+    await jobs.catch_up(single_instance=True)
+    assert {"2026-03", "2026-Q1"} <= frozen()
+    # … and the daily wake finds nothing more to do.
+    before = frozen()
+    await jobs.close_report_periods()
+    assert frozen() == before
+
+
 async def test_planning_twice_never_queues_twice(world: World) -> None:
     now = world.clock.now()
     add_task(world.app, world.ids["PNV"], "Báo cáo E", "27/03/2026", now)

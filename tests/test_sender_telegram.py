@@ -83,7 +83,12 @@ async def test_a_batch_at_full_speed_with_fast_replies(app: App,
     assert sender.stats.sent == BATCH
     assert server.limit_violations() == 0 and server.too_many_requests == 0
     server.assert_no_violations()
-    assert max(reply_times) < 1.0, reply_times
+    # The replies took the priority lane: each went out while reminders still waited behind it
+    # (an order, not a stopwatch; the timings are the bench's job).
+    order = [str(m.chat_id) for m in server.sent_messages]
+    last_reminder = max(i for i, chat in enumerate(order) if chat.startswith("10"))
+    reply_positions = [order.index(str(900 + index)) for index in range(6)]
+    assert all(position < last_reminder for position in reply_positions), (order, reply_times)
     assert limiter.stats.granted_priority >= 6
 
 
@@ -142,6 +147,14 @@ def test_remind_command_sends_itself_when_no_bot_runs(
                             ("TELEGRAM_FILE_BASE_URL", fake.file_base_url), ("ADMINS", "")):
             monkeypatch.setenv(name, value)
         monkeypatch.chdir(tmp_path)
+        # The command's own clock reads 09:00 on 05/06: quiet hours are decided by the clock,
+        # never by the hour this test happens to run at.
+        from datetime import datetime
+
+        from scheduler.clock import FakeClock
+
+        monkeypatch.setattr("bot.app.SystemClock", lambda: FakeClock(
+            datetime(2026, 6, 5, 9, 0, tzinfo=app.settings.tz)))
         with InstanceLock(sqlite_url):  # a running bot: the command only queues
             assert main(["remind", "--at", "2026-06-04T08:00"]) == 0
         assert "bot đang chạy sẽ gửi" in capsys.readouterr().err
