@@ -104,7 +104,7 @@ def _rate_limiter(app: App, platform: str) -> PlatformRateLimiter | None:
 async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
     """Runs every platform whose token is set, with the sender, until SIGINT/SIGTERM."""
     from bot.http import build_web_server
-    from bot.telegram import TelegramTransport, build_application
+    from bot.telegram import TelegramTransport, build_application, build_sender_bot
     from bot.zalo_adapter import start_zalo_platforms
     from reports.snapshots import close_periods_job
     from scheduler.jobs import ReminderJobs
@@ -137,10 +137,15 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
             await telegram_app.start()
             assert telegram_app.updater is not None
             await telegram_app.updater.start_polling(drop_pending_updates=False)
-            app.add_transport(TelegramTransport(telegram_app.bot))
             started.append(telegram_app.shutdown)
             started.append(telegram_app.stop)
             started.append(telegram_app.updater.stop)
+            sender_bot = build_sender_bot(
+                settings, connections=settings.sender_concurrency,
+                rate_limiter=TelegramRateLimiter(limiter) if limiter is not None else None)
+            await sender_bot.initialize()
+            started.append(sender_bot.shutdown)
+            app.add_transport(TelegramTransport(sender_bot))
             logger.info("Telegram: đang nhận tin (long polling)")
         started += await start_zalo_platforms(app, web_server)
         if web_server is not None:

@@ -84,7 +84,7 @@ def ensure_console_user(app: App, user: str, *, admin: bool) -> None:
         if admin and not actor.person.is_admin:
             actor.person.is_admin = True
             services.audit(session, actor="cli", action="admin.add", entity="person",
-                           entity_id=actor.person.id, now=app.clock.now(),
+                           entity_id=actor.person_id, now=app.clock.now(),
                            identity=f"{PLATFORM}:{user}")
 
 

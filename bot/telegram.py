@@ -9,7 +9,7 @@ import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from telegram import Bot as TelegramBot
@@ -33,9 +33,11 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from config.settings import Settings
 from handlers import messages, registry
@@ -49,6 +51,7 @@ from handlers.base import (
     Replier,
 )
 from handlers.router import Router, log_error
+from scheduler.ratelimit import retry_after_seconds
 from scheduler.transport import (
     Blocked,
     ChatNotFound,
@@ -70,11 +73,16 @@ def keyboard(layout: ButtonLayout | Sequence[MenuOption] | None) -> InlineKeyboa
         return None
     if not isinstance(layout, ButtonLayout):
         layout = ButtonLayout(list(layout), 1)
+    return _inline_keyboard(tuple(tuple((o.label, o.command) for o in row) for row in layout.rows()))
+
+
+@lru_cache(maxsize=4096)
+def _inline_keyboard(rows: tuple[tuple[tuple[str, str], ...], ...]) -> InlineKeyboardMarkup:
+    # PTB objects are frozen, so one markup can serve every send of the same menu (a page of
+    # /nhiemvu is asked for again and again); building eleven buttons each time is not free.
     return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(option.label, callback_data=option.command) for option in row]
-            for row in layout.rows()
-        ]
+        [[InlineKeyboardButton(label, callback_data=command) for label, command in row]
+         for row in rows]
     )
 
 
@@ -146,9 +154,7 @@ class TelegramTransport:
             else:
                 await replier.send_text(text)
         except TelegramRetryAfter as error:
-            retry = error.retry_after
-            seconds = retry.total_seconds() if isinstance(retry, timedelta) else float(retry)
-            raise RetryAfter(seconds) from None
+            raise RetryAfter(retry_after_seconds(error)) from None
         except Forbidden as error:
             raise Blocked(str(error)) from None
         except BadRequest as error:
@@ -156,11 +162,28 @@ class TelegramTransport:
                 raise ChatNotFound(str(error)) from None
             raise SendError(str(error)) from None
         except TimedOut as error:
+            # A pool timeout means the request never left this process: safe to try again.
+            if "pool timeout" in str(error).lower():
+                raise TransientError(str(error)) from None
             raise UnknownOutcome(str(error)) from None
         except NetworkError as error:
             raise TransientError(str(error)) from None
         except TelegramError as error:
             raise SendError(str(error)) from None
+
+
+def build_sender_bot(settings: Settings, *, rate_limiter: BaseRateLimiter | None,  # type: ignore[type-arg]
+                     connections: int) -> ExtBot:  # type: ignore[type-arg]
+    """The outbox sender's own Bot with its own connection pool: a mass send at 08:00 never
+    holds the connections that replies to commands need. The shared rate limiter still paces
+    both against one budget."""
+    return ExtBot(
+        token=settings.telegram_bot_token,
+        base_url=settings.telegram_api_base_url,
+        base_file_url=settings.telegram_file_base_url,
+        request=HTTPXRequest(connection_pool_size=connections),
+        rate_limiter=rate_limiter,
+    )
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):

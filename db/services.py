@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy.orm import Session
 
 from db.models import (
     ROLE_LEADER,
@@ -54,11 +55,41 @@ class DomainError(Exception):
 
 @dataclass
 class Actor:
-    person: Person
+    """Who sent the update. The Person row itself is loaded only by the few commands that
+    change it (`person`); everything else needs just its id, name and roles."""
+
+    person_id: int
+    display_name: str
     platform: str
     external_id: str
     is_admin: bool
     roles: dict[int, str] = field(default_factory=dict)  # unit id → member | leader
+    _session: Session | None = field(default=None, repr=False, compare=False)
+    _person: Person | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, person: Person, *, platform: str, external_id: str, is_admin: bool,
+           roles: dict[int, str] | None = None) -> Actor:
+        return cls(person_id=person.id, display_name=person.display_name, platform=platform,
+                   external_id=external_id, is_admin=is_admin, roles=roles or {},
+                   _person=person)
+
+    @property
+    def person(self) -> Person:
+        if self._person is None:
+            if self._session is None:
+                raise RuntimeError("actor without a session cannot load its person")
+            person = self._session.get(Person, self.person_id)
+            if person is None:
+                raise RuntimeError(f"person {self.person_id} vanished")
+            self._person = person
+        return self._person
+
+    @person.setter
+    def person(self, person: Person) -> None:
+        self._person = person
+        self.person_id = person.id
+        self.display_name = person.display_name
 
     @property
     def label(self) -> str:
@@ -80,6 +111,23 @@ class Actor:
 INBOUND_STAMP_INTERVAL = timedelta(minutes=1)
 
 
+@cache
+def _actor_statement() -> Select[Any]:
+    """Identity, person and memberships in one round trip, as plain rows: every update starts
+    here, and ORM objects for them would cost more than the rest of a /nhiemvu."""
+    return (
+        select(
+            Identity.id, Identity.display_name, Identity.private_chat_id,
+            Identity.last_inbound_at, Person.id, Person.display_name, Person.is_admin,
+            Membership.unit_id, Membership.role,
+        )
+        .join(Person, Person.id == Identity.person_id)
+        .outerjoin(Membership, Membership.person_id == Person.id)
+        .where(Identity.platform == bindparam("platform"),
+               Identity.external_id == bindparam("external_id"))
+    )
+
+
 def resolve_actor(
     session: Session,
     *,
@@ -91,39 +139,39 @@ def resolve_actor(
     env_admins: Iterable[tuple[str, str]] = (),
 ) -> Actor:
     """The person behind a chat identity, created on first contact."""
-    identity = session.scalar(
-        select(Identity)
-        .options(joinedload(Identity.person))
-        .where(Identity.platform == platform, Identity.external_id == external_id)
-    )
-    if identity is None:
+    is_env_admin = (platform, external_id) in set(env_admins)
+    rows = session.execute(_actor_statement(),
+                           {"platform": platform, "external_id": external_id}).all()
+    if not rows:
         person = Person(display_name=display_name or external_id, created_at=now)
         session.add(person)
-        identity = Identity(
-            person=person,
-            platform=platform,
-            external_id=external_id,
-            display_name=display_name,
-            created_at=now,
-        )
-        session.add(identity)
+        session.add(Identity(person=person, platform=platform, external_id=external_id,
+                             display_name=display_name, private_chat_id=private_chat_id,
+                             last_inbound_at=now, created_at=now))
         session.flush()
-    person = identity.person
-    if display_name and identity.display_name != display_name:
-        identity.display_name = display_name
-    if private_chat_id and identity.private_chat_id != private_chat_id:
-        identity.private_chat_id = private_chat_id
+        return Actor.of(person, platform=platform, external_id=external_id,
+                        is_admin=person.is_admin or is_env_admin)
+    (identity_id, identity_name, known_chat_id, last_inbound_at,
+     person_id, person_name, person_is_admin, _, _) = rows[0]
+    changes: dict[str, Any] = {}
+    if display_name and identity_name != display_name:
+        changes["display_name"] = display_name
+    if private_chat_id and known_chat_id != private_chat_id:
+        changes["private_chat_id"] = private_chat_id
     # Stamped at most once a minute, so that reading a list stays a read-only transaction.
-    last = identity.last_inbound_at
-    if last is None or now - last >= INBOUND_STAMP_INTERVAL or now < last:
-        identity.last_inbound_at = now
-    is_admin = person.is_admin or (platform, external_id) in set(env_admins)
+    if (last_inbound_at is None or now - last_inbound_at >= INBOUND_STAMP_INTERVAL
+            or now < last_inbound_at):
+        changes["last_inbound_at"] = now
+    if changes:
+        session.execute(update(Identity).where(Identity.id == identity_id).values(**changes))
     return Actor(
-        person=person,
+        person_id=person_id,
+        display_name=person_name,
         platform=platform,
         external_id=external_id,
-        is_admin=is_admin,
-        roles=roles_of(session, person.id),
+        is_admin=person_is_admin or is_env_admin,
+        roles={row.unit_id: row.role for row in rows if row.unit_id is not None},
+        _session=session,
     )
 
 
@@ -160,7 +208,7 @@ def audit(
     **details: Any,
 ) -> None:
     if isinstance(actor, Actor):
-        label, person_id = actor.label, actor.person.id
+        label, person_id = actor.label, actor.person_id
     else:
         label, person_id = actor, None
     session.add(
@@ -322,7 +370,7 @@ def create_task(
         rrule=deadline.rrule,
         plan=plan,
         ref=ref,
-        created_by_id=actor.person.id if isinstance(actor, Actor) else None,
+        created_by_id=actor.person_id if isinstance(actor, Actor) else None,
         created_at=now,
     )
     session.add(task)
@@ -458,7 +506,7 @@ def record_progress(
         raise DomainError("progress_out_of_range")
     if occurrence.done_at is not None:
         raise DomainError("occurrence_already_done")
-    update = ProgressUpdate(occurrence=occurrence, person_id=actor.person.id, percent=percent,
+    update = ProgressUpdate(occurrence=occurrence, person_id=actor.person_id, percent=percent,
                             note=note, created_at=now)
     occurrence.progress = percent
     session.add(update)
@@ -482,7 +530,7 @@ def complete_occurrence(
     if occurrence.done_at is not None:
         raise DomainError("occurrence_already_done")
     occurrence.done_at = now
-    occurrence.done_by_id = actor.person.id
+    occurrence.done_by_id = actor.person_id
     occurrence.done_note = note
     occurrence.progress = 100
     status = status_of(occurrence, today, tz)
@@ -515,7 +563,7 @@ def add_evidence(
         return existing, False
     evidence = Evidence(
         occurrence=occurrence,
-        person_id=actor.person.id,
+        person_id=actor.person_id,
         sha256=sha256,
         size=size,
         mime_type=mime_type,
@@ -559,7 +607,7 @@ def request_extension(
         raise DomainError("extension_pending", request_id=pending.id)
     request = ExtensionRequest(
         occurrence=occurrence,
-        requested_by_id=actor.person.id,
+        requested_by_id=actor.person_id,
         old_due_date=current_due,
         requested_due_date=new_due,
         reason=reason.strip(),
@@ -583,7 +631,7 @@ def decide_extension(
     if not can_lead_unit(session, actor, request.occurrence.task.lead_unit_id):
         raise DomainError("not_allowed")
     request.status = "approved" if approve else "refused"
-    request.decided_by_id = actor.person.id
+    request.decided_by_id = actor.person_id
     request.decided_at = now
     if approve:
         # The original due date stays in due_date; statistics report the extension.
@@ -601,14 +649,14 @@ def request_join(session: Session, *, actor: Actor, unit: Unit, now: datetime) -
         raise DomainError("join_already_member", unit=unit.name)
     pending = session.scalar(
         select(JoinRequest).where(
-            JoinRequest.person_id == actor.person.id,
+            JoinRequest.person_id == actor.person_id,
             JoinRequest.unit_id == unit.id,
             JoinRequest.status == "pending",
         )
     )
     if pending is not None:
         raise DomainError("join_pending", unit=unit.name)
-    request = JoinRequest(person_id=actor.person.id, unit_id=unit.id, requested_at=now)
+    request = JoinRequest(person_id=actor.person_id, unit_id=unit.id, requested_at=now)
     session.add(request)
     session.flush()
     audit(session, actor=actor, action="join.request", entity="join_request",
@@ -633,7 +681,7 @@ def decide_join(
                        actor=actor, now=now)
         request.status = "approved"
         request.role_granted = role
-    request.decided_by_id = actor.person.id
+    request.decided_by_id = actor.person_id
     request.decided_at = now
     session.flush()
     audit(session, actor=actor, action=f"join.{request.status}", entity="join_request",
@@ -663,7 +711,7 @@ def bind_group(session: Session, *, actor: Actor, chat: Chat, unit: Unit, now: d
     if not can_lead_unit(session, actor, unit.id):
         raise DomainError("not_allowed")
     chat.unit_id = unit.id
-    chat.bound_by_id = actor.person.id
+    chat.bound_by_id = actor.person_id
     chat.bound_at = now
     session.flush()
     audit(session, actor=actor, action="chat.bind", entity="chat", entity_id=chat.id, now=now,

@@ -25,7 +25,7 @@ async def link(msg: Incoming, ctx: Context) -> None:
         await _redeem(msg, ctx, ctx.args[0].upper())
         return
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-    ctx.session.add(LinkCode(code=code, person_id=ctx.actor.person.id,
+    ctx.session.add(LinkCode(code=code, person_id=ctx.actor.person_id,
                              expires_at=ctx.now + CODE_LIFETIME, created_at=ctx.now))
     ctx.session.flush()
     await ctx.replier.send_text(messages.LINK_CODE.format(

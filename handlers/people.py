@@ -22,7 +22,7 @@ ROLE_WORDS = {
 
 
 async def start(msg: Incoming, ctx: Context) -> None:
-    lines = [messages.render(messages.WELCOME, name=ctx.actor.person.display_name)]
+    lines = [messages.render(messages.WELCOME, name=ctx.actor.display_name)]
     # Only the person's own units: loading every unit on each /start blocks the event loop
     # (and the replies queued behind it) in a province with thousands of units.
     units = queries.units_by_id(ctx.session, list(ctx.actor.roles))
@@ -52,7 +52,7 @@ async def join(msg: Incoming, ctx: Context) -> None:
     request = services.request_join(ctx.session, actor=ctx.actor, unit=unit, now=ctx.now)
     text = messages.render(
         messages.JOIN_REQUEST_NOTICE,
-        name=ctx.actor.person.display_name,
+        name=ctx.actor.display_name,
         unit=unit.name,
         request_id=request.id,
     )

@@ -267,10 +267,10 @@ async def complete(msg: Incoming, ctx: Context) -> None:
     if upcoming is not None and upcoming.id != occurrence.id and upcoming.done_at is None:
         text += "\n" + messages.DONE_NEXT_PERIOD.format(due=messages.fmt_date(upcoming.due_date))
     leaders = [p for p in services.leaders_of(ctx.session, task.lead_unit_id)
-               if p.id != ctx.actor.person.id]
+               if p.id != ctx.actor.person_id]
     notify_people(
         ctx, leaders,
-        messages.render(messages.DONE_NOTICE, who=ctx.actor.person.display_name,
+        messages.render(messages.DONE_NOTICE, who=ctx.actor.display_name,
                         unit=task.lead_unit.name, task_id=task.id, title=_shorten(task.title, 200),
                         status=messages.STATUS_LABELS[status]),
         kind="done_notice", key=f"done:{occurrence.id}", task_ids=[task.id],
@@ -295,7 +295,7 @@ async def request_extension(msg: Incoming, ctx: Context) -> None:
     request = services.request_extension(ctx.session, actor=ctx.actor, occurrence=occurrence,
                                          new_due=new_due, reason=reason, now=ctx.now)
     text = messages.render(
-        messages.EXTEND_REQUEST_NOTICE, name=ctx.actor.person.display_name,
+        messages.EXTEND_REQUEST_NOTICE, name=ctx.actor.display_name,
         unit=task.lead_unit.name, task_id=task.id, title=_shorten(task.title, 200),
         old_due=request.old_due_date, new_due=new_due, reason=reason, request_id=request.id,
     )
@@ -303,7 +303,7 @@ async def request_extension(msg: Incoming, ctx: Context) -> None:
         MenuOption(messages.EXTEND_APPROVE, f"/duyetgiahan {request.id}"),
         MenuOption(messages.EXTEND_REFUSE, f"/tuchoigiahan {request.id}"),
     ]
-    approvers = [p for p in approvers_of(ctx, task.lead_unit_id) if p.id != ctx.actor.person.id]
+    approvers = [p for p in approvers_of(ctx, task.lead_unit_id) if p.id != ctx.actor.person_id]
     notify_people(ctx, approvers, text, kind="extension_request", key=f"ext:{request.id}",
                   menu=menu, task_ids=[task.id])
     await ctx.replier.send_text(messages.render(messages.EXTEND_SENT, task_id=task.id,

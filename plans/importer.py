@@ -418,7 +418,7 @@ def import_plan(
             title=plan.title,
             source_name=plan.source_name,
             fingerprint=preview.fingerprint,
-            imported_by_id=actor.person.id if isinstance(actor, services.Actor) else None,
+            imported_by_id=actor.person_id if isinstance(actor, services.Actor) else None,
             created_at=now,
         )
         session.add(plan_row)

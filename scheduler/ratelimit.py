@@ -341,6 +341,8 @@ def retry_after_seconds(error: TelegramRetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         retry = error.retry_after
     return float(retry.total_seconds() if isinstance(retry, timedelta) else retry)
+
+
 MAX_REPLY_RETRIES = 3
 
 

@@ -245,8 +245,8 @@ def _period_dates(key: str) -> tuple[date | None, date | None]:
 def actor_for(session: Session, district: District, key: str) -> services.Actor:
     person = session.get(Person, district.people[key])
     assert person is not None
-    return services.Actor(person=person, platform="telegram", external_id=key, is_admin=False,
-                          roles=services.roles_of(session, person.id))
+    return services.Actor.of(person, platform="telegram", external_id=key, is_admin=False,
+                             roles=services.roles_of(session, person.id))
 
 
 def apply_events(session: Session, district: District, until: datetime) -> None:

@@ -349,7 +349,7 @@ async def test_a_person_notice_saves_its_numbered_menu_where_there_are_no_button
     with unit_of_work(app.session_factory) as session:
         actor = services.resolve_actor(session, platform="telegram", external_id="77",
                                        display_name="An", private_chat_id="77", now=now)
-        person = session.get(Person, actor.person.id)
+        person = session.get(Person, actor.person_id)
         assert person is not None
         services.enqueue_to_person(session, person=person, text="Duyệt?", kind="join",
                                    key="join:1", now=now,

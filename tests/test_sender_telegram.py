@@ -135,7 +135,7 @@ def test_remind_command_sends_itself_when_no_bot_runs(
             actor = services.resolve_actor(session, platform="telegram", external_id="4242",
                                            display_name="Chuyên viên", private_chat_id="4242",
                                            now=now)
-            services.set_membership(session, person_id=actor.person.id, unit_id=unit.id,
+            services.set_membership(session, person_id=actor.person_id, unit_id=unit.id,
                                     role="member", actor="test", now=now)
             services.create_task(session, title="Báo cáo tháng", lead_unit=unit,
                                  deadline=parse_deadline("05/06/2026", ref=date(2026, 5, 1)),
