@@ -43,6 +43,9 @@ def register(subparsers: Any) -> None:
                         help="ví dụ before_days=7,3,1 · escalate_every=3 · remind_at=08:00 · "
                              "digest=false (lặp lại được)")
     policy.add_argument("--reset", action="store_true", help="trở về mặc định")
+    policy.add_argument("--task", type=int, metavar="SỐ",
+                        help="lịch nhắc riêng của một nhiệm vụ (enabled, before_days, on_due_day, "
+                             "overdue_every, escalate, escalate_first, escalate_every, remind_at)")
     policy.set_defaults(runner=cmd_policy)
 
 
@@ -90,8 +93,10 @@ def cmd_remind(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_policy(args: argparse.Namespace, settings: Settings) -> int:
     """Prints the province-wide reminder policy; --set/--reset change the admins' layer
-    (AppSetting "reminder_policy") first. A task's own overrides live in the task."""
+    (AppSetting "reminder_policy") first. With --task the task's own overrides are shown or
+    changed instead, on top of the province-wide policy. Every change is audited."""
     from bot.app import build_app
+    from db import services
     from db.models import AppSetting
     from scheduler.policy import (
         POLICY_SETTING_KEY,
@@ -111,22 +116,57 @@ def cmd_policy(args: argparse.Namespace, settings: Settings) -> int:
     app = build_app(settings)
     try:
         with app.session_factory() as session:
-            if args.reset:
-                row = session.get(AppSetting, POLICY_SETTING_KEY)
-                if row is not None:
-                    session.delete(row)
-                    session.flush()
+            now = app.clock.now()
             try:
-                if changes:
-                    save_policy(session, base, changes, app.clock.now())
-                policy = load_policy(session, base)
+                if args.task is not None:
+                    shown = _task_policy_change(session, args, changes, load_policy(session, base),
+                                                now)
+                else:
+                    if args.reset:
+                        row = session.get(AppSetting, POLICY_SETTING_KEY)
+                        if row is not None:
+                            session.delete(row)
+                            session.flush()
+                    if changes:
+                        save_policy(session, base, changes, now)
+                    shown = load_policy(session, base).to_dict()
+                    if args.reset or changes:
+                        services.audit(session, actor="cli", action="reminder_policy.change",
+                                       entity="setting", entity_id=None, now=now,
+                                       reset=args.reset, changes=changes)
             except PolicyError as error:
                 raise CliError(f"lịch nhắc không hợp lệ: {error}") from None
             session.commit()
     finally:
         app.close()
-    sys.stdout.write(json.dumps(policy.to_dict(), ensure_ascii=False) + "\n")
+    sys.stdout.write(json.dumps(shown, ensure_ascii=False) + "\n")
     return 0
+
+
+def _task_policy_change(session: Any, args: argparse.Namespace, changes: dict[str, Any],
+                        province: Any, now: datetime) -> dict[str, Any]:
+    """A task's overrides: --reset drops them, --set adds to them (validated against the keys
+    a task may change). Returns {"task", "overrides", "policy"}: the effective policy."""
+    from db import services
+    from db.models import Task
+    from scheduler.policy import TASK_KEYS
+
+    task = session.get(Task, args.task)
+    if task is None:
+        raise CliError(f"không có nhiệm vụ số {args.task}")
+    overrides = {} if args.reset else dict(task.reminder_policy or {})
+    if changes:
+        overrides.update(changes)
+        effective = province.merged(overrides, allowed=TASK_KEYS)  # raises PolicyError
+        every = effective.to_dict()
+        overrides = {key: every[key] for key in overrides}
+    if args.reset or changes:
+        task.reminder_policy = overrides or None
+        services.audit(session, actor="cli", action="task.reminder_policy", entity="task",
+                       entity_id=task.id, now=now, overrides=overrides)
+        session.flush()
+    effective = province.merged(overrides, allowed=TASK_KEYS)
+    return {"task": task.id, "overrides": overrides, "policy": effective.to_dict()}
 
 
 def _policy_value(value: str) -> Any:

@@ -729,3 +729,35 @@ def test_admins_change_the_policy_from_the_command_line(
     assert "giờ yên lặng" in capsys.readouterr().err
     assert main(["remind-policy", "--reset"]) == 0
     assert json.loads(capsys.readouterr().out)["before_days"] == [7, 3, 1]
+
+
+def test_admins_give_one_task_its_own_policy_from_the_command_line(
+    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings = world.app.settings
+    monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.chdir(settings.data_dir)
+    task = add_task(world.app, world.ids["PNV"], "Báo cáo riêng", "06/04/2026",
+                    world.clock.now())
+    assert main(["remind-policy", "--task", str(task), "--set", "before_days=10",
+                 "--set", "remind_at=14:00"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["task"] == task and shown["overrides"] == {"before_days": [10],
+                                                            "remind_at": "14:00"}
+    assert shown["policy"]["before_days"] == [10] and shown["policy"]["escalate_every"] == 3
+    assert world.app.planner is not None
+    world.clock.set(local(date(2026, 3, 27), 14))  # ten days before, at the task's own hour
+    assert world.app.planner.plan_due().queued == 1
+    # Keys that belong to the whole province, unknown tasks: refused, nothing changed.
+    assert main(["remind-policy", "--task", str(task), "--set", "quiet_start=20:00"]) == 2
+    assert "không đặt riêng cho nhiệm vụ" in capsys.readouterr().err
+    assert main(["remind-policy", "--task", "999999", "--set", "before_days=2"]) == 2
+    assert "không có nhiệm vụ số 999999" in capsys.readouterr().err
+    assert main(["remind-policy", "--task", str(task), "--reset"]) == 0
+    assert json.loads(capsys.readouterr().out)["overrides"] == {}
+    with world.app.session_factory() as session:
+        assert session.get(Task, task).reminder_policy is None  # type: ignore[union-attr]
+        actions = session.scalars(select(AuditLog.action).where(
+            AuditLog.action == "task.reminder_policy")).all()
+    assert len(actions) == 2
