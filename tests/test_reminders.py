@@ -705,13 +705,20 @@ def test_tasks_with_their_own_policy(world: World) -> None:
         (f"rem:2026-03-27@1400:telegram:{GROUP}", [early])]
 
 
-def test_admins_change_the_policy_from_the_command_line(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-) -> None:
+@pytest.fixture
+def cli_on_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
+    """`nhacviec …` run in this test reads the world's database."""
     settings = world.app.settings
     monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("DATABASE_URL", settings.database_url)
     monkeypatch.chdir(settings.data_dir)
+    return world
+
+
+def test_admins_change_the_policy_from_the_command_line(
+    cli_on_world: World, capsys: pytest.CaptureFixture[str],
+) -> None:
+    world = cli_on_world
     assert main(["remind-policy", "--set", "before_days=10,2", "--set", "escalate_every=5",
                  "--set", "digest=false"]) == 0
     shown = json.loads(capsys.readouterr().out)
@@ -732,12 +739,9 @@ def test_admins_change_the_policy_from_the_command_line(
 
 
 def test_admins_give_one_task_its_own_policy_from_the_command_line(
-    world: World, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    cli_on_world: World, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings = world.app.settings
-    monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
-    monkeypatch.chdir(settings.data_dir)
+    world = cli_on_world
     task = add_task(world.app, world.ids["PNV"], "Báo cáo riêng", "06/04/2026",
                     world.clock.now())
     assert main(["remind-policy", "--task", str(task), "--set", "before_days=10",
