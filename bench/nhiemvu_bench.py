@@ -10,7 +10,7 @@ update, and p50/p95 of the time the bot spends on one /nhiemvu (router: session,
 rendering, commit; target p95 ≤ 50 ms).
 
 With no latency (the default) the fake answers at once and both bots are bound by CPU: the
-ratio is then the cost of a /nhiemvu (three queries, a ten-line HTML page with eleven buttons,
+ratio is then the cost of a /nhiemvu (two queries, a ten-line HTML page with eleven buttons,
 a reply ~10× the echo's) against PTB's cost of echoing a word. With latency the bots are bound
 by how many calls they overlap. The echo bot runs twice: with PTB's defaults (one update at a
 time, one connection) and configured like Nhắc Việc (16 concurrent updates, 16 connections),
