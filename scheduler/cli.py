@@ -21,10 +21,12 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from bot.cli import CliError
 from config.settings import Settings
 from scheduler.planner import PlannedMessage, PlannerOptions, ReminderPlanner
+from scheduler.policy import ReminderPolicy
 
 DELIVERY_TIMEOUT_SECONDS = 600.0
 
@@ -143,8 +145,8 @@ def cmd_policy(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _task_policy_change(session: Any, args: argparse.Namespace, changes: dict[str, Any],
-                        province: Any, now: datetime) -> dict[str, Any]:
+def _task_policy_change(session: Session, args: argparse.Namespace, changes: dict[str, Any],
+                        province: ReminderPolicy, now: datetime) -> dict[str, Any]:
     """A task's overrides: --reset drops them, --set adds to them (validated against the keys
     a task may change). Returns {"task", "overrides", "policy"}: the effective policy."""
     from db import services
@@ -157,8 +159,7 @@ def _task_policy_change(session: Any, args: argparse.Namespace, changes: dict[st
     overrides = {} if args.reset else dict(task.reminder_policy or {})
     if changes:
         overrides.update(changes)
-        effective = province.merged(overrides, allowed=TASK_KEYS)  # raises PolicyError
-        every = effective.to_dict()
+        every = province.merged(overrides, allowed=TASK_KEYS).to_dict()  # validates
         overrides = {key: every[key] for key in overrides}
     if args.reset or changes:
         task.reminder_policy = overrides or None
