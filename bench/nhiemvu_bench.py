@@ -43,8 +43,8 @@ from bot.app import build_app
 from bot.telegram import MAX_CONCURRENT_UPDATES, build_application
 from config.settings import Settings
 from db.models import Identity, Membership, Occurrence, Person, Task, Unit
-from scheduler.deadlines import parse_deadline
 from tests.fakes.telegram_api import DEFAULT_TOKEN, FakeTelegramServer
+from timelang.deadlines import parse_deadline
 
 FIRST_USER_ID = 500_000
 

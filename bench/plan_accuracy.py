@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     reader_present = True
     try:
-        import scheduler.deadlines  # noqa: F401
+        import timelang.deadlines  # noqa: F401
     except ImportError:
         reader_present = False
         print("note: scheduler/deadlines.py is missing; every deadline reads as null")

@@ -45,7 +45,6 @@ def child(args: argparse.Namespace) -> dict[str, object]:
 
     from db.models import AppSetting, Outbox
     from db.session import make_session_factory
-    from scheduler.clock import FakeClock
     from scheduler.planner import (
         DIGEST_STATE_KEY,
         PLANNER_STATE_KEY,
@@ -53,6 +52,7 @@ def child(args: argparse.Namespace) -> dict[str, object]:
         ReminderPlanner,
     )
     from scheduler.policy import REMINDER_KINDS, ReminderPolicy
+    from timelang.clock import FakeClock
 
     db = ThrowawayDatabase(args.backend)
     try:

@@ -19,11 +19,11 @@ from db.queries import load_calendar
 from db.session import SessionFactory, make_engine, make_session_factory
 from handlers.router import Router
 from handlers.storage import EvidenceStore
-from scheduler.clock import Clock, SystemClock
 from scheduler.planner import DeliveryReporter, PlannerOptions, ReminderPlanner
 from scheduler.ratelimit import PlatformRateLimiter, limits_for
 from scheduler.sender import OutboxSender, SenderOptions
 from scheduler.transport import Transport
+from timelang.clock import Clock, SystemClock
 
 logger = logging.getLogger(__name__)
 

@@ -94,8 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from db.services import DomainError
 
         if isinstance(error, DomainError):
-            from handlers import messages
             from handlers.base import to_plain_text
+            from texts import messages
 
             text = to_plain_text(messages.domain_error_text(error.key, error.params))
             sys.stderr.write(f"nhacviec: {one_line(text)}\n")

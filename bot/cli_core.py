@@ -282,7 +282,7 @@ def task_json(session: Session, task: Task, settings: Settings, today: Any) -> d
 
 
 def cmd_task_add(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.deadlines import DeadlineError, parse_deadline
+    from timelang.deadlines import DeadlineError, parse_deadline
 
     app = _app(settings)
     try:

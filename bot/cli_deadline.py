@@ -19,8 +19,8 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
-    from scheduler.calendar import default_calendar
-    from scheduler.deadlines import DeadlineError, parse_deadline
+    from timelang.calendar import default_calendar
+    from timelang.deadlines import DeadlineError, parse_deadline
 
     if args.count < 0 or args.count > 1000:
         raise CliError("--count phải từ 0 đến 1000")

@@ -12,7 +12,6 @@ from typing import TextIO
 from bot.app import App
 from db import services
 from db.session import unit_of_work
-from handlers import messages
 from handlers.base import (
     Attachment,
     ButtonLayout,
@@ -23,6 +22,7 @@ from handlers.base import (
     Replier,
     to_plain_text,
 )
+from texts import messages
 
 PLATFORM = "console"
 FILE_PREFIX = "!tep"

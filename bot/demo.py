@@ -8,7 +8,7 @@ from bot.app import App
 from db import queries, services
 from db.models import ROLE_LEADER, ROLE_MEMBER
 from db.session import unit_of_work
-from scheduler.deadlines import parse_deadline
+from timelang.deadlines import parse_deadline
 
 DEMO_UNITS: list[tuple[str, str, str | None, str, list[str]]] = [
     ("UBND", "UBND huyện Chợ Mới", None, "huyen", ["Ủy ban nhân dân huyện"]),

@@ -40,7 +40,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from config.settings import Settings
-from handlers import messages, registry
+from handlers import registry
 from handlers.base import (
     Attachment,
     ButtonLayout,
@@ -60,6 +60,7 @@ from scheduler.transport import (
     TransientError,
     UnknownOutcome,
 )
+from texts import messages
 
 logger = logging.getLogger(__name__)
 

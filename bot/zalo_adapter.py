@@ -30,7 +30,6 @@ from bot.zalo import (
     ZaloTimeout,
 )
 from config.settings import Settings
-from handlers import messages
 from handlers.base import (
     Attachment,
     ButtonLayout,
@@ -51,6 +50,7 @@ from scheduler.transport import (
     TransientError,
     UnknownOutcome,
 )
+from texts import messages
 
 if TYPE_CHECKING:
     from bot.app import App

@@ -51,7 +51,6 @@ from config.settings import Settings
 from db import services
 from db.models import AppSetting, Identity, Person
 from db.session import SessionFactory, unit_of_work
-from handlers import messages
 from handlers.base import (
     Attachment,
     ButtonLayout,
@@ -63,7 +62,6 @@ from handlers.base import (
     to_plain_text,
 )
 from handlers.router import Router
-from scheduler.clock import Clock
 from scheduler.transport import (
     Blocked,
     RetryAfter,
@@ -71,6 +69,8 @@ from scheduler.transport import (
     TransientError,
     UnknownOutcome,
 )
+from texts import messages
+from timelang.clock import Clock
 
 if TYPE_CHECKING:
     from bot.http import FileLinks, WebServer

@@ -227,7 +227,7 @@ class Task(Base):
     lead_unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
     deadline_text: Mapped[str | None] = mapped_column(Text)
     schedule_kind: Mapped[str] = mapped_column(String(16))  # once | recurring | ongoing
-    # The parsed deadline (scheduler.deadlines.Deadline.to_spec()).
+    # The parsed deadline (timelang.deadlines.Deadline.to_spec()).
     schedule: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     rrule: Mapped[str | None] = mapped_column(String(255))
     reminder_policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -12,7 +12,7 @@ from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.orm import Session
 
 from db.models import Occurrence, Task, Unit, task_support_units
-from scheduler.calendar import WorkingCalendar
+from timelang.calendar import WorkingCalendar
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,8 @@ from db.models import (
     UnitAlias,
 )
 from db.status import Status, occurrence_status
-from scheduler.calendar import WorkingCalendar
-from scheduler.deadlines import Deadline
+from timelang.calendar import WorkingCalendar
+from timelang.deadlines import Deadline
 
 OCCURRENCES_AHEAD = 2
 # Set in `session.info` when a unit of work queued messages, so the sender is woken only then.

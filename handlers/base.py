@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from config.settings import Settings
     from db.services import Actor
     from handlers.storage import EvidenceStore
-    from scheduler.calendar import WorkingCalendar
-    from scheduler.clock import Clock
+    from timelang.calendar import WorkingCalendar
+    from timelang.clock import Clock
 
 ChatKind = Literal["private", "group"]
 AttachmentKind = Literal["photo", "document"]
@@ -105,7 +105,7 @@ class Replier:
         await self.send_text(render_numbered_menu(text, options))
 
     async def send_file(self, file: OutgoingFile) -> None:
-        from handlers import messages
+        from texts import messages
 
         await self.send_text(messages.FILE_NOT_SUPPORTED.format(name=html.escape(file.file_name)))
 
@@ -135,7 +135,7 @@ class FileTooLarge(Exception):
 
 
 def render_numbered_menu(text: str, options: Sequence[MenuOption]) -> str:
-    from handlers import messages
+    from texts import messages
 
     lines = [text, ""]
     lines += [f"{index}. {html.escape(option.label)}" for index, option in enumerate(options, 1)]

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from db import services
 from db.models import Occurrence, Task, Unit
-from handlers import messages
 from handlers.base import Context
+from texts import messages
 
 
 class UserError(Exception):

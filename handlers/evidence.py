@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db import services
-from handlers import messages, state
+from handlers import state
 from handlers.base import Attachment, Context, FileTooLarge, Incoming
 from handlers.common import (
     UserError,
@@ -13,6 +13,7 @@ from handlers.common import (
     parse_task_id,
 )
 from handlers.storage import sniff_mime
+from texts import messages
 
 FLOW = "evidence"
 

@@ -23,7 +23,7 @@ from datetime import date
 from typing import Any
 
 from db import services
-from handlers import messages, state
+from handlers import state
 from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption
 from handlers.common import UserError, human_size, require_admin, strip_accents, usage
 from plans import importer
@@ -31,6 +31,7 @@ from plans.importer import Decisions, ImportPreview, NewUnit
 from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
+from texts import messages
 
 FLOW = "import_plan"
 COMMAND = "/nhapkehoach"

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from db import services
 from db.models import Identity, JoinRequest, LinkCode, Membership, Person
-from handlers import messages
 from handlers.base import Context, Incoming
 from handlers.common import UserError
+from texts import messages
 
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and retyped

@@ -7,10 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from db import queries, services
 from db.models import ROLE_LEADER, ROLE_MEMBER, JoinRequest, Membership, Unit
-from handlers import messages, state
+from handlers import state
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import UserError, require_unit, usage
 from handlers.notify import approvers_of, notify_people
+from texts import messages
 
 ROLE_WORDS = {
     "canbo": ROLE_MEMBER,

@@ -6,8 +6,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers import evidence, import_plan, link, messages, people, reports, tasks
+from handlers import evidence, import_plan, link, people, reports, tasks
 from handlers.base import Context, Handler, Incoming
+from texts import messages
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,12 @@ from dataclasses import dataclass
 
 from db import queries, services
 from db.models import Unit
-from handlers import messages
 from handlers.base import Context, Incoming, OutgoingFile
 from handlers.common import UserError, human_size
 from reports import chart, dossier, stats
 from reports.periods import Period, PeriodError, PeriodKind, normalize, parse_period
 from reports.xlsx import XLSX_MIME, load_workbook_data, render_workbook
+from texts import messages
 
 # Telegram bots may upload files up to 50 MB; keep a margin for the multipart envelope.
 MAX_SEND_BYTES = 49 * 1024 * 1024

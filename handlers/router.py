@@ -16,12 +16,13 @@ from typing import Any
 from config.settings import Settings
 from db import services
 from db.session import SessionFactory
-from handlers import messages, registry, state
+from handlers import registry, state
 from handlers.base import Attachment, Context, Incoming, MenuOption, OutgoingFile, Replier
 from handlers.common import UserError, normalize_command
 from handlers.storage import EvidenceStore
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import Clock
+from texts import messages
+from timelang.calendar import WorkingCalendar
+from timelang.clock import Clock
 
 logger = logging.getLogger(__name__)
 

@@ -7,7 +7,6 @@ import math
 from db import queries, services
 from db.models import ExtensionRequest, Occurrence, Task
 from db.status import Status, occurrence_status
-from handlers import messages
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import (
     UserError,
@@ -24,7 +23,8 @@ from handlers.common import (
 )
 from handlers.notify import approvers_of, notify_people, notify_unit
 from reports.details import period_label
-from scheduler.deadlines import DeadlineError, parse_deadline
+from texts import messages
+from timelang.deadlines import DeadlineError, parse_deadline
 
 PROGRESS_CHOICES = (25, 50, 75, 100)
 

@@ -32,8 +32,8 @@ from plans.parser import ParsedPlan, ParsedTask
 from plans.text import fold
 
 if TYPE_CHECKING:
-    from scheduler.calendar import WorkingCalendar
-    from scheduler.deadlines import Deadline
+    from timelang.calendar import WorkingCalendar
+    from timelang.deadlines import Deadline
 
 # Tasks whose plan gives no readable time are followed as ongoing duties until the admin
 # sets a deadline; the preview says how many.
@@ -253,7 +253,7 @@ def guess_kind(name: str) -> str | None:
 
 def _ongoing(reference: date) -> Deadline | None:
     try:
-        from scheduler.deadlines import parse_deadline
+        from timelang.deadlines import parse_deadline
     except ImportError:
         return None
     return parse_deadline(ONGOING_PHRASE, reference)
@@ -489,7 +489,7 @@ def queue_unit_notices(
     """One message per unit listing its new tasks, through the unit's bound groups or else
     each member's private chat (as `handlers.notify.notify_unit` does). Returns how many
     messages were queued."""
-    from handlers import messages
+    from texts import messages
 
     queued = 0
     for unit_id, tasks in result.by_unit().items():
@@ -542,7 +542,7 @@ def _short(title: str, limit: int = 140) -> str:
 
 def deadline_phrase(task: Task, reference: date) -> str:
     """"hạn 31/12/2024", "định kỳ: …, kỳ đầu …", "thường xuyên", as plain text."""
-    from handlers import messages
+    from texts import messages
 
     if task.schedule_kind == "ongoing":
         return messages.PLAN_WHEN_ONGOING

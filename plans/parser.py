@@ -15,7 +15,7 @@ Tables with a task header (STT / Nội dung / Cơ quan chủ trì / … / Thời
 row into the same tree, so a .docx whose tasks sit in a table, or an .xlsx annex, give the
 same kind of result.
 
-Deadlines are read by `scheduler.deadlines.parse_deadline`, relative to the plan's date; a
+Deadlines are read by `timelang.deadlines.parse_deadline`, relative to the plan's date; a
 phrase it cannot read keeps its text and gets no deadline, for the admin to fix.
 """
 
@@ -43,7 +43,7 @@ from plans.text import (
 from plans.unitnames import Responsibility, parse_responsibility, subject_units
 
 if TYPE_CHECKING:
-    from scheduler.deadlines import Deadline
+    from timelang.deadlines import Deadline
 
 DEFAULT_KIND = "KẾ HOẠCH"
 
@@ -145,7 +145,7 @@ class ParsedPlan:
     def from_state(cls, data: dict[str, Any]) -> ParsedPlan:
         deadline_type: Any = None
         if any(task.get("deadline") for task in data.get("tasks", [])):
-            from scheduler.deadlines import Deadline as deadline_type
+            from timelang.deadlines import Deadline as deadline_type
         tasks = [
             ParsedTask(
                 ref=task["ref"],
@@ -196,7 +196,7 @@ class ParsedPlan:
 
 def _deadline_reader() -> tuple[Callable[..., Any], type[Exception]] | None:
     try:
-        from scheduler.deadlines import DeadlineError, parse_deadline
+        from timelang.deadlines import DeadlineError, parse_deadline
     except ImportError:
         return None
     return parse_deadline, DeadlineError
@@ -208,7 +208,7 @@ def read_deadline(
     """The first candidate phrase the deadline reader understands; else (None, its reason)."""
     reader = _deadline_reader()
     if reader is None:
-        return None, "Chưa có bộ đọc thời hạn (scheduler.deadlines)."
+        return None, "Chưa có bộ đọc thời hạn (timelang.deadlines)."
     parse, error_type = reader
     first_error: str | None = None
     for candidate in candidates:

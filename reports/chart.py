@@ -10,8 +10,8 @@ import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from handlers import messages
 from reports.stats import Counts, Report, format_rate
+from texts import messages
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

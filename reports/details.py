@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from db.models import Evidence, ExtensionRequest, Occurrence, Person, Plan, Task, Unit
-from handlers import messages
 from reports.periods import PeriodError, period_by_key
+from texts import messages
 
 CHUNK = 500
 

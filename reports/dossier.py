@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session, aliased
 
 from db.models import Evidence, Occurrence, Person, Task
 from db.status import Status
-from handlers import messages
 from handlers.storage import EvidenceStore
 from reports.details import OccurrenceDetail, chunks, occurrence_details
 from reports.periods import Period
@@ -42,6 +41,7 @@ from reports.xlsx import (
     set_widths,
     style_header,
 )
+from texts import messages
 
 INDEX_HEADER_ROW = 4
 LOCATION_COLUMN = 10

@@ -33,8 +33,8 @@ from db.models import (
     task_support_units,
 )
 from db.status import Status, occurrence_status
-from handlers import messages
 from reports.details import period_label, plan_label
+from texts import messages
 
 PAST_DAYS = 400
 PRODID = "-//Nhắc Việc//nhacviec//VI"

@@ -43,8 +43,8 @@ from reports.stats import (
     evaluate,
     own_counts,
 )
-from scheduler.clock import Clock
 from scheduler.locks import try_planner_lock
+from timelang.clock import Clock
 
 # How far back the daily job looks for periods left unfrozen (a year and a bit).
 LOOKBACK_DAYS = 400

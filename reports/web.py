@@ -26,7 +26,7 @@ from db import services
 from db.models import Person
 from db.session import SessionFactory
 from reports import ics
-from scheduler.clock import Clock, SystemClock
+from timelang.clock import Clock, SystemClock
 
 logger = logging.getLogger(__name__)
 

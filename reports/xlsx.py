@@ -19,7 +19,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
 from db.status import local_date
-from handlers import messages
 from reports.details import (
     ExtensionDetail,
     OccurrenceDetail,
@@ -27,6 +26,7 @@ from reports.details import (
     occurrence_details,
 )
 from reports.stats import Item, Report
+from texts import messages
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "dd/mm/yyyy"

@@ -62,10 +62,6 @@ from db.models import (
 from db.queries import load_calendar
 from db.session import SessionFactory
 from db.status import Status, occurrence_status
-from handlers import messages
-from handlers.messages import esc, fmt_date
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import Clock
 from scheduler.locks import try_planner_lock
 from scheduler.policy import (
     KIND_BEFORE_DUE,
@@ -84,6 +80,10 @@ from scheduler.policy import (
     settings_policy,
     task_policy,
 )
+from texts import messages
+from texts.messages import esc, fmt_date
+from timelang.calendar import WorkingCalendar
+from timelang.clock import Clock
 
 if TYPE_CHECKING:
     from scheduler.sender import OutboxRow

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from db.models import AppSetting
-from scheduler.calendar import WorkingCalendar
+from timelang.calendar import WorkingCalendar
 
 POLICY_SETTING_KEY = "reminder_policy"
 

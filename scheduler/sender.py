@@ -64,7 +64,6 @@ from db.models import AuditLog, Chat, Identity, Outbox
 from db.session import SessionFactory
 from handlers import state
 from handlers.base import MenuOption
-from scheduler.clock import Clock
 from scheduler.policy import (
     KIND_DELIVERY_REPORT,
     REMINDER_KINDS,
@@ -81,6 +80,7 @@ from scheduler.transport import (
     Transport,
     UnknownOutcome,
 )
+from timelang.clock import Clock
 
 logger = logging.getLogger(__name__)
 

@@ -109,7 +109,7 @@ def sqlite_url(tmp_path: Path) -> str:
 
 @pytest.fixture
 def clock():  # type: ignore[no-untyped-def]
-    from scheduler.clock import FakeClock
+    from timelang.clock import FakeClock
 
     # A Monday morning in Hà Nội (01:00 UTC = 08:00 local).
     return FakeClock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))

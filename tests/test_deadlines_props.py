@@ -8,8 +8,8 @@ from itertools import pairwise
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.calendar import WorkingCalendar, default_calendar
-from scheduler.deadlines import parse_deadline
+from timelang.calendar import WorkingCalendar, default_calendar
+from timelang.deadlines import parse_deadline
 
 REFS = st.dates(min_value=date(2022, 1, 1), max_value=date(2027, 12, 31))
 RECURRING_PHRASES = st.sampled_from([

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from scheduler.deadlines import DeadlineError, parse_deadline
+from timelang.deadlines import DeadlineError, parse_deadline
 
 PLAN_004 = date(2023, 2, 22)  # 341/KH-UBND Chợ Mới, "ngày 22 tháng 02 năm 2023"
 PLAN_002 = date(2024, 2, 20)  # 23/KH-UBND Ninh Thạnh

@@ -19,12 +19,12 @@ from bot.cli import main
 from config.settings import Settings
 from db.models import Evidence
 from db.session import unit_of_work
-from handlers import messages
 from reports import cli as reports_cli
 from reports.dossier import _unique, sanitize
-from scheduler.clock import FakeClock
 from tests.support import Harness, make_settings, sample_jpeg, sample_pdf
 from tests.test_report_scenario import District, apply_events, build_district, local
+from texts import messages
+from timelang.clock import FakeClock
 
 ADMIN, COMMUNE_LEADER, MEMBER = "1", "907", "901"
 ROOT = "Hồ sơ minh chứng tất cả đơn vị quý I-2026"

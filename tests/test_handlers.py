@@ -14,9 +14,9 @@ from bot.app import build_app
 from db import services
 from db.models import AuditLog, Evidence, ExtensionRequest, Occurrence, Outbox, Task
 from db.session import unit_of_work
-from scheduler.clock import FakeClock
-from scheduler.deadlines import parse_deadline
 from tests.support import Harness, make_settings, sample_jpeg, sample_pdf
+from timelang.clock import FakeClock
+from timelang.deadlines import parse_deadline
 
 ADMIN = "1"  # telegram:1 is in ADMINS (see make_settings)
 

@@ -23,7 +23,6 @@ from db.session import make_engine, make_session_factory, unit_of_work
 from reports import cli as reports_cli
 from reports import ics
 from reports import web as report_web
-from scheduler.clock import FakeClock
 from tests.support import make_settings
 from tests.test_report_scenario import (
     TZ,
@@ -33,6 +32,7 @@ from tests.test_report_scenario import (
     local,
     migrated_session,
 )
+from timelang.clock import FakeClock
 
 TODAY = date(2026, 4, 20)
 NOW = local("20/04", "08:00")

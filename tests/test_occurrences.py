@@ -12,8 +12,8 @@ from bot.app import build_app
 from db import services
 from db.models import Occurrence
 from db.session import unit_of_work
-from scheduler.deadlines import parse_deadline
 from tests.support import make_settings
+from timelang.deadlines import parse_deadline
 
 MONTHLY = "họp định kỳ hàng tháng (chậm nhất 05 ngày sau khi kết thúc tháng)"
 

@@ -45,7 +45,7 @@ def test_tasks_and_lead_units_reach_the_target(figure: str) -> None:
 
 
 def test_deadlines_reach_the_target() -> None:
-    pytest.importorskip("scheduler.deadlines", reason="the deadline reader is not there yet")
+    pytest.importorskip("timelang.deadlines", reason="the deadline reader is not there yet")
     score = _totals()["deadlines"]
     assert score.precision >= TARGET and score.recall >= TARGET, score
 

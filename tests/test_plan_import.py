@@ -21,9 +21,9 @@ from handlers.import_plan import FLOW, import_plan, import_plan_flow
 from plans import importer
 from plans.importer import Decisions, NewUnit
 from plans.parser import parse_text
-from scheduler.clock import FakeClock
 from tests.plan_builders import sample_text, text_pdf_without_text_layer, text_to_docx
 from tests.support import Harness, make_settings
+from timelang.clock import FakeClock
 
 ADMIN = "1"  # telegram:1 is an admin (see make_settings)
 

@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from bot.app import build_app, run
 from db.models import AppSetting
-from scheduler.clock import FakeClock
 from scheduler.jobs import ReminderJobs
 from scheduler.locks import AlreadyRunning, InstanceLock, sqlite_path
 from tests.conftest import PG_ADMIN_URL
 from tests.support import make_settings
+from timelang.clock import FakeClock
 
 
 def test_a_second_lock_on_the_same_file_is_refused_with_the_reason(tmp_path: Path) -> None:

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from scheduler.calendar import WorkingCalendar
 from scheduler.policy import (
     TASK_KEYS,
     PolicyError,
@@ -18,6 +17,7 @@ from scheduler.policy import (
     reminder_day,
     task_policy,
 )
+from timelang.calendar import WorkingCalendar
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

@@ -36,9 +36,6 @@ from db.models import (
 )
 from db.queries import load_calendar
 from db.session import unit_of_work
-from scheduler.calendar import WorkingCalendar
-from scheduler.clock import FakeClock
-from scheduler.deadlines import parse_deadline
 from scheduler.planner import Directory, pick_identity, text_limit
 from scheduler.policy import (
     POLICY_SETTING_KEY,
@@ -48,6 +45,9 @@ from scheduler.policy import (
     reminder_day,
 )
 from tests.support import Harness, RecordingTransport, make_settings
+from timelang.calendar import WorkingCalendar
+from timelang.clock import FakeClock
+from timelang.deadlines import parse_deadline
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 GROUP = "-1001"  # Phòng Nội vụ's bound Telegram group

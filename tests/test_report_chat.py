@@ -14,11 +14,11 @@ from PIL import Image
 from bot.app import build_app
 from db.models import Task
 from db.session import unit_of_work
-from handlers import messages
 from handlers.base import ButtonLayout, Incoming, OutgoingFile, Replier
-from scheduler.clock import FakeClock
 from tests.support import Harness, make_settings
 from tests.test_report_scenario import District, apply_events, build_district, local
+from texts import messages
+from timelang.clock import FakeClock
 
 ADMIN = "1"  # telegram:1 is in ADMINS
 CHAIRMAN, COMMUNE_LEADER, MEMBER = "900", "907", "901"  # see tests.test_report_scenario.PEOPLE

@@ -14,8 +14,8 @@ from bot.cli import main
 from config.settings import Settings
 from db.session import unit_of_work
 from reports import cli as reports_cli
-from scheduler.clock import FakeClock
 from tests.test_report_scenario import apply_events, build_district, local
+from timelang.clock import FakeClock
 
 CONTRACT_KEYS = ("code", "name", "assigned", "done_on_time", "done_late", "overdue",
                  "in_progress", "on_time_rate")

@@ -531,7 +531,7 @@ def test_many_units_use_python_filtering(session: Session, monkeypatch: pytest.M
 
 
 def test_daily_job_commits_its_own_work(db_url: str) -> None:
-    from scheduler.clock import FakeClock
+    from timelang.clock import FakeClock
 
     engine = make_engine(db_url)
     upgrade(engine)

@@ -21,7 +21,6 @@ from db import services
 from db.models import AuditLog, Outbox, Person
 from db.session import make_engine, make_session_factory, unit_of_work
 from handlers.base import MenuOption
-from scheduler.clock import FakeClock
 from scheduler.ratelimit import PlatformRateLimiter, RateLimits
 from scheduler.sender import OutboxSender, SenderOptions
 from scheduler.transport import (
@@ -33,6 +32,7 @@ from scheduler.transport import (
     UnknownOutcome,
 )
 from tests.support import make_settings
+from timelang.clock import FakeClock
 
 NOON = datetime(2026, 3, 2, 5, 0, tzinfo=UTC)  # 12:00 in Hà Nội, a Monday
 

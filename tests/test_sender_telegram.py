@@ -104,8 +104,8 @@ def test_remind_command_sends_itself_when_no_bot_runs(
 
     from bot.cli import main
     from db.models import Outbox
-    from scheduler.deadlines import parse_deadline
     from scheduler.locks import InstanceLock
+    from timelang.deadlines import parse_deadline
 
     started = threading.Event()
     finish = threading.Event()
@@ -151,7 +151,7 @@ def test_remind_command_sends_itself_when_no_bot_runs(
         # never by the hour this test happens to run at.
         from datetime import datetime
 
-        from scheduler.clock import FakeClock
+        from timelang.clock import FakeClock
 
         monkeypatch.setattr("bot.app.SystemClock", lambda: FakeClock(
             datetime(2026, 6, 5, 9, 0, tzinfo=app.settings.tz)))

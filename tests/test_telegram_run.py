@@ -15,10 +15,10 @@ from db import services
 from db.models import Outbox
 from db.queries import load_calendar
 from db.session import unit_of_work
-from scheduler.clock import FakeClock
-from scheduler.deadlines import parse_deadline
 from tests.fakes.telegram_api import FakeTelegramServer, RateLimits
 from tests.support import make_settings
+from timelang.clock import FakeClock
+from timelang.deadlines import parse_deadline
 
 MEMBER = 4242
 

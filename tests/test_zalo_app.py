@@ -11,10 +11,10 @@ import httpx
 import pytest
 
 from bot.app import build_app, run
-from scheduler.clock import FakeClock
 from tests.e2e.zalo_driver import free_port
 from tests.fakes.zalo_api import FakeZaloBotApi
 from tests.support import make_settings
+from timelang.clock import FakeClock
 
 USER = "e4ea2cd5189df1c3a88c"
 

@@ -14,10 +14,10 @@ from db import services
 from db.models import Identity, Outbox, Person
 from db.session import unit_of_work
 from handlers.base import Incoming
-from scheduler.clock import FakeClock
 from tests.e2e.scenarios import ADMIN, AN, register, text_of, with_option
 from tests.e2e.zalo_driver import ZaloDriver, zalo_id
 from tests.support import RecordingReplier, RecordingTransport
+from timelang.clock import FakeClock
 
 TELEGRAM_AN = "7001"
 

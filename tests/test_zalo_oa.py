@@ -31,9 +31,9 @@ from bot.zalo_oa import (
 from db import services
 from db.models import AppSetting, Identity, Outbox, Person
 from db.session import unit_of_work
-from scheduler.clock import FakeClock
 from tests.fakes.zalo_api import FakeZaloOA
 from tests.support import RecordingTransport, make_settings
+from timelang.clock import FakeClock
 
 APP_ID = "3799894204854887828"
 APP_SECRET = "app-secret-EA2Aus71pe4wUxIJ"

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from bot.zalo_adapter import WEBHOOK_PATH
 from db.models import Identity
-from scheduler.clock import FakeClock
 from tests.e2e.scenarios import AN, text_of
 from tests.e2e.zalo_driver import WEBHOOK_SECRET, ZaloDriver, zalo_id
+from timelang.clock import FakeClock
 
 
 @pytest.fixture

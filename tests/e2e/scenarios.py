@@ -138,7 +138,7 @@ class HandledUpdates:
 
 def seed(app: Any) -> None:
     """Units UBND huyện → Phòng Nội vụ (PNV), Văn phòng HĐND-UBND (VP), and three tasks."""
-    from scheduler.deadlines import parse_deadline
+    from timelang.deadlines import parse_deadline
 
     now = app.clock.now()
     today = now.astimezone(app.settings.tz).date()

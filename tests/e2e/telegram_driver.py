@@ -11,11 +11,11 @@ from typing import Any
 
 from bot.app import App, build_app
 from bot.telegram import TelegramTransport, build_application
-from scheduler.clock import FakeClock
 from tests.e2e.scenarios import ADMIN, BotMessage, HandledUpdates, ScriptUser, seed
 from tests.fakes.telegram_api import BotMessage as FakeMessage
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser
 from tests.support import make_settings
+from timelang.clock import FakeClock
 
 
 def telegram_id(user: ScriptUser) -> int:

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 from db import services
 from db.models import Evidence
 from db.session import unit_of_work
-from scheduler.clock import FakeClock
-from scheduler.deadlines import parse_deadline
 from tests.e2e.scenarios import ADMIN, AN, BAO, SCENARIOS, Scenario, register, text_of
 from tests.e2e.telegram_driver import TelegramDriver, telegram_id
 from tests.support import sample_pdf
+from timelang.clock import FakeClock
+from timelang.deadlines import parse_deadline
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.clock import FakeClock
 from tests.e2e.scenarios import SCENARIOS, Scenario
 from tests.e2e.zalo_driver import ZaloDriver
+from timelang.clock import FakeClock
 
 
 @pytest.fixture(params=["polling", "webhook"])

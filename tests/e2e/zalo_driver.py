@@ -15,11 +15,11 @@ import pytest
 from bot.app import App, build_app
 from bot.http import WebServer, build_web_server
 from bot.zalo_adapter import ZaloBot
-from handlers import messages
-from scheduler.clock import FakeClock
 from tests.e2e.scenarios import ADMIN, BotMessage, HandledUpdates, ScriptUser, seed
 from tests.fakes.zalo_api import FakeZaloBotApi, Sent
 from tests.support import make_settings
+from texts import messages
+from timelang.clock import FakeClock
 
 WEBHOOK_SECRET = "zalo-webhook-secret-for-tests"
 _MENU_LINE = re.compile(r"^(\d+)\. (.+)$")

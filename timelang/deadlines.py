@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from dateutil.rrule import rrulestr
 
-from scheduler.calendar import WorkingCalendar, default_calendar
+from timelang.calendar import WorkingCalendar, default_calendar
 
 Kind = Literal["once", "recurring", "ongoing"]
 Unit = Literal["week", "month", "quarter", "half", "year"]

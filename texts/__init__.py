@@ -1,0 +1,1 @@
+"""The message catalogue: every text a user reads, in Vietnamese."""
