@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import Engine
 
 from config.settings import Settings
+from db.evidence_files import EvidenceStore
 from db.migrate import upgrade
 from db.queries import load_calendar
 from db.session import SessionFactory, make_engine, make_session_factory
 from handlers.router import Router
-from handlers.storage import EvidenceStore
 from scheduler.planner import DeliveryReporter, PlannerOptions, ReminderPlanner
 from scheduler.ratelimit import PlatformRateLimiter, limits_for
 from scheduler.sender import OutboxSender, SenderOptions
@@ -106,9 +106,9 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
     from bot.http import build_web_server
     from bot.telegram import TelegramTransport, build_application, build_sender_bot
     from bot.zalo_adapter import start_zalo_platforms
+    from db.locks import InstanceLock
     from reports.snapshots import close_periods_job
     from scheduler.jobs import ReminderJobs
-    from scheduler.locks import InstanceLock
     from scheduler.ratelimit import TelegramRateLimiter
 
     settings = app.settings

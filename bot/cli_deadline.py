@@ -6,7 +6,7 @@ import argparse
 from datetime import datetime
 from typing import Any
 
-from bot.cli import CliError, parse_iso_date, print_json
+from bot.cli_common import CliError, parse_iso_date, print_json
 from config.settings import Settings
 
 

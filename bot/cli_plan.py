@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from bot.cli import CliError, print_json
+from bot.cli_common import CliError, print_json
 from config.settings import Settings
 from plans.readers import MAX_FILE_BYTES, PlanReadError
 

@@ -32,9 +32,9 @@ from db.models import (
     Unit,
     UnitAlias,
 )
-from db.status import Status, occurrence_status
 from timelang.calendar import WorkingCalendar
 from timelang.deadlines import Deadline
+from timelang.status import Status, occurrence_status
 
 OCCURRENCES_AHEAD = 2
 # Set in `session.info` when a unit of work queued messages, so the sender is woken only then.

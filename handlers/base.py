@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
 
+from texts.menus import MenuOption, render_numbered_menu
+
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from config.settings import Settings
+    from db.evidence_files import EvidenceStore
     from db.services import Actor
-    from handlers.storage import EvidenceStore
     from timelang.calendar import WorkingCalendar
     from timelang.clock import Clock
 
@@ -54,12 +56,6 @@ class Incoming:
     @property
     def is_group(self) -> bool:
         return self.chat_type == "group"
-
-
-@dataclass(frozen=True)
-class MenuOption:
-    label: str
-    command: str  # what pressing it (or typing its number) runs, e.g. "/chitiet 12"
 
 
 @dataclass(frozen=True)
@@ -132,15 +128,6 @@ class FileTooLarge(Exception):
     def __init__(self, size: int | None = None) -> None:
         super().__init__(f"file too large: {size}")
         self.size = size
-
-
-def render_numbered_menu(text: str, options: Sequence[MenuOption]) -> str:
-    from texts import messages
-
-    lines = [text, ""]
-    lines += [f"{index}. {html.escape(option.label)}" for index, option in enumerate(options, 1)]
-    lines += ["", messages.NUMBERED_MENU_HINT]
-    return "\n".join(lines)
 
 
 _TAG = re.compile(r"<[^>]+>")

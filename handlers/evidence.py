@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from db import chat_state as state
 from db import services
-from handlers import state
+from db.evidence_files import sniff_mime
 from handlers.base import Attachment, Context, FileTooLarge, Incoming
 from handlers.common import (
     UserError,
@@ -12,7 +13,6 @@ from handlers.common import (
     open_occurrence,
     parse_task_id,
 )
-from handlers.storage import sniff_mime
 from texts import messages
 
 FLOW = "evidence"

@@ -22,8 +22,8 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from db import chat_state as state
 from db import services
-from handlers import state
 from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption
 from handlers.common import UserError, human_size, require_admin, strip_accents, usage
 from plans import importer

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from db import chat_state as state
 from db import queries, services
 from db.models import ROLE_LEADER, ROLE_MEMBER, JoinRequest, Membership, Unit
-from handlers import state
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import UserError, require_unit, usage
 from handlers.notify import approvers_of, notify_people

@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from config.settings import Settings
+from db import chat_state as state
 from db import services
+from db.evidence_files import EvidenceStore
 from db.session import SessionFactory
-from handlers import registry, state
+from handlers import registry
 from handlers.base import Attachment, Context, Incoming, MenuOption, OutgoingFile, Replier
 from handlers.common import UserError, normalize_command
-from handlers.storage import EvidenceStore
 from texts import messages
 from timelang.calendar import WorkingCalendar
 from timelang.clock import Clock

@@ -6,7 +6,6 @@ import math
 
 from db import queries, services
 from db.models import ExtensionRequest, Occurrence, Task
-from db.status import Status, occurrence_status
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import (
     UserError,
@@ -25,6 +24,7 @@ from handlers.notify import approvers_of, notify_people, notify_unit
 from reports.details import period_label
 from texts import messages
 from timelang.deadlines import DeadlineError, parse_deadline
+from timelang.status import Status, occurrence_status
 
 PROGRESS_CHOICES = (25, 50, 75, 100)
 

@@ -27,9 +27,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from db.evidence_files import EvidenceStore
 from db.models import Evidence, Occurrence, Person, Task
-from db.status import Status
-from handlers.storage import EvidenceStore
 from reports.details import OccurrenceDetail, chunks, occurrence_details
 from reports.periods import Period
 from reports.stats import Cutoff, evaluate, local_day_start, scoped
@@ -42,6 +41,7 @@ from reports.xlsx import (
     style_header,
 )
 from texts import messages
+from timelang.status import Status
 
 INDEX_HEADER_ROW = 4
 LOCATION_COLUMN = 10

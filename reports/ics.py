@@ -32,9 +32,9 @@ from db.models import (
     Unit,
     task_support_units,
 )
-from db.status import Status, occurrence_status
 from reports.details import period_label, plan_label
 from texts import messages
+from timelang.status import Status, occurrence_status
 
 PAST_DAYS = 400
 PRODID = "-//Nhắc Việc//nhacviec//VI"

@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from db.locks import try_planner_lock
 from db.models import Occurrence, ReportSnapshot
 from db.session import SessionFactory, unit_of_work
-from db.status import Status, local_date
 from reports.periods import Period, named_periods_ending_between
 from reports.stats import (
     Counts,
@@ -43,8 +43,8 @@ from reports.stats import (
     evaluate,
     own_counts,
 )
-from scheduler.locks import try_planner_lock
 from timelang.clock import Clock
+from timelang.status import Status, local_date
 
 # How far back the daily job looks for periods left unfrozen (a year and a bit).
 LOOKBACK_DAYS = 400

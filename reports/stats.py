@@ -7,7 +7,7 @@ Rules (DOMAIN.md §1, §3), decided here once:
   approved, the original date otherwise. An approved extension moves the deadline (DOMAIN
   §1), so the task is judged where its deadline now falls; the extension itself is reported
   (`extended`, and the spreadsheet lists original and extended dates side by side).
-- Statuses come from `db.status.occurrence_status`, the one source of status rules.
+- Statuses come from `timelang.status.occurrence_status`, the one source of status rules.
 - Figures of a period that has ended are the figures as they stood at the end of its last
   day: a completion or an extension approval recorded later does not change them. So the
   frozen snapshot of a closed period (reports.snapshots) is the same whenever it is taken,
@@ -31,8 +31,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from db.models import ExtensionRequest, Occurrence, Task, Unit
-from db.status import Status, local_date, occurrence_status
 from reports.periods import Period
+from timelang.status import Status, local_date, occurrence_status
 
 # SQLite refuses statements with too many bound parameters; past this, filter in Python.
 MAX_SQL_IN = 900

@@ -18,7 +18,6 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
-from db.status import local_date
 from reports.details import (
     ExtensionDetail,
     OccurrenceDetail,
@@ -27,6 +26,7 @@ from reports.details import (
 )
 from reports.stats import Item, Report
 from texts import messages
+from timelang.status import local_date
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "dd/mm/yyyy"

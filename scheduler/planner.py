@@ -45,6 +45,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db import services
+from db.locks import try_planner_lock
 from db.models import (
     ROLE_LEADER,
     AppSetting,
@@ -61,8 +62,6 @@ from db.models import (
 )
 from db.queries import load_calendar
 from db.session import SessionFactory
-from db.status import Status, occurrence_status
-from scheduler.locks import try_planner_lock
 from scheduler.policy import (
     KIND_BEFORE_DUE,
     KIND_DELIVERY_REPORT,
@@ -84,6 +83,7 @@ from texts import messages
 from texts.messages import esc, fmt_date
 from timelang.calendar import WorkingCalendar
 from timelang.clock import Clock
+from timelang.status import Status, occurrence_status
 
 if TYPE_CHECKING:
     from scheduler.sender import OutboxRow

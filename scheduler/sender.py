@@ -60,10 +60,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from db import chat_state as state
 from db.models import AuditLog, Chat, Identity, Outbox
 from db.session import SessionFactory
-from handlers import state
-from handlers.base import MenuOption
 from scheduler.policy import (
     KIND_DELIVERY_REPORT,
     REMINDER_KINDS,
@@ -80,6 +79,7 @@ from scheduler.transport import (
     Transport,
     UnknownOutcome,
 )
+from texts.menus import MenuOption
 from timelang.clock import Clock
 
 logger = logging.getLogger(__name__)

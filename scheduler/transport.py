@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from handlers.base import MenuOption
+from texts.menus import MenuOption
 
 
 class SendError(Exception):

@@ -14,12 +14,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
+from bot import cli_reports as reports_cli
 from bot.app import App, build_app
 from bot.cli import main
 from config.settings import Settings
 from db.models import Evidence
 from db.session import unit_of_work
-from reports import cli as reports_cli
 from reports.dossier import _unique, sanitize
 from tests.support import Harness, make_settings, sample_jpeg, sample_pdf
 from tests.test_report_scenario import District, apply_events, build_district, local

@@ -299,7 +299,7 @@ async def test_outbox_keys_prevent_duplicates(harness: Harness) -> None:
 def test_status_rules() -> None:
     from zoneinfo import ZoneInfo
 
-    from db.status import Status, occurrence_status
+    from timelang.status import Status, occurrence_status
 
     tz = ZoneInfo("Asia/Ho_Chi_Minh")
     due = date(2026, 3, 5)

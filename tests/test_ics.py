@@ -15,12 +15,12 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot import cli_reports as reports_cli
 from bot.app import build_app
 from bot.cli import main
 from config.settings import Settings
 from db.models import Occurrence, Person, Unit
 from db.session import make_engine, make_session_factory, unit_of_work
-from reports import cli as reports_cli
 from reports import ics
 from reports import web as report_web
 from tests.support import make_settings

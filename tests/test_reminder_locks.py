@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import build_app, run
+from db.locks import AlreadyRunning, InstanceLock, sqlite_path
 from db.models import AppSetting
 from scheduler.jobs import ReminderJobs
-from scheduler.locks import AlreadyRunning, InstanceLock, sqlite_path
 from tests.conftest import PG_ADMIN_URL
 from tests.support import make_settings
 from timelang.clock import FakeClock

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
+from bot import cli_reports as reports_cli
 from bot.cli import main
 from config.settings import Settings
 from db.session import unit_of_work
-from reports import cli as reports_cli
 from tests.test_report_scenario import apply_events, build_district, local
 from timelang.clock import FakeClock
 

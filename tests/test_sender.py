@@ -355,7 +355,7 @@ async def test_a_person_notice_saves_its_numbered_menu_where_there_are_no_button
                                    key="join:1", now=now,
                                    menu=[("Duyệt", "/duyet 1 canbo"), ("Từ chối", "/tuchoi 1")])
     await sender_for(app, Plain()).drain_once()
-    from handlers import state
+    from db import chat_state as state
 
     with app.session_factory() as session:
         saved = state.load(session, "telegram", "77", "77", now)

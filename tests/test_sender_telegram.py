@@ -103,8 +103,8 @@ def test_remind_command_sends_itself_when_no_bot_runs(
     from datetime import date
 
     from bot.cli import main
+    from db.locks import InstanceLock
     from db.models import Outbox
-    from scheduler.locks import InstanceLock
     from timelang.deadlines import parse_deadline
 
     started = threading.Event()

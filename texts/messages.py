@@ -10,7 +10,7 @@ import html
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from db.status import Status
+from timelang.status import Status
 
 
 def esc(value: object) -> str:

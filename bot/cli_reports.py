@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cli import CliError, print_json
+from bot.cli_common import CliError, print_json
 from config.settings import Settings
 from db import services
 from db.models import Identity, Person

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from bot.cli import CliError
+from bot.cli_common import CliError
 from config.settings import Settings
 from scheduler.planner import PlannedMessage, PlannerOptions, ReminderPlanner
 from scheduler.policy import ReminderPolicy
@@ -192,7 +192,7 @@ def _deliver_if_alone(app: Any, planner: ReminderPlanner, settings: Settings,
     """Sends the new rows now when no bot would: SQLite and the file lock is free (else the
     running bot sends them) or PostgreSQL (claims are exclusive, a running bot cannot send
     the same row)."""
-    from scheduler.locks import AlreadyRunning, InstanceLock
+    from db.locks import AlreadyRunning, InstanceLock
 
     if not new or not settings.telegram_bot_token:
         return "; bot đang chạy hoặc lần chạy tới sẽ gửi" if new else ""
