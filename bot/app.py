@@ -19,7 +19,8 @@ from db.migrate import upgrade
 from db.queries import load_calendar
 from db.session import SessionFactory, make_engine, make_session_factory
 from handlers.router import Router
-from scheduler.planner import DeliveryReporter, PlannerOptions, ReminderPlanner
+from scheduler.delivery_report import DeliveryReporter
+from scheduler.planner import PlannerOptions, ReminderPlanner
 from scheduler.ratelimit import PlatformRateLimiter, limits_for
 from scheduler.sender import OutboxSender, SenderOptions
 from scheduler.transport import Transport

@@ -28,7 +28,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from scheduler.planner import DeliveryReporter, PlanRun, ReminderPlanner
+from scheduler.delivery_report import DeliveryReporter
+from scheduler.planner import PlanRun, ReminderPlanner
 from scheduler.sender import OutboxSender
 
 logger = logging.getLogger(__name__)

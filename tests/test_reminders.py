@@ -36,7 +36,7 @@ from db.models import (
 )
 from db.queries import load_calendar
 from db.session import unit_of_work
-from scheduler.planner import Directory, pick_identity, text_limit
+from scheduler.audience import Directory, pick_identity
 from scheduler.policy import (
     POLICY_SETTING_KEY,
     REMINDER_KINDS,
@@ -44,6 +44,7 @@ from scheduler.policy import (
     overdue_rhythm,
     reminder_day,
 )
+from scheduler.reminder_text import text_limit
 from tests.support import Harness, RecordingTransport, make_settings
 from timelang.calendar import WorkingCalendar
 from timelang.clock import FakeClock
