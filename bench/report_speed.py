@@ -39,7 +39,7 @@ from sqlalchemy.engine import make_url
 from db.migrate import upgrade
 from db.models import Occurrence, Person, Task, Unit
 from db.session import make_engine, make_session_factory
-from reports import periods, stats
+from reports import period_report, periods, stats
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 UNITS = 5_000
@@ -137,17 +137,17 @@ def run(backend: str, url: str, with_xlsx: bool) -> list[tuple[str, float, float
     year = periods.year_period(YEAR)
     results: list[tuple[str, float, float]] = []
     with factory() as session:
-        live = timed("báo cáo năm đang chạy (15/12/2025)", lambda: stats.build_report(
+        live = timed("báo cáo năm đang chạy (15/12/2025)", lambda: period_report.build_report(
             session, year, today=date(YEAR, 12, 15), now=datetime.now(UTC), tz=TZ), results)
         assert live.totals.assigned == OCCURRENCES, live.totals
         timed("JSON của báo cáo đó", lambda: json.dumps(live.to_json(), ensure_ascii=False),
               results)
         closing = timed("báo cáo đầu tiên sau khi khóa sổ (05/01/2026, ghi snapshot)",
-                        lambda: stats.build_report(session, year, today=date(YEAR + 1, 1, 5),
+                        lambda: period_report.build_report(session, year, today=date(YEAR + 1, 1, 5),
                                                    now=datetime.now(UTC), tz=TZ), results,
                         reset=session.rollback)
         session.commit()
-        closed = timed("báo cáo năm đã khóa sổ (đọc snapshot)", lambda: stats.build_report(
+        closed = timed("báo cáo năm đã khóa sổ (đọc snapshot)", lambda: period_report.build_report(
             session, year, today=date(YEAR + 1, 1, 6), now=datetime.now(UTC), tz=TZ), results)
         assert closing.frozen and closed.frozen
         assert closed.totals == closing.totals, (closed.totals, closing.totals)

@@ -26,7 +26,7 @@ from config.settings import Settings
 from db import services
 from db.models import Identity, Person
 from db.session import unit_of_work
-from reports import periods, stats
+from reports import period_report, periods, stats
 from reports.periods import Period, PeriodError, PeriodKind
 
 
@@ -80,7 +80,7 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
         with unit_of_work(app.session_factory) as session:
             unit_ids, scope_label = _scope(session, args.unit)
             # Writes the snapshot when this is the first report since the period closed.
-            report = stats.build_report(session, period, today=today, now=now, tz=settings.tz,
+            report = period_report.build_report(session, period, today=today, now=now, tz=settings.tz,
                                         unit_ids=unit_ids)
             if args.xlsx:
                 from reports.xlsx import report_workbook

@@ -836,6 +836,3 @@ def enqueue(
     session.info[OUTBOX_CHANGED] = True
     return row
 
-
-def days_between(start: date, end: date) -> int:
-    return (end - start) // timedelta(days=1)

@@ -180,9 +180,6 @@ def _safe_cut(line: str, limit: int) -> int:
     return max(cut, 1)
 
 
-Notify = Callable[..., None]
-
-
 @dataclass
 class Context:
     """Everything one update's handler may use. One session: the router commits it once."""
@@ -196,8 +193,6 @@ class Context:
     evidence_store: EvidenceStore
     args: list[str] = field(default_factory=list)
     raw_args: str = ""
-    # Set by the router: called after the commit so queued notices go out promptly.
-    after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
 
     @functools.cached_property
     def calendar(self) -> WorkingCalendar:

@@ -18,7 +18,7 @@ from db import queries, services
 from db.models import Unit
 from handlers.base import Context, Incoming, OutgoingFile
 from handlers.common import UserError, human_size
-from reports import chart, dossier, stats
+from reports import chart, dossier, period_report, stats
 from reports.periods import Period, PeriodError, PeriodKind, normalize, parse_period
 from reports.xlsx import XLSX_MIME, load_workbook_data, render_workbook
 from texts import messages
@@ -44,7 +44,7 @@ class Scope:
 async def report(msg: Incoming, ctx: Context) -> None:
     unit, period = _arguments(ctx, default="quarter", usage=messages.REPORT_USAGE)
     scope = _report_scope(ctx, unit)
-    result = stats.build_report(ctx.session, period, today=ctx.today, now=ctx.now,
+    result = period_report.build_report(ctx.session, period, today=ctx.today, now=ctx.now,
                                 tz=ctx.settings.tz, unit_ids=scope.unit_ids)
     await ctx.replier.send_text(summary_text(result, scope.label, ctx))
     totals = result.totals

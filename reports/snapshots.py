@@ -119,13 +119,6 @@ def decode_items(unit_id: int, encoded: str) -> list[Item]:
     return items
 
 
-def is_frozen(session: Session, period: Period) -> bool:
-    if period.key is None:
-        return False
-    found = session.scalar(
-        select(ReportSnapshot.id).where(ReportSnapshot.period_key == period.key).limit(1)
-    )
-    return found is not None
 
 
 def tracking_started(session: Session, tz: ZoneInfo) -> date | None:

@@ -527,42 +527,6 @@ def rank_siblings(group: Sequence[UnitLine]) -> None:
 # --- the report ----------------------------------------------------------------------------
 
 
-def build_report(
-    session: Session,
-    period: Period,
-    *,
-    today: date,
-    now: datetime,
-    tz: ZoneInfo,
-    unit_ids: Collection[int] | None = None,
-    freeze: bool = True,
-) -> Report:
-    """The report of `period` for the units in `unit_ids` (None: every unit).
-
-    A named period that has closed is read from its snapshot, frozen now (when `freeze`)
-    if this is the first report asked for since it closed."""
-    from reports import snapshots
-
-    if period.key is not None and period.is_closed(today):
-        frozen = snapshots.load(session, period)
-        if frozen is None and freeze and snapshots.may_freeze(session, period, tz):
-            frozen = snapshots.freeze(session, period, now=now, tz=tz)
-        if frozen is not None:
-            return frozen.report(period, today=today, scope=unit_ids)
-    cutoff = Cutoff.for_period(period, today)
-    items, late_earlier = evaluate(session, period, cutoff, tz, unit_ids)
-    lines = build_lines(current_tree(session), own_counts(items, late_earlier), unit_ids)
-    return Report(
-        period=period,
-        today=today,
-        as_of=cutoff.as_of,
-        frozen=False,
-        closed_at=None,
-        units=lines,
-        item_source=lambda: (items, late_earlier),
-    )
-
-
 def format_rate(rate: float | None, *, empty: str = "—") -> str:
     """95,9% — one decimal, Vietnamese comma, no «,0»."""
     if rate is None:

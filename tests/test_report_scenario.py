@@ -65,7 +65,7 @@ from db.models import (
     Unit,
 )
 from db.session import make_engine, make_session_factory
-from reports import periods, snapshots, stats
+from reports import period_report, periods, snapshots, stats
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 SETUP_AT = datetime(2026, 1, 2, 1, 0, tzinfo=UTC)  # 08:00 local, 02/01/2026
@@ -343,7 +343,7 @@ def session(db_url: str) -> Iterator[Session]:
 
 def report_on(session: Session, period: periods.Period, when: datetime, **kwargs: Any
               ) -> stats.Report:
-    return stats.build_report(session, period, today=when.astimezone(TZ).date(), now=when,
+    return period_report.build_report(session, period, today=when.astimezone(TZ).date(), now=when,
                               tz=TZ, **kwargs)
 
 
