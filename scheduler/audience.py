@@ -9,7 +9,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, select
+from sqlalchemy import Row, and_, select
 from sqlalchemy.orm import Session
 
 from db import services
@@ -103,7 +103,7 @@ class Directory:
             return
         wanted = set(unit_ids)
         while wanted:
-            rows = []
+            rows: list[Row[int, int | None, str, str]] = []
             for chunk in chunks(sorted(wanted)):
                 rows += self.session.execute(select(*columns).where(Unit.id.in_(chunk))).all()
             wanted = set()
@@ -119,6 +119,8 @@ class Directory:
         for chunk in [None] if unit_ids is None else list(chunks(unit_ids)):
             scoped = query if chunk is None else query.where(Chat.unit_id.in_(chunk))
             for unit_id, platform, external_id in self.session.execute(scoped):
+                if unit_id is None:  # the query asks for bound groups; this tells mypy
+                    continue
                 self.groups[unit_id].append(
                     Recipient(platform, external_id, "group", None, unit_id)
                 )
@@ -149,7 +151,7 @@ class Directory:
                     members[unit_id].append(person_id)
                     if role == ROLE_LEADER:
                         leaders[unit_id].append(person_id)
-                if identity_id is None:
+                if identity_id is None or chat_id is None:  # no app reaches this person
                     continue
                 known = first_identity.get(person_id)
                 if known is None:  # nearly everyone: one app, nothing to choose
@@ -157,10 +159,12 @@ class Directory:
                     reach[person_id] = Recipient(platform, chat_id, "private", person_id)
                 elif known != identity_id:
                     entry = several.get(person_id)
-                    if entry is None:
-                        first = reach[person_id]
+                    first = reach[person_id]
+                    if entry is None and first is not None:
                         entry = several[person_id] = (preferred, {
                             known: (first.platform, first.chat_id)})
+                    if entry is None:
+                        continue
                     entry[1][identity_id] = (platform, chat_id)
         self._choose(several)
 

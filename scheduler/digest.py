@@ -17,7 +17,7 @@ from db.models import (
     Task,
 )
 from scheduler.audience import Directory, Recipient
-from scheduler.due_items import effective_due
+from scheduler.due_items import EFFECTIVE_DUE
 from scheduler.policy import (
     KIND_DIGEST,
 )
@@ -71,10 +71,12 @@ def compute_digests(
         select(*base_columns)
         .join(Task, Task.id == Occurrence.task_id)
         .where(Occurrence.done_at.is_(None), Task.status == "active",
-               effective_due.is_not(None), effective_due <= week_end)
+               EFFECTIVE_DUE.is_not(None), week_end >= EFFECTIVE_DUE)
     )
     for task_id, title, unit_id, due, extended in open_rows:
         effective = extended or due
+        if effective is None:  # the query leaves these out; this tells the type checker
+            continue
         if effective < day:
             overdue[unit_id].append(
                 _DigestEntry(task_id, title, unit_id, effective, (day - effective).days))
@@ -96,8 +98,8 @@ def compute_digests(
     if not (overdue or due_week or done):
         return []
     per_unit = (overdue, due_week, done)
-    for lists in per_unit:
-        for entries in lists.values():
+    for table in per_unit:
+        for entries in table.values():
             entries.sort(key=_by_due)
 
     children = directory.children()
@@ -127,27 +129,27 @@ def compute_digests(
         for person_id in person_ids:
             led[person_id].append(unit_id)
     for person_id, unit_ids in led.items():
-        recipient = directory.reach.get(person_id)
-        if person_id in audience or recipient is None:
+        reachable = directory.reach.get(person_id)
+        if person_id in audience or reachable is None:
             continue
         scope = (subtree(unit_ids[0]) if len(unit_ids) == 1
                  else tuple(dict.fromkeys(u for led_unit in unit_ids for u in subtree(led_unit))))
-        audience[person_id] = (recipient, scope, sorted(unit_ids))
+        audience[person_id] = (reachable, scope, sorted(unit_ids))
 
     everything = tuple(set(overdue) | set(due_week) | set(done))
     renderer = DigestRenderer(week_start, week_end, directory)
     iso_year, iso_week, _ = day.isocalendar()
     planned: list[PlannedMessage] = []
-    for person_id, (recipient, scope, led_units) in sorted(audience.items()):
-        units = scope if scope is not None else everything
-        if len(units) == 1:  # most leaders lead one unit without sub-units
-            lists = [table.get(units[0], []) for table in per_unit]
+    for person_id, (recipient, person_scope, led_units) in sorted(audience.items()):
+        in_scope = person_scope if person_scope is not None else everything
+        if len(in_scope) == 1:  # most leaders lead one unit without sub-units
+            lists = [table.get(in_scope[0], []) for table in per_unit]
         else:
-            lists = [sorted((e for u in units for e in table.get(u, ())), key=_by_due)
+            lists = [sorted((e for u in in_scope for e in table.get(u, ())), key=_by_due)
                      for table in per_unit]
         if not any(lists):
             continue
-        text, shown = renderer.render(lists, scope is None, led_units,
+        text, shown = renderer.render(lists, person_scope is None, led_units,
                                       text_limit(recipient.platform))
         planned.append(PlannedMessage(
             key=f"digest:{iso_year}-W{iso_week:02d}:{person_id}", slot=slot, kind=KIND_DIGEST,

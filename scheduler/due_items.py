@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from datetime import date, time, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import String, and_, cast, func, or_, select
+from sqlalchemy import Row, String, and_, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -50,7 +50,7 @@ class DueItem(NamedTuple):
         return self.kind == KIND_ESCALATION
 
 
-effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
+EFFECTIVE_DUE = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
 
 
 def custom_policies(session: Session, task_ids: Collection[int] | None = None
@@ -112,12 +112,12 @@ def compute_items(
     open_occurrences = (
         select(*columns)
         .join(Task, Task.id == Occurrence.task_id)
-        .where(Occurrence.done_at.is_(None), Task.status == "active", effective_due.is_not(None))
+        .where(Occurrence.done_at.is_(None), Task.status == "active", EFFECTIVE_DUE.is_not(None))
     )
     if task_ids is not None:
         ids = sorted({int(t) for t in task_ids})
         custom = custom_policies(session, ids)
-        rows = []
+        rows: list[Row[int, int, date | None, date | None, str, int]] = []
         for chunk in chunks(ids):
             rows += session.execute(open_occurrences.where(Task.id.in_(chunk))).all()
     else:
@@ -125,12 +125,12 @@ def compute_items(
             custom = custom_policies(session)
         window = _due_dates_for(day, base, calendar)
         # Split so that each half can walk the (done_at, due_date) index: extensions are few.
-        plain = and_(Occurrence.extended_due_date.is_(None),
+        not_extended = and_(Occurrence.extended_due_date.is_(None),
                      or_(Occurrence.due_date < day, Occurrence.due_date.in_(sorted(window))))
-        extended = and_(Occurrence.extended_due_date.is_not(None),
+        was_extended = and_(Occurrence.extended_due_date.is_not(None),
                         or_(Occurrence.extended_due_date < day,
                             Occurrence.extended_due_date.in_(sorted(window))))
-        rows = session.execute(open_occurrences.where(or_(plain, extended))).all()
+        rows = list(session.execute(open_occurrences.where(or_(not_extended, was_extended))).all())
         if custom:
             seen = {row[0] for row in rows}
             for chunk in chunks(sorted(custom)):
@@ -149,6 +149,8 @@ def compute_items(
         if not policy.enabled or (slot_time is not None and policy.remind_at != slot_time):
             continue
         effective = extended or due
+        if effective is None:  # the query leaves these out; this tells the type checker
+            continue
         # By identity: hashing a 13-field dataclass per row would cost more than it saves.
         kinds = decided.get((effective, id(policy)))
         if kinds is None:

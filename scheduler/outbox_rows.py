@@ -87,7 +87,7 @@ def bulk_insert(session: Session, rows: list[dict[str, Any]]) -> int:
         return _copy_into_outbox(connection, columns, tuples)
     placeholders = ", ".join("?" if dialect.paramstyle == "qmark" else "%s" for _ in names)
     result = connection.exec_driver_sql(
-        f"INSERT INTO {table.name} ({columns}) VALUES ({placeholders}) "
+        f"INSERT INTO {Outbox.__tablename__} ({columns}) VALUES ({placeholders}) "
         "ON CONFLICT (idempotency_key) DO NOTHING",
         tuples,
     )

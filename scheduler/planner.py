@@ -31,13 +31,13 @@ from __future__ import annotations
 import logging
 import threading
 import time as monotonic_time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from db import services
@@ -122,8 +122,8 @@ class PlanRun:
 @dataclass
 class Refreshed:
     text: str
-    menu: list[tuple[str, str]] | None
-    task_ids: list[int]
+    menu: Sequence[tuple[str, str]] | None
+    task_ids: Sequence[int]
     kind: str
 
 
@@ -371,7 +371,7 @@ class ReminderPlanner:
         run.expired += len(inserted)
         by_key = {m.key: m for m in planned}
         if inserted:
-            session.execute(AuditLog.__table__.insert(), [
+            session.execute(cast(Table, AuditLog.__table__).insert(), [
                 {"at": now, "actor": PLANNER_ACTOR, "action": "outbox.expired",
                  "entity": "outbox", "entity_id": row_id,
                  "details": problem_details(by_key[key])}
