@@ -288,6 +288,7 @@ class _BodyReader:
         self.last_text = ""
         self.tail = False
         self.closed = False
+        self.preamble: list[str] = []
         self.last_was_attr = False
 
     # stack helpers
@@ -454,7 +455,10 @@ class _BodyReader:
             return
         top = self.stack[-1]
         if top is self.root:
-            return  # preamble before the first section
+            # Preamble before the first section: kept, since a prose-only plan has its duties
+            # here and "… yêu cầu X, Y triển khai các nội dung sau:" names who leads the items.
+            self.preamble.append(text)
+            return
         continues = not ends_sentence(self.last_text) and self.append_to is not None
         if top.rank >= RANK_ITEM:
             if _BODY_LABEL.match(text) and not self.last_was_attr:
@@ -543,3 +547,21 @@ class _BodyReader:
             self.stack.pop()
         self.stack[-1].add(node)
         self.stack.append(node)
+
+
+def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
+    """(addressees, duty nodes) from the preamble. The addressees of a closing "… yêu cầu X, Y
+    triển khai các nội dung sau:" lead every item below it. A document with no numbered
+    structure at all is prose: each preamble paragraph that names an actor is a duty."""
+    from plans.units import sentence_actors
+
+    addressees: list[str] = []
+    if reader.preamble and reader.preamble[-1].rstrip().endswith(":"):
+        addressees = sentence_actors(reader.preamble[-1])
+    duties: list[_Node] = []
+    if not reader.root.children:
+        for text in reader.preamble:
+            if sentence_actors(text):
+                node = _Node("item", "", text, RANK_ITEM, parent=reader.root)
+                duties.append(node)
+    return addressees, duties

@@ -32,7 +32,7 @@ from plans.text import (
 
 if TYPE_CHECKING:
     pass
-from plans.document import _BodyReader, _Effective
+from plans.document import _BodyReader, _Effective, prose_duties
 from plans.plan_header import _kind_of, _read_header, _read_header_line
 from plans.plan_model import DEFAULT_KIND, ParsedPlan, ParsedTask
 from plans.task_extraction import _assign_refs, _TaskBuilder, _unique_refs
@@ -69,9 +69,19 @@ def parse_document(
         reader.feed_table(parsed)
 
     reference = header.date or (date(header.year, 1, 1) if header.year else None)
+    opening = [item.text for item in items[:start] if isinstance(item, Paragraph)]
+    if opening and opening[-1].rstrip().endswith(":") and not reader.preamble:
+        # The header reader ends at the opening sentence; it may name the addressees.
+        reader.preamble.append(opening[-1])
+    addressees, duties = prose_duties(reader)
+    reader.root.children.extend(duties)
     _assign_refs(reader.root)
-    builder = _TaskBuilder(reference or today or date.today(), calendar)
-    builder.walk(reader.root, _Effective())
+    # Without a readable plan date, relative deadlines need a day given by the caller (the CLI's
+    # --date, the chat's question); the tasks say so instead of silently counting from today.
+    builder = _TaskBuilder(
+        reference or today or date.today(), calendar, guessed_date=reference is None and today is None
+    )
+    builder.walk(reader.root, _Effective(addressees or None))
     _unique_refs(builder.tasks)
     title = header.title or PurePath(document.filename).stem
     warnings = list(document.warnings)

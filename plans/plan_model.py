@@ -33,6 +33,9 @@ class ParsedTask:
     detail: str = ""
     section: str = ""
     deadline_error: str | None = None
+    # What the parser could not settle and the preview must ask about: "no_unit",
+    # "deadline_unread", "date_guessed".
+    unsure: list[str] = field(default_factory=list)
 
     def to_json(self, reference: date, count: int = 4) -> dict[str, Any]:
         return {
@@ -45,6 +48,7 @@ class ParsedTask:
             "section": self.section or None,
             "detail": self.detail or None,
             "deadline_error": self.deadline_error,
+            "unsure": list(self.unsure),
         }
 
 

@@ -11,6 +11,7 @@ from plans.text import (
     sentence_case,
 )
 from plans.unitnames import parse_responsibility, subject_units
+from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
     from timelang.deadlines import Deadline
@@ -86,7 +87,24 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     if node.kind in ("section", "number", "letter"):
         title = sentence_case(title)
     title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
+    # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the duty starts after the colon.
+    opening = _AS_FOLLOWS.search(title)
+    if opening and len(title) - opening.end() > 20:
+        title = title[opening.end() :]
     return title, "\n".join(node.body)
+
+
+def _unit_heading(node: _Node) -> str | None:
+    """The unit a heading names when the heading is nothing but a unit's name."""
+    text = node.text.strip(" :.")
+    if node.kind not in ("section", "number", "letter") or not text or len(text.split()) > 12:
+        return None
+    if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
+        return unit_name(text)
+    return None
+
+
+_AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
 
 
 def _deadline_scope(node: _Node) -> str:
@@ -95,8 +113,12 @@ def _deadline_scope(node: _Node) -> str:
 
 
 class _TaskBuilder:
-    def __init__(self, reference: date, calendar: Any = None) -> None:
+    def __init__(
+        self, reference: date, calendar: Any = None, *, guessed_date: bool = False
+    ) -> None:
         self.reference = reference
+        # No readable plan date: relative deadlines count from a day the parser had to pick.
+        self.guessed_date = guessed_date
         self.calendar = calendar
         self.tasks: list[ParsedTask] = []
         # Sections repeat one phrase over dozens of tasks; read each once.
@@ -116,6 +138,11 @@ class _TaskBuilder:
             return
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
         effective = inherited.with_units(own).with_time(own)
+        heading_unit = _unit_heading(node) if node.children else None
+        if heading_unit and not any(a.kind in ("lead", "exec") for a in own):
+            # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
+            # heading is that unit's task.
+            effective = _Effective([heading_unit], None, effective.time)
         live_children = [child for child in node.children if not child.skip]
         if not live_children:
             if node.kind != "root" and (node.kind != "section" or node.body):
@@ -167,6 +194,13 @@ class _TaskBuilder:
         title, detail = _task_texts(node)
         if not title:
             return
+        pieces = duty_sentences(title) if not node.children else []
+        if len(pieces) > 1:
+            # "A có trách nhiệm …. Yêu cầu B …": one task per actor.
+            for number, (text, actors) in enumerate(pieces, start=1):
+                split_ref = ref if number == 1 else f"{ref} ({number})"
+                self._add(node, text, detail, effective, split_ref, scope=text, actors=actors)
+            return
         scope = _deadline_scope(node)
         regimes = _recurring_regimes(scope)
         if len(regimes) >= 2:
@@ -190,7 +224,9 @@ class _TaskBuilder:
         *,
         scope: str = "",
         regime: _Regime | None = None,
+        actors: list[str] | None = None,
     ) -> None:
+        unsure: list[str] = []
         inline = _INLINE_ATTR.search(node.text)
         lead = effective.lead
         support = effective.support or []
@@ -207,7 +243,14 @@ class _TaskBuilder:
                     lead = parse_responsibility(value, kind).lead or lead
                 elif kind == "support":
                     support = parse_responsibility(value, "support").support
-        subject = subject_units(node.text)
+        # After "… như sau:" the duty, and its subject, start past the colon.
+        subject = subject_units(title if _AS_FOLLOWS.search(node.text) else node.text)
+        if actors:
+            lead, support = actors, []
+        elif not lead and not subject.lead:
+            # The actor inside the sentence: "Yêu cầu X …", "(Giao X chủ trì …)", "X có
+            # trách nhiệm …" — found by the unit gazetteer, not by position.
+            lead = sentence_actors(title) or sentence_actors(node.text)
         if not lead:
             if subject.lead:
                 lead = subject.lead
@@ -237,6 +280,12 @@ class _TaskBuilder:
                 deadline_text = time_text.strip(" .;")
                 deadline, error = self._read(_phrase_candidates(time_text))
         lead_names = _dedupe(lead or [])
+        if not lead_names:
+            unsure.append("no_unit")
+        if deadline_text and deadline is None:
+            unsure.append("deadline_unread")
+        if self.guessed_date:
+            unsure.append("date_guessed")
         lead_keys = {fold(name) for name in lead_names}
         support_names = [name for name in _dedupe(support) if fold(name) not in lead_keys]
         self.tasks.append(
@@ -250,6 +299,7 @@ class _TaskBuilder:
                 detail=detail,
                 section=_section_path(node),
                 deadline_error=error if deadline is None and deadline_text else None,
+                unsure=unsure,
             )
         )
 
