@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +29,12 @@ def register(subparsers: Any) -> None:
     )
     parse.add_argument("file", help="tệp kế hoạch")
     parse.add_argument("--count", type=int, default=4, help="số hạn tiếp theo liệt kê mỗi nhiệm vụ")
+    parse.add_argument("--date", type=_plan_date, help=_DATE_HELP)
     parse.set_defaults(runner=cmd_parse)
 
     imp = plan_sub.add_parser("import", help="xem trước rồi nhập nhiệm vụ của kế hoạch")
     imp.add_argument("file", help="tệp kế hoạch")
+    imp.add_argument("--date", type=_plan_date, help=_DATE_HELP)
     imp.add_argument("--yes", "-y", action="store_true", help="không hỏi lại trước khi nhập")
     imp.add_argument(
         "--map", action="append", default=[], metavar="TÊN=MÃ[,MÃ]",
@@ -73,12 +76,23 @@ def _read_file(path_text: str) -> tuple[bytes, str]:
         raise CliError(f"không đọc được tệp «{path_text}»: {error.strerror}") from None
 
 
-def _parse(path_text: str, calendar: Any = None) -> Any:
+_DATE_HELP = "ngày ban hành (YYYY-MM-DD) khi tệp không ghi ngày đọc được; hạn tương đối tính từ ngày này"
+
+
+def _plan_date(text: str) -> date:
+    """--date: the plan's date when its header has none (relative deadlines count from it)."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày «{text}» không đúng dạng YYYY-MM-DD") from None
+
+
+def _parse(path_text: str, calendar: Any = None, plan_date: date | None = None) -> Any:
     from plans.parser import read_plan
 
     data, name = _read_file(path_text)
     try:
-        return read_plan(data, name, calendar=calendar)
+        return read_plan(data, name, calendar=calendar, today=plan_date)
     except PlanReadError as error:
         raise CliError(error.message) from None
 
@@ -86,7 +100,7 @@ def _parse(path_text: str, calendar: Any = None) -> Any:
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     if not 0 <= args.count <= 1000:
         raise CliError("--count phải từ 0 đến 1000")
-    plan = _parse(args.file)
+    plan = _parse(args.file, plan_date=args.date)
     print_json(plan.to_json(args.count))
     return 0
 
@@ -115,7 +129,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     try:
         with unit_of_work(app.session_factory) as session:
             calendar = queries.load_calendar(session)
-            plan = _parse(args.file, calendar)
+            plan = _parse(args.file, calendar, plan_date=args.date)
             decisions = _decisions(args)
             try:
                 preview = importer.preview_import(session, plan, decisions)

@@ -3,10 +3,11 @@
 - `plans.readers`: bytes + file name -> paragraphs and tables (.txt, .md, .docx, .pdf, .xlsx),
   refusing unreadable files with a Vietnamese `PlanReadError`;
 - `plans.parser`: the plan's header and tasks (`read_plan`, `ParsedPlan.to_json()` is the
-  `nhacviec plan parse` contract);
+  `nhacviec plan parse` contract), built from `plans.document` (lines -> tree of blocks),
+  `plans.task_tables`, `plans.plan_header`, `plans.task_extraction`, `plans.plan_deadlines`;
 - `plans.matching`: plan unit names -> known units, unknown names listed for the admin;
 - `plans.importer`: preview and one-transaction import into the database;
-- `plans.golden`: scoring against the hand-written expectations in tests/golden.
+- the scorer against the hand-written expectations lives with them (tests/golden_score.py).
 
 Importing this package reads no settings and opens no connection.
 """

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from plans.golden import Score, load_golden, score_plan
 from plans.parser import read_plan
+from tests.golden_score import Score, load_golden, score_plan
 from tests.plan_builders import GOLDEN_DIR, long_plan_text, sample_text, text_to_docx, text_to_pdf
 
 TARGET = 0.9

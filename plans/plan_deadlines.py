@@ -1,0 +1,185 @@
+"""Deadline phrases inside a plan: reporting regimes and once-dates, read through `timelang.deadlines`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from plans.text import (
+    fold,
+)
+
+if TYPE_CHECKING:
+    from timelang.deadlines import Deadline
+
+
+# --- deadlines -----------------------------------------------------------------------------
+
+
+def _deadline_reader() -> tuple[Callable[..., Any], type[Exception]] | None:
+    try:
+        from timelang.deadlines import DeadlineError, parse_deadline
+    except ImportError:
+        return None
+    return parse_deadline, DeadlineError
+
+
+def read_deadline(
+    candidates: Iterable[str], reference: date, calendar: Any = None
+) -> tuple[Deadline | None, str | None]:
+    """The first candidate phrase the deadline reader understands; else (None, its reason)."""
+    reader = _deadline_reader()
+    if reader is None:
+        return None, "Chưa có bộ đọc thời hạn (timelang.deadlines)."
+    parse, error_type = reader
+    first_error: str | None = None
+    for candidate in candidates:
+        candidate = candidate.strip(" .;,:")
+        if not candidate:
+            continue
+        try:
+            return parse(candidate, reference, calendar=calendar), None
+        except error_type as error:
+            first_error = first_error or str(error)
+        except ValueError as error:
+            first_error = first_error or str(error)
+    return None, first_error
+
+
+def _phrase_candidates(value: str) -> list[str]:
+    """The phrase as written, then shorter readings: "Quý I/2023 và những năm tiếp theo"
+    -> also "Quý I/2023"."""
+    value = value.strip(" .;,:")
+    candidates = [value]
+    for separator in (" và ", " (", "(", ";", ",", " đến ", " - "):
+        head = value.split(separator, 1)[0].strip(" .;,:")
+        if head and head not in candidates:
+            candidates.append(head)
+    return candidates
+
+
+_FREQ = r"(?:tuần|tháng|quý|năm|0?6\s+tháng)"
+_PERIODIC = re.compile(
+    rf"định\s+kỳ\s+(?:(?:hàng|hằng|mỗi)\s+(?P<freq>{_FREQ}))(?:\s+một\s+lần)?", re.I
+)
+_PERIODIC_LEAD = re.compile(
+    r"(?:(?:cuộc\s+)?(?:họp|báo cáo|giao ban|sơ kết)(?:\s+\S+){0,2}?\s+)$", re.I
+)
+_DUE_CLAUSE = re.compile(
+    r"\s*,?\s*(?:chậm nhất|trước)\s+(?:là\s+)?(?:ngày\s+)?\d{1,2}\b[^.;()]*", re.I
+)
+_TIME_HINT = re.compile(r"chậm nhất|trước|ngày|hạn", re.I)
+_MULTI_MONTHS = re.compile(
+    r"(?:báo cáo\s+)?định\s+kỳ\s+\d{1,2}\s+tháng(?:\s*,\s*\d{1,2}\s+tháng)+"
+    r"(?:\s*,?\s*(?:và\s+)?(?:cả\s+)?năm)?",
+    re.I,
+)
+_MONTH_DAYS = re.compile(
+    r"(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?ngày\s+\d{1,2}\s+(?:của\s+)?(?:các\s+)?tháng\s+\d{1,2}"
+    r"(?:\s*,\s*(?:(?:và\s+)?tháng\s+)?\d{1,2})+",
+    re.I,
+)
+_PERIOD_END = re.compile(r"cuối\s+(?P<freq>năm|quý|tháng)\s*\(\s*chậm nhất[^)]*\)", re.I)
+_EVERY_BY_DAY = re.compile(
+    r"(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý|năm)\s*,?\s*(?:chậm nhất|trước)\s+(?:là\s+)?ngày\s+\d{1,2}"
+    r"(?:\s+(?:hàng|hằng|của)\s+tháng)?",
+    re.I,
+)
+_DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?(?!\d)"
+_DATE_WORDS = r"\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
+_ONCE_BY_DATE = re.compile(
+    rf"(?:(?:chậm nhất|muộn nhất|hạn chót|hoàn thành|xong)\s+(?:là\s+)?(?:trước\s+|vào\s+|trong\s+)?"
+    rf"(?:ngày\s+)?|trước\s+ngày\s+)(?:{_DATE}|{_DATE_WORDS})",
+    re.I,
+)
+_ONCE_AFTER_EVENT = re.compile(
+    r"(?:chậm nhất|trong vòng|trong thời hạn|trong)\s+\d{1,3}\s+ngày(?:\s+làm\s+việc)?\s+"
+    r"(?:kể từ|sau|từ)\s+(?:ngày|khi)[^.;()]*",
+    re.I,
+)
+_ONCE_PERIOD = re.compile(
+    r"(?:chậm nhất|hoàn thành trong|hoàn thành trước|hoàn thành|trong|trước)\s+"
+    r"(?:tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4}|quý\s+(?:[IV]+|\d)(?:\s*/\s*|\s+năm\s+)\d{4})",
+    re.I,
+)
+
+
+@dataclass
+class _Regime:
+    """A recurring duty named in the text of a task."""
+
+    text: str
+    candidates: list[str]
+    frequency: str
+    start: int
+
+
+def _recurring_regimes(text: str) -> list[_Regime]:
+    found: list[_Regime] = []
+    multi = _MULTI_MONTHS.search(text)
+    month_days = _MONTH_DAYS.search(text)
+    if multi and month_days and 0 <= month_days.start() - multi.end() <= 200:
+        span = text[multi.start() : month_days.end()]
+        found.append(
+            _Regime(span, [span, month_days.group(0), multi.group(0)], "kỳ báo cáo", multi.start())
+        )
+    elif multi:
+        found.append(_Regime(multi.group(0), [multi.group(0)], "kỳ báo cáo", multi.start()))
+    elif month_days:
+        found.append(
+            _Regime(month_days.group(0), [month_days.group(0)], "kỳ báo cáo", month_days.start())
+        )
+    for match in _PERIODIC.finditer(text):
+        start = match.start()
+        lead = _PERIODIC_LEAD.search(text[max(0, start - 40) : start])
+        if lead:
+            start = max(0, start - 40) + lead.start()
+        end = match.end()
+        paren = re.match(r"\s*\([^)]*\)", text[end:])
+        # "(chậm nhất 05 ngày sau khi kết thúc tháng)" belongs to the duty; "(họp đột xuất khi
+        # có yêu cầu)" does not.
+        with_paren = (
+            text[start : end + paren.end()] if paren and _TIME_HINT.search(paren.group(0)) else None
+        )
+        bare = text[start:end]
+        due = _DUE_CLAUSE.match(text[end:]) if not with_paren else None
+        with_due = text[start : end + due.end()].rstrip(" ,") if due else None
+        candidates = [c for c in (with_due, with_paren, bare, match.group(0)) if c]
+        found.append(_Regime(candidates[0], candidates, fold(match.group("freq")), start))
+    for match in _PERIOD_END.finditer(text):
+        found.append(
+            _Regime(
+                match.group(0), [match.group(0)], f"cuối {fold(match.group('freq'))}", match.start()
+            )
+        )
+    for match in _EVERY_BY_DAY.finditer(text):
+        found.append(
+            _Regime(match.group(0), [match.group(0)], fold(match.group("freq")), match.start())
+        )
+    found.sort(key=lambda regime: regime.start)
+    unique: list[_Regime] = []
+    for regime in found:
+        overlaps = any(
+            regime.start < other.start + len(other.text)
+            and other.start < regime.start + len(regime.text)
+            for other in unique
+        )
+        if overlaps or any(other.frequency == regime.frequency for other in unique):
+            continue
+        unique.append(regime)
+    return unique
+
+
+def _once_phrase(text: str) -> str | None:
+    matches = [
+        match
+        for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD)
+        for match in pattern.finditer(text)
+    ]
+    if not matches:
+        return None
+    first = min(matches, key=lambda match: match.start())
+    return first.group(0).strip(" ,;.")

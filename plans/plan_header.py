@@ -1,0 +1,156 @@
+"""The plan's header: kind, number, place and date, title, issuer."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from plans.readers import Paragraph, Table
+from plans.text import (
+    clean_text,
+    fold,
+    is_upper_heading,
+    sentence_case,
+    starts_lowercase,
+)
+
+if TYPE_CHECKING:
+    pass
+from plans.document import (
+    _DATE_LINE,
+    _KIND_CODES,
+    _KINDS,
+    _MOTTO,
+    _NUMBER_LINE,
+    _PREAMBLE,
+    _classify,
+)
+from plans.task_tables import task_table
+
+# --- header --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Header:
+    kind: str | None = None
+    number: str | None = None
+    code: str | None = None
+    date: date | None = None
+    year: int | None = None
+    place: str | None = None
+    title: str = ""
+    issuer: str | None = None
+
+
+def _read_header_line(header: _Header, text: str) -> None:
+    if header.number is None and header.code is None:
+        match = _NUMBER_LINE.search(text)
+        if match:
+            code = match.group("code").strip(" .,")
+            header.code = code
+            if match.group("digits"):
+                header.number = f"{match.group('digits').strip('.')}/{code}"
+            text = text[match.end() :]
+    if header.date is None and header.year is None:
+        match = _DATE_LINE.search(text)
+        if match:
+            place = (match.group("place") or "").strip(" .,;:-")
+            if place and not _MOTTO.search(place) and not re.search(r"\d", place):
+                header.place = place
+            year = int(match.group("year"))
+            header.year = year
+            if match.group("day") and match.group("month"):
+                try:
+                    header.date = date(year, int(match.group("month")), int(match.group("day")))
+                except ValueError:
+                    header.date = None
+
+
+def _kind_of(text: str) -> tuple[str, str] | None:
+    cleaned = clean_text(text)
+    for kind in _KINDS:
+        if cleaned.upper().startswith(kind) and cleaned[: len(kind)].isupper():
+            rest = cleaned[len(kind) :].strip(" :.-")
+            return kind, rest
+    return None
+
+
+def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
+    """Header fields and the index of the first body item (the first section "I.", else the
+    first numbered or bulleted line after the title)."""
+    header = _Header()
+    kind_index: int | None = None
+    title_parts: list[str] = []
+    title_done = False
+    issuer_open = False
+    first_marker: int | None = None
+    start: int | None = None
+    for index, item in enumerate(items):
+        if isinstance(item, Table):
+            if kind_index is None and task_table(item) is None:
+                for row in item.rows:
+                    for cell in row:
+                        issuer_lines: list[str] = []
+                        for line in cell.split("\n"):
+                            _read_header_line(header, line)
+                            if is_upper_heading(line) and not _MOTTO.search(line):
+                                issuer_lines.append(clean_text(line))
+                            elif issuer_lines:
+                                break
+                        if header.issuer is None and issuer_lines:
+                            header.issuer = " ".join(issuer_lines)
+            continue
+        line = _classify(item.text)
+        if line.marker == "roman":
+            start = index
+            break
+        text = clean_text(item.text)
+        if kind_index is None:
+            if index < 12 and not _PREAMBLE.match(text):
+                _read_header_line(header, item.text)
+            found = _kind_of(item.text)
+            if found:
+                header.kind = found[0]
+                kind_index = index
+                if found[1]:
+                    title_parts.append(found[1])
+            elif (
+                (header.issuer is None or issuer_open)
+                and is_upper_heading(text)
+                and not _MOTTO.search(text)
+                and not _NUMBER_LINE.search(text)
+            ):
+                # "ỦY BAN NHÂN DÂN" / "XÃ TÂN PHÚ" on two lines is one issuer.
+                header.issuer = f"{header.issuer} {text}" if header.issuer else text
+                issuer_open = True
+                continue
+            issuer_open = False
+            continue
+        if first_marker is None and (line.marker or line.bullet):
+            first_marker = index
+        if title_done:
+            continue
+        ends_title = (
+            (_PREAMBLE.match(text) is not None and not is_upper_heading(text))
+            or len(text) >= 300
+            or text.endswith((";", ":"))
+            or bool(title_parts and text.endswith(".") and not starts_lowercase(text))
+            or len(title_parts) >= 4
+            or bool(line.marker or line.bullet)
+        )
+        if ends_title:
+            title_done = True
+        else:
+            title_parts.append(text)
+    title = " ".join(title_parts).strip()
+    header.title = sentence_case(title) if is_upper_heading(title) else title
+    if header.kind is None and header.code:
+        header.kind = _KIND_CODES.get(fold(header.code.split("-")[0]).replace(" ", ""))
+    if start is None:
+        if first_marker is not None:
+            start = first_marker
+        else:
+            start = (kind_index + 1) if kind_index is not None else 0
+    return header, start

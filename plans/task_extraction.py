@@ -1,0 +1,313 @@
+"""Task extraction: the leaves of the document tree become tasks with their lead units and deadlines."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from plans.text import (
+    fold,
+    sentence_case,
+)
+from plans.unitnames import parse_responsibility, subject_units
+from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
+
+if TYPE_CHECKING:
+    from timelang.deadlines import Deadline
+from plans.document import (
+    _FACT_LABELS,
+    _INLINE_ATTR,
+    _SCORE,
+    _Attr,
+    _dedupe,
+    _Effective,
+    _label_kind,
+    _Node,
+)
+from plans.plan_deadlines import (
+    _once_phrase,
+    _phrase_candidates,
+    _recurring_regimes,
+    _Regime,
+    read_deadline,
+)
+from plans.plan_model import ParsedTask
+
+# --- tasks from the tree -------------------------------------------------------------------
+
+
+def _assign_refs(node: _Node) -> None:
+    items = 0
+    for child in node.children:
+        if child.kind == "section":
+            if child.annex and child.label == "PL":
+                child.ref = "PL"
+            elif child.annex:
+                child.ref = f"PL.{child.label}" if child.label else node.ref
+            elif node.kind == "section" and node.ref and child.label:
+                child.ref = f"{node.ref}.{child.label}"  # a table's "I" rows inside part II
+            else:
+                child.ref = child.label or node.ref
+        elif child.kind == "number":
+            section = _section_ref(node)
+            child.ref = f"{section}.{child.label}" if section else child.label
+        elif child.kind == "letter":
+            child.ref = f"{node.ref}.{child.label}" if node.ref else child.label
+        elif child.kind == "code":
+            child.ref = f"{node.ref} ({child.label})" if node.ref else child.label
+        else:
+            items += 1
+            child.ref = f"{node.ref}-{items}" if node.ref else str(items)
+        _assign_refs(child)
+
+
+def _section_ref(node: _Node) -> str:
+    current: _Node | None = node
+    while current is not None and current.kind not in ("section", "root"):
+        current = current.parent
+    return current.ref if current is not None else ""
+
+
+def _section_path(node: _Node) -> str:
+    names: list[str] = []
+    current = node.parent
+    while current is not None and current.kind != "root":
+        if current.kind in ("section", "number") and current.text:
+            names.insert(0, sentence_case(current.text))
+        current = current.parent
+    return " › ".join(names[-2:])
+
+
+def _task_texts(node: _Node) -> tuple[str, str]:
+    """(title, detail) of a task node."""
+    title = node.text
+    if node.kind == "code":
+        title = _SCORE.sub("", title).strip(" :;.") or title
+    if node.kind in ("section", "number", "letter"):
+        title = sentence_case(title)
+    title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
+    # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the duty starts after the colon.
+    opening = _AS_FOLLOWS.search(title)
+    if opening and len(title) - opening.end() > 20:
+        title = title[opening.end() :]
+    return title, "\n".join(node.body)
+
+
+def _unit_heading(node: _Node) -> str | None:
+    """The unit a heading names when the heading is nothing but a unit's name."""
+    text = node.text.strip(" :.")
+    if node.kind not in ("section", "number", "letter") or not text or len(text.split()) > 12:
+        return None
+    if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
+        return unit_name(text)
+    return None
+
+
+_AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
+
+
+def _deadline_scope(node: _Node) -> str:
+    parts = [node.text] + [text for text in node.body if not _FACT_LABELS.match(text)]
+    return " ".join(parts)
+
+
+class _TaskBuilder:
+    def __init__(
+        self, reference: date, calendar: Any = None, *, guessed_date: bool = False
+    ) -> None:
+        self.reference = reference
+        # No readable plan date: relative deadlines count from a day the parser had to pick.
+        self.guessed_date = guessed_date
+        self.calendar = calendar
+        self.tasks: list[ParsedTask] = []
+        # Sections repeat one phrase over dozens of tasks; read each once.
+        self._deadlines: dict[tuple[str, ...], tuple[Deadline | None, str | None]] = {}
+
+    def _read(self, candidates: list[str]) -> tuple[Deadline | None, str | None]:
+        key = tuple(candidates)
+        if key not in self._deadlines:
+            self._deadlines[key] = read_deadline(candidates, self.reference, self.calendar)
+        return self._deadlines[key]
+
+    def walk(self, node: _Node, inherited: _Effective) -> None:
+        if node.skip:
+            return
+        if node.collapse:
+            self._collapsed(node, inherited)
+            return
+        own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
+        effective = inherited.with_units(own).with_time(own)
+        heading_unit = _unit_heading(node) if node.children else None
+        if heading_unit and not any(a.kind in ("lead", "exec") for a in own):
+            # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
+            # heading is that unit's task.
+            effective = _Effective([heading_unit], None, effective.time)
+        live_children = [child for child in node.children if not child.skip]
+        if not live_children:
+            if node.kind != "root" and (node.kind != "section" or node.body):
+                self._emit(node, effective, node.ref)
+            return
+        only_child = (
+            len(node.children) == 1
+            and node.children[0].kind == "item"
+            and node.kind in ("number", "letter")
+        )
+        for index, child in enumerate(node.children):
+            later = [a for a in node.attrs if a.position > index]
+            child_effective = effective
+            unit_positions = sorted(
+                {a.position for a in later if a.kind in ("lead", "exec", "support")}
+            )
+            if unit_positions:
+                group = [a for a in later if a.position == unit_positions[0]]
+                child_effective = _Effective(None, None, child_effective.time).with_units(group)
+                if child_effective.lead is None:
+                    child_effective.lead = effective.lead
+            time_positions = sorted({a.position for a in later if a.kind == "time"})
+            if time_positions:
+                group = [a for a in later if a.position == time_positions[0]]
+                child_effective = child_effective.with_time(group)
+            if only_child and not child.children:
+                child.ref = node.ref
+            self.walk(child, child_effective)
+
+    def _collapsed(self, node: _Node, inherited: _Effective) -> None:
+        attrs: list[_Attr] = []
+        texts: list[str] = list(node.body)
+
+        def gather(current: _Node) -> None:
+            attrs.extend(current.attrs)
+            for child in current.children:
+                texts.append(child.text)
+                texts.extend(child.body)
+                gather(child)
+
+        gather(node)
+        effective = inherited.with_units(attrs).with_time(attrs)
+        title = sentence_case(node.text)
+        self._add(node, title, "\n".join(texts), effective, node.ref, scope="")
+
+    def _emit(self, node: _Node, effective: _Effective, ref: str) -> None:
+        if node.ad_hoc:
+            return
+        title, detail = _task_texts(node)
+        if not title:
+            return
+        pieces = duty_sentences(title) if not node.children else []
+        if len(pieces) > 1:
+            # "A có trách nhiệm …. Yêu cầu B …": one task per actor.
+            for number, (text, actors) in enumerate(pieces, start=1):
+                split_ref = ref if number == 1 else f"{ref} ({number})"
+                self._add(node, text, detail, effective, split_ref, scope=text, actors=actors)
+            return
+        scope = _deadline_scope(node)
+        regimes = _recurring_regimes(scope)
+        if len(regimes) >= 2:
+            for number, regime in enumerate(regimes, start=1):
+                split_ref = ref if number == 1 else f"{ref} ({number})"
+                self._add(
+                    node, f"{title} — {regime.text}", detail, effective, split_ref, regime=regime
+                )
+            return
+        self._add(
+            node, title, detail, effective, ref, scope=scope, regime=regimes[0] if regimes else None
+        )
+
+    def _add(
+        self,
+        node: _Node,
+        title: str,
+        detail: str,
+        effective: _Effective,
+        ref: str,
+        *,
+        scope: str = "",
+        regime: _Regime | None = None,
+        actors: list[str] | None = None,
+    ) -> None:
+        unsure: list[str] = []
+        inline = _INLINE_ATTR.search(node.text)
+        lead = effective.lead
+        support = effective.support or []
+        time_text = effective.time
+        if inline:
+            for part in re.split(r"\s*;\s*", inline.group("body")):
+                found = _label_kind(part.strip())
+                if not found:
+                    continue
+                kind, _, value = found
+                if kind == "time":
+                    time_text = value
+                elif kind in ("lead", "exec"):
+                    lead = parse_responsibility(value, kind).lead or lead
+                elif kind == "support":
+                    support = parse_responsibility(value, "support").support
+        # After "… như sau:" the duty, and its subject, start past the colon.
+        subject = subject_units(title if _AS_FOLLOWS.search(node.text) else node.text)
+        if actors:
+            lead, support = actors, []
+        elif not lead and not subject.lead:
+            # The actor inside the sentence: "Yêu cầu X …", "(Giao X chủ trì …)", "X có
+            # trách nhiệm …" — found by the unit gazetteer, not by position.
+            lead = sentence_actors(title) or sentence_actors(node.text)
+        if not lead:
+            if subject.lead:
+                lead = subject.lead
+                support = subject.support or support
+        elif subject.lead:
+            # "Cơ quan thường trực … (Phòng Nội vụ) hướng dẫn …" under a section assigned to
+            # "Phòng Nội vụ, các ngành liên quan, …": the item names which of them it means.
+            named = {fold(name) for name in subject.lead}
+            for name in subject.lead:
+                named.update(fold(inner) for inner in re.findall(r"\(([^()]*)\)", name))
+            narrowed = [name for name in lead if fold(name) in named]
+            if narrowed:
+                lead = narrowed
+                support = [name for name in support if fold(name) not in named]
+        deadline = None
+        error = None
+        deadline_text: str | None = None
+        if regime is not None:
+            deadline_text = regime.text
+            deadline, error = self._read(regime.candidates)
+        else:
+            once = _once_phrase(scope) if scope else None
+            if once:
+                deadline_text = once
+                deadline, error = self._read(_phrase_candidates(once))
+            elif time_text:
+                deadline_text = time_text.strip(" .;")
+                deadline, error = self._read(_phrase_candidates(time_text))
+        lead_names = _dedupe(lead or [])
+        if not lead_names:
+            unsure.append("no_unit")
+        if deadline_text and deadline is None:
+            unsure.append("deadline_unread")
+        if self.guessed_date:
+            unsure.append("date_guessed")
+        lead_keys = {fold(name) for name in lead_names}
+        support_names = [name for name in _dedupe(support) if fold(name) not in lead_keys]
+        self.tasks.append(
+            ParsedTask(
+                ref=ref,
+                title=title,
+                lead=lead_names,
+                support=support_names,
+                deadline_text=deadline_text,
+                deadline=deadline,
+                detail=detail,
+                section=_section_path(node),
+                deadline_error=error if deadline is None and deadline_text else None,
+                unsure=unsure,
+            )
+        )
+
+
+def _unique_refs(tasks: list[ParsedTask]) -> None:
+    seen: dict[str, int] = {}
+    for task in tasks:
+        count = seen.get(task.ref, 0)
+        seen[task.ref] = count + 1
+        if count:
+            task.ref = f"{task.ref} ({count + 1})"

@@ -1,0 +1,192 @@
+"""Unit recognition, a step of its own: is a phrase a Vietnamese administrative unit, and who
+is the actor of a duty written as a sentence ("X có trách nhiệm …", "Yêu cầu X …",
+"Giao X chủ trì …", "… đề nghị X, Y triển khai …").
+
+A unit phrase starts with one of the gazetteer's head words (Bộ, Sở, Ban, Phòng, UBND / Ủy ban
+nhân dân, Công an, Thanh tra, Văn phòng, Trung tâm, Mặt trận, Đoàn, Hội, Cục, Vụ …) or an
+abbreviation (UBND, HĐND, MTTQ …). The head is matched with rapidfuzz on the accent-free
+spelling, so "Uỷ ban" / "Ủy ban" / "Uy ban" and a PDF's "U BND" all count, while an opening
+verb ("Tổ chức", "Bố trí kinh phí", "Thanh tra các cơ sở") does not: a head word followed by a
+verb's object is not a unit. The plan's own unit names (its lead lines) can be added with
+`Gazetteer.learn`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from plans.text import fold_words
+
+# Accent-free heads of unit names, longest first so "uy ban nhan dan" wins over "ban".
+UNIT_HEADS: tuple[str, ...] = (
+    "uy ban mat tran to quoc",
+    "uy ban nhan dan",
+    "hoi dong nhan dan",
+    "bao hiem xa hoi",
+    "kho bac nha nuoc",
+    "vien kiem sat",
+    "toa an nhan dan",
+    "mat tran to quoc",
+    "cac co quan",
+    "co quan",
+    "van phong",
+    "trung tam",
+    "thanh tra",
+    "cong an",
+    "chi cuc",
+    "bo phan",
+    "lien doan",
+    "doan thanh nien",
+    "doan the",
+    "ban chi dao",
+    "ban quan ly",
+    "ubnd",
+    "hdnd",
+    "mttq",
+    "bo",
+    "so",
+    "ban",
+    "phong",
+    "cuc",
+    "vu",
+    "hoi",
+    "doan",
+    "to cong tac",
+    "dai phat thanh",
+    "bao",
+)
+
+# Words that, right after a head, show the head is a verb or a common noun, not a unit:
+# "Tổ chức thực hiện", "Thanh tra việc …", "Ban hành …", "Phòng, chống …", "Bộ máy".
+_NOT_UNIT_AFTER = re.compile(
+    r"^(?:hanh|chong|ngua|may|tieu chi|viec|kiem tra|thuc hien|trien khai|cong vu|dong|"
+    r"chuc nang)\b"
+)
+# Person titles before a unit name: the unit, not the person, is the actor.
+_PERSON_TITLE = re.compile(
+    r"^(?:thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|trưởng|người đứng đầu|lãnh đạo)\s+",
+    re.IGNORECASE,
+)
+# "các sở, ban, ngành": a plural marker a unit list may start with.
+_PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
+
+# Actor patterns: the unit list sits between the trigger and the duty's verb.
+_DUTY_VERBS = (
+    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|"
+    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ"
+)
+_TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
+_VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
+_SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
+_LIST_SPLIT = re.compile(
+    r"\s*;\s*|\s*,\s*(?=(?:thủ trưởng|chủ tịch|giám đốc|các|ủy ban|uỷ ban|ubnd)\b)"
+    r"|\s+và\s+(?=(?:thủ trưởng|chủ tịch|giám đốc)\b)",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-ZÀ-Ỵ])")
+
+
+@dataclass
+class Gazetteer:
+    """Head words of unit names, plus the plan's own unit names once learnt."""
+
+    heads: tuple[str, ...] = UNIT_HEADS
+    known: dict[str, str] = field(default_factory=dict)
+
+    def learn(self, names: list[str]) -> None:
+        for name in names:
+            self.known.setdefault(" ".join(fold_words(name)), name)
+
+    def is_unit(self, phrase: str) -> bool:
+        text = _PERSON_TITLE.sub("", phrase.strip(" ,.:;-–()"))
+        plural = bool(_PLURAL.match(text))
+        text = _PLURAL.sub("", text)
+        key = " ".join(fold_words(text))
+        tokens = text.split()
+        if not key:
+            return False
+        if self.known and process.extractOne(
+            key, list(self.known), scorer=fuzz.ratio, score_cutoff=92
+        ):
+            return True
+        words = key.split()
+        for head in self.heads:
+            size = len(head.split())
+            start = " ".join(words[:size])
+            # A one-word head must be exact ("bo" is not "bo tri"); longer heads tolerate one
+            # PDF slip ("uy ban nhan dan" vs "uy ban nhan dn").
+            if start == head or (size > 1 and fuzz.ratio(start, head) >= 90):
+                rest = " ".join(words[size:])
+                if size == 1 and head not in ("ubnd", "hdnd", "mttq") and not plural:
+                    # "Sở Nội vụ", "Sở, ban, ngành" but not "Bố trí kinh phí", "Bảo đảm".
+                    listed = tokens[0].endswith(",")
+                    named = len(tokens) > 1 and tokens[1][:1].isupper()
+                    if not (listed or named):
+                        return False
+                return not _NOT_UNIT_AFTER.match(rest)
+        return False
+
+
+GAZETTEER = Gazetteer()
+
+
+def unit_name(phrase: str) -> str:
+    """The unit in an actor phrase, without the person's title: "Thủ trưởng các sở, ban,
+    ngành" -> "các sở, ban, ngành"."""
+    return _PERSON_TITLE.sub("", phrase.strip(" ,.:;-–")).strip()
+
+
+def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
+    parts = [unit_name(part) for part in _LIST_SPLIT.split(text) if part.strip()]
+    parts = [re.sub(r"\s+và\s+(?=(?:các|ủy ban|uỷ ban|ubnd)\b)", "|", p, flags=re.I) for p in parts]
+    names = [name.strip(" ,") for part in parts for name in part.split("|")]
+    return [name for name in names if name and gazetteer.is_unit(name)]
+
+
+def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
+    """The lead units named inside a duty sentence, [] when none is named.
+
+    "Sở Xây dựng chủ trì, phối hợp với …" -> ["Sở Xây dựng"];
+    "(Giao Công an tỉnh chủ trì, phối hợp với …)" -> ["Công an tỉnh"];
+    "Yêu cầu UBND các xã, thị trấn phối hợp …" -> ["UBND các xã, thị trấn"];
+    "Chủ tịch UBND tỉnh đề nghị A, Thủ trưởng B triển khai …" -> ["A", "B"]."""
+    triggers = list(_TRIGGER.finditer(text))
+    trigger = triggers[-1] if triggers else None
+    if trigger is not None:
+        rest = text[trigger.end() :]
+        verb = _VERB_AFTER.search(rest)
+        if verb:
+            found = _split_units(rest[: verb.start()], gazetteer)
+            if found:
+                return found
+    subject = _SUBJECT_VERB.match(text.strip("( "))
+    if subject and gazetteer.is_unit(subject.group("subject")):
+        return _split_units(subject.group("subject"), gazetteer) or [
+            unit_name(subject.group("subject"))
+        ]
+    return []
+
+
+def duty_sentences(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[tuple[str, list[str]]]:
+    """A paragraph cut where a new sentence names a new actor: "A có trách nhiệm …. Yêu cầu B
+    …." holds two duties. Sentences without an actor stay with the one before; a paragraph
+    with fewer than two actors comes back whole."""
+    sentences = _SENTENCE.split(text.strip())
+    pieces: list[tuple[str, list[str]]] = []
+    for sentence in sentences:
+        actors = sentence_actors(sentence, gazetteer)
+        if actors and pieces and pieces[-1][1]:
+            pieces.append((sentence, actors))
+        elif actors and pieces and not pieces[-1][1]:
+            text_so_far, _ = pieces.pop()
+            pieces.append((f"{text_so_far} {sentence}".strip(), actors))
+        elif pieces:
+            pieces[-1] = (f"{pieces[-1][0]} {sentence}", pieces[-1][1])
+        else:
+            pieces.append((sentence, actors))
+    if sum(1 for _, actors in pieces if actors) < 2:
+        return [(text, sentence_actors(text, gazetteer))]
+    return pieces
