@@ -14,6 +14,7 @@ from db import services
 from db.session import unit_of_work
 from handlers.base import (
     Attachment,
+    AttachmentKind,
     ButtonLayout,
     FileTooLarge,
     Incoming,
@@ -97,7 +98,7 @@ def parse_line(line: str, user: str) -> Incoming:
         path_text, _, caption = rest.partition(" ")
         path = Path(path_text).expanduser()
         mime, _ = mimetypes.guess_type(path.name)
-        kind = "photo" if (mime or "").startswith("image/") else "document"
+        kind: AttachmentKind = "photo" if (mime or "").startswith("image/") else "document"
         attachment = Attachment(kind=kind, file_name=path.name, mime_type=mime,
                                 size=path.stat().st_size if path.exists() else None,
                                 url=str(path))

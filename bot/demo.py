@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.app import App
 from db import queries, services
-from db.models import ROLE_LEADER, ROLE_MEMBER
+from db.models import ROLE_LEADER, ROLE_MEMBER, Unit
 from db.session import unit_of_work
 from timelang.deadlines import parse_deadline
 
@@ -40,7 +40,7 @@ def seed_demo(app: App) -> str:
     today = now.astimezone(app.settings.tz).date()
     with unit_of_work(app.session_factory) as session:
         calendar = queries.load_calendar(session)
-        units = {}
+        units: dict[str, Unit] = {}
         for code, name, parent, kind, aliases in DEMO_UNITS:
             units[code] = services.create_unit(
                 session, code=code, name=name, parent=units.get(parent) if parent else None,

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from db.models import Occurrence, Task, Unit, task_support_units
 from timelang.calendar import WorkingCalendar
@@ -50,7 +51,7 @@ def _task_page_statement(all_units: bool, overdue_only: bool) -> Select[Any]:
     )
     tasks = select(Task.id).where(Task.status == "active")
     if not all_units:
-        unit_ids = bindparam("unit_ids", expanding=True)
+        unit_ids: BindParameter[list[int]] = bindparam("unit_ids", expanding=True)
         supported = select(task_support_units.c.task_id).where(
             task_support_units.c.unit_id.in_(unit_ids)
         )

@@ -112,7 +112,7 @@ INBOUND_STAMP_INTERVAL = timedelta(minutes=1)
 
 
 @cache
-def _actor_statement() -> Select[Any]:
+def _actor_statement() -> Select[*tuple[Any, ...]]:
     """Identity, person and memberships in one round trip, as plain rows: every update starts
     here, and ORM objects for them would cost more than the rest of a /nhiemvu."""
     return (

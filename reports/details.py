@@ -134,7 +134,7 @@ def occurrence_details(session: Session, ids: Iterable[int]) -> dict[int, Occurr
             .where(Occurrence.id.in_(list(part)))
         ).all()
         for row in rows:
-            result[row[0]] = OccurrenceDetail(*row)
+            result[row[0]] = OccurrenceDetail(*tuple(row))
     return result
 
 

@@ -238,7 +238,7 @@ def _titles(sheet: Worksheet, title: str, dossier: Dossier, tz: ZoneInfo,
 # --- queries -------------------------------------------------------------------------------
 
 
-def _evidence_query() -> Select[Any]:
+def _evidence_query() -> Select[*tuple[Any, ...]]:
     sender = aliased(Person)
     return (
         select(

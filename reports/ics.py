@@ -125,7 +125,7 @@ def _mark(status: Status) -> str:
     return ""
 
 
-def _occurrences(session: Session, scope: FeedScope, *, today: date) -> Sequence[Row[Any]]:
+def _occurrences(session: Session, scope: FeedScope, *, today: date) -> Sequence[Row[*tuple[Any, ...]]]:
     effective_due = func.coalesce(Occurrence.extended_due_date, Occurrence.due_date)
     supported = select(task_support_units.c.task_id).where(
         task_support_units.c.unit_id.in_(list(scope.units))

@@ -22,10 +22,12 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.locks import try_planner_lock
@@ -186,15 +188,12 @@ def freeze(session: Session, period: Period, *, now: datetime, tz: ZoneInfo) -> 
 
 def _insert_ignoring_duplicates(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
+    table = cast(Table, ReportSnapshot.__table__)
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-        return pg_insert(ReportSnapshot.__table__).on_conflict_do_nothing()
+        return pg_insert(table).on_conflict_do_nothing()
     if dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        return sqlite_insert(ReportSnapshot.__table__).on_conflict_do_nothing()
-    return insert(ReportSnapshot.__table__)
+        return sqlite_insert(table).on_conflict_do_nothing()
+    return insert(table)
 
 
 def load(session: Session, period: Period) -> Frozen | None:

@@ -327,7 +327,9 @@ def _extension_history(
     ).all()
     history: dict[int, list[tuple[datetime | None, date]]] = defaultdict(list)
     for occurrence_id, decided_at, requested in rows:
-        history[occurrence_id].append((as_utc(decided_at), as_date(requested)))
+        requested_day = as_date(requested)
+        if requested_day is not None:  # a request always names a day; None only in a typed view
+            history[occurrence_id].append((as_utc(decided_at), requested_day))
     return history
 
 

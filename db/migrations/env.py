@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from alembic import context
+from alembic.autogenerate.api import AutogenContext
 from sqlalchemy import create_engine
 
 from db.models import Base, UTCDateTime
@@ -11,7 +14,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
     """Migrations stay free of project imports: UTCDateTime is a plain DateTime column."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
