@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session
@@ -11,6 +10,7 @@ from db import services
 from db.models import Occurrence, Task, Unit
 from handlers.base import Context
 from texts import messages
+from timelang.words import strip_accents
 
 
 class UserError(Exception):
@@ -19,12 +19,6 @@ class UserError(Exception):
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.text = text
-
-
-def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return stripped.replace("đ", "d").replace("Đ", "D")
 
 
 def normalize_command(word: str) -> str:

@@ -25,6 +25,7 @@ from reports.details import period_label
 from texts import messages
 from timelang.deadlines import DeadlineError, parse_deadline
 from timelang.status import Status, occurrence_status
+from timelang.words import shorten
 
 PROGRESS_CHOICES = (25, 50, 75, 100)
 
@@ -88,7 +89,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     # (progress, evidence, done), so a phone screen is not a wall of identical icons.
     options = [
         MenuOption(messages.BUTTON_TASK.format(task_id=row.task_id,
-                                               title=_shorten(row.title, 28)),
+                                               title=shorten(row.title, 28)),
                    f"/chitiet {row.task_id}")
         for row in rows
     ]
@@ -110,15 +111,10 @@ def _task_line(ctx: Context, row: queries.TaskRow) -> str:
                 if status.is_open and row.progress else "")
     return messages.TASK_LINE.format(
         icon=messages.STATUS_ICONS[status], task_id=row.task_id,
-        title=messages.esc(_shorten(row.title, 160)), unit=messages.esc(row.unit_code),
+        title=messages.esc(shorten(row.title, 160)), unit=messages.esc(row.unit_code),
         due=due if row.effective_due else messages.PERIOD_ONGOING,
         status=messages.STATUS_LABELS[status], progress=progress,
     )
-
-
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- /chitiet ------------------------------------------------------------------------------
@@ -174,7 +170,7 @@ def _detail_text(ctx: Context, task: Task) -> str:
         lines.append(messages.DETAIL_PLAN.format(plan=messages.esc(plan)))
     if task.description:
         lines.append(messages.DETAIL_DESCRIPTION.format(
-            description=messages.esc(_shorten(task.description, 600))))
+            description=messages.esc(shorten(task.description, 600))))
     if occurrence is None:
         return "\n".join(lines)
     if occurrence.done_at is not None:
@@ -271,7 +267,7 @@ async def complete(msg: Incoming, ctx: Context) -> None:
     notify_people(
         ctx, leaders,
         messages.render(messages.DONE_NOTICE, who=ctx.actor.display_name,
-                        unit=task.lead_unit.name, task_id=task.id, title=_shorten(task.title, 200),
+                        unit=task.lead_unit.name, task_id=task.id, title=shorten(task.title, 200),
                         status=messages.STATUS_LABELS[status]),
         kind="done_notice", key=f"done:{occurrence.id}", task_ids=[task.id],
     )
@@ -296,7 +292,7 @@ async def request_extension(msg: Incoming, ctx: Context) -> None:
                                          new_due=new_due, reason=reason, now=ctx.now)
     text = messages.render(
         messages.EXTEND_REQUEST_NOTICE, name=ctx.actor.display_name,
-        unit=task.lead_unit.name, task_id=task.id, title=_shorten(task.title, 200),
+        unit=task.lead_unit.name, task_id=task.id, title=shorten(task.title, 200),
         old_due=request.old_due_date, new_due=new_due, reason=reason, request_id=request.id,
     )
     menu = [

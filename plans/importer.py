@@ -30,6 +30,7 @@ from db.models import Chat, Plan, Task, Unit
 from plans.matching import KnownUnit, MatchResult, UnitMatcher, canonical_words, name_key
 from plans.parser import ParsedPlan, ParsedTask
 from plans.text import fold
+from timelang.words import shorten
 
 if TYPE_CHECKING:
     from timelang.calendar import WorkingCalendar
@@ -506,7 +507,7 @@ def queue_unit_notices(
             lines.append(
                 messages.render(
                     messages.PLAN_NOTICE_LINE,
-                    task_id=task.id, ref=task.ref or "", title=_short(task.title),
+                    task_id=task.id, ref=task.ref or "", title=shorten(task.title, 140),
                     when=deadline_phrase(task, reference),
                 )
             )
@@ -533,11 +534,6 @@ def queue_unit_notices(
             )
             queued += row is not None
     return queued
-
-
-def _short(title: str, limit: int = 140) -> str:
-    title = re.sub(r"\s+", " ", title).strip()
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
 
 
 def deadline_phrase(task: Task, reference: date) -> str:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from timelang.words import fold
+
 # Superscript digits and parenthesised superscripts such as "⁽¹²⁾" mark footnotes.
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 FOOTNOTE_MARK = re.compile(rf"⁽[{_SUPERSCRIPTS}0-9]+⁾|[{_SUPERSCRIPTS}]+")
@@ -35,13 +37,6 @@ def clean_text(text: str) -> str:
     text = _EMPHASIS.sub("", text)
     text = FOOTNOTE_MARK.sub("", text)
     return squash_spaces(text)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents ("Ủy ban" -> "uy ban"), for comparisons only."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return squash_spaces(stripped.lower())
 
 
 _WORD_CHARS = re.compile(r"[^0-9a-z]+")

@@ -7,11 +7,12 @@ figures are frozen once they close; an arbitrary range has none.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
+
+from timelang.words import fold
 
 PeriodKind = Literal["month", "quarter", "half", "year", "range"]
 
@@ -169,10 +170,7 @@ _YEAR = r"(?:\s*[/\-.,]?\s*(?:nam\s*)?(\d{4}))?"
 
 def normalize(text: str) -> str:
     """Lower case, no accents, single spaces: «Quý I/2026» → «quy i/2026»."""
-    decomposed = unicodedata.normalize("NFD", text)
-    plain = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    plain = plain.replace("đ", "d").replace("Đ", "D").lower()
-    return " ".join(plain.split())
+    return fold(text)
 
 
 def parse_period(text: str, today: date, *, default: PeriodKind = "quarter") -> Period:

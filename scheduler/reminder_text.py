@@ -21,6 +21,7 @@ from scheduler.policy import (
 )
 from texts import messages
 from texts.messages import esc, fmt_date
+from timelang.words import shorten
 
 TEXT_LIMITS: Mapping[str, int] = {"telegram": 4096, "zalo": 2000, "zalo_oa": 2000}
 DEFAULT_TEXT_LIMIT = 2000
@@ -132,10 +133,7 @@ def _item_order(item: DueItem) -> tuple[int, int, date, int]:
 
 
 def short_title(title: str) -> str:
-    title = " ".join(title.split())
-    if len(title) > TITLE_LIMIT:
-        title = title[: TITLE_LIMIT - 1].rstrip() + "…"
-    return esc(title)
+    return esc(shorten(title, TITLE_LIMIT))
 
 
 def _when(item: DueItem, day: date, date_text: Callable[[date], str] = fmt_date) -> str:
