@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 
 from pydantic import ValidationError
 
-from config.settings import Settings, load_settings
+from config.settings import ConfigError, Settings, load_settings
 
 logger = logging.getLogger("nhacviec")
 
@@ -80,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runner: Runner = args.runner
         code = runner(args, settings)
         return code or 0
-    except CliError as error:
+    except (CliError, ConfigError) as error:
         sys.stderr.write(f"nhacviec: {one_line(str(error))}\n")
         return 2
     except ValidationError as error:

@@ -4,6 +4,7 @@
                     [--chart FILE]
     nhacviec dossier [--unit CODE] [--from D] [--to D | --period KỲ] [--out FILE.zip]
     nhacviec ics (--unit CODE | --person ID|PLATFORM:ID) [--out FILE.ics] [--url]
+    nhacviec feed create|list|revoke (reports/cli_feed.py)
 
 Dates are YYYY-MM-DD or dd/mm/yyyy. Without dates or --period: the current quarter for
 `report`, the current year for `dossier`. With only --from, up to today; with only --to,
@@ -51,8 +52,12 @@ def register(subparsers: Any) -> None:
     who.add_argument("--person", help="số người dùng, hoặc PLATFORM:ID (ví dụ telegram:123)")
     feed.add_argument("--out", metavar="FILE", help="ghi ra tệp (mặc định in ra màn hình)")
     feed.add_argument("--url", action="store_true",
-                      help="in đường dẫn đăng ký lịch qua máy chủ webhook của bot")
+                      help="tạo và in một đường dẫn đăng ký lịch mới (như feed create)")
     feed.set_defaults(runner=cmd_ics)
+
+    from reports import cli_feed
+
+    cli_feed.register(subparsers)
 
 
 def _period_arguments(parser: argparse.ArgumentParser) -> None:
@@ -163,9 +168,12 @@ def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
     from reports import ics
-    from reports.web import FeedKind, feed_url
+    from reports.cli_feed import create_feed
 
-    kind: FeedKind
+    if args.url:
+        sys.stdout.write(create_feed(settings, unit=args.unit, person=args.person,
+                                     label=None) + "\n")
+        return 0
     app = _app(settings)
     try:
         now = app.clock.now()
@@ -175,16 +183,9 @@ def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
                 unit = services.unit_by_code(session, args.unit)
                 if unit is None:
                     raise CliError(f"không có đơn vị mã «{args.unit}»")
-                scope, kind, key = ics.unit_scope(unit), "unit", unit.code
+                scope = ics.unit_scope(unit)
             else:
-                person = _person(session, args.person)
-                scope, kind, key = ics.person_scope(session, person), "person", str(person.id)
-            if args.url:
-                url = feed_url(settings, kind, key)
-                if url is None:
-                    raise CliError("cần đặt WEBHOOK_BASE_URL và WEBHOOK_SECRET để có đường dẫn lịch")
-                sys.stdout.write(url + "\n")
-                return 0
+                scope = ics.person_scope(session, _person(session, args.person))
             body = ics.feed(session, scope, today=today, now=now, tz=settings.tz)
     finally:
         app.close()
