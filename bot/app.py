@@ -113,6 +113,8 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
     from scheduler.ratelimit import TelegramRateLimiter
 
     settings = app.settings
+    if settings.zalo_oa_enabled:
+        settings.token_cipher()  # says which variable to set before anything starts
     # SQLite: a second bot on the same file stops here, with the reason, before touching it.
     instance_lock = InstanceLock(settings.resolved_database_url)
     instance_lock.acquire()
@@ -127,7 +129,7 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
     jobs: ReminderJobs | None = None
     try:
         web_server = build_web_server(app)
-        if settings.telegram_bot_token:
+        if settings.telegram_bot_token.get_secret_value():
             limiter = _rate_limiter(app, "telegram")
             telegram_app = build_application(
                 settings, app.router,

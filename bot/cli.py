@@ -12,16 +12,16 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot import cli_core, cli_deadline, cli_plan, cli_reminders, cli_reports
+from bot import cli_core, cli_deadline, cli_feed, cli_plan, cli_reminders, cli_reports
 from bot.cli_common import ArgumentParser, CliError, Runner, one_line
-from config.settings import load_settings
+from config.settings import ConfigError, load_settings
 from db.services import DomainError
 from handlers.base import to_plain_text
 from texts import messages
 
 logger = logging.getLogger("nhacviec")
 
-COMMAND_MODULES = (cli_core, cli_deadline, cli_plan, cli_reminders, cli_reports)
+COMMAND_MODULES = (cli_core, cli_deadline, cli_plan, cli_reminders, cli_reports, cli_feed)
 
 
 def build_parser() -> ArgumentParser:
@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         runner: Runner = args.runner
         code = runner(args, settings)
         return code or 0
-    except CliError as error:
+    except (CliError, ConfigError) as error:
         sys.stderr.write(f"nhacviec: {one_line(str(error))}\n")
         return 2
     except ValidationError as error:

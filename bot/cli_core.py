@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cli_common import CliError, print_json
-from config.settings import Settings
+from config.settings import NO_SECRET, Settings
 from db import queries, services
 from db.models import Identity, Person, Task, Unit
 from db.session import unit_of_work
@@ -119,7 +119,7 @@ def cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
     configure_logging(settings.secrets, level=logging.WARNING)
     workdir = Path(tempfile.mkdtemp(prefix="nhacviec-demo-"))
-    demo_settings = settings.model_copy(update={"data_dir": workdir, "database_url": ""})
+    demo_settings = settings.model_copy(update={"data_dir": workdir, "database_url": NO_SECRET})
     app = _app(demo_settings)
     try:
         summary = seed_demo(app)

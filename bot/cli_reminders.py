@@ -194,7 +194,7 @@ def _deliver_if_alone(app: Any, planner: ReminderPlanner, settings: Settings,
     the same row)."""
     from db.locks import AlreadyRunning, InstanceLock
 
-    if not new or not settings.telegram_bot_token:
+    if not new or not settings.telegram_bot_token.get_secret_value():
         return "; bot đang chạy hoặc lần chạy tới sẽ gửi" if new else ""
     lock = InstanceLock(settings.resolved_database_url)
     try:
@@ -221,7 +221,7 @@ async def _deliver(app: Any, planner: ReminderPlanner, settings: Settings, keys:
     with app.session_factory() as session:
         ids = set(session.scalars(select(Outbox.id).where(Outbox.idempotency_key.in_(keys))))
     limits = limits_for(settings, "telegram")
-    async with Bot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
+    async with Bot(settings.telegram_bot_token.get_secret_value(), base_url=settings.telegram_api_base_url,
                    base_file_url=settings.telegram_file_base_url) as bot:
         sender = OutboxSender(
             session_factory=app.session_factory,

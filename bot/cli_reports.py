@@ -4,6 +4,7 @@
                     [--chart FILE]
     nhacviec dossier [--unit CODE] [--from D] [--to D | --period KỲ] [--out FILE.zip]
     nhacviec ics (--unit CODE | --person ID|PLATFORM:ID) [--out FILE.ics] [--url]
+    nhacviec feed create|list|revoke (bot/cli_feed.py)
 
 Dates are YYYY-MM-DD or dd/mm/yyyy. Without dates or --period: the current quarter for
 `report`, the current year for `dossier`. With only --from, up to today; with only --to,
@@ -26,7 +27,8 @@ from config.settings import Settings
 from db import services
 from db.models import Identity, Person
 from db.session import unit_of_work
-from reports import period_report, periods, stats
+from reports import feeds, period_report, periods, stats
+from reports.feeds import FeedKind
 from reports.periods import Period, PeriodError, PeriodKind
 
 
@@ -51,7 +53,7 @@ def register(subparsers: Any) -> None:
     who.add_argument("--person", help="số người dùng, hoặc PLATFORM:ID (ví dụ telegram:123)")
     feed.add_argument("--out", metavar="FILE", help="ghi ra tệp (mặc định in ra màn hình)")
     feed.add_argument("--url", action="store_true",
-                      help="in đường dẫn đăng ký lịch qua máy chủ webhook của bot")
+                      help="tạo và in một đường dẫn đăng ký lịch mới (như feed create)")
     feed.set_defaults(runner=cmd_ics)
 
 
@@ -62,7 +64,7 @@ def _period_arguments(parser: argparse.ArgumentParser) -> None:
                         help="thang, quy, 6thang, nam, «quy I/2026», «thang 3/2026», «nam 2025»")
 
 
-def _app(settings: Settings) -> Any:
+def open_app(settings: Settings) -> Any:
     from bot.app import build_app
 
     return build_app(settings)
@@ -72,7 +74,7 @@ def _app(settings: Settings) -> Any:
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
-    app = _app(settings)
+    app = open_app(settings)
     try:
         now = app.clock.now()
         today = now.astimezone(settings.tz).date()
@@ -130,7 +132,7 @@ def text_table(report: stats.Report, scope_label: str) -> str:
 def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
     from reports.dossier import plan_dossier, sanitize, write_dossier
 
-    app = _app(settings)
+    app = open_app(settings)
     try:
         now = app.clock.now()
         today = now.astimezone(settings.tz).date()
@@ -163,10 +165,12 @@ def cmd_dossier(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
     from reports import ics
-    from reports.web import FeedKind, feed_url
 
-    kind: FeedKind
-    app = _app(settings)
+    if args.url:
+        sys.stdout.write(create_feed(settings, unit=args.unit, person=args.person,
+                                     label=None) + "\n")
+        return 0
+    app = open_app(settings)
     try:
         now = app.clock.now()
         today = now.astimezone(settings.tz).date()
@@ -175,16 +179,9 @@ def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
                 unit = services.unit_by_code(session, args.unit)
                 if unit is None:
                     raise CliError(f"không có đơn vị mã «{args.unit}»")
-                scope, kind, key = ics.unit_scope(unit), "unit", unit.code
+                scope = ics.unit_scope(unit)
             else:
-                person = _person(session, args.person)
-                scope, kind, key = ics.person_scope(session, person), "person", str(person.id)
-            if args.url:
-                url = feed_url(settings, kind, key)
-                if url is None:
-                    raise CliError("cần đặt WEBHOOK_BASE_URL và WEBHOOK_SECRET để có đường dẫn lịch")
-                sys.stdout.write(url + "\n")
-                return 0
+                scope = ics.person_scope(session, person_by_ref(session, args.person))
             body = ics.feed(session, scope, today=today, now=now, tz=settings.tz)
     finally:
         app.close()
@@ -196,7 +193,7 @@ def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _person(session: Session, value: str) -> Person:
+def person_by_ref(session: Session, value: str) -> Person:
     value = value.strip()
     person: Person | None = None
     if value.isdigit():
@@ -210,6 +207,30 @@ def _person(session: Session, value: str) -> Person:
     if person is None:
         raise CliError(f"không có người dùng «{value}» (cần số người dùng hoặc PLATFORM:ID)")
     return person
+
+
+# --- calendar feeds ------------------------------------------------------------------------
+
+
+def create_feed(settings: Settings, *, unit: str | None, person: str | None,
+                label: str | None) -> str:
+    if not settings.webhook_base_url:
+        raise CliError("cần đặt WEBHOOK_BASE_URL (địa chỉ công khai của bot) để có đường dẫn lịch")
+    kind: FeedKind
+    app = open_app(settings)
+    try:
+        with unit_of_work(app.session_factory) as session:
+            if unit:
+                found = services.unit_by_code(session, unit)
+                if found is None:
+                    raise CliError(f"không có đơn vị mã «{unit}»")
+                kind, key = "unit", found.code
+            else:
+                kind, key = "person", str(person_by_ref(session, person or "").id)
+            made = feeds.create(session, kind, key, now=app.clock.now(), label=label)
+    finally:
+        app.close()
+    return feeds.url(settings, made)
 
 
 # --- shared --------------------------------------------------------------------------------

@@ -25,9 +25,13 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from bot.http_guard import ConnectionGuard, GuardedSite, RejectionLog, guard_middleware
+from bot.webhook_payloads import BadPayload, parse_json, validate_telegram_update
 from config.settings import Settings
 from db.session import SessionFactory
 from handlers.base import OutgoingFile
+from timelang.clock import Clock as TimeClock
+from timelang.clock import SystemClock
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -73,8 +77,8 @@ class FileLinks:
     @classmethod
     def from_settings(cls, settings: Settings, *, clock: Clock = time.time) -> FileLinks:
         root = settings.data_dir / "outgoing"
-        if settings.file_link_secret:
-            secret = settings.file_link_secret.encode()
+        if settings.file_link_secret.get_secret_value():
+            secret = settings.file_link_secret.get_secret_value().encode()
             key = hashlib.sha256(b"nhacviec-file-links\0" + secret).digest()
         else:
             key = _persistent_key(settings.data_dir / KEY_FILE_NAME)
@@ -185,11 +189,19 @@ class WebServer:
         session_factory: SessionFactory,
         *,
         file_links: FileLinks | None = None,
+        clock: TimeClock | None = None,
     ) -> None:
         self.settings = settings
         self.file_links = file_links
+        self.clock = clock or SystemClock()
+        self.guard = ConnectionGuard(max_connections=settings.webhook_max_connections,
+                                     header_timeout=settings.webhook_header_timeout_seconds)
+        self.rejections = RejectionLog(settings.webhook_reject_log_interval_seconds, self.clock)
         # Webhook bodies are small JSON; anything larger is not from a chat platform.
-        self.app = web.Application(client_max_size=2 * 1024 * 1024)
+        self.app = web.Application(
+            client_max_size=settings.webhook_max_body_bytes,
+            middlewares=[guard_middleware(self.guard, self.rejections,
+                                          settings.webhook_body_timeout_seconds)])
         self.app.router.add_get("/healthz", _health)
         if file_links is not None:
             self.app.router.add_get(FILES_PATH + "/{token}", self._serve_file)
@@ -201,9 +213,12 @@ class WebServer:
         self.app.router.add_post(path, handler)
 
     async def start(self, host: str = "0.0.0.0", port: int | None = None) -> None:
-        self._runner = web.AppRunner(self.app, access_log=None)
+        # No lingering: aiohttp would otherwise wait 10 s more for a body that never comes.
+        self._runner = web.AppRunner(self.app, access_log=None, lingering_time=0,
+                                     keepalive_timeout=self.settings.webhook_keepalive_seconds)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, self.settings.port if port is None else port)
+        site = GuardedSite(self._runner, host, self.settings.port if port is None else port,
+                           guard=self.guard)
         await site.start()
         # The real port, also when 0 asked the system for a free one (tests).
         addresses = self._runner.addresses
@@ -211,6 +226,7 @@ class WebServer:
         logger.info("Máy chủ HTTP đang chạy ở cổng %s", self.port)
 
     async def stop(self) -> None:
+        self.rejections.flush()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -241,7 +257,7 @@ class WebServer:
             if error.name in ("reports", "reports.web"):
                 return
             raise
-        self.app.add_routes(module.routes(session_factory, self.settings))
+        self.app.add_routes(module.routes(session_factory, self.settings, self.clock))
 
 
 async def _health(request: web.Request) -> web.Response:
@@ -260,28 +276,34 @@ def build_web_server(app: App) -> WebServer | None:
     settings = app.settings
     if not settings.webhook_base_url:
         return None
-    return WebServer(settings, app.session_factory, file_links=FileLinks.from_settings(settings))
+    return WebServer(settings, app.session_factory, file_links=FileLinks.from_settings(settings),
+                     clock=app.clock)
 
 
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"
 TELEGRAM_SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
-def telegram_webhook_handler(application: Any, secret: str) -> Handler:
+def telegram_webhook_handler(application: Any, secret: str, *,
+                             max_json_depth: int = 32) -> Handler:
     """Telegram webhook route for a python-telegram-bot `Application`: the secret header set
-    with setWebhook's `secret_token` is checked, then the update joins the application's
-    queue exactly as long polling would put it there."""
+    with setWebhook's `secret_token` is checked, the body is validated, then the update joins
+    the application's queue exactly as long polling would put it there. Rejections are
+    counted by the server's RejectionLog, not logged one by one."""
     from telegram import Update
 
     async def handle(request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(TELEGRAM_SECRET_HEADER), secret):
-            logger.warning("Telegram webhook: sai hoặc thiếu %s, từ chối", TELEGRAM_SECRET_HEADER)
             return web.Response(status=403)
         try:
-            data = await request.json()
-        except ValueError:
+            data = validate_telegram_update(parse_json(await request.read(), max_json_depth))
+            update = Update.de_json(data, application.bot)
+        except BadPayload:
             return web.Response(status=400)
-        await application.update_queue.put(Update.de_json(data, application.bot))
+        except (TypeError, ValueError, KeyError, AttributeError):
+            # PTB's own parsing met a shape the model let through (e.g. a string `chat`).
+            return web.Response(status=400)
+        await application.update_queue.put(update)
         return web.Response(text="ok")
 
     return handle

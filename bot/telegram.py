@@ -179,7 +179,7 @@ def build_sender_bot(settings: Settings, *, rate_limiter: BaseRateLimiter | None
     holds the connections that replies to commands need. The shared rate limiter still paces
     both against one budget."""
     return ExtBot(
-        token=settings.telegram_bot_token,
+        token=settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
         request=HTTPXRequest(connection_pool_size=connections),
@@ -307,7 +307,7 @@ def build_application(
 
     builder = (
         ApplicationBuilder()
-        .token(settings.telegram_bot_token)
+        .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
         .post_init(post_init)

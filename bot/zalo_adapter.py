@@ -16,11 +16,12 @@ import random
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
 
+from bot.webhook_payloads import BadPayload, parse_json, validate_zalo_update
 from bot.zalo import (
     FileTooBig,
     ZaloApiError,
@@ -30,6 +31,8 @@ from bot.zalo import (
     ZaloTimeout,
 )
 from config.settings import Settings
+from db.seen_events import SeenEvents, content_key
+from db.session import SessionFactory
 from handlers.base import (
     Attachment,
     ButtonLayout,
@@ -51,6 +54,7 @@ from scheduler.transport import (
     UnknownOutcome,
 )
 from texts import messages
+from timelang.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -100,12 +104,22 @@ def event_name(update: Mapping[str, Any]) -> str:
     return EVENT_UNSUPPORTED
 
 
-def update_key(update: Mapping[str, Any]) -> str | None:
-    """What makes an event unique, to drop Zalo's redeliveries."""
+def update_key(update: Mapping[str, Any]) -> str:
+    """What makes an event unique, to drop Zalo's redeliveries: its message id, else a hash of
+    its content."""
     message_id = (update.get("message") or {}).get("message_id")
     if message_id in (None, ""):
-        return None
+        return content_key(update)
     return f"{event_name(update)}:{message_id}"
+
+
+def seen_events(settings: Settings, session_factory: SessionFactory | None,
+                clock: Clock | None) -> SeenEvents | None:
+    """The database record of accepted events; None (memory only) without a database."""
+    if session_factory is None:
+        return None
+    return SeenEvents(session_factory, clock or SystemClock(),
+                      retention=timedelta(hours=settings.webhook_dedup_retention_hours))
 
 
 def chat_of(update: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -382,6 +396,7 @@ class ZaloBot:
         settings: Settings,
         file_links: FileLinks | None = None,
         pacer: Pacer | None = None,
+        seen: SeenEvents | None = None,
     ) -> None:
         self.client = client
         self.router = router
@@ -391,14 +406,19 @@ class ZaloBot:
                                         settings.zalo_chat_interval_seconds)
         self.dispatcher = ChatDispatcher(settings.zalo_max_concurrent_updates, settings.secrets)
         self.recent = RecentKeys()
+        self.seen = seen
         self.transport = ZaloTransport(self)
         self._poll_task: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, router: Router,
-                      file_links: FileLinks | None = None) -> ZaloBot:
-        client = ZaloBotClient(settings.zalo_bot_token, base_url=settings.zalo_api_base_url)
-        return cls(client=client, router=router, settings=settings, file_links=file_links)
+                      file_links: FileLinks | None = None, *,
+                      session_factory: SessionFactory | None = None,
+                      clock: Clock | None = None) -> ZaloBot:
+        client = ZaloBotClient(settings.zalo_bot_token.get_secret_value(),
+                               base_url=settings.zalo_api_base_url)
+        return cls(client=client, router=router, settings=settings, file_links=file_links,
+                   seen=seen_events(settings, session_factory, clock))
 
     def replier(self, chat_id: str) -> ZaloReplier:
         return ZaloReplier(self.client, chat_id, settings=self.settings, pacer=self.pacer,
@@ -408,15 +428,21 @@ class ZaloBot:
 
     def accept(self, payload: object) -> bool:
         """Queue one update for handling; False when it is not one or was seen before."""
+        try:
+            validate_zalo_update(payload)
+        except BadPayload as error:
+            logger.info("Zalo: bỏ qua cập nhật sai dạng (%s)", error)
+            return False
         update = unwrap_update(payload)
         if update is None:
             return False
-        key = update_key(update)
-        if key is not None and not self.recent.add(key):
-            logger.info("Zalo: bỏ qua sự kiện gửi lại %s", key)
-            return False
         ids = chat_of(update)
         if ids is None:
+            return False
+        key = update_key(update)
+        first = self.seen.add(PLATFORM, key) if self.seen is not None else self.recent.add(key)
+        if not first:
+            logger.info("Zalo: bỏ qua sự kiện gửi lại %s", key)
             return False
         self.dispatcher.submit(ids[0], lambda: self._handle(update))
         return True
@@ -443,13 +469,15 @@ class ZaloBot:
     async def webhook(self, request: web.Request) -> web.Response:
         from bot.http import secret_matches
 
-        if not secret_matches(request.headers.get(SECRET_HEADER), self.settings.webhook_secret):
-            logger.warning("Zalo webhook: sai hoặc thiếu %s, từ chối", SECRET_HEADER)
+        # A refusal is counted by the server's RejectionLog, not logged one by one.
+        if not secret_matches(request.headers.get(SECRET_HEADER),
+                              self.settings.webhook_secret.get_secret_value()):
             return web.json_response({"ok": False, "description": "forbidden"}, status=403)
         try:
-            payload = await request.json()
-        except ValueError:
-            return web.json_response({"ok": False, "description": "bad json"}, status=400)
+            payload = parse_json(await request.read(), self.settings.webhook_max_json_depth)
+            validate_zalo_update(payload)
+        except BadPayload as error:
+            return web.json_response({"ok": False, "description": str(error)[:200]}, status=400)
         self.accept(payload)
         # Answered at once: Zalo redelivers slow webhooks, and handling may take a while.
         return web.json_response({"ok": True})
@@ -494,7 +522,7 @@ class ZaloBot:
             web_server.add_post(WEBHOOK_PATH, self.webhook)
             url = self.settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
             try:
-                await self.client.set_webhook(url, self.settings.webhook_secret)
+                await self.client.set_webhook(url, self.settings.webhook_secret.get_secret_value())
                 logger.info("Zalo: nhận tin qua webhook %s", WEBHOOK_PATH)
             except ZaloError as error:
                 logger.error("Zalo setWebhook lỗi: %s", error)
@@ -532,8 +560,9 @@ async def start_zalo_platforms(
     settings = app.settings
     file_links = web_server.file_links if web_server is not None else None
     closers: list[Callable[[], Awaitable[None]]] = []
-    if settings.zalo_bot_token:
-        zalo = ZaloBot.from_settings(settings, app.router, file_links=file_links)
+    if settings.zalo_bot_token.get_secret_value():
+        zalo = ZaloBot.from_settings(settings, app.router, file_links=file_links,
+                                     session_factory=app.session_factory, clock=app.clock)
         await zalo.start(web_server)
         app.add_transport(zalo.transport)
         closers.append(zalo.stop)

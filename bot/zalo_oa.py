@@ -15,24 +15,20 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import hmac
 import json
 import logging
-import secrets
-import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
 from aiohttp import web
-from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
 
+from bot.webhook_payloads import BadPayload, parse_json, validate_oa_event
 from bot.zalo import (
     FileTooBig,
     ZaloError,
@@ -43,13 +39,20 @@ from bot.zalo import (
 from bot.zalo_adapter import (
     ChatDispatcher,
     Pacer,
-    RecentKeys,
     SendPacer,
     file_link_text,
 )
+from bot.zalo_oa_auth import (  # the OA's errors and tokens live there
+    TOKEN_ERRORS,
+    OATokenManager,
+    OATokenStore,
+    ZaloOAApiError,
+    ZaloOAAuthError,
+)
 from config.settings import Settings
 from db import services
-from db.models import AppSetting, Identity, Person
+from db.models import Identity, Person
+from db.seen_events import SeenEvents, content_key
 from db.session import SessionFactory, unit_of_work
 from handlers.base import (
     Attachment,
@@ -80,13 +83,13 @@ logger = logging.getLogger(__name__)
 PLATFORM_OA = "zalo_oa"
 WEBHOOK_PATH = "/zalo-oa/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
-TOKENS_KEY = "zalo_oa.tokens"
 TEXT_LIMIT = 2000
 
-# Error codes of the OA API, as Zalo documents them and as integrators report them.
-TOKEN_ERRORS = {-216, -124}  # access token invalid / expired
-WINDOW_ERRORS = {-213, -230}  # the person has not written to the OA recently enough
 RATE_LIMIT_ERRORS = {-32}
+
+
+class OutsideWindow(Blocked):
+    """Not sent: the person has not written to the OA within the free-messaging window."""
 
 
 # --- signatures ----------------------------------------------------------------------------
@@ -105,278 +108,13 @@ def verify_signature(body: bytes, header: str | None, *, app_id: str, oa_secret_
     try:
         event = json.loads(body)
         timestamp = str(event["timestamp"])
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):
         return False
     given = header.strip()
     if given.lower().startswith("mac="):
         given = given[4:]
     expected = event_mac(app_id, body, timestamp, oa_secret_key)
     return hmac.compare_digest(given.strip().lower().encode(), expected.encode())
-
-
-# --- errors --------------------------------------------------------------------------------
-
-
-class ZaloOAError(ZaloError):
-    pass
-
-
-class ZaloOAApiError(ZaloOAError):
-    def __init__(self, error_code: int, description: str) -> None:
-        super().__init__(f"Zalo OA error {error_code}: {description}")
-        self.error_code = error_code
-        self.description = description
-
-    @property
-    def is_outside_window(self) -> bool:
-        return self.error_code in WINDOW_ERRORS
-
-    @property
-    def is_token_error(self) -> bool:
-        return self.error_code in TOKEN_ERRORS
-
-
-class ZaloOAAuthError(ZaloOAError):
-    """The refresh failed: the OA must be authorised again (a new ZALO_OA_REFRESH_TOKEN)."""
-
-
-class OutsideWindow(Blocked):
-    """Not sent: the person has not written to the OA within the free-messaging window."""
-
-
-# --- tokens --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OATokens:
-    access_token: str
-    refresh_token: str
-    expires_at: datetime
-
-
-@dataclass(frozen=True)
-class StoredTokens:
-    """The `app_settings` row as read: `version` is what a compare-and-set must match."""
-
-    exists: bool
-    version: int
-    tokens: OATokens | None
-    seed: str | None  # which configured refresh token this chain of tokens started from
-    lease_owner: str | None
-    lease_until: datetime | None
-
-
-def seed_id(refresh_token: str) -> str:
-    """Names the configured refresh token without storing it twice."""
-    return hashlib.sha256(b"zalo-oa-seed\0" + refresh_token.encode()).hexdigest()[:16]
-
-
-class OATokenStore:
-    """The OA tokens in one `app_settings` row; every write is a compare-and-set on `version`."""
-
-    def __init__(self, session_factory: SessionFactory, key: str = TOKENS_KEY) -> None:
-        self.session_factory = session_factory
-        self.key = key
-
-    def load(self) -> StoredTokens:
-        with self.session_factory() as session:
-            row = session.get(AppSetting, self.key)
-            if row is None:
-                return StoredTokens(False, 0, None, None, None, None)
-            value = dict(row.value or {})
-            tokens = None
-            if value.get("access_token") and value.get("refresh_token"):
-                tokens = OATokens(value["access_token"], value["refresh_token"],
-                                  datetime.fromisoformat(value["expires_at"]))
-            lease_until = value.get("lease_until")
-            return StoredTokens(
-                exists=True, version=row.version, tokens=tokens, seed=value.get("seed"),
-                lease_owner=value.get("lease_owner"),
-                lease_until=datetime.fromisoformat(lease_until) if lease_until else None,
-            )
-
-    def claim(self, state: StoredTokens, *, owner: str, until: datetime, seed: str) -> int | None:
-        """Take the refresh lease; the new version, or None when another process got there."""
-        value = _value(state.tokens if state.seed == seed else None, seed)
-        value.update(lease_owner=owner, lease_until=until.isoformat())
-        return self._write(state, value)
-
-    def save(self, version: int, tokens: OATokens, seed: str, *, force: bool = False) -> bool:
-        """Store fresh tokens and end the lease taken at `version`."""
-        with self.session_factory() as session:
-            statement = update(AppSetting).where(AppSetting.key == self.key)
-            if not force:
-                statement = statement.where(AppSetting.version == version)
-            result = session.execute(statement.values(value=_value(tokens, seed),
-                                                      version=AppSetting.version + 1))
-            session.commit()
-            return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    def release(self, version: int) -> None:
-        """End a lease without new tokens (the refresh failed)."""
-        with self.session_factory() as session:
-            row = session.get(AppSetting, self.key)
-            if row is None or row.version != version:
-                return
-            value = dict(row.value or {})
-            value.pop("lease_owner", None)
-            value.pop("lease_until", None)
-            session.execute(update(AppSetting).where(AppSetting.key == self.key,
-                                                     AppSetting.version == version)
-                            .values(value=value, version=version + 1))
-            session.commit()
-
-    def _write(self, state: StoredTokens, value: dict[str, Any]) -> int | None:
-        with self.session_factory() as session:
-            if not state.exists:
-                session.add(AppSetting(key=self.key, value=value, version=1))
-                try:
-                    session.commit()
-                except IntegrityError:
-                    session.rollback()
-                    return None
-                return 1
-            result = session.execute(
-                update(AppSetting)
-                .where(AppSetting.key == self.key, AppSetting.version == state.version)
-                .values(value=value, version=state.version + 1)
-            )
-            session.commit()
-            return state.version + 1 if result.rowcount else None  # type: ignore[attr-defined]
-
-
-def _value(tokens: OATokens | None, seed: str) -> dict[str, Any]:
-    value: dict[str, Any] = {"seed": seed}
-    if tokens is not None:
-        value.update(access_token=tokens.access_token, refresh_token=tokens.refresh_token,
-                     expires_at=tokens.expires_at.isoformat())
-    return value
-
-
-class OATokenManager:
-    """Hands out a valid access token, refreshing it when it is about to expire."""
-
-    def __init__(
-        self,
-        *,
-        http: httpx.AsyncClient,
-        store: OATokenStore,
-        app_id: str,
-        app_secret: str,
-        configured_refresh_token: str,
-        oauth_url: str,
-        clock: Clock,
-        instance_id: str | None = None,
-        margin: timedelta = timedelta(minutes=10),
-        lease: timedelta = timedelta(seconds=60),
-        wait_step: float = 0.1,
-        max_wait: float = 90.0,
-    ) -> None:
-        self.http = http
-        self.store = store
-        self.app_id = app_id
-        self._app_secret = app_secret
-        self._configured = configured_refresh_token
-        self._seed = seed_id(configured_refresh_token)
-        self.oauth_url = oauth_url
-        self.clock = clock
-        self.instance_id = instance_id or secrets.token_hex(6)
-        self.margin = margin
-        self.lease = lease
-        self.wait_step = wait_step
-        self.max_wait = max_wait
-        self._lock = asyncio.Lock()
-        self._cached: OATokens | None = None
-
-    def __repr__(self) -> str:
-        return f"OATokenManager(app_id={self.app_id!r}, tokens=***)"
-
-    async def access_token(self) -> str:
-        if self._fresh(self._cached):
-            assert self._cached is not None
-            return self._cached.access_token
-        async with self._lock:
-            if self._fresh(self._cached):
-                assert self._cached is not None
-                return self._cached.access_token
-            return await self._obtain(stale=None)
-
-    async def refresh_after_rejection(self, rejected: str) -> str:
-        """Zalo refused `rejected` before its time: get another, unless one came meanwhile."""
-        async with self._lock:
-            if self._cached is not None and self._cached.access_token != rejected:
-                return self._cached.access_token
-            self._cached = None
-            return await self._obtain(stale=rejected)
-
-    def _fresh(self, tokens: OATokens | None, stale: str | None = None) -> bool:
-        return (tokens is not None and tokens.access_token != stale
-                and tokens.expires_at - self.margin > self.clock.now())
-
-    async def _obtain(self, *, stale: str | None) -> str:
-        give_up_at = time.monotonic() + self.max_wait
-        while True:
-            state = self.store.load()
-            current = state.tokens if state.seed == self._seed else None
-            if self._fresh(current, stale):
-                assert current is not None
-                self._cached = current
-                return current.access_token
-            now = self.clock.now()
-            leased = (state.lease_until is not None and state.lease_until > now
-                      and state.lease_owner != self.instance_id)
-            if leased:
-                if time.monotonic() > give_up_at:
-                    raise ZaloOAAuthError("another process has been refreshing for too long")
-                await asyncio.sleep(self.wait_step)
-                continue
-            version = self.store.claim(state, owner=self.instance_id, until=now + self.lease,
-                                       seed=self._seed)
-            if version is None:
-                continue  # another process bumped the version first: read again
-            refresh_token = current.refresh_token if current is not None else self._configured
-            try:
-                tokens = await self._refresh(refresh_token)
-            except BaseException:
-                self.store.release(version)
-                raise
-            if not self.store.save(version, tokens, self._seed):
-                # Our lease ran out and someone claimed it; our tokens are the only valid
-                # ones now (the refresh token they hold is spent), so ours must win.
-                logger.warning("Zalo OA: lease hết hạn trong lúc làm mới token; ghi đè")
-                self.store.save(version, tokens, self._seed, force=True)
-            self._cached = tokens
-            logger.info("Zalo OA: đã làm mới access token")
-            return tokens.access_token
-
-    async def _refresh(self, refresh_token: str) -> OATokens:
-        try:
-            response = await self.http.post(
-                self.oauth_url,
-                data={"refresh_token": refresh_token, "app_id": self.app_id,
-                      "grant_type": "refresh_token"},
-                headers={"secret_key": self._app_secret},
-            )
-        except httpx.TimeoutException:
-            raise ZaloTimeout("OA token refresh timed out") from None
-        except httpx.TransportError as error:
-            raise ZaloNetworkError(f"OA token refresh failed: {type(error).__name__}") from None
-        try:
-            body = response.json()
-        except ValueError:
-            body = {}
-        if not isinstance(body, dict) or not body.get("access_token"):
-            error = body.get("error") if isinstance(body, dict) else None
-            name = body.get("error_name") if isinstance(body, dict) else None
-            raise ZaloOAAuthError(f"OA token refresh refused ({error}: {name}); "
-                                  "authorise the OA again and set ZALO_OA_REFRESH_TOKEN")
-        try:
-            lifetime = int(body.get("expires_in") or 90000)
-        except (TypeError, ValueError):
-            lifetime = 90000
-        return OATokens(access_token=str(body["access_token"]),
-                        refresh_token=str(body.get("refresh_token") or refresh_token),
-                        expires_at=self.clock.now() + timedelta(seconds=lifetime))
 
 
 # --- the OA API ----------------------------------------------------------------------------
@@ -450,9 +188,15 @@ def _error_code(body: Mapping[str, Any]) -> int:
 # --- events → Incoming ---------------------------------------------------------------------
 
 
-def event_key(event: Mapping[str, Any]) -> str | None:
+def event_key(event: Mapping[str, Any]) -> str:
+    """Its message id, else (follow events, …) a hash of its content."""
     message_id = (event.get("message") or {}).get("msg_id")
-    return f"{event.get('event_name')}:{message_id}" if message_id else None
+    return f"{event.get('event_name')}:{message_id}" if message_id else content_key(event)
+
+
+def event_time(event: Mapping[str, Any]) -> datetime:
+    """The event's own signed `timestamp` (milliseconds since the epoch)."""
+    return datetime.fromtimestamp(int(event["timestamp"]) / 1000, UTC)
 
 
 def oa_to_incoming(event: Mapping[str, Any], user_name: str = "") -> Incoming | None:
@@ -652,18 +396,24 @@ class ZaloOABot:
                                         settings.zalo_chat_interval_seconds)
         self.window = ConversationWindow(session_factory, settings, clock)
         self.dispatcher = ChatDispatcher(settings.zalo_max_concurrent_updates, settings.secrets)
-        self.recent = RecentKeys()
+        self.clock = clock
+        # Accepted events, in the database: a redelivery is refused also after a restart.
+        self.seen = SeenEvents(session_factory, clock,
+                               retention=timedelta(hours=settings.webhook_dedup_retention_hours))
+        self.event_window = timedelta(minutes=settings.zalo_oa_event_window_minutes)
         self.transport = ZaloOATransport(self)
         self._names: dict[str, str] = {}
 
     @classmethod
     def from_settings(cls, settings: Settings, *, router: Router, session_factory: SessionFactory,
                       clock: Clock, file_links: FileLinks | None = None) -> ZaloOABot:
+        cipher = settings.token_cipher()  # ConfigError naming DATA_ENCRYPTION_KEY if unset
         http = httpx.AsyncClient(timeout=httpx.Timeout(20.0))
         tokens = OATokenManager(
-            http=http, store=OATokenStore(session_factory), app_id=settings.zalo_oa_app_id,
-            app_secret=settings.zalo_oa_app_secret,
-            configured_refresh_token=settings.zalo_oa_refresh_token,
+            http=http, store=OATokenStore(session_factory, cipher),
+            app_id=settings.zalo_oa_app_id,
+            app_secret=settings.zalo_oa_app_secret.get_secret_value(),
+            configured_refresh_token=settings.zalo_oa_refresh_token.get_secret_value(),
             oauth_url=settings.zalo_oa_oauth_url, clock=clock,
         )
         client = ZaloOAClient(http=http, tokens=tokens, api_base_url=settings.zalo_oa_api_base_url,
@@ -675,26 +425,36 @@ class ZaloOABot:
         return ZaloOAReplier(self, chat_id)
 
     async def webhook(self, request: web.Request) -> web.Response:
+        # Refusals are counted by the server's RejectionLog, not logged one by one.
+        if not request.headers.get(SIGNATURE_HEADER):
+            return web.json_response({"error": -1, "message": "bad signature"}, status=401)
         body = await request.read()
+        try:
+            event = validate_oa_event(parse_json(body, self.settings.webhook_max_json_depth))
+        except BadPayload as error:
+            # Checked before the signature: verifying needs the parsed timestamp.
+            return web.json_response({"error": -1, "message": str(error)[:200]}, status=400)
         if not verify_signature(body, request.headers.get(SIGNATURE_HEADER),
                                 app_id=self.settings.zalo_oa_app_id,
                                 oa_secret_key=self.settings.zalo_oa_webhook_key):
-            logger.warning("Zalo OA webhook: chữ ký %s sai hoặc thiếu, từ chối", SIGNATURE_HEADER)
             return web.json_response({"error": -1, "message": "bad signature"}, status=401)
-        event = json.loads(body)
-        if not isinstance(event, dict) or str(event.get("app_id", "")) not in (
-                "", self.settings.zalo_oa_app_id):
+        if str(event.get("app_id", "")) not in ("", self.settings.zalo_oa_app_id):
             return web.json_response({"error": -1, "message": "wrong app"}, status=403)
+        # The timestamp is signed: outside the window the event is a replay (or Zalo's clock
+        # is far off, which the log line then shows).
+        if abs(self.clock.now() - event_time(event)) > self.event_window:
+            logger.info("Zalo OA: sự kiện lệch giờ %s, từ chối", event_time(event).isoformat())
+            return web.json_response({"error": -1, "message": "stale timestamp"}, status=400)
         self.accept(event)
         return web.json_response({"error": 0, "message": "ok"})
 
     def accept(self, event: dict[str, Any]) -> bool:
-        key = event_key(event)
-        if key is not None and not self.recent.add(key):
-            logger.info("Zalo OA: bỏ qua sự kiện gửi lại %s", key)
-            return False
         sender = str((event.get("sender") or {}).get("id") or "")
         if not sender:
+            return False
+        key = event_key(event)
+        if not self.seen.add(PLATFORM_OA, key):
+            logger.info("Zalo OA: bỏ qua sự kiện gửi lại %s", key)
             return False
         self.dispatcher.submit(sender, lambda: self._handle(event))
         return True
@@ -720,6 +480,8 @@ class ZaloOABot:
         if web_server is None:
             logger.error("Zalo OA cần WEBHOOK_BASE_URL để nhận sự kiện; OA chưa được bật")
             return
+        if self.client.tokens.store.encrypt_legacy():
+            logger.info("Zalo OA: token lưu từ phiên bản trước đã được mã hoá")
         web_server.add_post(WEBHOOK_PATH, self.webhook)
         logger.info("Zalo OA: khai báo webhook %s%s trong trang quản lý ứng dụng Zalo",
                     self.settings.webhook_base_url.rstrip("/"), WEBHOOK_PATH)

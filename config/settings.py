@@ -4,30 +4,57 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from config.crypto import TokenCipher
+
+NO_SECRET = SecretStr("")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot work as given; the message names the variable to set."""
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
-    database_url: str = ""
+    # Secrets are SecretStr: repr, str and model dumps show "**********", never the value.
+    database_url: SecretStr = NO_SECRET  # may hold the database password
     data_dir: Path = Path("./data")
     timezone: str = "Asia/Ho_Chi_Minh"
     admins: str = ""
 
-    telegram_bot_token: str = ""
+    telegram_bot_token: SecretStr = NO_SECRET
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
 
-    zalo_bot_token: str = ""
+    zalo_bot_token: SecretStr = NO_SECRET
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
 
     webhook_base_url: str = ""
-    webhook_secret: str = ""
+    webhook_secret: SecretStr = NO_SECRET
     port: int = 8080
+    # The webhook server faces the internet: a request must arrive whole within these times,
+    # bodies are small JSON, and a flood of connections is turned away with 503.
+    webhook_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_body_timeout_seconds: float = Field(default=10.0, gt=0)
+    webhook_keepalive_seconds: float = Field(default=15.0, gt=0)
+    webhook_max_body_bytes: int = Field(default=256 * 1024, ge=1024)
+    webhook_max_json_depth: int = Field(default=32, ge=4, le=200)
+    webhook_max_connections: int = Field(default=200, ge=1)
+    # Rejected calls (bad secret, bad payload, …) are summed up in one log line per interval.
+    webhook_reject_log_interval_seconds: float = Field(default=60.0, gt=0)
+    # Zalo events are remembered (by message id, else a content hash) this long in the database
+    # so that a redelivery is handled once, also after a restart.
+    webhook_dedup_retention_hours: float = Field(default=72.0, gt=0)
+    # Fernet key(s) for secrets kept in the database (the Zalo OA tokens); comma-separated,
+    # the first encrypts, all decrypt (key rotation).
+    data_encryption_key: SecretStr = NO_SECRET
 
     remind_at: str = "08:00"
     quiet_start: str = "21:00"
@@ -46,15 +73,17 @@ class Settings(BaseSettings):
     zalo_max_concurrent_updates: int = Field(default=8, ge=1, le=100)
     # Outgoing files reach Zalo users as signed links served under WEBHOOK_BASE_URL.
     file_link_lifetime_minutes: int = Field(default=24 * 60, ge=1)
-    file_link_secret: str = ""  # empty: a random key kept in DATA_DIR
+    file_link_secret: SecretStr = NO_SECRET  # empty: a random key kept in DATA_DIR
     # Zalo Official Account mode, for units that run an OA.
     zalo_oa_app_id: str = ""
-    zalo_oa_app_secret: str = ""  # the app's secret key, for the OAuth token refresh
-    zalo_oa_secret_key: str = ""  # the OA secret key that signs webhook events; app secret if empty
-    zalo_oa_refresh_token: str = ""  # the first refresh token; later ones live in the database
+    zalo_oa_app_secret: SecretStr = NO_SECRET  # the app's secret key, for the token refresh
+    zalo_oa_secret_key: SecretStr = NO_SECRET  # signs webhook events; the app secret if empty
+    zalo_oa_refresh_token: SecretStr = NO_SECRET  # the first one; later ones live in the database
     zalo_oa_api_base_url: str = "https://openapi.zalo.me"
     zalo_oa_oauth_url: str = "https://oauth.zaloapp.com/v4/oa/access_token"
     zalo_oa_window_hours: float = Field(default=48, gt=0)
+    # OA events older or newer than this (their signed `timestamp`) are refused as replays.
+    zalo_oa_event_window_minutes: float = Field(default=10.0, gt=0)
 
     # --- reminders and the outbox sender (scheduler) ---
     # Telegram's published limits; Zalo's pacing comes from the zalo_* fields above.
@@ -95,8 +124,8 @@ class Settings(BaseSettings):
 
     @property
     def resolved_database_url(self) -> str:
-        if self.database_url:
-            url = self.database_url
+        if self.database_url.get_secret_value():
+            url = self.database_url.get_secret_value()
             # Operators paste libpq URLs; SQLAlchemy needs the driver named to pick psycopg 3.
             if url.startswith("postgres://"):
                 url = "postgresql://" + url[len("postgres://") :]
@@ -122,21 +151,29 @@ class Settings(BaseSettings):
         """Values that must never appear in a log line or a chat."""
         values = (self.telegram_bot_token, self.zalo_bot_token, self.webhook_secret,
                   self.file_link_secret, self.zalo_oa_app_secret, self.zalo_oa_secret_key,
-                  self.zalo_oa_refresh_token)
-        return [s for s in values if s]
+                  self.zalo_oa_refresh_token, self.data_encryption_key)
+        return [v for v in (s.get_secret_value() for s in values) if v]
 
     @property
     def zalo_oa_enabled(self) -> bool:
-        return bool(self.zalo_oa_app_id and self.zalo_oa_app_secret and self.zalo_oa_refresh_token)
+        return bool(self.zalo_oa_app_id and self.zalo_oa_app_secret.get_secret_value()
+                    and self.zalo_oa_refresh_token.get_secret_value())
 
     @property
     def zalo_oa_webhook_key(self) -> str:
-        return self.zalo_oa_secret_key or self.zalo_oa_app_secret
+        return (self.zalo_oa_secret_key.get_secret_value()
+                or self.zalo_oa_app_secret.get_secret_value())
+
+    def token_cipher(self) -> TokenCipher:
+        """The cipher for secrets at rest; ConfigError naming DATA_ENCRYPTION_KEY if unusable."""
+        from config.crypto import TokenCipher
+
+        return TokenCipher.from_setting(self.data_encryption_key.get_secret_value())
 
     @property
     def webhook_mode(self) -> bool:
         """Webhooks need both a public address and a secret to check each call against."""
-        return bool(self.webhook_base_url and self.webhook_secret)
+        return bool(self.webhook_base_url and self.webhook_secret.get_secret_value())
 
 
 def load_settings(**overrides: object) -> Settings:

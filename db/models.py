@@ -433,3 +433,32 @@ class LinkCode(Base):
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebhookEvent(Base):
+    """A platform event already accepted, so that a redelivery, also after a restart, is
+    handled once. Keyed by the platform's message id, or a content hash when there is none;
+    rows older than WEBHOOK_DEDUP_RETENTION_HOURS are pruned."""
+
+    __tablename__ = "webhook_events"
+    __table_args__ = (UniqueConstraint("source", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(128))
+    seen_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CalendarFeed(Base):
+    """A subscribed calendar (.ics) link. Only the token's SHA-256 is kept: the link is shown
+    once, at creation; revoking one feed leaves every other link working."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "unit" or "person"
+    key: Mapped[str] = mapped_column(String(64))  # the unit's code or the person's id
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column()

@@ -119,10 +119,14 @@ def sample_jpeg() -> bytes:
     return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
 
 
+# A fixed Fernet key: the OA's tokens are encrypted at rest with DATA_ENCRYPTION_KEY.
+TEST_ENCRYPTION_KEY = "qXwd1QlOi2KEVbE56jEXNM3pG9u_UQyTCXdPBS_SN0M="
+
+
 def make_settings(tmp_path: Path, db_url: str, **overrides: Any) -> Any:
     from config.settings import Settings
 
     values: dict[str, Any] = {"data_dir": tmp_path / "data", "database_url": db_url,
-                              "admins": "telegram:1"}
+                              "admins": "telegram:1", "data_encryption_key": TEST_ENCRYPTION_KEY}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

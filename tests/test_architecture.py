@@ -12,7 +12,7 @@ MAX_LINES = 600
 # Still being split; each entry is a debt, never an exemption to add to.
 OVERSIZED_FOR_NOW = {
     "plans/readers.py", "db/services.py",
-    "texts/messages.py", "scheduler/sender.py", "bot/zalo_oa.py",
+    "texts/messages.py", "scheduler/sender.py",
 }
 
 

@@ -188,7 +188,7 @@ def test_dossier_cli(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatc
     def app_with_clock(settings: Settings) -> Any:
         return build_app(settings, clock=clock)
 
-    monkeypatch.setattr(reports_cli, "_app", app_with_clock)
+    monkeypatch.setattr(reports_cli, "open_app", app_with_clock)
     app = app_with_clock(make_settings(tmp_path, db_url))
     seed(app)
     app.close()

@@ -1,5 +1,5 @@
 """Calendar feeds: one event per occurrence, parsed back with `icalendar`; the HTTP routes
-with their HMAC tokens; `nhacviec ics`."""
+with their per-feed tokens; `nhacviec ics`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from bot.cli import main
 from config.settings import Settings
 from db.models import Occurrence, Person, Unit
 from db.session import make_engine, make_session_factory, unit_of_work
-from reports import ics
+from reports import feeds, ics
 from reports import web as report_web
 from tests.support import make_settings
 from tests.test_report_scenario import (
@@ -120,8 +120,7 @@ def test_old_done_occurrences_leave_the_feed(session: Session, district: Distric
 def served(tmp_path: Path, db_url: str) -> Iterator[tuple[Any, Settings, District]]:
     engine = make_engine(db_url)
     factory = make_session_factory(engine)
-    settings = make_settings(tmp_path, db_url, webhook_secret="bi-mat-webhook",
-                             webhook_base_url="https://bot.example.vn/")
+    settings = make_settings(tmp_path, db_url, webhook_base_url="https://bot.example.vn/")
     from db.migrate import upgrade
 
     upgrade(engine)
@@ -136,44 +135,32 @@ async def test_http_feeds_need_the_right_token(served: tuple[Any, Settings, Dist
     factory, settings, district = served
     app = web.Application()
     app.add_routes(report_web.routes(factory, settings, clock=FakeClock(NOW)))
-    url = report_web.feed_url(settings, "unit", "vp")
-    assert url is not None and url.startswith("https://bot.example.vn/ics/unit/VP.ics?token=")
-    token = url.split("token=")[1]
+    with unit_of_work(factory) as session:
+        vp = feeds.create(session, "unit", "vp", now=NOW)
+        pnv = feeds.create(session, "unit", "PNV", now=NOW)
+        ghost = feeds.create(session, "unit", "KHONGCO", now=NOW)
+        person = feeds.create(session, "person", str(district.people["em"]), now=NOW)
+    url = feeds.url(settings, vp)
+    assert url.startswith("https://bot.example.vn/ics/unit/VP.ics?token=")
     async with TestClient(TestServer(app)) as client:
-        ok = await client.get(f"/ics/unit/VP.ics?token={token}")
+        ok = await client.get(f"/ics/unit/VP.ics?token={vp.token}")
         assert ok.status == 200
         assert ok.headers["Content-Type"] == "text/calendar; charset=utf-8"
         assert len(events(await ok.read())) == 7
-        lower = await client.get(f"/ics/unit/vp.ics?token={token}")  # codes are case-blind
+        lower = await client.get(f"/ics/unit/vp.ics?token={vp.token}")  # codes are case-blind
         assert lower.status == 200
         assert (await client.get("/ics/unit/VP.ics?token=" + "0" * 32)).status == 403
         assert (await client.get("/ics/unit/VP.ics")).status == 403
-        other = report_web.feed_token(settings.webhook_secret, "unit", "PNV")
-        assert (await client.get(f"/ics/unit/VP.ics?token={other}")).status == 403
-        ghost = report_web.feed_token(settings.webhook_secret, "unit", "KHONGCO")
-        assert (await client.get(f"/ics/unit/KHONGCO.ics?token={ghost}")).status == 404
-        person_id = str(district.people["em"])
-        person_url = report_web.feed_url(settings, "person", person_id)
-        assert person_url is not None
-        person = await client.get(person_url.removeprefix("https://bot.example.vn"))
-        assert person.status == 200 and len(events(await person.read())) == 3
+        assert (await client.get(f"/ics/unit/VP.ics?token={pnv.token}")).status == 403
+        assert (await client.get(f"/ics/unit/KHONGCO.ics?token={ghost.token}")).status == 404
+        served_person = await client.get(feeds.url(settings, person).removeprefix(
+            "https://bot.example.vn"))
+        assert served_person.status == 200 and len(events(await served_person.read())) == 3
 
 
-def test_no_secret_no_feeds(tmp_path: Path, db_url: str) -> None:
+def test_feeds_need_no_webhook_secret(tmp_path: Path, db_url: str) -> None:
     settings = make_settings(tmp_path, db_url)
-    assert report_web.routes(make_session_factory(make_engine(db_url)), settings) == []
-    assert report_web.feed_url(settings, "unit", "VP") is None
-
-
-def test_tokens_differ_per_feed_and_secret() -> None:
-    tokens = {
-        report_web.feed_token("s1", "unit", "VP"),
-        report_web.feed_token("s1", "unit", "PNV"),
-        report_web.feed_token("s1", "person", "1"),
-        report_web.feed_token("s2", "unit", "VP"),
-    }
-    assert len(tokens) == 4
-    assert report_web.feed_token("s1", "unit", "vp") == report_web.feed_token("s1", "unit", "VP")
+    assert len(report_web.routes(make_session_factory(make_engine(db_url)), settings)) == 2
 
 
 # --- command line --------------------------------------------------------------------------
@@ -187,7 +174,7 @@ def test_ics_cli(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.delenv("WEBHOOK_BASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
     clock = FakeClock(NOW)
-    monkeypatch.setattr(reports_cli, "_app", lambda settings: build_app(settings, clock=clock))
+    monkeypatch.setattr(reports_cli, "open_app", lambda settings: build_app(settings, clock=clock))
     app = build_app(make_settings(tmp_path, db_url), clock=clock)
     with unit_of_work(app.session_factory) as session:
         district = build_district(session)
@@ -205,13 +192,10 @@ def test_ics_cli(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch,
     capsys.readouterr()
 
     assert main(["ics", "--unit", "VP", "--url"]) == 2
-    assert "WEBHOOK_SECRET" in capsys.readouterr().err
-    monkeypatch.setenv("WEBHOOK_SECRET", "bi-mat")
+    assert "WEBHOOK_BASE_URL" in capsys.readouterr().err
     monkeypatch.setenv("WEBHOOK_BASE_URL", "https://bot.example.vn")
-    assert main(["ics", "--unit", "vp", "--url"]) == 0
-    assert capsys.readouterr().out == (
-        "https://bot.example.vn/ics/unit/VP.ics?token="
-        f"{report_web.feed_token('bi-mat', 'unit', 'VP')}\n")
+    assert main(["ics", "--unit", "vp", "--url"]) == 0  # a new feed of its own
+    assert capsys.readouterr().out.startswith("https://bot.example.vn/ics/unit/VP.ics?token=")
     assert main(["ics", "--unit", "KHONGCO"]) == 2
     assert main(["ics", "--person", "telegram:404"]) == 2
     assert main(["ics"]) == 2

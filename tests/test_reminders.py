@@ -649,7 +649,7 @@ async def test_remind_command_prints_json_lines_and_dry_run_records_nothing(
 ) -> None:
     settings = world.app.settings
     monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url.get_secret_value())
     monkeypatch.setenv("ADMINS", "telegram:1")
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
     monkeypatch.chdir(settings.data_dir)
@@ -711,7 +711,7 @@ def cli_on_world(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     """`nhacviec …` run in this test reads the world's database."""
     settings = world.app.settings
     monkeypatch.setenv("DATA_DIR", str(settings.data_dir))
-    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("DATABASE_URL", settings.database_url.get_secret_value())
     monkeypatch.chdir(settings.data_dir)
     return world
 

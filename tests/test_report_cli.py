@@ -34,7 +34,7 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db_url: str) -> Path:
 
         return build_app(settings, clock=clock)
 
-    monkeypatch.setattr(reports_cli, "_app", app_with_clock)
+    monkeypatch.setattr(reports_cli, "open_app", app_with_clock)
     app = app_with_clock(Settings(_env_file=None, data_dir=tmp_path / "data",  # type: ignore[call-arg]
                                   database_url=db_url))
     with unit_of_work(app.session_factory) as session:

@@ -95,7 +95,8 @@ class OAWorld:
 
 @pytest.fixture
 async def world(tmp_path: Path, db_url: str, clock: FakeClock) -> AsyncIterator[OAWorld]:
-    fake = FakeZaloOA(app_id=APP_ID, app_secret=APP_SECRET, refresh_token=FIRST_REFRESH)
+    fake = FakeZaloOA(app_id=APP_ID, app_secret=APP_SECRET, refresh_token=FIRST_REFRESH,
+                      clock=clock)
     await fake.start()
     settings = make_settings(
         tmp_path, db_url, admins=f"telegram:{ADMIN_TELEGRAM}", zalo_oa_app_id=APP_ID,
@@ -170,7 +171,7 @@ async def test_images_and_files_from_the_oa_become_attachments(world: OAWorld) -
 def manager(world: OAWorld, http: httpx.AsyncClient, *, refresh_token: str = FIRST_REFRESH,
             instance: str) -> OATokenManager:
     settings = world.app.settings
-    return OATokenManager(http=http, store=OATokenStore(world.app.session_factory),
+    return OATokenManager(http=http, store=OATokenStore(world.app.session_factory, settings.token_cipher()),
                           app_id=APP_ID, app_secret=APP_SECRET,
                           configured_refresh_token=refresh_token,
                           oauth_url=settings.zalo_oa_oauth_url, clock=world.app.clock,
@@ -188,8 +189,11 @@ async def test_concurrent_refreshes_make_one_network_refresh(world: OAWorld) -> 
         assert len(set(tokens)) == 1 and tokens[0] in world.fake.valid_access_tokens
         with world.app.session_factory() as session:
             row = session.get(AppSetting, "zalo_oa.tokens")
-            assert row is not None and row.value["refresh_token"] == "refresh-1"
-            assert "lease_until" not in row.value and APP_SECRET not in json.dumps(row.value)
+            assert row is not None and "lease_until" not in row.value
+            assert APP_SECRET not in json.dumps(row.value)
+            assert "refresh-1" not in json.dumps(row.value)  # encrypted at rest
+        stored = first.store.load().tokens
+        assert stored is not None and stored.refresh_token == "refresh-1"
 
         # A day later a third process refreshes with the stored refresh token: the configured
         # one was spent on the first refresh and Zalo would refuse it.

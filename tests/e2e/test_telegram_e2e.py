@@ -112,9 +112,9 @@ async def test_error_handler_answers_in_vietnamese(
     await register(d, AN)
 
     def broken(*args: object, **kwargs: object) -> None:
-        raise RuntimeError(f"boom with token {d.app.settings.telegram_bot_token}")
+        raise RuntimeError(f"boom with token {d.app.settings.telegram_bot_token.get_secret_value()}")
 
     monkeypatch.setattr(services, "record_progress", broken)
     reply = text_of(await d.say(AN, "/capnhat 1 30"))
-    assert "đã có lỗi" in reply and d.app.settings.telegram_bot_token not in reply
+    assert "đã có lỗi" in reply and d.app.settings.telegram_bot_token.get_secret_value() not in reply
     assert telegram_id(AN)

@@ -85,7 +85,8 @@ class ZaloDriver(HandledUpdates):
         seed(app)
         web = build_web_server(app)
         assert web is not None
-        bot = ZaloBot.from_settings(app.settings, app.router, file_links=web.file_links)
+        bot = ZaloBot.from_settings(app.settings, app.router, file_links=web.file_links,
+                                    session_factory=app.session_factory, clock=clock)
         driver = cls(app, fake, bot, web, clock, webhook=webhook)
         await bot.start(web)
         app.add_transport(bot.transport)

@@ -26,6 +26,8 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
+from timelang.clock import Clock
+
 TEXT_LIMIT = 2000
 
 
@@ -261,8 +263,10 @@ class FakeZaloOA(_Loopback):
     """OAuth refresh (single-use refresh tokens) and the OA customer-service message API."""
 
     def __init__(self, *, app_id: str, app_secret: str, refresh_token: str,
-                 refresh_delay: float = 0.0) -> None:
+                 refresh_delay: float = 0.0, clock: Clock | None = None) -> None:
         super().__init__()
+        # Events carry the bot's (controllable) time: the bot refuses stale timestamps.
+        self.clock = clock
         self.app_id = app_id
         self.app_secret = app_secret
         self.valid_refresh_tokens = {refresh_token}
@@ -349,7 +353,7 @@ class FakeZaloOA(_Loopback):
         return raw, {"X-ZEvent-Signature": f"mac={mac}", "Content-Type": "application/json"}
 
     def text_event(self, user_id: str, text: str) -> dict[str, Any]:
-        now_ms = int(time.time() * 1000)
+        now_ms = int((self.clock.now().timestamp() if self.clock else time.time()) * 1000)
         return {
             "app_id": self.app_id,
             "user_id_by_app": f"app-{user_id}",
