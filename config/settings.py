@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, field_validator
@@ -28,6 +29,12 @@ class Settings(BaseSettings):
     webhook_base_url: str = ""
     webhook_secret: str = ""
     port: int = 8080
+
+    # --- deployment: how Telegram updates arrive, start-up that waits (bot.startup) ---
+    # Polling needs no public address; webhook needs WEBHOOK_BASE_URL and WEBHOOK_SECRET.
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    # Network calls at start (getMe, setWebhook …) are retried, doubling up to this ceiling.
+    startup_retry_max_seconds: float = Field(default=60.0, ge=1)
 
     remind_at: str = "08:00"
     quiet_start: str = "21:00"

@@ -122,7 +122,8 @@ def sample_jpeg() -> bytes:
 def make_settings(tmp_path: Path, db_url: str, **overrides: Any) -> Any:
     from config.settings import Settings
 
+    # port 0: the bot's HTTP server (always up in `run`, for /healthz) takes a free port.
     values: dict[str, Any] = {"data_dir": tmp_path / "data", "database_url": db_url,
-                              "admins": "telegram:1"}
+                              "admins": "telegram:1", "port": 0}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
