@@ -23,7 +23,7 @@ from config.settings import Settings, load_settings
 logger = logging.getLogger("nhacviec")
 
 # Command groups that live in their own modules; each has `register(subparsers)`.
-COMMAND_MODULES: list[str] = ["bot.cli_core"]
+COMMAND_MODULES: list[str] = ["bot.cli_core", "bot.cli_backup"]
 OPTIONAL_COMMAND_MODULES: list[str] = [
     "bot.cli_deadline",
     "plans.cli",
