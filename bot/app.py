@@ -151,8 +151,15 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
             telegram.start()
         started += await start_zalo_platforms(app, web_server, health=health,
                                               retry_policy=policy)
-        await web_server.start()
-        started.append(web_server.stop)
+        try:
+            await web_server.start()
+            started.append(web_server.stop)
+        except OSError as error:
+            if settings.webhook_base_url:
+                raise  # webhooks and file links cannot work without it
+            # Polling only needs the server for /healthz: the bot works on without it.
+            logger.error("Không mở được cổng %s cho /healthz (%s); bot vẫn chạy",
+                         settings.port, error)
         if not settings.telegram_bot_token and not app.transports:
             logger.warning("Chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN: bot không kết nối nền tảng nào")
         for platform in list(app.transports):
