@@ -3,12 +3,17 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     DATA_DIR=/data \
-    TIMEZONE=Asia/Ho_Chi_Minh
+    TIMEZONE=Asia/Ho_Chi_Minh \
+    PORT=8080
 
 RUN useradd --create-home --uid 10001 nhacviec \
     && mkdir -p /data && chown nhacviec:nhacviec /data
 
 WORKDIR /app
+# Pinned versions first (requirements.lock), so the image is the same on every build and this
+# layer is cached while only the code changes.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
 COPY pyproject.toml README.md alembic.ini ./
 COPY bot ./bot
 COPY config ./config
@@ -17,9 +22,16 @@ COPY handlers ./handlers
 COPY plans ./plans
 COPY reports ./reports
 COPY scheduler ./scheduler
-RUN pip install --no-cache-dir .
+COPY texts ./texts
+COPY timelang ./timelang
+# --no-deps: everything it needs is already installed at the pinned versions.
+RUN pip install --no-cache-dir --no-deps .
 
 USER nhacviec
 VOLUME ["/data"]
 EXPOSE 8080
+# /healthz answers 503 while a platform is not receiving, the database is unreachable or the
+# outbox sender has stopped; start-up retries the network, so give it a minute first.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD python -c "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8080'), timeout=8)" || exit 1
 CMD ["nhacviec", "run"]

@@ -224,7 +224,9 @@ def bot_env(db_url: str, data_dir: Path, server: Any, **extra: str) -> dict[str,
     env = {**os.environ, "DATABASE_URL": db_url, "DATA_DIR": str(data_dir),
            "TELEGRAM_BOT_TOKEN": server.token, "TELEGRAM_API_BASE_URL": server.api_base_url,
            "TELEGRAM_FILE_BASE_URL": server.file_base_url, "ZALO_BOT_TOKEN": "",
-           "ADMINS": "", "PYTHONPATH": path, "PYTHONUNBUFFERED": "1"}
+           "ADMINS": "", "PYTHONPATH": path, "PYTHONUNBUFFERED": "1",
+           # Each bot's HTTP server (/healthz) on a free port: two instances run side by side.
+           "PORT": "0"}
     env.update(extra)
     return env
 

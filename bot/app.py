@@ -9,7 +9,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -25,6 +25,9 @@ from scheduler.ratelimit import PlatformRateLimiter, limits_for
 from scheduler.sender import OutboxSender, SenderOptions
 from scheduler.transport import Transport
 from timelang.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from bot.startup import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +105,16 @@ def _rate_limiter(app: App, platform: str) -> PlatformRateLimiter | None:
     return limiter
 
 
-async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
-    """Runs every platform whose token is set, with the sender, until SIGINT/SIGTERM."""
+async def run(app: App, *, stop: asyncio.Event | None = None,
+              retry_policy: RetryPolicy | None = None) -> None:
+    """Runs every platform whose token is set, with the sender, until SIGINT/SIGTERM.
+
+    Platforms come up in the background, their network calls retried (bot.startup), while
+    the HTTP server already answers /healthz with the real state (bot.health)."""
+    from bot.health import Health
     from bot.http import build_web_server
-    from bot.telegram import TelegramTransport, build_application, build_sender_bot
+    from bot.startup import RetryPolicy
+    from bot.telegram_service import TelegramService
     from bot.zalo_adapter import start_zalo_platforms
     from db.locks import InstanceLock
     from reports.snapshots import close_periods_job
@@ -128,33 +137,33 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
     tasks: list[asyncio.Task[Any]] = []
     jobs: ReminderJobs | None = None
     try:
-        web_server = build_web_server(app)
+        policy = retry_policy or RetryPolicy.from_settings(settings)
+        health = Health(clock=app.clock, session_factory=app.session_factory)
+        web_server = build_web_server(app, always=True)
+        assert web_server is not None
+        web_server.health = health
         if settings.telegram_bot_token.get_secret_value():
             limiter = _rate_limiter(app, "telegram")
-            telegram_app = build_application(
-                settings, app.router,
-                rate_limiter=TelegramRateLimiter(limiter) if limiter is not None else None)
-            await telegram_app.initialize()
-            if telegram_app.post_init is not None:
-                await telegram_app.post_init(telegram_app)
-            await telegram_app.start()
-            assert telegram_app.updater is not None
-            await telegram_app.updater.start_polling(drop_pending_updates=False)
-            started.append(telegram_app.shutdown)
-            started.append(telegram_app.stop)
-            started.append(telegram_app.updater.stop)
-            sender_bot = build_sender_bot(
-                settings, connections=settings.sender_concurrency,
-                rate_limiter=TelegramRateLimiter(limiter) if limiter is not None else None)
-            await sender_bot.initialize()
-            started.append(sender_bot.shutdown)
-            app.add_transport(TelegramTransport(sender_bot))
-            logger.info("Telegram: đang nhận tin (long polling)")
-        started += await start_zalo_platforms(app, web_server)
-        if web_server is not None:
+            telegram = TelegramService(
+                app, health=health, policy=policy,
+                rate_limiter=TelegramRateLimiter(limiter) if limiter is not None else None,
+                sender_rate_limiter=(TelegramRateLimiter(limiter) if limiter is not None
+                                     else None))
+            telegram.mount(web_server)
+            started.append(telegram.close)
+            telegram.start()
+        started += await start_zalo_platforms(app, web_server, health=health,
+                                              retry_policy=policy)
+        try:
             await web_server.start()
             started.append(web_server.stop)
-        if not app.transports:
+        except OSError as error:
+            if settings.webhook_base_url:
+                raise  # webhooks and file links cannot work without it
+            # Polling only needs the server for /healthz: the bot works on without it.
+            logger.error("Không mở được cổng %s cho /healthz (%s); bot vẫn chạy",
+                         settings.port, error)
+        if not settings.telegram_bot_token.get_secret_value() and not app.transports:
             logger.warning("Chưa đặt TELEGRAM_BOT_TOKEN hoặc ZALO_BOT_TOKEN: bot không kết nối nền tảng nào")
         for platform in list(app.transports):
             _rate_limiter(app, platform)
@@ -165,7 +174,9 @@ async def run(app: App, *, stop: asyncio.Event | None = None) -> None:
                                 close_periods_job, app.session_factory, app.clock, settings.tz))
         await jobs.catch_up(single_instance=instance_lock.path is not None)
         jobs.start()
-        tasks.append(asyncio.create_task(app.sender.run(), name="outbox-sender"))
+        sender_task = asyncio.create_task(app.sender.run(), name="outbox-sender")
+        tasks.append(sender_task)
+        health.sender_probe = lambda: not sender_task.done()
         await stop.wait()
     finally:
         if jobs is not None:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot import cli_core, cli_deadline, cli_feed, cli_plan, cli_reminders, cli_reports
+from bot import cli_backup, cli_core, cli_deadline, cli_feed, cli_plan, cli_reminders, cli_reports
 from bot.cli_common import ArgumentParser, CliError, Runner, one_line
 from config.settings import ConfigError, load_settings
 from db.services import DomainError
@@ -21,7 +21,9 @@ from texts import messages
 
 logger = logging.getLogger("nhacviec")
 
-COMMAND_MODULES = (cli_core, cli_deadline, cli_plan, cli_reminders, cli_reports, cli_feed)
+COMMAND_MODULES = (
+    cli_core, cli_deadline, cli_plan, cli_reminders, cli_reports, cli_feed, cli_backup,
+)
 
 
 def build_parser() -> ArgumentParser:

@@ -202,7 +202,9 @@ class WebServer:
             client_max_size=settings.webhook_max_body_bytes,
             middlewares=[guard_middleware(self.guard, self.rejections,
                                           settings.webhook_body_timeout_seconds)])
-        self.app.router.add_get("/healthz", _health)
+        # `run` sets this to a `bot.health.Health`, which reports the real state (or 503).
+        self.health: Any = None
+        self.app.router.add_get("/healthz", self._healthz)
         if file_links is not None:
             self.app.router.add_get(FILES_PATH + "/{token}", self._serve_file)
         self._mount_optional_routes(session_factory)
@@ -230,6 +232,12 @@ class WebServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+    async def _healthz(self, request: web.Request) -> web.StreamResponse:
+        if self.health is None:
+            return await _health(request)
+        response: web.StreamResponse = await self.health.handle(request)
+        return response
 
     async def _serve_file(self, request: web.Request) -> web.StreamResponse:
         assert self.file_links is not None
@@ -271,11 +279,12 @@ def secret_matches(given: str | None, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def build_web_server(app: App) -> WebServer | None:
-    """The HTTP server when the bot has a public address (WEBHOOK_BASE_URL), else None."""
+def build_web_server(app: App, *, always: bool = False) -> WebServer | None:
+    """The HTTP server when the bot has a public address (WEBHOOK_BASE_URL), else None;
+    with `always` (`nhacviec run`: /healthz for Docker) a server without file links."""
     settings = app.settings
     if not settings.webhook_base_url:
-        return None
+        return WebServer(settings, app.session_factory, clock=app.clock) if always else None
     return WebServer(settings, app.session_factory, file_links=FileLinks.from_settings(settings),
                      clock=app.clock)
 

@@ -58,7 +58,9 @@ from timelang.clock import Clock, SystemClock
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.health import Health, PlatformHealth
     from bot.http import FileLinks, WebServer
+    from bot.startup import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -409,6 +411,11 @@ class ZaloBot:
         self.seen = seen
         self.transport = ZaloTransport(self)
         self._poll_task: asyncio.Task[None] | None = None
+        # Set by `start_zalo_platforms` in `nhacviec run`: /healthz state, start-up retries.
+        self.health: PlatformHealth | None = None
+        self.on_update: Callable[[], None] | None = None
+        self.retry_policy: RetryPolicy | None = None
+        self._webhook_task: asyncio.Task[None] | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, router: Router,
@@ -439,6 +446,8 @@ class ZaloBot:
         ids = chat_of(update)
         if ids is None:
             return False
+        if self.on_update is not None:
+            self.on_update()
         key = update_key(update)
         first = self.seen.add(PLATFORM, key) if self.seen is not None else self.recent.add(key)
         if not first:
@@ -521,6 +530,11 @@ class ZaloBot:
         if self.settings.webhook_mode and web_server is not None:
             web_server.add_post(WEBHOOK_PATH, self.webhook)
             url = self.settings.webhook_base_url.rstrip("/") + WEBHOOK_PATH
+            if self.retry_policy is not None:
+                # Retried in the background until Zalo accepts it; /healthz says 503 meanwhile.
+                self._webhook_task = asyncio.create_task(self._register_webhook(url),
+                                                         name="zalo-set-webhook")
+                return
             try:
                 await self.client.set_webhook(url, self.settings.webhook_secret.get_secret_value())
                 logger.info("Zalo: nhận tin qua webhook %s", WEBHOOK_PATH)
@@ -531,9 +545,32 @@ class ZaloBot:
             # getUpdates does not work while a webhook is set.
             await self.client.delete_webhook()
         self._poll_task = asyncio.create_task(self.poll(), name="zalo-polling")
+        if self.health is not None:
+            task = self._poll_task
+            self.health.polling_probe = lambda: not task.done()
+            self.health.state = "running"
         logger.info("Zalo: đang nhận tin (long polling)")
 
+    async def _register_webhook(self, url: str) -> None:
+        from bot.startup import retry_until_done
+
+        assert self.retry_policy is not None
+        await retry_until_done(
+            lambda: self.client.set_webhook(url, self.settings.webhook_secret.get_secret_value()),
+            what="Zalo setWebhook", policy=self.retry_policy, entry=self.health,
+            secrets=self.settings.secrets)
+        if self.health is not None:
+            self.health.webhook_registered = True
+            self.health.state = "running"
+        logger.info("Zalo: nhận tin qua webhook %s", WEBHOOK_PATH)
+
     async def stop(self) -> None:
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._webhook_task
+        if self.health is not None:
+            self.health.state = "stopped"
         if self._poll_task is not None:
             self._poll_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -553,7 +590,8 @@ async def _sleep_unless(stop: asyncio.Event | None, seconds: float) -> None:
 
 
 async def start_zalo_platforms(
-    app: App, web_server: WebServer | None
+    app: App, web_server: WebServer | None, *, health: Health | None = None,
+    retry_policy: RetryPolicy | None = None,
 ) -> list[Callable[[], Awaitable[None]]]:
     """Starts the Zalo bot and the OA when configured; their transports join the outbox
     sender. Returns what to close at shutdown. Routes are added before the server starts."""
@@ -563,6 +601,11 @@ async def start_zalo_platforms(
     if settings.zalo_bot_token.get_secret_value():
         zalo = ZaloBot.from_settings(settings, app.router, file_links=file_links,
                                      session_factory=app.session_factory, clock=app.clock)
+        if health is not None:
+            webhook = settings.webhook_mode and web_server is not None
+            zalo.health = health.platform(PLATFORM, "webhook" if webhook else "polling")
+            zalo.on_update = lambda: health.saw_update(PLATFORM)
+            zalo.retry_policy = retry_policy
         await zalo.start(web_server)
         app.add_transport(zalo.transport)
         closers.append(zalo.stop)

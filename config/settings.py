@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, field_validator
@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     # Fernet key(s) for secrets kept in the database (the Zalo OA tokens); comma-separated,
     # the first encrypts, all decrypt (key rotation).
     data_encryption_key: SecretStr = NO_SECRET
+
+    # --- deployment: how Telegram updates arrive, start-up that waits (bot.startup) ---
+    # Polling needs no public address; webhook needs WEBHOOK_BASE_URL and WEBHOOK_SECRET.
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    # Network calls at start (getMe, setWebhook …) are retried, doubling up to this ceiling.
+    startup_retry_max_seconds: float = Field(default=60.0, ge=1)
 
     remind_at: str = "08:00"
     quiet_start: str = "21:00"

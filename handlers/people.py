@@ -24,6 +24,8 @@ ROLE_WORDS = {
 
 async def start(msg: Incoming, ctx: Context) -> None:
     lines = [messages.render(messages.WELCOME, name=ctx.actor.display_name)]
+    # The first admin is named on the command line by this ID: /start is where one finds it.
+    lines.append(messages.render(messages.YOUR_ID, identity=f"{msg.platform}:{msg.user_id}"))
     # Only the person's own units: loading every unit on each /start blocks the event loop
     # (and the replies queued behind it) in a province with thousands of units.
     units = queries.units_by_id(ctx.session, list(ctx.actor.roles))

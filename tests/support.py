@@ -126,7 +126,9 @@ TEST_ENCRYPTION_KEY = "qXwd1QlOi2KEVbE56jEXNM3pG9u_UQyTCXdPBS_SN0M="
 def make_settings(tmp_path: Path, db_url: str, **overrides: Any) -> Any:
     from config.settings import Settings
 
+    # port 0: the bot's HTTP server (always up in `run`, for /healthz) takes a free port.
     values: dict[str, Any] = {"data_dir": tmp_path / "data", "database_url": db_url,
-                              "admins": "telegram:1", "data_encryption_key": TEST_ENCRYPTION_KEY}
+                              "admins": "telegram:1", "data_encryption_key": TEST_ENCRYPTION_KEY,
+                              "port": 0}
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

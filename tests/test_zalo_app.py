@@ -73,10 +73,12 @@ async def test_run_serves_webhooks_and_the_oa(tmp_path: Path, sqlite_url: str, c
             async def healthy() -> None:
                 while True:
                     try:
-                        if (await http.get(f"http://127.0.0.1:{port}/healthz")).text == "ok":
+                        answer = await http.get(f"http://127.0.0.1:{port}/healthz")
+                        if answer.status_code == 200 and answer.json()["ok"]:
                             return
                     except httpx.TransportError:
-                        await asyncio.sleep(0.05)
+                        pass
+                    await asyncio.sleep(0.05)
 
             await asyncio.wait_for(healthy(), 10)
             assert fake.webhook_url == f"http://127.0.0.1:{port}/zalo/webhook"

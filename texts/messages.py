@@ -727,3 +727,9 @@ ZALO_OA_FALLBACK_NONE = (
     "Người này chưa liên kết Telegram (/lienket): vui lòng báo trực tiếp, hoặc nhắc họ nhắn "
     "một tin bất kỳ cho OA để nhận lại thông báo."
 )
+
+
+# --- deployment (TRIEN_KHAI): the person's own ID on /start, for `nhacviec admin add` -------
+
+YOUR_ID = ("Mã của anh/chị: <code>{identity}</code> (quản trị viên dùng mã này, ví dụ "
+           "<code>nhacviec admin add {identity}</code>).")

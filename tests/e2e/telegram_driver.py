@@ -1,6 +1,7 @@
 """The Telegram side of the shared scenarios: the real python-telegram-bot Application (long
-polling) against `tests.fakes.telegram_api.FakeTelegramServer` on loopback, which checks every
-request against the official Bot API description, with the real router, database and sender."""
+polling, or a webhook on the bot's HTTP server with `webhook=True`) against
+`tests.fakes.telegram_api.FakeTelegramServer` on loopback, which checks every request against
+the official Bot API description, with the real router, database and sender."""
 
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App, build_app
+from bot.health import Health
+from bot.http import WebServer, build_web_server
+from bot.startup import RetryPolicy
 from bot.telegram import TelegramTransport, build_application
+from bot.telegram_service import TelegramService
 from tests.e2e.scenarios import ADMIN, BotMessage, HandledUpdates, ScriptUser, seed
+from tests.e2e.zalo_driver import free_port
 from tests.fakes.telegram_api import BotMessage as FakeMessage
 from tests.fakes.telegram_api import FakeTelegramServer, FakeUser
 from tests.support import make_settings
 from timelang.clock import FakeClock
+
+WEBHOOK_SECRET = "telegram-webhook secret/for tests"
 
 
 def telegram_id(user: ScriptUser) -> int:
@@ -44,13 +52,16 @@ class TelegramDriver(HandledUpdates):
         self.server = server
         self.application = application
         self.clock = clock
+        # Webhook mode: `nhacviec run`'s Telegram service and the bot's HTTP server.
+        self.service: TelegramService | None = None
+        self.web: WebServer | None = None
         self._read: dict[int, int] = {}
         self._users: dict[str, FakeUser] = {}
         self._wrap_router()
 
     @classmethod
-    async def start(cls, tmp_path: Path, db_url: str, clock: FakeClock,
-                    **settings: Any) -> TelegramDriver:
+    async def start(cls, tmp_path: Path, db_url: str, clock: FakeClock, *,
+                    webhook: bool = False, **settings: Any) -> TelegramDriver:
         server = FakeTelegramServer()
         await server.start()
         values: dict[str, Any] = {
@@ -59,9 +70,15 @@ class TelegramDriver(HandledUpdates):
             "telegram_api_base_url": server.api_base_url,
             "telegram_file_base_url": server.file_base_url,
         }
+        if webhook:
+            port = free_port()
+            values.update(telegram_mode="webhook", port=port, webhook_secret=WEBHOOK_SECRET,
+                          webhook_base_url=f"http://127.0.0.1:{port}")
         values.update(settings)
         app = build_app(make_settings(tmp_path, db_url, **values), clock=clock)
         seed(app)
+        if webhook:
+            return await cls._start_webhook(app, server, clock)
         application = build_application(app.settings, app.router)
         driver = cls(app, server, application, clock)
         await application.initialize()
@@ -73,7 +90,26 @@ class TelegramDriver(HandledUpdates):
         app.add_transport(TelegramTransport(application.bot))
         return driver
 
+    @classmethod
+    async def _start_webhook(cls, app: App, server: FakeTelegramServer,
+                             clock: FakeClock) -> TelegramDriver:
+        service = TelegramService(app, health=Health(clock=clock), policy=RetryPolicy())
+        driver = cls(app, server, service.application, clock)
+        driver.service = service
+        driver.web = build_web_server(app, always=True)
+        assert driver.web is not None
+        service.mount(driver.web)
+        await driver.web.start(host="127.0.0.1")
+        await service.bring_up()
+        return driver
+
     async def close(self) -> None:
+        if self.service is not None and self.web is not None:
+            await self.service.close()
+            await self.web.stop()
+            await self.server.stop()
+            self.app.close()
+            return
         assert self.application.updater is not None
         await self.application.updater.stop()
         await self.application.stop()

@@ -63,6 +63,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import aiohttp
 from aiohttp import web
 
 from tests.fakes.bot_api_spec import BotApiSpec, MethodSpec, UploadedFile
@@ -475,6 +476,11 @@ class FakeTelegramServer:
         self.updates: list[dict[str, Any]] = []  # every update ever queued
         self.commands: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.webhook_url = ""
+        # Webhook mode (setWebhook): updates are POSTed to webhook_url with the secret header,
+        # one at a time, retried until the bot answers 2xx; each answer's status is recorded.
+        self.webhook_secret: str | None = None
+        self.webhook_statuses: list[int] = []
+        self._webhook_task: asyncio.Task[None] | None = None
         self.faults: list[Fault] = []
 
         # state
@@ -556,6 +562,10 @@ class FakeTelegramServer:
         if self._stopping is not None:
             self._stopping.set()
         self._wake_poller("stop")
+        if self._webhook_task is not None:
+            self._webhook_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._webhook_task
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -640,6 +650,7 @@ class FakeTelegramServer:
         self._pending.append(update)
         self.updates.append(update)
         self._wake_poller("update")
+        self._wake_webhook()
         return update
 
     def send_text(self, user: FakeUser | int, text: str,
@@ -1299,12 +1310,44 @@ class FakeTelegramServer:
 
     def _set_webhook(self, call: _Call) -> bool:
         self.webhook_url = call.params.get("url", "")
+        self.webhook_secret = call.params.get("secret_token")
         if call.params.get("drop_pending_updates"):
             self._pending.clear()
+        self._wake_webhook()
         return True
+
+    def _wake_webhook(self) -> None:
+        if not self.webhook_url or not self._pending:
+            return
+        if self._webhook_task is None or self._webhook_task.done():
+            self._webhook_task = asyncio.get_running_loop().create_task(self._deliver_webhook())
+
+    async def _deliver_webhook(self) -> None:
+        """Like Telegram: the oldest pending update first, redelivered until 2xx."""
+        async with aiohttp.ClientSession() as session:
+            while self.webhook_url and self._pending:
+                if self._stopping is not None and self._stopping.is_set():
+                    return
+                update = self._pending[0]
+                headers = {}
+                if self.webhook_secret:
+                    headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook_secret
+                try:
+                    async with session.post(self.webhook_url, json=update,
+                                            headers=headers) as response:
+                        status = response.status
+                except aiohttp.ClientError:
+                    status = 0
+                self.webhook_statuses.append(status)
+                if 200 <= status < 300:
+                    if self._pending and self._pending[0] is update:
+                        self._pending.pop(0)
+                else:
+                    await asyncio.sleep(0.05)
 
     def _delete_webhook(self, call: _Call) -> bool:
         self.webhook_url = ""
+        self.webhook_secret = None
         if call.params.get("drop_pending_updates"):
             self._pending.clear()
         return True
