@@ -115,7 +115,7 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
     from bot.http import build_web_server
     from bot.startup import RetryPolicy
     from bot.telegram_service import TelegramService
-    from bot.zalo_adapter import start_zalo_platforms
+    from bot.zalo_platforms import start_zalo_platforms
     from db.locks import InstanceLock
     from reports.snapshots import close_periods_job
     from scheduler.jobs import ReminderJobs

@@ -36,18 +36,18 @@ from bot.zalo import (
     ZaloTimeout,
     download,
 )
-from bot.zalo_adapter import (
-    ChatDispatcher,
-    Pacer,
-    SendPacer,
-    file_link_text,
-)
 from bot.zalo_oa_auth import (  # the OA's errors and tokens live there
     TOKEN_ERRORS,
     OATokenManager,
     OATokenStore,
     ZaloOAApiError,
     ZaloOAAuthError,
+)
+from bot.zalo_plumbing import (
+    ChatDispatcher,
+    Pacer,
+    SendPacer,
+    file_link_text,
 )
 from config.settings import Settings
 from db import services

@@ -20,15 +20,13 @@ from bot.zalo import (
     ZaloNetworkError,
 )
 from bot.zalo_adapter import (
-    Backoff,
-    RecentKeys,
-    SendPacer,
     ZaloBot,
     ZaloReplier,
     to_incoming,
     unwrap_update,
     update_key,
 )
+from bot.zalo_plumbing import Backoff, RecentKeys, SendPacer
 from handlers.base import Attachment, FileTooLarge, Incoming, MenuOption, Replier
 from scheduler.transport import Blocked, ChatNotFound, RetryAfter, SendError, TransientError
 from tests.e2e.zalo_driver import free_port
