@@ -35,6 +35,8 @@ PROGRESS_CHOICES = (25, 50, 75, 100)
 TASK_LIST_MAX_ARGS = 4
 # /giao: one lead unit and its support units; a plan import handles the big lists.
 ASSIGN_MAX_UNITS = 20
+# Far beyond any list a unit has; a bigger page number is a typo, answered as one.
+TASK_LIST_MAX_PAGE = 10_000
 
 
 # --- /nhiemvu ------------------------------------------------------------------------------
@@ -54,8 +56,8 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
         elif word in ("quahan", "quáhạn"):
             overdue = True
         elif numbers.is_ascii_number(word):
-            page = parse_number(word, low=1, high=numbers.ID_MAX, error=messages.BAD_PAGE.format(
-                value=messages.esc(word[:20]), high=numbers.ID_MAX))
+            page = parse_number(word, low=1, high=TASK_LIST_MAX_PAGE, error=messages.BAD_PAGE.format(
+                value=messages.esc(word[:20]), high=TASK_LIST_MAX_PAGE))
         elif unit is None:
             unit = require_unit(ctx.session, arg)
         else:
