@@ -27,6 +27,7 @@ from bot.cli_common import CliError
 from config.settings import Settings
 from scheduler.planner import PlannedMessage, PlannerOptions, ReminderPlanner
 from scheduler.policy import ReminderPolicy
+from timelang import numbers
 
 DELIVERY_TIMEOUT_SECONDS = 600.0
 
@@ -176,8 +177,8 @@ def _policy_value(value: str) -> Any:
         return lowered in ("true", "có")
     if "," in value:
         return [int(part) for part in value.split(",") if part.strip()] if all(
-            part.strip().isdigit() for part in value.split(",") if part.strip()) else value
-    return int(value) if value.isdigit() else value
+            numbers.is_ascii_number(part) for part in value.split(",") if part.strip()) else value
+    return int(value) if numbers.is_ascii_number(value) else value
 
 
 def _print(message: PlannedMessage, settings: Settings, queued: bool | None) -> None:

@@ -30,6 +30,7 @@ from db.session import unit_of_work
 from reports import feeds, period_report, periods, stats
 from reports.feeds import FeedKind
 from reports.periods import Period, PeriodError, PeriodKind
+from timelang import numbers
 
 
 def register(subparsers: Any) -> None:
@@ -196,8 +197,9 @@ def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
 def person_by_ref(session: Session, value: str) -> Person:
     value = value.strip()
     person: Person | None = None
-    if value.isdigit():
-        person = session.get(Person, int(value))
+    if numbers.is_ascii_number(value):
+        person_id = numbers.ascii_int(value, low=1, high=numbers.ID_MAX)
+        person = session.get(Person, person_id) if person_id is not None else None
     elif ":" in value:
         platform, _, external_id = value.partition(":")
         identity = session.scalar(select(Identity).where(
@@ -243,11 +245,15 @@ def parse_day(value: str) -> date:
     except ValueError:
         pass
     parts = text.replace(".", "/").split("/")
-    if len(parts) == 3 and all(part.isdigit() for part in parts):
-        try:
-            return date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            pass
+    if len(parts) == 3:
+        day = numbers.ascii_int(parts[0], low=1, high=31)
+        month = numbers.ascii_int(parts[1], low=1, high=12)
+        year = numbers.ascii_int(parts[2], low=numbers.YEAR_MIN, high=numbers.YEAR_MAX)
+        if day is not None and month is not None and year is not None:
+            try:
+                return date(year, month, day)
+            except ValueError:
+                pass
     raise CliError(f"ngày không hợp lệ «{value}», cần dạng YYYY-MM-DD hoặc dd/mm/yyyy")
 
 

@@ -132,6 +132,15 @@ def units_by_id(session: Session, ids: Collection[int]) -> dict[int, Unit]:
     return {u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_(ids)))}
 
 
+def units_by_codes(session: Session, codes: Collection[str]) -> dict[str, Unit]:
+    """Units whose code is among `codes` (any case), keyed by the upper-case code."""
+    wanted = {code.strip().upper() for code in codes if code.strip()}
+    if not wanted:
+        return {}
+    rows = session.scalars(select(Unit).where(func.upper(Unit.code).in_(wanted)))
+    return {unit.code.upper(): unit for unit in rows}
+
+
 def load_calendar(session: Session) -> WorkingCalendar:
     """The national calendar with the admins' local days off and make-up working days."""
     from db.models import CalendarOverride

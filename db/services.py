@@ -628,6 +628,9 @@ def decide_extension(
     if approve and request.occurrence.done_at is not None:
         # A done period keeps the date it was judged against: no late-to-on-time rewrite.
         raise DomainError("occurrence_already_done")
+    if request.requested_by_id == actor.person_id:
+        # Four eyes, admins included: the requester's approvers are the others.
+        raise DomainError("extension_own_request")
     if not can_lead_unit(session, actor, request.occurrence.task.lead_unit_id):
         raise DomainError("not_allowed")
     request.status = "approved" if approve else "refused"
@@ -705,17 +708,27 @@ def set_membership(
     return membership
 
 
-def bind_group(session: Session, *, actor: Actor, chat: Chat, unit: Unit, now: datetime) -> None:
+def bind_group(
+    session: Session, *, actor: Actor, chat: Chat, unit: Unit, now: datetime
+) -> Unit | None:
+    """Binds the group to `unit`; returns the unit it was bound to before, if another."""
     if chat.kind != "group":
         raise DomainError("bind_needs_group")
     if not can_lead_unit(session, actor, unit.id):
         raise DomainError("not_allowed")
+    previous = chat.unit if chat.unit_id not in (None, unit.id) else None
+    # Taking a group from another unit silences that unit's reminders there: its leaders
+    # (or an admin) decide that, not whoever leads some other unit.
+    if previous is not None and not can_lead_unit(session, actor, previous.id):
+        raise DomainError("bind_already_bound", unit=previous.name)
     chat.unit_id = unit.id
     chat.bound_by_id = actor.person_id
     chat.bound_at = now
     session.flush()
     audit(session, actor=actor, action="chat.bind", entity="chat", entity_id=chat.id, now=now,
-          unit=unit.code, chat=chat.external_id)
+          unit=unit.code, chat=chat.external_id,
+          previous=previous.code if previous is not None else None)
+    return previous
 
 
 # --- who to tell ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from db import services
 from db.models import Occurrence, Task, Unit
 from handlers.base import Context
 from texts import messages
+from timelang import numbers
 from timelang.words import strip_accents
 
 
@@ -34,35 +35,59 @@ def usage(template: str) -> UserError:
 def parse_task_id(ctx: Context, value: str | None, example: str) -> int:
     if value is None:
         raise usage(example)
-    cleaned = value.strip().lstrip("#")
-    if not cleaned.isdigit() or len(cleaned) > 9:
+    number = numbers.ascii_int(value.strip().lstrip("#"), low=1, high=numbers.ID_MAX)
+    if number is None:
         raise UserError(messages.BAD_NUMBER.format(value=messages.esc(value), example=example))
-    return int(cleaned)
+    return number
+
+
+def parse_number(value: str, *, low: int, high: int, error: str) -> int:
+    """An ASCII number within [low, high]; otherwise `error`, a rendered catalogue text."""
+    number = numbers.ascii_int(value, low=low, high=high)
+    if number is None:
+        raise UserError(error)
+    return number
+
+
+def parse_request_id(value: str | None, usage_text: str) -> int:
+    """The number of a join or extension request, as typed or carried by a button."""
+    if value is None:
+        raise usage(usage_text)
+    return parse_number(value, low=1, high=numbers.ID_MAX, error=messages.BAD_REQUEST_NUMBER.format(
+        value=messages.esc(value[:20]), usage=usage_text))
+
+
+def limit_args(ctx: Context, limit: int, usage_text: str) -> list[str]:
+    """Refuse a command with more words than it can mean, before any lookup is made."""
+    if len(ctx.args) > limit:
+        raise UserError(messages.TOO_MANY_WORDS.format(limit=limit, usage=usage_text))
+    return ctx.args
 
 
 def parse_date(value: str) -> date:
     for separator in ("/", "-", "."):
         parts = value.strip().split(separator)
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
-            day, month, year = (int(p) for p in parts)
-            if year < 100:
-                year += 2000
-            try:
-                return date(year, month, day)
-            except ValueError:
-                break
+        if len(parts) != 3 or not all(numbers.is_ascii_number(p) for p in parts):
+            continue
+        day = numbers.ascii_int(parts[0], low=1, high=31)
+        month = numbers.ascii_int(parts[1], low=1, high=12)
+        year = numbers.year(parts[2])
+        if day is None or month is None or year is None:
+            break
+        try:
+            return date(year, month, day)
+        except ValueError:
+            break
     raise UserError(messages.BAD_DATE.format(value=messages.esc(value)))
 
 
 def load_task(ctx: Context, task_id: int) -> Task:
     task = services.get_task(ctx.session, task_id)
-    if task is None or task.status != "active":
+    # A task the person may not see gets the very answer of a missing one: naming its unit
+    # would confirm that it exists and where, to anyone who counts through the numbers.
+    if (task is None or task.status != "active"
+            or not services.can_view_task(ctx.session, ctx.actor, task)):
         raise UserError(messages.TASK_NOT_FOUND.format(task_id=task_id))
-    if not services.can_view_task(ctx.session, ctx.actor, task):
-        # Not revealing other units' task titles: the same answer as for a missing task,
-        # but naming the refusal so the person knows why.
-        raise UserError(messages.TASK_NOT_YOURS.format(
-            task_id=task_id, unit=messages.esc(task.lead_unit.name)))
     return task
 
 

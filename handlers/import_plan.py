@@ -32,6 +32,7 @@ from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 from texts import messages
+from timelang import numbers
 
 FLOW = "import_plan"
 COMMAND = "/nhapkehoach"
@@ -180,10 +181,10 @@ def _name_at(data: dict[str, Any], value: str | None) -> tuple[int, str]:
     names: list[str] = list(data.get("names") or [])
     if not names:
         raise UserError(messages.PLAN_MAP_NO_NAMES)
-    if value is None or not value.isdigit() or not 1 <= int(value) <= len(names):
+    index = numbers.ascii_int(value or "", low=1, high=len(names))
+    if index is None:
         raise UserError(messages.PLAN_MAP_BAD_INDEX.format(
-            index=messages.esc(value or ""), count=len(names)))
-    index = int(value)
+            index=messages.esc((value or "")[:20]), count=len(names)))
     return index, names[index - 1]
 
 
@@ -433,8 +434,8 @@ async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
     plan = _plan(data)
     preview = _preview(ctx, data)
     pages = max(1, math.ceil(len(preview.tasks) / LIST_PAGE_SIZE))
-    page = int(rest[0]) if rest and rest[0].isdigit() else 1
-    page = min(max(page, 1), pages)
+    page = (numbers.ascii_int(rest[0], low=1, high=numbers.ID_MAX) if rest else None) or 1
+    page = min(page, pages)
     lines = [messages.PLAN_LIST_HEADER.format(page=page, pages=pages)]
     for task in preview.tasks[(page - 1) * LIST_PAGE_SIZE : page * LIST_PAGE_SIZE]:
         lead = ", ".join(task.parsed.lead) or messages.PLAN_LIST_NO_LEAD

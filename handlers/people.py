@@ -9,7 +9,7 @@ from db import chat_state as state
 from db import queries, services
 from db.models import ROLE_LEADER, ROLE_MEMBER, JoinRequest, Membership, Unit
 from handlers.base import Context, Incoming, MenuOption
-from handlers.common import UserError, require_unit, usage
+from handlers.common import UserError, parse_request_id, require_unit, usage
 from handlers.notify import approvers_of, notify_people
 from texts import messages
 
@@ -73,11 +73,10 @@ async def join(msg: Incoming, ctx: Context) -> None:
 
 
 def _load_join_request(ctx: Context) -> JoinRequest:
-    if not ctx.args or not ctx.args[0].isdigit():
-        raise usage(messages.JOIN_DECIDE_USAGE)
-    request = ctx.session.get(JoinRequest, int(ctx.args[0]))
+    request_id = parse_request_id(ctx.args[0] if ctx.args else None, messages.JOIN_DECIDE_USAGE)
+    request = ctx.session.get(JoinRequest, request_id)
     if request is None:
-        raise UserError(messages.JOIN_NOT_FOUND.format(request_id=int(ctx.args[0])))
+        raise UserError(messages.JOIN_NOT_FOUND.format(request_id=request_id))
     return request
 
 
@@ -126,11 +125,14 @@ async def units(msg: Incoming, ctx: Context) -> None:
         children.setdefault(unit.parent_id, []).append(unit)
     known = {u.id for u in all_units}
     roots = [u for u in all_units if u.parent_id is None or u.parent_id not in known]
-    show_members = ctx.actor.is_admin or bool(ctx.actor.roles)
+    # Everyone sees the codes (they are needed to /dangky); who works where only the units
+    # one belongs to or leads, with what is below them. Admins see all.
+    member_units = services.visible_unit_ids(ctx.session, ctx.actor)
     lines = [messages.UNITS_HEADER]
 
     def walk(unit: Unit, depth: int) -> None:
         members = ""
+        show_members = member_units is None or unit.id in member_units
         if show_members and unit.memberships:
             names = [
                 messages.esc(m.person.display_name)
@@ -154,12 +156,25 @@ async def bind_group(msg: Incoming, ctx: Context) -> None:
         raise UserError(messages.BIND_NEEDS_GROUP)
     if not ctx.args:
         raise usage(messages.BIND_USAGE)
+    if not (ctx.actor.is_admin or ctx.actor.is_leader):
+        raise UserError(messages.NOT_ALLOWED)  # before any lookup
     unit = require_unit(ctx.session, ctx.args[0])
     chat = services.ensure_chat(
         ctx.session, platform=msg.platform, external_id=msg.chat_id, kind="group",
         title=msg.chat_title, now=ctx.now,
     )
-    services.bind_group(ctx.session, actor=ctx.actor, chat=chat, unit=unit, now=ctx.now)
+    previous = services.bind_group(ctx.session, actor=ctx.actor, chat=chat, unit=unit,
+                                   now=ctx.now)
+    if previous is not None:
+        leaders = [p for p in services.leaders_of(ctx.session, previous.id)
+                   if p.id != ctx.actor.person_id]
+        notify_people(
+            ctx, leaders,
+            messages.render(messages.BIND_MOVED_NOTICE, chat=chat.title or chat.external_id,
+                            old_unit=previous.name, new_unit=unit.name,
+                            who=ctx.actor.display_name),
+            kind="group_rebound", key=f"rebind:{chat.id}:{ctx.now.isoformat()}",
+        )
     await ctx.replier.send_text(messages.render(messages.BIND_DONE, unit=unit.name))
 
 

@@ -17,15 +17,26 @@ from dataclasses import dataclass
 from db import queries, services
 from db.models import Unit
 from handlers.base import Context, Incoming, OutgoingFile
-from handlers.common import UserError, human_size
+from handlers.common import UserError, human_size, limit_args
 from reports import chart, dossier, period_report, stats
-from reports.periods import Period, PeriodError, PeriodKind, normalize, parse_period
+from reports.periods import (
+    Period,
+    PeriodError,
+    PeriodKind,
+    PeriodYearError,
+    normalize,
+    parse_period,
+)
 from reports.xlsx import XLSX_MIME, load_workbook_data, render_workbook
 from texts import messages
+from timelang.numbers import YEAR_MAX, YEAR_MIN
 
 # Telegram bots may upload files up to 50 MB; keep a margin for the multipart envelope.
 MAX_SEND_BYTES = 49 * 1024 * 1024
 RANKING_LINES = 10
+# The longest period people write («6 thang cuoi nam 2025», «tu 01/01/2026 den 31/03/2026»)
+# plus a unit code: more words than this are a mistake, refused before any lookup.
+MAX_ARGS = 8
 PERIOD_WORDS = frozenset({
     "thang", "quy", "nam", "6thang", "nuanam", "canam", "nay", "truoc", "dau", "cuoi", "tu",
     "den", "ngay", "6", "t", "q",
@@ -42,6 +53,8 @@ class Scope:
 
 
 async def report(msg: Incoming, ctx: Context) -> None:
+    if not (ctx.actor.is_admin or ctx.actor.roles):
+        raise UserError(messages.NOT_REGISTERED)  # before parsing, so a stranger costs nothing
     unit, period = _arguments(ctx, default="quarter", usage=messages.REPORT_USAGE)
     scope = _report_scope(ctx, unit)
     result = period_report.build_report(ctx.session, period, today=ctx.today, now=ctx.now,
@@ -206,19 +219,24 @@ async def evidence_dossier(msg: Incoming, ctx: Context) -> None:
 
 def _arguments(ctx: Context, *, default: PeriodKind, usage: str) -> tuple[Unit | None, Period]:
     """An optional unit code anywhere among the words; the rest is the period."""
+    words = limit_args(ctx, MAX_ARGS, usage)
+    candidates = [word for word in words if not _looks_like_period(word)]
+    # One query for every word that may be a unit code, not one per word.
+    found = queries.units_by_codes(ctx.session, candidates) if candidates else {}
     unit: Unit | None = None
     rest: list[str] = []
-    for word in ctx.args:
-        found = None
-        if unit is None and not _looks_like_period(word):
-            found = services.unit_by_code(ctx.session, word)
-        if found is not None:
-            unit = found
+    for word in words:
+        match = found.get(word.strip().upper()) if unit is None else None
+        if match is not None and word in candidates:
+            unit = match
         else:
             rest.append(word)
     text = " ".join(rest)
     try:
         period = parse_period(text, ctx.today, default=default)
+    except PeriodYearError as error:
+        raise UserError(messages.REPORT_BAD_YEAR.format(
+            value=messages.esc(error.value), low=YEAR_MIN, high=YEAR_MAX, usage=usage)) from None
     except PeriodError:
         raise UserError(messages.REPORT_BAD_PERIOD.format(
             text=messages.esc(text), usage=usage)) from None

@@ -22,6 +22,7 @@ from handlers import registry
 from handlers.base import Attachment, Context, Incoming, MenuOption, OutgoingFile, Replier
 from handlers.common import UserError, normalize_command
 from texts import messages
+from timelang import numbers
 from timelang.calendar import WorkingCalendar
 from timelang.clock import Clock
 
@@ -194,10 +195,14 @@ class Router:
             return Resolved(command=command, text=f"/{command.name} {rest}".strip())
         chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
         if chat_state is not None and text.isdigit() and chat_state.menu:
-            choice = int(text)
-            if not 1 <= choice <= len(chat_state.menu):
+            count = len(chat_state.menu)
+            if not numbers.is_ascii_number(text):  # «²», «①»: digits to isdigit(), not to int()
+                return Resolved(menu_error=messages.MENU_NOT_A_CHOICE.format(
+                    value=messages.esc(text[:12]), count=count))
+            choice = numbers.ascii_int(text, low=1, high=count)
+            if choice is None:
                 return Resolved(menu_error=messages.MENU_CHOICE_OUT_OF_RANGE.format(
-                    number=choice, count=len(chat_state.menu)))
+                    number=messages.esc(text[:12]), count=count))
             command_text = str(chat_state.menu[choice - 1])
             name = normalize_command(command_text.split()[0])
             command = registry.find(name)

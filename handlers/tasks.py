@@ -10,11 +10,14 @@ from handlers.base import Context, Incoming, MenuOption
 from handlers.common import (
     UserError,
     human_size,
+    limit_args,
     load_task,
     load_task_to_act,
     local_time,
     open_occurrence,
     parse_date,
+    parse_number,
+    parse_request_id,
     parse_task_id,
     person_name,
     require_unit,
@@ -23,11 +26,18 @@ from handlers.common import (
 from handlers.notify import approvers_of, notify_people, notify_unit
 from reports.details import period_label
 from texts import messages
+from timelang import numbers
 from timelang.deadlines import DeadlineError, parse_deadline
 from timelang.status import Status, occurrence_status
 from timelang.words import shorten
 
 PROGRESS_CHOICES = (25, 50, 75, 100)
+# /nhiemvu takes a unit code, «tatca», «quahan» and a page: more words are a mistake.
+TASK_LIST_MAX_ARGS = 4
+# /giao: one lead unit and its support units; a plan import handles the big lists.
+ASSIGN_MAX_UNITS = 20
+# Far beyond any list a unit has; a bigger page number is a typo, answered as one.
+TASK_LIST_MAX_PAGE = 10_000
 
 
 # --- /nhiemvu ------------------------------------------------------------------------------
@@ -37,16 +47,22 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     scope_all = overdue = False
     unit = None
     page = 1
-    for arg in ctx.args:
+    args = limit_args(ctx, TASK_LIST_MAX_ARGS, messages.TASKS_USAGE)
+    if not (ctx.actor.roles or ctx.actor.is_admin):
+        raise UserError(messages.NOT_REGISTERED)  # before any lookup made for a stranger
+    for arg in args:
         word = arg.lower()
         if word in ("tatca", "tấtcả", "all"):
             scope_all = True
         elif word in ("quahan", "quáhạn"):
             overdue = True
-        elif word.isdigit():
-            page = max(1, int(word))
-        else:
+        elif numbers.is_ascii_number(word):
+            page = parse_number(word, low=1, high=TASK_LIST_MAX_PAGE, error=messages.BAD_PAGE.format(
+                value=messages.esc(word[:20]), high=TASK_LIST_MAX_PAGE))
+        elif unit is None:
             unit = require_unit(ctx.session, arg)
+        else:
+            raise usage(messages.TASKS_USAGE)
 
     if unit is not None:
         allowed = services.visible_unit_ids(ctx.session, ctx.actor)
@@ -83,7 +99,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     for row in rows:
         lines.append(_task_line(ctx, row))
 
-    scope_arg = " ".join(a for a in ctx.args if not a.isdigit())
+    scope_arg = " ".join(a for a in ctx.args if not numbers.is_ascii_number(a))
     prefix = f"{scope_arg} " if scope_arg else ""
     # One button a task, labelled with its number and title; its details carry the actions
     # (progress, evidence, done), so a phone screen is not a wall of identical icons.
@@ -220,10 +236,8 @@ async def update_progress(msg: Incoming, ctx: Context) -> None:
         await ctx.replier.send_menu(messages.PROGRESS_CHOOSE.format(task_id=task.id), options,
                                     columns=4)
         return
-    raw = ctx.args[1].rstrip("%")
-    if not raw.isdigit():
-        raise UserError(messages.PROGRESS_BAD_PERCENT.format(task_id=task.id))
-    percent = int(raw)
+    percent = parse_number(ctx.args[1].rstrip("%"), low=0, high=100,
+                           error=messages.PROGRESS_BAD_PERCENT.format(task_id=task.id))
     note = " ".join(ctx.args[2:]) or None
     services.record_progress(ctx.session, actor=ctx.actor, occurrence=occurrence,
                              percent=percent, note=note, now=ctx.now)
@@ -299,19 +313,25 @@ async def request_extension(msg: Incoming, ctx: Context) -> None:
         MenuOption(messages.EXTEND_APPROVE, f"/duyetgiahan {request.id}"),
         MenuOption(messages.EXTEND_REFUSE, f"/tuchoigiahan {request.id}"),
     ]
+    # Four eyes: the requester never decides, so never receives the buttons either.
     approvers = [p for p in approvers_of(ctx, task.lead_unit_id) if p.id != ctx.actor.person_id]
-    notify_people(ctx, approvers, text, kind="extension_request", key=f"ext:{request.id}",
-                  menu=menu, task_ids=[task.id])
-    await ctx.replier.send_text(messages.render(messages.EXTEND_SENT, task_id=task.id,
-                                                due=new_due))
+    reached = notify_people(ctx, approvers, text, kind="extension_request",
+                            key=f"ext:{request.id}", menu=menu, task_ids=[task.id])
+    lines = [messages.render(messages.EXTEND_SENT, task_id=task.id, due=new_due)]
+    unit_leaders = {p.id for p in services.leaders_of(ctx.session, task.lead_unit_id)}
+    if unit_leaders == {ctx.actor.person_id}:
+        lines.append(messages.render(messages.EXTEND_SENT_UPWARD, unit=task.lead_unit.name))
+    if not reached:
+        lines.append(messages.EXTEND_NO_APPROVER)
+    await ctx.replier.send_text("\n".join(lines))
 
 
 def _load_extension(ctx: Context) -> ExtensionRequest:
-    if not ctx.args or not ctx.args[0].isdigit():
-        raise usage(messages.EXTEND_DECIDE_USAGE)
-    request = ctx.session.get(ExtensionRequest, int(ctx.args[0]))
+    request_id = parse_request_id(ctx.args[0] if ctx.args else None,
+                                  messages.EXTEND_DECIDE_USAGE)
+    request = ctx.session.get(ExtensionRequest, request_id)
     if request is None:
-        raise UserError(messages.EXTEND_NOT_FOUND.format(request_id=int(ctx.args[0])))
+        raise UserError(messages.EXTEND_NOT_FOUND.format(request_id=request_id))
     return request
 
 
@@ -348,8 +368,12 @@ async def assign(msg: Incoming, ctx: Context) -> None:
     parts = [p.strip() for p in ctx.raw_args.split("|")]
     if len(parts) < 3 or not all(parts[:3]):
         raise usage(messages.ASSIGN_USAGE)
+    if not (ctx.actor.is_admin or ctx.actor.is_leader):
+        raise UserError(messages.LEADER_ONLY)  # before looking up any unit it names
     codes, title, phrase = parts[0], parts[1], "|".join(parts[2:]).strip()
     unit_codes = [c for c in codes.replace(",", " ").split() if c]
+    if len(unit_codes) > ASSIGN_MAX_UNITS:
+        raise UserError(messages.TOO_MANY_UNITS.format(limit=ASSIGN_MAX_UNITS))
     units = [require_unit(ctx.session, code) for code in unit_codes]
     lead, support = units[0], units[1:]
     if not services.can_lead_unit(ctx.session, ctx.actor, lead.id):

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from timelang.numbers import YEAR_MAX, YEAR_MIN
 from timelang.words import fold
 
 PeriodKind = Literal["month", "quarter", "half", "year", "range"]
@@ -22,6 +23,14 @@ ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 class PeriodError(ValueError):
     """The text is not a period this module understands."""
+
+
+class PeriodYearError(PeriodError):
+    """A period whose year is outside the years the bot accepts (see timelang.numbers)."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
 
 
 @dataclass(frozen=True)
@@ -162,15 +171,27 @@ def previous(period: Period) -> Period:
 
 # --- what people type ----------------------------------------------------------------------
 
-_DMY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})")
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_NUMBER_OR_ROMAN = r"(\d{1,2}|iv|i{1,3})"
-_YEAR = r"(?:\s*[/\-.,]?\s*(?:nam\s*)?(\d{4}))?"
+_DMY = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4}|[0-9]{2})")
+_ISO = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
+_NUMBER_OR_ROMAN = r"([0-9]{1,2}|iv|i{1,3})"
+_YEAR = r"(?:\s*[/\-.,]?\s*(?:nam\s*)?([0-9]{4}))?"
 
 
 def normalize(text: str) -> str:
     """Lower case, no accents, single spaces: «Quý I/2026» → «quy i/2026»."""
     return fold(text)
+
+
+def _year(text: str | None, today: date) -> int:
+    """A typed year, or this year when none was typed; outside the accepted years, refused."""
+    if not text:
+        return today.year
+    value = int(text)  # the patterns admit ASCII digits only
+    if value < 100 and len(text) <= 2:
+        value += 2000
+    if not YEAR_MIN <= value <= YEAR_MAX:
+        raise PeriodYearError(text)
+    return value
 
 
 def parse_period(text: str, today: date, *, default: PeriodKind = "quarter") -> Period:
@@ -180,7 +201,7 @@ def parse_period(text: str, today: date, *, default: PeriodKind = "quarter") -> 
     raw = normalize(text)
     if not raw:
         return current(default, today)
-    dates = _dates_in(raw)
+    dates = _dates_in(raw, today)
     if dates is not None:
         return dates
     compact = raw.replace(" ", "")
@@ -193,30 +214,30 @@ def parse_period(text: str, today: date, *, default: PeriodKind = "quarter") -> 
         r"(?:6 ?thang|nua ?nam)(?: (dau|cuoi)(?: nam)?)?" + _YEAR, raw
     )
     if half_match:
-        year = int(half_match[2]) if half_match[2] else today.year
+        year = _year(half_match[2], today)
         if half_match[1]:
             return half(year, 1 if half_match[1] == "dau" else 2)
         if year == today.year:
             return current("half", today)
         return half(year, 1)
-    month_match = re.fullmatch(r"(?:thang|t) ?(\d{1,2})" + _YEAR, raw) or re.fullmatch(
-        r"(\d{1,2})/(\d{4})", raw
+    month_match = re.fullmatch(r"(?:thang|t) ?([0-9]{1,2})" + _YEAR, raw) or re.fullmatch(
+        r"([0-9]{1,2})/([0-9]{4})", raw
     )
     if month_match:
         number = int(month_match[1])
         if not 1 <= number <= 12:
             raise PeriodError(text)
-        return month(int(month_match[2]) if month_match[2] else today.year, number)
+        return month(_year(month_match[2], today), number)
     quarter_match = re.fullmatch(r"(?:quy|q) ?" + _NUMBER_OR_ROMAN + _YEAR, raw)
     if quarter_match:
         token = quarter_match[1]
         number = int(token) if token.isdigit() else ROMAN_VALUES[token]
         if not 1 <= number <= 4:
             raise PeriodError(text)
-        return quarter(int(quarter_match[2]) if quarter_match[2] else today.year, number)
-    year_match = re.fullmatch(r"(?:(?:ca )?nam ?)?(\d{4})", raw)
+        return quarter(_year(quarter_match[2], today), number)
+    year_match = re.fullmatch(r"(?:(?:ca )?nam ?)?([0-9]{4})", raw)
     if year_match:
-        return year_period(int(year_match[1]))
+        return year_period(_year(year_match[1], today))
     raise PeriodError(text)
 
 
@@ -230,20 +251,18 @@ _KIND_WORDS: dict[str, PeriodKind] = {
 }
 
 
-def _dates_in(raw: str) -> Period | None:
+def _dates_in(raw: str, today: date) -> Period | None:
     """A range written as two dates, «01/01/2026-31/03/2026» or «tu … den …»."""
     found: list[tuple[int, int, date]] = []
     for pattern, order in ((_ISO, "ymd"), (_DMY, "dmy")):
         for match in pattern.finditer(raw):
             if any(start <= match.start() < end for start, end, _ in found):
                 continue
-            first, second, third = (int(g) for g in match.groups())
+            first, second, third = match.groups()
             if order == "ymd":
-                year, month_number, day = first, second, third
+                year, month_number, day = _year(first, today), int(second), int(third)
             else:
-                day, month_number, year = first, second, third
-                if year < 100:
-                    year += 2000
+                day, month_number, year = int(first), int(second), _year(third, today)
             try:
                 found.append((match.start(), match.end(), date(year, month_number, day)))
             except ValueError:

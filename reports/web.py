@@ -24,6 +24,7 @@ from db.models import Person
 from db.session import SessionFactory
 from reports import feeds, ics
 from reports.feeds import FeedKind
+from timelang import numbers
 from timelang.clock import Clock, SystemClock
 
 logger = logging.getLogger(__name__)
@@ -81,7 +82,8 @@ def _scope(session: Session, kind: FeedKind, key: str) -> ics.FeedScope | None:
     if kind == "unit":
         unit = services.unit_by_code(session, key)
         return ics.unit_scope(unit) if unit is not None else None
-    if not key.isdigit():
+    person_id = numbers.ascii_int(key, low=1, high=numbers.ID_MAX)
+    if person_id is None:
         return None
-    person = session.get(Person, int(key))
+    person = session.get(Person, person_id)
     return ics.person_scope(session, person) if person is not None else None

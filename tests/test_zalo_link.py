@@ -76,6 +76,9 @@ async def test_link_then_reminders_go_once_to_the_chosen_platform(zalo: ZaloDriv
         owners = {i.platform: i.person_id for i in session.scalars(select(Identity)).all()
                   if i.external_id in (TELEGRAM_AN, zalo_id(AN))}
     assert owners["telegram"] == owners["zalo"]
+    # The app that asked for the code hears of the link too, with the way to undo it.
+    assert "/lienket tach" in telegram.transport.to(TELEGRAM_AN)[-1]
+    telegram.transport.sent.clear()
 
     remind(zalo, "reminder-1")
     await zalo.drain_outbox()

@@ -733,3 +733,69 @@ ZALO_OA_FALLBACK_NONE = (
 
 YOUR_ID = ("Mã của anh/chị: <code>{identity}</code> (quản trị viên dùng mã này, ví dụ "
            "<code>nhacviec admin add {identity}</code>).")
+
+
+# --- permissions and numbers (issue 11) ----------------------------------------------------
+
+# /lienket: a code read by others lets them take over the account, so it lives in private chats.
+LINK_PRIVATE_ONLY = (
+    "🔒 Vì an toàn, /lienket chỉ dùng khi nhắn riêng với bot: mã liên kết đọc được trong nhóm "
+    "thì ai cũng dùng được. Hãy mở cuộc trò chuyện riêng với bot rồi gõ lại."
+)
+LINK_CODE_BURNT = (
+    "🔒 Mã vừa gõ trong nhóm nên đã bị huỷ. Hãy lấy mã mới bằng /lienket khi nhắn riêng với bot "
+    "và chỉ nhập mã đó khi nhắn riêng."
+)
+LINK_TOO_MANY_ATTEMPTS = (
+    "⛔ Anh/chị đã nhập sai mã liên kết quá nhiều lần. Vui lòng thử lại sau {minutes} phút."
+)
+LINK_NOTICE = (
+    "🔗 Tài khoản {platform} «{name}» vừa được liên kết với tài khoản của anh/chị lúc {at}: "
+    "từ nay hai ứng dụng là một người, cùng đơn vị và quyền; nhắc việc gửi qua {preferred}.\n"
+    "Nếu không phải anh/chị liên kết, gõ ngay <code>/lienket tach {identity_id}</code> để tách "
+    "ra và báo cán bộ quản trị."
+)
+LINK_UNDO_USAGE = "/lienket tach SỐ (số in trong thông báo liên kết)"
+LINK_UNDO_NOT_FOUND = "Tài khoản số {identity_id} không liên kết với anh/chị."
+LINK_UNDONE = (
+    "✂️ Đã tách tài khoản {platform} «{name}» khỏi tài khoản của anh/chị. Tài khoản đó không còn "
+    "đơn vị và quyền nào; nhắc việc gửi qua {preferred}."
+)
+
+# Extensions: the requester never decides their own request (four eyes).
+EXTEND_OWN_REQUEST = (
+    "⛔ Anh/chị không thể tự duyệt đề nghị gia hạn của chính mình. Đề nghị đã được gửi đến "
+    "lãnh đạo khác hoặc quản trị."
+)
+EXTEND_SENT_UPWARD = (
+    "Anh/chị là lãnh đạo duy nhất của {unit} nên không tự duyệt được: đề nghị được chuyển đến "
+    "lãnh đạo đơn vị cấp trên hoặc quản trị."
+)
+EXTEND_NO_APPROVER = (
+    "⚠️ Chưa có ai khác duyệt được đề nghị này (không có lãnh đạo cấp trên hay quản trị nào "
+    "liên lạc được qua bot). Vui lòng báo cán bộ quản trị."
+)
+
+# /ganketnhom on a group that already belongs to a unit.
+BIND_ALREADY_BOUND = (
+    "⛔ Nhóm này đã gắn với <b>{unit}</b>. Chỉ lãnh đạo đơn vị đó hoặc quản trị được gắn lại."
+)
+BIND_MOVED_NOTICE = (
+    "🔗 Nhóm «{chat}» trước đây gắn với {old_unit} vừa được {who} gắn sang {new_unit}. "
+    "Nhắc việc của {old_unit} không còn gửi vào nhóm này. Nếu không đúng, hãy báo quản trị."
+)
+
+# Commands that take a list of words or units, bounded so that one message costs little.
+TOO_MANY_WORDS = "Lệnh có quá nhiều từ (tối đa {limit}). Cách dùng: {usage}"
+TOO_MANY_UNITS = "Mỗi lần giao tối đa {limit} đơn vị."
+
+# Numbers: ASCII digits only, within a range.
+BAD_PAGE = "«{value}» không phải số trang hợp lệ (số từ 1 đến {high})."
+BAD_REQUEST_NUMBER = "«{value}» không phải là số đề nghị. Cách dùng: {usage}"
+REPORT_BAD_YEAR = "Năm «{value}» không hợp lệ: năm phải từ {low} đến {high}.\nCách dùng: {usage}"
+MENU_NOT_A_CHOICE = "«{value}» không phải số thứ tự. Vui lòng gõ số từ 1 đến {count}."
+
+DOMAIN_ERRORS.update({
+    "extension_own_request": EXTEND_OWN_REQUEST,
+    "bind_already_bound": BIND_ALREADY_BOUND,
+})

@@ -305,7 +305,7 @@ async def refusal_for_other_units_task(d: ChatDriver) -> None:
     await register(d, AN)
     for command in ("/chitiet 3", "/hoanthanh 3", "/capnhat 3 50", "/giahan 3 30/03/2026 bận"):
         reply = text_of(await d.say(AN, command))
-        assert "Văn phòng HĐND-UBND" in reply and "không phải đơn vị" in reply, reply
+        assert "Không tìm thấy nhiệm vụ số 3" in reply and "Văn phòng" not in reply, reply
     assert "Kiểm tra công vụ" not in text_of(await d.say(AN, "/nhiemvu"))
     occurrence = occurrence_of(d, 3)
     assert occurrence.done_at is None and occurrence.progress == 0
