@@ -15,7 +15,7 @@ Tables with a task header (STT / Nội dung / Cơ quan chủ trì / … / Thời
 row into the same tree, so a .docx whose tasks sit in a table, or an .xlsx annex, give the
 same kind of result.
 
-Deadlines are read by `timelang.deadlines.parse_deadline`, relative to the plan's date; a
+Deadlines are read by `timelang.deadlines.read_first`, relative to the plan's date; a
 phrase it cannot read keeps its text and gets no deadline, for the admin to fix.
 """
 
@@ -194,34 +194,14 @@ class ParsedPlan:
 # --- deadlines -----------------------------------------------------------------------------
 
 
-def _deadline_reader() -> tuple[Callable[..., Any], type[Exception]] | None:
-    try:
-        from timelang.deadlines import DeadlineError, parse_deadline
-    except ImportError:
-        return None
-    return parse_deadline, DeadlineError
-
-
 def read_deadline(
     candidates: Iterable[str], reference: date, calendar: Any = None
 ) -> tuple[Deadline | None, str | None]:
-    """The first candidate phrase the deadline reader understands; else (None, its reason)."""
-    reader = _deadline_reader()
-    if reader is None:
-        return None, "Chưa có bộ đọc thời hạn (timelang.deadlines)."
-    parse, error_type = reader
-    first_error: str | None = None
-    for candidate in candidates:
-        candidate = candidate.strip(" .;,:")
-        if not candidate:
-            continue
-        try:
-            return parse(candidate, reference, calendar=calendar), None
-        except error_type as error:
-            first_error = first_error or str(error)
-        except ValueError as error:
-            first_error = first_error or str(error)
-    return None, first_error
+    """The product's one deadline reader (timelang.deadlines) on the candidate phrases: the
+    first that reads, else (None, why) and the task stays unsure for the admin to fix."""
+    from timelang.deadlines import read_first
+
+    return read_first(candidates, reference, calendar)
 
 
 def _phrase_candidates(value: str) -> list[str]:
