@@ -31,7 +31,13 @@ def read_yearly_days(p: Phrase) -> Deadline | None:
             raise DeadlineError(f"có hai ngày trong cùng tháng {due.month}; một nhiệm vụ hằng năm "
                                 f"chỉ có một hạn mỗi tháng. Hãy giao thành hai nhiệm vụ.")
         days[due.month] = day
-    first_year = min((due.year for _, _, due, _ in found if _names_year(p, due)), default=None)
+    years = sorted({due.year for _, _, due, _ in found if _names_year(p, due)})
+    if len(years) > 1:
+        # "năm 2020 năm 2021 hằng năm": from which year? Say it once ("từ năm 2020").
+        raise DeadlineError(f"cụm này nêu {len(years)} năm khác nhau "
+                            f"({', '.join(map(str, years))}) cho một việc hằng năm; hãy ghi "
+                            f"«từ năm {years[0]}».")
+    first_year = years[0] if years else None
     for start, end, _, _ in found:
         p.used.add_span(start, end)
     p.used.add(every_year)
