@@ -69,6 +69,8 @@ def register(subparsers: Any) -> None:
     task_add.add_argument("--support", default="", help="mã đơn vị phối hợp, cách nhau dấu phẩy")
     task_add.add_argument("--description")
     task_add.add_argument("--json", action="store_true")
+    task_add.add_argument("--allow-past", action="store_true",
+                          help="giao cả khi hạn đã qua (không có cờ này thì hỏi lại)")
     task_add.set_defaults(runner=cmd_task_add)
     task_list = task_sub.add_parser("list")
     task_list.add_argument("--unit")
@@ -282,7 +284,7 @@ def task_json(session: Session, task: Task, settings: Settings, today: Any) -> d
 
 
 def cmd_task_add(args: argparse.Namespace, settings: Settings) -> int:
-    from timelang.deadlines import DeadlineError, parse_deadline
+    from timelang.deadlines import Refusal, read_deadline
 
     app = _app(settings)
     try:
@@ -299,10 +301,14 @@ def cmd_task_add(args: argparse.Namespace, settings: Settings) -> int:
             now = app.clock.now()
             today = now.astimezone(settings.tz).date()
             calendar = queries.load_calendar(session)
-            try:
-                deadline = parse_deadline(args.deadline, ref=today, calendar=calendar)
-            except DeadlineError as error:
-                raise CliError(f"thời hạn «{args.deadline}»: {error}") from None
+            reading = read_deadline(args.deadline, today, calendar)
+            if isinstance(reading, Refusal):
+                raise CliError(reading.message)
+            deadline = reading.deadline
+            if reading.past and not args.allow_past and deadline.due is not None:
+                # A past due date makes the task overdue at once: say so, add nothing.
+                raise CliError(f"hạn «{args.deadline}» là {deadline.due:%d/%m/%Y}, đã qua "
+                               f"(hôm nay {today:%d/%m/%Y}); thêm --allow-past nếu đúng là vậy")
             task = services.create_task(
                 session, title=args.title, lead_unit=lead, support_units=support,
                 deadline=deadline, description=args.description, actor="cli", now=now,

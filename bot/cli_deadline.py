@@ -20,15 +20,14 @@ def register(subparsers: Any) -> None:
 
 def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     from timelang.calendar import default_calendar
-    from timelang.deadlines import DeadlineError, parse_deadline
+    from timelang.deadlines import Refusal, read_deadline
 
     if args.count < 0 or args.count > 1000:
         raise CliError("--count phải từ 0 đến 1000")
     ref = parse_iso_date(args.ref) if args.ref else datetime.now(settings.tz).date()
     phrase = " ".join(args.phrase)
-    try:
-        deadline = parse_deadline(phrase, ref=ref, calendar=default_calendar())
-    except DeadlineError as error:
-        raise CliError(str(error)) from None
-    print_json(deadline.to_json(ref, args.count))
+    reading = read_deadline(phrase, ref, default_calendar())
+    if isinstance(reading, Refusal):
+        raise CliError(reading.message)
+    print_json(reading.deadline.to_json(ref, args.count) | {"past": reading.past})
     return 0

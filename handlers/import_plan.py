@@ -327,7 +327,9 @@ def _heading(plan: ParsedPlan) -> str:
     return heading
 
 
-def render_preview(plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any]) -> str:
+def render_preview(
+    plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any], today: date | None = None
+) -> str:
     lines = [messages.render(
         messages.PLAN_PREVIEW_HEADER, heading=_heading(plan), title=plan.title,
         count=len(plan.tasks), file=str(data.get("file") or plan.source_name or ""))]
@@ -366,6 +368,15 @@ def render_preview(plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any
         if len(preview.recurring) > PREVIEW_LINES:
             lines.append(messages.PLAN_PREVIEW_MORE.format(
                 count=len(preview.recurring) - PREVIEW_LINES))
+    # Past due dates keep the plan's real date; the admin sees them before confirming.
+    past = [task for task in preview.tasks if today is not None and task.parsed.deadline
+            is not None and task.parsed.deadline.kind == "once"
+            and task.parsed.deadline.due is not None and task.parsed.deadline.due < today]
+    if past:
+        refs = ", ".join(task.parsed.ref for task in past[:PREVIEW_LINES])
+        if len(past) > PREVIEW_LINES:
+            refs += ", …"
+        lines += ["", messages.render(messages.PLAN_PREVIEW_PAST, count=len(past), refs=refs)]
     if preview.undated:
         refs = ", ".join(task.parsed.ref for task in preview.undated[:PREVIEW_LINES])
         if len(preview.undated) > PREVIEW_LINES:
@@ -427,7 +438,7 @@ async def _send_preview(
                                       f"{COMMAND} gan {index}"))
     options.append(MenuOption(messages.BUTTON_PLAN_LIST, f"{COMMAND} ds"))
     options.append(MenuOption(messages.BUTTON_PLAN_CANCEL, f"{COMMAND} huy"))
-    await ctx.replier.send_menu(render_preview(plan, preview, data), options[:40])
+    await ctx.replier.send_menu(render_preview(plan, preview, data, ctx.today), options[:40])
 
 
 async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:

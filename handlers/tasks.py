@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from db import chat_state as state
 from db import queries, services
 from db.models import ExtensionRequest, Occurrence, Task
 from handlers.base import Context, Incoming, MenuOption
@@ -21,13 +22,14 @@ from handlers.common import (
     parse_task_id,
     person_name,
     require_unit,
+    strip_accents,
     usage,
 )
 from handlers.notify import approvers_of, notify_people, notify_unit
 from reports.details import period_label
 from texts import messages
 from timelang import numbers
-from timelang.deadlines import DeadlineError, parse_deadline
+from timelang.deadlines import Refusal, read_deadline
 from timelang.status import Status, occurrence_status
 from timelang.words import shorten
 
@@ -364,8 +366,25 @@ async def _decide_extension(ctx: Context, *, approve: bool) -> None:
 # --- /giao ---------------------------------------------------------------------------------
 
 
+ASSIGN_PAST_FLOW = "giao_past"
+
+
 async def assign(msg: Incoming, ctx: Context) -> None:
-    parts = [p.strip() for p in ctx.raw_args.split("|")]
+    raw_args = ctx.raw_args
+    confirmed = False
+    word = strip_accents(raw_args.strip()).lower()
+    if word in ("xacnhan", "huy"):
+        # The answer to "the due date is past, assign anyway?": the pending /giao.
+        pending = state.load(ctx.session, msg.platform, msg.chat_id, msg.user_id, ctx.now)
+        if pending is None or pending.flow != ASSIGN_PAST_FLOW:
+            raise UserError(messages.ASSIGN_PAST_NOTHING)
+        raw_args = str((pending.data or {}).get("args") or "")
+        state.end_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, ctx.now)
+        if word == "huy":
+            await ctx.replier.send_text(messages.ASSIGN_PAST_CANCELLED)
+            return
+        confirmed = True
+    parts = [p.strip() for p in raw_args.split("|")]
     if len(parts) < 3 or not all(parts[:3]):
         raise usage(messages.ASSIGN_USAGE)
     if not (ctx.actor.is_admin or ctx.actor.is_leader):
@@ -378,11 +397,20 @@ async def assign(msg: Incoming, ctx: Context) -> None:
     lead, support = units[0], units[1:]
     if not services.can_lead_unit(ctx.session, ctx.actor, lead.id):
         raise UserError(messages.LEADER_ONLY)
-    try:
-        deadline = parse_deadline(phrase, ref=ctx.today, calendar=ctx.calendar)
-    except DeadlineError as error:
-        raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE, phrase=phrase,
-                                        reason=str(error))) from None
+    reading = read_deadline(phrase, ctx.today, ctx.calendar)
+    if isinstance(reading, Refusal):
+        raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE, reason=reading.message))
+    deadline = reading.deadline
+    if reading.past and not confirmed and deadline.due is not None:
+        state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, ASSIGN_PAST_FLOW,
+                         {"args": raw_args}, ctx.now)
+        due_text = messages.fmt_date(deadline.due)
+        await ctx.replier.send_menu(
+            messages.render(messages.ASSIGN_PAST_ASK, phrase=phrase, due=due_text,
+                            today=messages.fmt_date(ctx.today)),
+            [MenuOption(messages.ASSIGN_PAST_CONFIRM.format(due=due_text), "/giao xacnhan"),
+             MenuOption(messages.ASSIGN_PAST_CANCEL, "/giao huy")])
+        return
     task = services.create_task(
         ctx.session, title=title, lead_unit=lead, support_units=support, deadline=deadline,
         actor=ctx.actor, now=ctx.now, today=ctx.today, calendar=ctx.calendar,

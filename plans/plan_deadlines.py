@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from plans.text import (
     fold,
 )
+from timelang.deadlines import read_first
 
 if TYPE_CHECKING:
     from timelang.deadlines import Deadline
@@ -19,34 +20,12 @@ if TYPE_CHECKING:
 # --- deadlines -----------------------------------------------------------------------------
 
 
-def _deadline_reader() -> tuple[Callable[..., Any], type[Exception]] | None:
-    try:
-        from timelang.deadlines import DeadlineError, parse_deadline
-    except ImportError:
-        return None
-    return parse_deadline, DeadlineError
-
-
 def read_deadline(
     candidates: Iterable[str], reference: date, calendar: Any = None
 ) -> tuple[Deadline | None, str | None]:
-    """The first candidate phrase the deadline reader understands; else (None, its reason)."""
-    reader = _deadline_reader()
-    if reader is None:
-        return None, "Chưa có bộ đọc thời hạn (timelang.deadlines)."
-    parse, error_type = reader
-    first_error: str | None = None
-    for candidate in candidates:
-        candidate = candidate.strip(" .;,:")
-        if not candidate:
-            continue
-        try:
-            return parse(candidate, reference, calendar=calendar), None
-        except error_type as error:
-            first_error = first_error or str(error)
-        except ValueError as error:
-            first_error = first_error or str(error)
-    return None, first_error
+    """The product's one deadline reader (timelang.deadlines) on the candidate phrases: the
+    first that reads, else (None, why) and the task stays unsure for the admin to fix."""
+    return read_first(candidates, reference, calendar)
 
 
 def _phrase_candidates(value: str) -> list[str]:
@@ -150,10 +129,11 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         candidates = [c for c in (with_due, with_paren, bare, match.group(0)) if c]
         found.append(_Regime(candidates[0], candidates, fold(match.group("freq")), start))
     for match in _PERIOD_END.finditer(text):
+        # A duty among recurring ones ("họp định kỳ hàng tháng (…), cuối năm (…)"): the
+        # deadline reader makes "cuối năm" recur only with a recurrence word, so say it.
         found.append(
-            _Regime(
-                match.group(0), [match.group(0)], f"cuối {fold(match.group('freq'))}", match.start()
-            )
+            _Regime(match.group(0), [f"định kỳ {match.group(0)}"],
+                    f"cuối {fold(match.group('freq'))}", match.start())
         )
     for match in _EVERY_BY_DAY.finditer(text):
         found.append(

@@ -113,3 +113,17 @@ def test_python_dash_m_bot_deadline_json(tmp_path: Path) -> None:
         env={"PATH": "", "DATA_DIR": str(tmp_path), "PYTHONPATH": str(Path.cwd())},
     )
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_task_add_asks_before_a_past_due_date(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["unit", "add", "PNV", "Phòng Nội vụ"])
+    capsys.readouterr()
+    assert main(["task", "add", "--unit", "PNV", "--title", "x", "--deadline", "31/12/2020"]) == 2
+    err = capsys.readouterr().err
+    assert "--allow-past" in err and "31/12/2020" in err and err.count("\n") == 1
+    assert run_json(capsys, "task", "list", "--json") == []
+    task = run_json(capsys, "task", "add", "--unit", "PNV", "--title", "x", "--deadline",
+                    "31/12/2020", "--allow-past", "--json")
+    assert task["due"] == "2020-12-31"
+    assert main(["task", "add", "--unit", "PNV", "--title", "y", "--deadline", "cuối năm 2026 và 2027"]) == 2
+    assert capsys.readouterr().err.count("Chưa hiểu thời hạn") == 1

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from timelang.deadlines import DeadlineError, parse_deadline
+from timelang.deadlines import DeadlineError, Reading, parse_deadline, read_deadline
 
 PLAN_004 = date(2023, 2, 22)  # 341/KH-UBND Chợ Mới, "ngày 22 tháng 02 năm 2023"
 PLAN_002 = date(2024, 2, 20)  # 23/KH-UBND Ninh Thạnh
@@ -91,18 +91,17 @@ ONGOING = [
     "THUONG XUYEN",
     "Thời gian thực hiện: thường xuyên trong năm 2023 và những năm tiếp theo.*",  # plan 004
     "liên tục",
+    "thường xuyên trong năm 2023",
+    "thuong xuyen tu nam 2023",
 ]
 
 RECURRING: list[tuple[str, date, str, list[date]]] = [
     # (phrase, reference, RRULE, next due dates)
-    ("họp định kỳ hàng tháng (chậm nhất 05 ngày sau khi kết thúc tháng), cuối năm (chậm nhất "
-     "10 ngày sau khi kết thúc năm)", PLAN_004, "FREQ=MONTHLY;BYMONTHDAY=-1",
-     [date(2023, 3, 5), date(2023, 4, 5), date(2023, 5, 5)]),  # plan 004
     ("hằng tháng, chậm nhất 5 ngày sau khi kết thúc tháng", PLAN_004,
      "FREQ=MONTHLY;BYMONTHDAY=-1", [date(2023, 3, 5), date(2023, 4, 5), date(2023, 5, 5)]),
     ("hang thang cham nhat 05 ngay sau khi ket thuc thang", YEAR_END,
      "FREQ=MONTHLY;BYMONTHDAY=-1", [date(2024, 1, 5), date(2024, 2, 5), date(2024, 3, 5)]),
-    ("cuối năm (chậm nhất 10 ngày sau khi kết thúc năm)", PLAN_004,
+    ("hằng năm, chậm nhất 10 ngày sau khi kết thúc năm", PLAN_004,
      "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31", [date(2024, 1, 10), date(2025, 1, 10)]),
     ("định kỳ 3 tháng, 6 tháng, 9 tháng, năm. Thời gian báo cáo: chậm nhất ngày 05 của các "
      "tháng 3, tháng 6, tháng 9, tháng 12⁽¹⁾.", PLAN_004,
@@ -216,3 +215,195 @@ def test_error_names_what_was_understood() -> None:
 
 def test_the_table_is_large_enough() -> None:
     assert len(ONCE) + len(ONGOING) + len(RECURRING) + len(FAILING) >= 100
+    assert len(ONCE_NEW) + len(RECURRING_NEW) + len(REFUSED) >= 100
+
+
+# --- issue 13: the phrases officials type, each class written many ways ----------------------
+# TODAY is a Tuesday. Working days: 11, 12, 13, 16, 17, 18, 19, 20, 23, 24/03/2026.
+
+TODAY = date(2026, 3, 10)
+JULY = date(2026, 7, 15)
+BEFORE_TET_2024 = date(2024, 2, 1)  # Thu; Tết 2024 is off from Thu 08/02 to Wed 14/02
+
+ONCE_NEW: list[tuple[str, date, date]] = [
+    # "cuối năm": once; the year named, or the year of the reference.
+    ("cuối năm 2026", TODAY, date(2026, 12, 31)),
+    ("Cuối năm 2026.", TODAY, date(2026, 12, 31)),
+    ("cuoi nam 2026", TODAY, date(2026, 12, 31)),
+    ("CUỐI NĂM 2027", TODAY, date(2027, 12, 31)),
+    ("cuối năm", TODAY, date(2026, 12, 31)),
+    ("cuối năm nay", TODAY, date(2026, 12, 31)),
+    ("chậm nhất cuối năm", JULY, date(2026, 12, 31)),
+    ("cuối năm 2025", TODAY, date(2025, 12, 31)),  # in the past: kept, callers ask
+    ("cuối năm (chậm nhất 10 ngày sau khi kết thúc năm)", PLAN_004, date(2024, 1, 10)),
+    # "cuối quý"
+    ("cuối quý", TODAY, date(2026, 3, 31)),
+    ("cuoi quy", JULY, date(2026, 9, 30)),
+    ("Cuối quý này", date(2026, 4, 1), date(2026, 6, 30)),
+    ("cuối quý II/2027", TODAY, date(2027, 6, 30)),
+    ("cuối quý 2/2027", TODAY, date(2027, 6, 30)),
+    ("cuối quý hai năm 2027", TODAY, date(2027, 6, 30)),
+    ("cuoi quy ii nam 2027", TODAY, date(2027, 6, 30)),
+    ("cuối Quý IV", TODAY, date(2026, 12, 31)),
+    ("cuối quý I", JULY, date(2027, 3, 31)),
+    ("trong quý 4", TODAY, date(2026, 12, 31)),
+    ("quý III", JULY, date(2026, 9, 30)),
+    # "cuối tháng"
+    ("cuối tháng", TODAY, date(2026, 3, 31)),
+    ("cuối tháng này", JULY, date(2026, 7, 31)),
+    ("cuoi thang", date(2026, 2, 3), date(2026, 2, 28)),
+    ("cuối tháng 6", TODAY, date(2026, 6, 30)),
+    ("cuối tháng sáu", TODAY, date(2026, 6, 30)),
+    ("cuối tháng 02", TODAY, date(2027, 2, 28)),
+    ("cuối tháng 6/2027", TODAY, date(2027, 6, 30)),
+    ("cuối tháng 6 năm 2027", TODAY, date(2027, 6, 30)),
+    ("tháng ba", TODAY, date(2026, 3, 31)),
+    ("tháng 3", TODAY, date(2026, 3, 31)),
+    ("tháng ba năm 2027", TODAY, date(2027, 3, 31)),
+    ("thang 3/2027", TODAY, date(2027, 3, 31)),
+    ("tháng 6", JULY, date(2027, 6, 30)),
+    # A period without its year: the next one ending on or after the reference.
+    ("6 tháng đầu năm", TODAY, date(2026, 6, 30)),
+    ("6 tháng đầu năm", JULY, date(2027, 6, 30)),
+    ("sáu tháng đầu năm", JULY, date(2027, 6, 30)),
+    ("6 thang dau nam", TODAY, date(2026, 6, 30)),
+    ("6 tháng cuối năm", JULY, date(2026, 12, 31)),
+    ("9 tháng đầu năm", date(2026, 10, 1), date(2027, 9, 30)),
+    ("trong 6 tháng đầu năm 2027", TODAY, date(2027, 6, 30)),
+    # Relative to the reference date.
+    ("ngày mai", TODAY, date(2026, 3, 11)),
+    ("Ngày mai.", TODAY, date(2026, 3, 11)),
+    ("ngay mai", date(2026, 12, 31), date(2027, 1, 1)),
+    ("trong tuần này", TODAY, date(2026, 3, 13)),
+    ("tuần này", TODAY, date(2026, 3, 13)),
+    ("trong tuan nay", TODAY, date(2026, 3, 13)),
+    ("tuần sau", TODAY, date(2026, 3, 20)),
+    ("trong tuần sau", TODAY, date(2026, 3, 20)),
+    ("tuần tới", TODAY, date(2026, 3, 20)),
+    ("tuần sau", BEFORE_TET_2024, date(2024, 2, 7)),  # 08–09/02 are Tết: Wednesday
+    ("thứ Hai tuần sau", TODAY, date(2026, 3, 16)),
+    ("thứ 6 tuần này", TODAY, date(2026, 3, 13)),
+    ("Chủ nhật tuần này", TODAY, date(2026, 3, 15)),
+    ("10 ngày làm việc", TODAY, date(2026, 3, 24)),
+    ("trong vòng 10 ngày làm việc", TODAY, date(2026, 3, 24)),
+    ("trong vong 10 ngay lam viec", TODAY, date(2026, 3, 24)),
+    ("chậm nhất 10 ngày làm việc", TODAY, date(2026, 3, 24)),
+    ("5 ngày làm việc", date(2024, 2, 5), date(2024, 2, 19)),  # 6, 7, (Tết), 15, 16, 19
+    ("trong vòng 5 ngày làm việc", date(2024, 2, 5), date(2024, 2, 19)),
+    # 27–28/04 weekend, 29/04 given off for Saturday 04/05, 30/04 and 01/05 holidays.
+    ("3 ngày làm việc", date(2024, 4, 26), date(2024, 5, 4)),
+    ("trong 7 ngày", TODAY, date(2026, 3, 17)),
+    ("trong vòng 7 ngày", TODAY, date(2026, 3, 17)),
+    ("trong thời hạn 7 ngày", TODAY, date(2026, 3, 17)),
+    ("trong 5 ngày", date(2024, 2, 5), date(2024, 2, 10)),
+    # ISO dates, dates without a year, 05/5 and friends.
+    ("2027-06-30", TODAY, date(2027, 6, 30)),
+    ("hạn 2027-06-30", TODAY, date(2027, 6, 30)),
+    ("chậm nhất 2027-6-30", TODAY, date(2027, 6, 30)),
+    ("trước 30/6", TODAY, date(2026, 6, 30)),
+    ("truoc 30/06", TODAY, date(2026, 6, 30)),
+    ("trước ngày 30/6", JULY, date(2027, 6, 30)),
+    ("05/5/2026", TODAY, date(2026, 5, 5)),
+    ("5/5/2026", TODAY, date(2026, 5, 5)),
+    ("05/05/2026", TODAY, date(2026, 5, 5)),
+    ("ngày 05 tháng 5 năm 2026", TODAY, date(2026, 5, 5)),
+    ("ngày 05 tháng 5 2026", TODAY, date(2026, 5, 5)),
+    ("chậm nhất ngày 05/5", TODAY, date(2026, 5, 5)),
+    # "từ X đến Y": due Y.
+    ("từ 01/3 đến 30/6/2027", TODAY, date(2027, 6, 30)),
+    ("tu 01/03/2027 den 30/06/2027", TODAY, date(2027, 6, 30)),
+    ("từ tháng 3/2027 đến hết quý II/2027", TODAY, date(2027, 6, 30)),
+    ("Từ nay đến cuối năm", TODAY, date(2026, 12, 31)),
+    ("từ ngày ký đến ngày 15/4/2026", TODAY, date(2026, 4, 15)),
+]
+
+RECURRING_NEW: list[tuple[str, date, str, list[date]]] = [
+    # Several days in one phrase: one yearly recurrence with all of them.
+    *[(phrase, TODAY, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15",
+       [date(2026, 6, 15), date(2026, 12, 15), date(2027, 6, 15)]) for phrase in (
+        "chậm nhất ngày 15/6 và 15/12 hằng năm",
+        "cham nhat ngay 15/6 va 15/12 hang nam",
+        "ngày 15/06 và ngày 15/12 hàng năm",
+        "hằng năm, ngày 15 tháng 6 và ngày 15 tháng 12",
+        "mỗi năm ngày 15/6 và 15/12",
+        "CHẬM NHẤT NGÀY 15/6 VÀ 15/12 HẰNG NĂM",
+    )],
+    *[(phrase, TODAY, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1",
+       [date(2026, 6, 30), date(2026, 12, 31), date(2027, 6, 30)]) for phrase in (
+        "tháng 6 và tháng 12 hằng năm",
+        "thang 6 va thang 12 hang nam",
+        "tháng sáu và tháng mười hai hằng năm",
+        "hàng năm vào tháng 6 và tháng 12",
+        "định kỳ hằng năm, tháng 6 và tháng 12",
+        "ngày 30/6 và 31/12 hằng năm",
+        "cuối tháng 6 và cuối tháng 12 hằng năm",
+    )],
+    ("15/6 và 20/12 hằng năm", TODAY, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15,20;BYSETPOS=1,4",
+     [date(2026, 6, 15), date(2026, 12, 20), date(2027, 6, 15), date(2027, 12, 20)]),
+    ("quý I và quý III hằng năm", TODAY, "FREQ=YEARLY;BYMONTH=3,9;BYMONTHDAY=-1",
+     [date(2026, 3, 31), date(2026, 9, 30), date(2027, 3, 31)]),
+    ("tháng 2 hằng năm", TODAY, "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1",
+     [date(2027, 2, 28), date(2028, 2, 29)]),
+    ("ngày 05/5 hằng năm", TODAY, "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5",
+     [date(2026, 5, 5), date(2027, 5, 5)]),
+    ("hàng năm ngày 5/5", TODAY, "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5", [date(2026, 5, 5)]),
+    ("hằng năm, ngày 15/12 (từ năm 2027)", TODAY, "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15",
+     [date(2027, 12, 15), date(2028, 12, 15)]),
+    # "cuối …" recurs only with a recurrence word.
+    ("cuối mỗi quý", TODAY, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
+     [date(2026, 3, 31), date(2026, 6, 30)]),
+    ("định kỳ cuối quý", TODAY, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
+     [date(2026, 3, 31), date(2026, 6, 30)]),
+    ("cuối tháng hằng tháng", TODAY, "FREQ=MONTHLY;BYMONTHDAY=-1",
+     [date(2026, 3, 31), date(2026, 4, 30)]),
+    ("định kỳ cuối năm", TODAY, "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31",
+     [date(2026, 12, 31), date(2027, 12, 31)]),
+    ("mỗi quý một lần", TODAY, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
+     [date(2026, 3, 31)]),
+]
+
+REFUSED: list[tuple[str, date, str]] = [
+    # Start phrases are not deadlines.
+    *[(phrase, TODAY, "bắt đầu") for phrase in (
+        "Từ tháng 11/2013 trở đi", "tu thang 11/2013 tro di", "từ 01/7/2026 trở đi",
+        "bắt đầu từ 01/7/2026", "bat dau tu quy III/2026", "Bắt đầu từ tháng 9",
+        "từ ngày 01/7/2026",
+    )],
+    # Two different one-off dates: which one?
+    ("ngày 15/11/2026 và 20/12/2026", TODAY, "2 hạn khác nhau"),
+    ("15/6/2026 và 15/12/2026", TODAY, "2 hạn khác nhau"),
+    ("tháng 6 và tháng 12", TODAY, "2 hạn khác nhau"),
+    # A token left unused.
+    ("họp định kỳ hàng tháng (chậm nhất 05 ngày sau khi kết thúc tháng), cuối năm (chậm nhất "
+     "10 ngày sau khi kết thúc năm)", PLAN_004, "«10» chưa dùng"),  # plan 004: two duties
+    ("theo Nghị định 61/2018 trước 30/6/2026", TODAY, "2 hạn khác nhau"),
+    ("báo cáo trước 10 giờ ngày 30/6/2026", TODAY, "chưa dùng"),
+    ("15/6 và 30/6 hằng năm", TODAY, "cùng tháng"),
+    ("cuối quý V", TODAY, "quý"),
+    ("tháng 13 hằng năm", TODAY, "tháng"),
+]
+
+
+@pytest.mark.parametrize(("phrase", "ref", "due"), ONCE_NEW, ids=[p for p, _, _ in ONCE_NEW])
+def test_once_new(phrase: str, ref: date, due: date) -> None:
+    result = read_deadline(phrase, ref)
+    assert isinstance(result, Reading), result
+    assert (result.deadline.kind, result.deadline.due) == ("once", due)
+    assert result.past == (due < ref)
+    assert due.strftime("%d/%m/%Y") in result.deadline.text
+
+
+@pytest.mark.parametrize(("phrase", "ref", "rrule", "dues"), RECURRING_NEW,
+                         ids=[p[:50] for p, _, _, _ in RECURRING_NEW])
+def test_recurring_new(phrase: str, ref: date, rrule: str, dues: list[date]) -> None:
+    test_recurring(phrase, ref, rrule, dues)
+
+
+@pytest.mark.parametrize(("phrase", "ref", "fragment"), REFUSED, ids=[p[:50] for p, _, _ in REFUSED])
+def test_refused_in_one_line(phrase: str, ref: date, fragment: str) -> None:
+    with pytest.raises(DeadlineError) as caught:
+        parse_deadline(phrase, ref=ref)
+    message = str(caught.value)
+    assert fragment in message
+    assert "\n" not in message
+    assert message.count("Chưa hiểu thời hạn") == 1 and message.startswith("Chưa hiểu thời hạn «")

@@ -179,6 +179,24 @@ async def test_assign_and_group_binding(harness: Harness) -> None:
     assert "Chỉ lãnh đạo" in refused.text
 
 
+async def test_assign_with_a_past_due_date_asks_first(harness: Harness) -> None:
+    # Today is 02/03/2026: "cuối năm 2025" is past, the task would be overdue at once.
+    reply = await harness.send(ADMIN, "/giao PNV | Việc cũ | cuối năm 2025")
+    assert "31/12/2025" in reply.text and "đã qua" in reply.text
+    assert [b.command for b in reply.replies[-1].buttons] == ["/giao xacnhan", "/giao huy"]
+    reply = await harness.send(ADMIN, "/giao huy")
+    assert "Đã hủy" in reply.text
+    reply = await harness.send(ADMIN, "/giao xacnhan")
+    assert "Không có nhiệm vụ nào đang chờ" in reply.text
+    await harness.send(ADMIN, "/giao PNV | Việc cũ | cuối năm 2025")
+    reply = await harness.send(ADMIN, "/giao xacnhan")
+    assert "Đã giao nhiệm vụ" in reply.text and "31/12/2025" in reply.text
+    with harness.app.session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(Task)) == 4
+    reply = await harness.send(ADMIN, "/giao PNV | Việc mới | cuối quý")
+    assert "Đã giao nhiệm vụ" in reply.text and "31/03/2026" in reply.text
+
+
 async def test_bad_input_gets_clear_answers(harness: Harness) -> None:
     await register(harness, "100", "An")
     cases = {
@@ -198,8 +216,10 @@ async def test_bad_input_gets_clear_answers(harness: Harness) -> None:
     for text, expected in cases.items():
         reply = await harness.send("100", text)
         assert expected in reply.text, (text, reply.text)
-    reply = await harness.send(ADMIN, "/giao PNV | Việc A | ngày mai trời đẹp")
-    assert "Chưa hiểu thời hạn" in reply.text
+    reply = await harness.send(ADMIN, "/giao PNV | Việc A | khi nào trời đẹp")
+    assert reply.text.count("Chưa hiểu thời hạn") == 1
+    reply = await harness.send(ADMIN, "/giao PNV | Việc A | 15/6 và 20/6/2026")
+    assert reply.text.count("Chưa hiểu thời hạn") == 1 and "\n" not in reply.text
     with harness.app.session_factory() as session:
         assert session.scalar(select(func.count()).select_from(Task)) == 3
 

@@ -221,6 +221,8 @@ async def test_chat_import_with_preview_mapping_and_one_notice_per_unit(harness:
     assert "Đọc được <b>43</b> nhiệm vụ" in preview
     assert "Phòng Nội vụ (<code>PNV</code>)" in preview
     assert "Định kỳ" in preview and "Tên đơn vị chưa rõ" in preview
+    # A 2023 plan read in 2026: its one-off dates are kept, and listed as already past.
+    assert "nhiệm vụ có hạn đã qua (giữ đúng hạn ghi trong kế hoạch" in preview
     buttons = [option.command for option in reply.replies[-1].buttons]
     assert buttons[0] == "/nhapkehoach xacnhan" and "/nhapkehoach huy" in buttons
     assert _count(harness.app, Task) == 0

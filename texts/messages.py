@@ -295,7 +295,8 @@ ASSIGN_USAGE = (
     "/giao MÃ_ĐƠN_VỊ | nội dung | hạn\nVí dụ: <code>/giao PNV | Báo cáo CCHC quý | "
     "chậm nhất ngày 05 của các tháng 3, 6, 9, 12</code>"
 )
-ASSIGN_BAD_DEADLINE = "Chưa hiểu thời hạn «{phrase}»: {reason}"
+# The reader's refusal already names the phrase once ("Chưa hiểu thời hạn «…»: …").
+ASSIGN_BAD_DEADLINE = "{reason}"
 ASSIGN_DONE = (
     "📌 Đã giao nhiệm vụ <b>#{task_id}</b> cho {unit}: {title}\nThời hạn: {deadline}\n"
     "Hạn gần nhất: {due}"
@@ -799,3 +800,18 @@ DOMAIN_ERRORS.update({
     "extension_own_request": EXTEND_OWN_REQUEST,
     "bind_already_bound": BIND_ALREADY_BOUND,
 })
+
+
+# --- deadlines in the past (issue 13: deadline language) -----------------------------------
+
+ASSIGN_PAST_ASK = (
+    "⚠️ Hạn «{phrase}» là {due}, đã qua (hôm nay {today}): nhiệm vụ sẽ quá hạn ngay khi giao. "
+    "Vẫn giao với hạn này?"
+)
+ASSIGN_PAST_CONFIRM = "Vẫn giao, hạn {due}"
+ASSIGN_PAST_CANCEL = "Hủy"
+ASSIGN_PAST_CANCELLED = "Đã hủy, chưa giao nhiệm vụ nào. Gửi lại /giao với hạn mới."
+ASSIGN_PAST_NOTHING = "Không có nhiệm vụ nào đang chờ xác nhận hạn đã qua."
+PLAN_PREVIEW_PAST = (
+    "⚠️ {count} nhiệm vụ có hạn đã qua (giữ đúng hạn ghi trong kế hoạch, sẽ quá hạn ngay): {refs}"
+)
