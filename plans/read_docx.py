@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from plans.document import Block, Paragraph, PlanReadError, ReadDocument, Table, join_wrapped_lines
+from plans.limits import ReadGuard
 from plans.text import nfc, squash_spaces
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -137,7 +138,8 @@ def _docx_cell_text(cell: Any) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _read_docx(data: bytes, name: str) -> ReadDocument:
+def _read_docx(data: bytes, name: str, guard: ReadGuard) -> ReadDocument:
+    # The parts' sizes were bounded by check_zip before python-docx parses any of them.
     try:
         import docx
         from docx.table import Table as DocxTable
@@ -153,9 +155,11 @@ def _read_docx(data: bytes, name: str) -> ReadDocument:
     blocks: list[Block] = []
     body = document.element.body
     for child in body.iterchildren():
+        guard.tick()
         if child.tag == f"{_W}p":
             paragraph = DocxParagraph(child, document)
             text = nfc(paragraph.text)
+            guard.add_text(len(text))
             if not text.strip():
                 continue
             lines = text.split("\n")
@@ -174,12 +178,14 @@ def _read_docx(data: bytes, name: str) -> ReadDocument:
                         continue
                     seen.append(cell._tc)
                     cells.append(_docx_cell_text(cell))
+                    guard.add_text(len(cells[-1]))
                 rows.append(tuple(cells))
             if rows:
                 blocks.append(Table(tuple(rows)))
         elif child.tag == f"{_W}sdt":
             for text_node in child.iter(f"{_W}p"):
                 text = "".join(t.text or "" for t in text_node.iter(f"{_W}t"))
+                guard.add_text(len(text))
                 if text.strip():
                     blocks.append(Paragraph(squash_spaces(nfc(text))))
     return ReadDocument(name, "docx", tuple(blocks))

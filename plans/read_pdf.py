@@ -11,7 +11,10 @@ from itertools import pairwise
 from typing import Any, NamedTuple
 
 from plans.document import _LABEL_START, _STRUCTURE_START, Paragraph, PlanReadError, ReadDocument
+from plans.limits import ReadGuard, count_text
+from plans.pdf_streams import check_encrypted_streams, check_pdf_streams
 from plans.text import FOOTNOTE_LINE, nfc, squash_spaces, starts_lowercase
+from texts import messages
 
 _PAGE_NUMBER = re.compile(r"^(?:trang\s*)?\d{1,4}(?:\s*/\s*\d{1,4})?$|^-\s*\d{1,4}\s*-$", re.I)
 
@@ -45,14 +48,49 @@ class _Char(NamedTuple):
     size: float
 
 
-def _lines_of_page(page: Any, number: int) -> list[_Line]:
-    """Text lines of one page from its characters. We walk pdfplumber's page layout
+def _guarded_layout(page: Any, number: int, guard: ReadGuard) -> Any:
+    """The page's layout, as pdfplumber's `page.layout` builds it, but through a device that
+    counts characters and watches the clock while pdfminer interprets the page, so a page
+    drawing millions of characters is stopped at the limit instead of after the fact."""
+    from pdfminer.pdfinterp import PDFPageInterpreter
+    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
+
+    limit = guard.limits.pdf_max_page_chars
+
+    class GuardedAggregator(PDFPageAggregatorWithMarkedContent):
+        chars = 0
+
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            self.chars += 1
+            if self.chars > limit:
+                raise guard.refuse("limit_page_chars", messages.READ_LIMIT_PAGE_CHARS,
+                                   page=number + 1, limit=count_text(limit))
+            if self.chars % 1024 == 0:
+                guard.tick()
+            return float(super().render_char(*args, **kwargs))
+
+        def paint_path(self, *args: Any, **kwargs: Any) -> None:
+            guard.tick()
+            super().paint_path(*args, **kwargs)
+
+        def begin_figure(self, *args: Any, **kwargs: Any) -> None:
+            guard.tick()
+            super().begin_figure(*args, **kwargs)
+
+    device = GuardedAggregator(page.pdf.rsrcmgr, pageno=page.page_number,
+                               laparams=page.pdf.laparams)
+    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+    return device.get_result()
+
+
+def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
+    """Text lines of one page from its characters. We walk pdfminer's page layout
     ourselves: building pdfplumber's per-character dictionaries costs three times as much,
     and a 100-page plan must read in seconds."""
     height = float(page.height)
     chars = [
         _Char(height - char.y1, height - char.y0, char.x0, char.x1, char.get_text(), char.size)
-        for char in _page_chars(page.layout)
+        for char in _page_chars(_guarded_layout(page, number, guard))
         if char.get_text()
     ]
     chars.sort(key=lambda char: (round(char.top, 1), char.x0))
@@ -112,9 +150,12 @@ def _segment_line(chars: list[_Char], band: list[float], number: int) -> _Line |
     return _Line(text, visible[0].x0, visible[-1].x1, band[0], band[1], number)
 
 
-def _pdf_lines(pdf: Any) -> Iterator[list[_Line]]:
+def _pdf_lines(pdf: Any, guard: ReadGuard) -> Iterator[list[_Line]]:
     for number, page in enumerate(pdf.pages):
-        yield _lines_of_page(page, number)
+        guard.tick()
+        lines = _lines_of_page(page, number, guard)
+        guard.add_text(sum(len(line.text) for line in lines))
+        yield lines
         page.close()  # drop the page's cached objects; long plans would keep them all
 
 
@@ -172,7 +213,8 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[str]:
     return [squash_spaces(" ".join(group)) for group in groups]
 
 
-def _read_pdf(data: bytes, name: str) -> ReadDocument:
+def _read_pdf(data: bytes, name: str, guard: ReadGuard) -> ReadDocument:
+    check_pdf_streams(data, guard)
     try:
         import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -188,8 +230,16 @@ def _read_pdf(data: bytes, name: str) -> ReadDocument:
         ) from error
     try:
         with pdf:
+            if getattr(pdf.doc, "encryption", None):
+                check_encrypted_streams(pdf.doc, guard)
             page_count = len(pdf.pages)
-            pages = list(_pdf_lines(pdf))
+            if page_count > guard.limits.pdf_max_pages:
+                raise guard.refuse("limit_pdf_pages", messages.READ_LIMIT_PDF_PAGES,
+                                   pages=count_text(page_count),
+                                   limit=count_text(guard.limits.pdf_max_pages))
+            pages = list(_pdf_lines(pdf, guard))
+    except PlanReadError:
+        raise
     except PDFPasswordIncorrect as error:
         raise PlanReadError(
             "encrypted", f"Tệp PDF «{name}» có mật khẩu. Vui lòng gửi bản không đặt mật khẩu."

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
+from collections.abc import Callable
 from pathlib import PurePath
 
 from plans.document import (
@@ -30,6 +32,7 @@ from plans.document import (
     Table,
     join_wrapped_lines,
 )
+from plans.limits import DEFAULT_LIMITS, ReadGuard, ReadLimits, check_zip
 from plans.read_docx import _read_docx
 from plans.read_pdf import _read_pdf
 from plans.read_xlsx import _read_xlsx
@@ -37,10 +40,10 @@ from plans.text import clean_text, nfc
 
 __all__ = [
     "_LABEL_START", "_STRUCTURE_START", "Block", "FileType", "Paragraph", "PlanReadError",
-    "ReadDocument", "Table", "detect_type", "join_wrapped_lines", "read_document", "sniff_type",
+    "ReadDocument", "ReadLimits", "Table", "detect_type", "join_wrapped_lines", "read_document", "sniff_type",
 ]
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = DEFAULT_LIMITS.max_file_bytes
 
 TYPE_LABELS: dict[str, str] = {
     "text": "văn bản thuần (.txt)",
@@ -115,7 +118,8 @@ def _zip_kind(data: bytes) -> str:
             if "ppt/presentation.xml" in names:
                 return "pptx"
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:80]
+                with archive.open("mimetype") as member:
+                    mimetype = member.read(80)  # never the whole part: it may be a bomb
                 if b"opendocument" in mimetype:
                     return "odt"
     except (zipfile.BadZipFile, OSError, KeyError):
@@ -160,18 +164,12 @@ def sniff_type(data: bytes) -> str:
     return "binary"
 
 
-def detect_type(data: bytes, filename: str) -> FileType:
+def detect_type(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS) -> FileType:
     """Which reader to use, or a PlanReadError saying in Vietnamese why none fits."""
     name = PurePath(filename or "tệp").name or "tệp"
+    ReadGuard(name, limits).check_file_size(len(data))
     if not data or not data.strip():
         raise PlanReadError("empty", f"Tệp «{name}» trống, không có nội dung để đọc.")
-    if len(data) > MAX_FILE_BYTES:
-        size_mb = len(data) / (1024 * 1024)
-        raise PlanReadError(
-            "too_large",
-            f"Tệp «{name}» nặng {size_mb:.1f} MB, vượt giới hạn 20 MB. "
-            "Vui lòng gửi bản nhỏ hơn (ví dụ chỉ phần kế hoạch và phụ lục nhiệm vụ).",
-        )
     actual = sniff_type(data)
     extension = _extension(name)
     claimed = EXTENSION_TYPES.get(extension)
@@ -233,17 +231,26 @@ def _unsupported(name: str, actual: str, claimed: str | None) -> PlanReadError:
 # --- entry point ---------------------------------------------------------------------------
 
 
-def read_document(data: bytes, filename: str) -> ReadDocument:
-    file_type = detect_type(data, filename)
+def read_document(
+    data: bytes, filename: str, *, limits: ReadLimits = DEFAULT_LIMITS,
+    clock: Callable[[], float] = time.monotonic,
+) -> ReadDocument:
+    """Reads within `limits` (plans.limits): what the file declares is measured before any
+    library expands it, and the time and text spent are watched while reading."""
+    file_type = detect_type(data, filename, limits)
     name = PurePath(filename or "tệp").name or "tệp"
+    guard = ReadGuard(name, limits, clock)
     if file_type in ("text", "markdown"):
+        guard.add_text(len(data))
         document = _read_text(data, name, file_type)
     elif file_type == "docx":
-        document = _read_docx(data, name)
+        check_zip(data, guard)
+        document = _read_docx(data, name, guard)
     elif file_type == "pdf":
-        document = _read_pdf(data, name)
+        document = _read_pdf(data, name, guard)
     else:
-        document = _read_xlsx(data, name)
+        check_zip(data, guard)
+        document = _read_xlsx(data, name, guard)
     if not any(
         (isinstance(block, Paragraph) and block.text.strip())
         or (isinstance(block, Table) and any(any(cell for cell in row) for row in block.rows))
