@@ -148,6 +148,63 @@ def pdf_stream_bomb(inflated_megabytes: int = 400) -> bytes:
 CRAFTED = {
     "merge_A1_XFD1048576.xlsx": xlsx_huge_merge,
     "cells_A1_XFD1048576.xlsx": xlsx_far_corners,
+    "cells_A1_XFD1048576_undeclared.xlsx": lambda: xlsx_far_corners(declare=False),
     "stream_400MB.pdf": pdf_stream_bomb,
     "xml_200MB.docx": docx_xml_bomb,
 }
+
+
+def measure(name: str) -> dict[str, object]:
+    """Builds one crafted file and reads it with the default limits, in this process;
+    returns the outcome, the seconds the read took and the process's peak RSS (MB)."""
+    import resource
+    import time
+
+    from plans.readers import PlanReadError, read_document
+
+    data = CRAFTED[name]()
+    outcome: dict[str, object] = {"name": name, "bytes": len(data)}
+    start = time.perf_counter()
+    try:
+        document = read_document(data, name)
+        outcome["outcome"] = f"read: {len(document.blocks)} block(s)"
+    except PlanReadError as error:
+        outcome["code"] = error.code
+        outcome["outcome"] = f"refused ({error.code})"
+        outcome["message"] = error.message
+    outcome["seconds"] = round(time.perf_counter() - start, 3)
+    outcome["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return outcome
+
+
+def measure_in_child(name: str, timeout: float = 120, memory_cap_mb: int = 4096) -> dict[str, object]:
+    """`measure` in a fresh interpreter (so peak RSS is this file's alone), under an
+    address-space cap and a timeout so that a regression fails instead of taking the machine."""
+    import json
+    import resource
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    def cap() -> None:
+        limit = memory_cap_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.crafted", name], cwd=Path(__file__).resolve().parent.parent,
+            capture_output=True, text=True, timeout=timeout, preexec_fn=cap, check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return {"name": name, "outcome": f"not done after {timeout:.0f} s", "seconds": timeout}
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["?"])[-1]
+        return {"name": name, "outcome": f"crashed: {last[:120]}", "returncode": done.returncode}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    print(json.dumps(measure(sys.argv[1]), ensure_ascii=False))
