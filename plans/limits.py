@@ -50,7 +50,7 @@ class ReadLimits:
     pdf_max_page_chars: int = 40_000
     # every format
     max_text_chars: int = 2_000_000
-    max_seconds: float = 30.0
+    max_seconds: float = 60.0
 
     @classmethod
     def from_settings(cls, settings: Any) -> ReadLimits:
