@@ -108,6 +108,29 @@ class Settings(BaseSettings):
     sender_lease_seconds: int = Field(default=120, ge=10)
     sender_max_attempts: int = Field(default=6, ge=1, le=50)
 
+    # --- reading uploaded plans (plans/limits.py, plans/isolated.py) ---
+    # Unset: the defaults in plans.limits.ReadLimits. A refused file's message names the
+    # limit it hit; raise the matching PLAN_READ_* only for a legitimate file that needs it.
+    plan_read_zip_max_parts: int | None = Field(default=None, ge=1)
+    plan_read_zip_max_part_bytes: int | None = Field(default=None, ge=1)
+    plan_read_zip_max_total_bytes: int | None = Field(default=None, ge=1)
+    plan_read_zip_max_ratio: float | None = Field(default=None, gt=1)
+    plan_read_xlsx_max_sheet_cells: int | None = Field(default=None, ge=1)
+    plan_read_xlsx_max_merged_cells: int | None = Field(default=None, ge=0)
+    plan_read_xlsx_max_cells: int | None = Field(default=None, ge=1)
+    plan_read_xlsx_max_table_cells: int | None = Field(default=None, ge=1)
+    plan_read_pdf_max_pages: int | None = Field(default=None, ge=1)
+    plan_read_pdf_max_stream_bytes: int | None = Field(default=None, ge=1)
+    plan_read_pdf_max_total_bytes: int | None = Field(default=None, ge=1)
+    plan_read_pdf_max_ratio: float | None = Field(default=None, gt=1)
+    plan_read_pdf_max_page_chars: int | None = Field(default=None, ge=1)
+    plan_read_max_text_chars: int | None = Field(default=None, ge=1)
+    plan_read_max_seconds: float | None = Field(default=None, gt=0)
+    # Each chat upload is read in a child process killed past the time limit and capped at
+    # this much address space (0: no cap); off only where processes cannot be started.
+    plan_read_memory_mb: int = Field(default=1024, ge=0)
+    plan_read_in_child: bool = True
+
     @field_validator("remind_at", "quiet_start", "quiet_end")
     @classmethod
     def _check_clock_time(cls, value: str) -> str:

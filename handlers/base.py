@@ -12,7 +12,7 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from texts.menus import MenuOption, render_numbered_menu
 
@@ -180,6 +180,17 @@ def _safe_cut(line: str, limit: int) -> int:
     return max(cut, 1)
 
 
+@dataclass(frozen=True)
+class OutsideTurn:
+    """Slow work a handler hands back to the router: `work` runs after the handler's unit of
+    work is committed and outside the router's turn (other chats' updates go on meanwhile);
+    then `resume` continues in a new unit of work with what `work` returned. A UserError
+    raised by `work` is sent as is."""
+
+    work: Callable[[], Awaitable[Any]]
+    resume: Callable[[Incoming, Context, Any], Awaitable[None]]
+
+
 @dataclass
 class Context:
     """Everything one update's handler may use. One session: the router commits it once."""
@@ -193,6 +204,16 @@ class Context:
     evidence_store: EvidenceStore
     args: list[str] = field(default_factory=list)
     raw_args: str = ""
+    # Set by a handler through `outside_turn`; read by the router after the commit.
+    later: OutsideTurn | None = None
+
+    def outside_turn(
+        self, work: Callable[[], Awaitable[Any]],
+        resume: Callable[[Incoming, Context, Any], Awaitable[None]],
+    ) -> None:
+        """Run `work` (a download, reading a file) once this unit of work is committed,
+        without holding the router's turn, then `resume` with its result."""
+        self.later = OutsideTurn(work, resume)
 
     @functools.cached_property
     def calendar(self) -> WorkingCalendar:

@@ -28,6 +28,8 @@ from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOptio
 from handlers.common import UserError, human_size, require_admin, strip_accents, usage
 from plans import importer
 from plans.importer import Decisions, ImportPreview, NewUnit
+from plans.isolated import read_plan_isolated
+from plans.limits import ReadLimits
 from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
@@ -106,40 +108,69 @@ def _max_mb(ctx: Context) -> int:
 
 
 async def _receive_file(msg: Incoming, ctx: Context, attachment: Attachment) -> None:
+    """Checks what can be checked in this turn, then leaves the download and the reading to
+    the router, outside its turn: a slow or hostile file costs its sender time, not every
+    other chat (issue 11, High 2). `_file_read` takes over with the result."""
     limit = ctx.settings.max_file_bytes
-    name = attachment.file_name or ("anh.jpg" if attachment.kind == "photo" else "tep")
+    name = _file_name(attachment)
     if attachment.size is not None and attachment.size > limit:
         raise UserError(messages.PLAN_IMPORT_TOO_LARGE.format(
             name=messages.esc(name), size=human_size(attachment.size), max_mb=_max_mb(ctx)))
-    try:
-        data = await ctx.replier.download(attachment, limit)
-    except FileTooLarge as error:
-        size = human_size(error.size) if error.size else f"> {_max_mb(ctx)} MB"
-        raise UserError(messages.PLAN_IMPORT_TOO_LARGE.format(
-            name=messages.esc(name), size=size, max_mb=_max_mb(ctx))) from None
-    except UserError:
-        raise
-    except Exception:
-        raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
-    try:
-        # Seconds of work for a long PDF: off the event loop, so other chats keep moving.
-        plan = await asyncio.to_thread(
-            read_plan, data, name, today=ctx.today, calendar=ctx.calendar
-        )
-    except PlanReadError as error:
+    replier, settings = ctx.replier, ctx.settings
+    today, calendar = ctx.today, ctx.calendar
+    max_mb = _max_mb(ctx)
+
+    async def download_and_read() -> ParsedPlan | PlanReadError:
+        try:
+            data = await replier.download(attachment, limit)
+        except FileTooLarge as error:
+            size = human_size(error.size) if error.size else f"> {max_mb} MB"
+            raise UserError(messages.PLAN_IMPORT_TOO_LARGE.format(
+                name=messages.esc(name), size=size, max_mb=max_mb)) from None
+        except UserError:
+            raise
+        except Exception:
+            raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
+        try:
+            # Off the event loop, and with the limits of plans.limits: in a child process
+            # killed past the time limit unless the settings turn that off.
+            return await asyncio.to_thread(_read, data, name, today, calendar, settings)
+        except PlanReadError as error:
+            return error
+
+    ctx.outside_turn(download_and_read, _file_read)
+
+
+def _file_name(attachment: Attachment) -> str:
+    return attachment.file_name or ("anh.jpg" if attachment.kind == "photo" else "tep")
+
+
+def _read(data: bytes, name: str, today: date, calendar: Any, settings: Any) -> ParsedPlan:
+    limits = ReadLimits.from_settings(settings)
+    if settings.plan_read_in_child:
+        return read_plan_isolated(data, name, today=today, calendar=calendar, limits=limits,
+                                  memory_mb=settings.plan_read_memory_mb)
+    return read_plan(data, name, today=today, calendar=calendar, limits=limits)
+
+
+async def _file_read(msg: Incoming, ctx: Context, result: ParsedPlan | PlanReadError) -> None:
+    """Back in a unit of work with the file read (or refused): store the preview."""
+    require_admin(ctx)  # still an admin after the read
+    if isinstance(result, PlanReadError):
         # Keep (or start) waiting for a file, so the admin can simply send another one.
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"stage": "file"}, ctx.now)
         await ctx.replier.send_text(
-            messages.PLAN_IMPORT_READ_ERROR.format(reason=messages.esc(error.message)))
+            messages.PLAN_IMPORT_READ_ERROR.format(reason=messages.esc(result.message)))
         return
+    plan = result
     preview = importer.preview_import(ctx.session, plan, Decisions())
     data_state = {
         "stage": "preview",
         "plan": plan.to_state(),
         "decisions": Decisions().to_state(),
         "names": list(preview.unknown),
-        "file": name,
+        "file": _file_name(msg.attachment) if msg.attachment else "tep",
     }
     state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW, data_state,
                      ctx.now)

@@ -19,7 +19,15 @@ from db import services
 from db.evidence_files import EvidenceStore
 from db.session import SessionFactory
 from handlers import registry
-from handlers.base import Attachment, Context, Incoming, MenuOption, OutgoingFile, Replier
+from handlers.base import (
+    Attachment,
+    Context,
+    Incoming,
+    MenuOption,
+    OutgoingFile,
+    OutsideTurn,
+    Replier,
+)
 from handlers.common import UserError, normalize_command
 from texts import messages
 from timelang import numbers
@@ -105,19 +113,41 @@ class Router:
     async def handle(self, msg: Incoming, replier: Replier) -> None:
         buffered = BufferedReplier(replier)
         async with self._unit_of_work_turn:
-            queued = await self._run_unit_of_work(msg, buffered)
+            queued, later = await self._run_unit_of_work(msg, buffered)
         await buffered.flush()
+        while later is not None:
+            # Slow work a handler asked for (downloading and reading a plan) runs between two
+            # turns: a 20 MB PDF no longer makes every other chat wait for it.
+            try:
+                result = await later.work()
+            except UserError as error:
+                await replier.send_text(error.text)
+                break
+            except Exception as error:
+                log_error(logger, "work outside the turn failed", error, self.settings.secrets)
+                await replier.send_text(messages.GENERIC_ERROR)
+                break
+            async with self._unit_of_work_turn:
+                queued_now, later = await self._run_unit_of_work(
+                    msg, buffered, resume=later.resume, result=result)
+            queued = queued or queued_now
+            await buffered.flush()
         if queued and self.on_outbox_change is not None:
-            result = self.on_outbox_change()
-            if inspect.isawaitable(result):
-                await result
+            outcome = self.on_outbox_change()
+            if inspect.isawaitable(outcome):
+                await outcome
 
-    async def _run_unit_of_work(self, msg: Incoming, buffered: BufferedReplier) -> bool:
-        """Runs the handler and commits; True when the commit queued outbox messages. On
-        failure the buffer holds the one sentence that explains why nothing changed."""
+    async def _run_unit_of_work(
+        self, msg: Incoming, buffered: BufferedReplier, *,
+        resume: Callable[[Incoming, Context, Any], Awaitable[None]] | None = None,
+        result: Any = None,
+    ) -> tuple[bool, OutsideTurn | None]:
+        """Runs the handler (or `resume` with `result`) and commits. Returns whether the
+        commit queued outbox messages, and the work the handler left for outside the turn.
+        On failure the buffer holds the one sentence that explains why nothing changed."""
         session = self.session_factory()
         try:
-            await self._handle_in_session(msg, buffered, session)
+            later = await self._handle_in_session(msg, buffered, session, resume, result)
             queued = bool(session.info.get(services.OUTBOX_CHANGED))
             session.commit()
         except UserError as error:
@@ -131,12 +161,15 @@ class Router:
             log_error(logger, "handling a message failed", error, self.settings.secrets)
             buffered.replace_with(messages.GENERIC_ERROR)
         else:
-            return queued
+            return queued, later
         finally:
             session.close()
-        return False
+        return False, None
 
-    async def _handle_in_session(self, msg: Incoming, replier: BufferedReplier, session: Any) -> None:
+    async def _handle_in_session(
+        self, msg: Incoming, replier: BufferedReplier, session: Any,
+        resume: Callable[[Incoming, Context, Any], Awaitable[None]] | None, result: Any,
+    ) -> OutsideTurn | None:
         now = self.clock.now()
         actor = services.resolve_actor(
             session,
@@ -150,6 +183,10 @@ class Router:
         if msg.is_group:
             services.ensure_chat(session, platform=msg.platform, external_id=msg.chat_id,
                                  kind=msg.chat_type, title=msg.chat_title, now=now)
+        if resume is not None:
+            ctx = self._context(session, actor, replier, "")
+            await resume(msg, ctx, result)
+            return ctx.later
         resolved = self._resolve(session, msg, now)
         if resolved.menu_error:
             raise UserError(resolved.menu_error)
@@ -157,7 +194,7 @@ class Router:
             raise UserError(messages.UNKNOWN_COMMAND.format(command=messages.esc(resolved.unknown)))
         if resolved.command is None and resolved.flow is None:
             if msg.is_group:
-                return  # people talk among themselves in groups; only commands are ours
+                return None  # people talk among themselves in groups; only commands are ours
             if msg.attachment is not None:
                 raise UserError(messages.EVIDENCE_FILE_WITHOUT_TASK)
             raise UserError(messages.NOT_A_COMMAND)
@@ -166,7 +203,18 @@ class Router:
             _, _, raw_args = resolved.text.partition(" ")
         else:
             raw_args = msg.text
-        ctx = Context(
+        ctx = self._context(session, actor, replier, raw_args)
+        if resolved.command is not None:
+            await resolved.command.handler(msg, ctx)
+        elif resolved.flow is not None:
+            await resolved.flow(msg, ctx, resolved.flow_data or {})
+        if replier.numbered_menu:
+            state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
+                            replier.numbered_menu, now)
+        return ctx.later
+
+    def _context(self, session: Any, actor: Any, replier: BufferedReplier, raw_args: str) -> Context:
+        return Context(
             session=session,
             settings=self.settings,
             clock=self.clock,
@@ -177,13 +225,6 @@ class Router:
             args=raw_args.split(),
             raw_args=raw_args.strip(),
         )
-        if resolved.command is not None:
-            await resolved.command.handler(msg, ctx)
-        elif resolved.flow is not None:
-            await resolved.flow(msg, ctx, resolved.flow_data or {})
-        if replier.numbered_menu:
-            state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
-                            replier.numbered_menu, now)
 
     def _resolve(self, session: Any, msg: Incoming, now: Any) -> Resolved:
         text = msg.text.strip()

@@ -1,7 +1,10 @@
 """Plan import: read a Kế hoạch (plan) document and turn it into the units' tasks.
 
 - `plans.readers`: bytes + file name -> paragraphs and tables (.txt, .md, .docx, .pdf, .xlsx),
-  refusing unreadable files with a Vietnamese `PlanReadError`;
+  refusing unreadable files with a Vietnamese `PlanReadError` (one module per format:
+  `read_docx`, `read_pdf`, `read_xlsx`; shared types in `document`);
+- `plans.limits`, `plans.pdf_streams`: what a file may cost, measured before it is expanded;
+  `plans.isolated`: a read in a child process with a hard time limit and a memory cap;
 - `plans.parser`: the plan's header and tasks (`read_plan`, `ParsedPlan.to_json()` is the
   `nhacviec plan parse` contract), built from `plans.document` (lines -> tree of blocks),
   `plans.task_tables`, `plans.plan_header`, `plans.task_extraction`, `plans.plan_deadlines`;

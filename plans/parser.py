@@ -25,6 +25,7 @@ from datetime import date
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+from plans.limits import DEFAULT_LIMITS, ReadLimits
 from plans.readers import Paragraph, PlanReadError, ReadDocument, read_document
 from plans.text import (
     sentence_case,
@@ -112,11 +113,13 @@ def parse_text(
 
 
 def read_plan(
-    data: bytes, filename: str, *, today: date | None = None, calendar: Any = None
+    data: bytes, filename: str, *, today: date | None = None, calendar: Any = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ParsedPlan:
     """Read and parse an uploaded plan. Raises PlanReadError (with a Vietnamese message) for
-    a file that cannot be read or in which no task can be recognised."""
-    document = read_document(data, filename)
+    a file that cannot be read, that passes a reading limit, or in which no task can be
+    recognised."""
+    document = read_document(data, filename, limits=limits)
     plan = parse_document(document, today=today, calendar=calendar)
     if not plan.tasks:
         raise PlanReadError(

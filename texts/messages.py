@@ -815,3 +815,78 @@ ASSIGN_PAST_NOTHING = "Không có nhiệm vụ nào đang chờ xác nhận hạ
 PLAN_PREVIEW_PAST = (
     "⚠️ {count} nhiệm vụ có hạn đã qua (giữ đúng hạn ghi trong kế hoạch, sẽ quá hạn ngay): {refs}"
 )
+
+
+# --- plan reader limits (plans/limits.py; issue 11 "High 2") --------------------------------
+# Sent through PLAN_IMPORT_READ_ERROR, which escapes them: plain text, no tags. Each names the
+# limit that was hit, so an admin knows what to change in the file and an operator which
+# PLAN_READ_* setting a legitimate file would need.
+READ_LIMIT_FILE_SIZE = (
+    "Tệp «{name}» nặng {size}, vượt giới hạn {limit}. Vui lòng gửi bản nhỏ hơn "
+    "(ví dụ chỉ phần kế hoạch và phụ lục nhiệm vụ)."
+)
+READ_LIMIT_ZIP_PARTS = (
+    "Tệp «{name}» gồm {count} phần nén bên trong, vượt giới hạn {limit} phần của một tệp "
+    "Word/Excel. Tệp bất thường nên không đọc; vui lòng lưu lại thành tệp mới rồi gửi lại."
+)
+READ_LIMIT_ZIP_PART_SIZE = (
+    "Tệp «{name}»: phần «{part}» khi giải nén nặng {size}, vượt giới hạn {limit} cho một "
+    "phần. Tệp quá lớn hoặc bất thường nên không đọc."
+)
+READ_LIMIT_ZIP_TOTAL = (
+    "Tệp «{name}» khi giải nén nặng {size}, vượt giới hạn {limit}. Tệp quá lớn hoặc bất "
+    "thường nên không đọc; vui lòng gửi riêng phần kế hoạch."
+)
+READ_LIMIT_ZIP_RATIO = (
+    "Tệp «{name}»: phần «{part}» nén với tỉ lệ {ratio}:1 (giải nén ra {size}), vượt giới hạn "
+    "{limit}:1. Đây là dấu hiệu tệp nén bất thường (zip bomb) nên không đọc."
+)
+READ_LIMIT_SHEET_AREA = (
+    "Trang tính «{sheet}» trong tệp «{name}» khai báo vùng dữ liệu {ref} ({cells} ô), vượt "
+    "giới hạn {limit} ô. Vui lòng xoá các hàng, cột thừa hoặc chép phần kế hoạch sang tệp mới."
+)
+READ_LIMIT_SHEET_MERGED = (
+    "Trang tính «{sheet}» trong tệp «{name}» có vùng gộp ô {ref}; tổng số ô bị gộp ({cells}) "
+    "vượt giới hạn {limit} ô. Vui lòng bỏ gộp các vùng quá rộng rồi gửi lại."
+)
+READ_LIMIT_CELLS = (
+    "Tệp «{name}» có {cells} ô, vượt giới hạn {limit} ô. Vui lòng chỉ giữ các trang tính "
+    "kế hoạch và phụ lục nhiệm vụ."
+)
+READ_LIMIT_SHEET_TABLE = (
+    "Trang tính «{sheet}» trong tệp «{name}» trải trên {rows} hàng × {cols} cột ({cells} ô), "
+    "vượt giới hạn {limit} ô. Có ô dữ liệu nằm rất xa bảng (ví dụ ô {far}); vui lòng xoá các "
+    "ô thừa rồi gửi lại."
+)
+READ_LIMIT_PDF_PAGES = (
+    "Tệp PDF «{name}» có {pages} trang, vượt giới hạn {limit} trang. Vui lòng gửi riêng phần "
+    "kế hoạch và phụ lục nhiệm vụ."
+)
+READ_LIMIT_PDF_STREAM = (
+    "Tệp PDF «{name}» có một luồng dữ liệu giải nén ra hơn {size}, vượt giới hạn {limit} cho "
+    "một luồng. Tệp bất thường nên không đọc; vui lòng xuất lại PDF từ Word rồi gửi lại."
+)
+READ_LIMIT_PDF_RATIO = (
+    "Tệp PDF «{name}» có một luồng dữ liệu nén với tỉ lệ hơn {ratio}:1, vượt giới hạn "
+    "{limit}:1. Đây là dấu hiệu tệp nén bất thường nên không đọc; vui lòng xuất lại PDF từ Word."
+)
+READ_LIMIT_PDF_TOTAL = (
+    "Tệp PDF «{name}» khi giải nén nặng hơn {size}, vượt giới hạn {limit}. Tệp quá lớn hoặc "
+    "bất thường nên không đọc; vui lòng gửi riêng phần kế hoạch."
+)
+READ_LIMIT_PAGE_CHARS = (
+    "Trang {page} của tệp PDF «{name}» có hơn {limit} ký tự, vượt giới hạn cho một trang. "
+    "Tệp bất thường nên không đọc; vui lòng xuất lại PDF từ Word rồi gửi lại."
+)
+READ_LIMIT_TEXT = (
+    "Tệp «{name}» có hơn {limit} ký tự chữ, vượt giới hạn của một kế hoạch. Vui lòng gửi riêng "
+    "phần kế hoạch và phụ lục nhiệm vụ."
+)
+READ_LIMIT_TIME = (
+    "Đọc tệp «{name}» đã quá {seconds} giây (giới hạn thời gian đọc một tệp) nên bot dừng lại. "
+    "Vui lòng gửi bản ngắn hơn, ví dụ chỉ phần kế hoạch và phụ lục nhiệm vụ."
+)
+READ_LIMIT_MEMORY = (
+    "Đọc tệp «{name}» cần quá {limit} bộ nhớ (giới hạn bộ nhớ khi đọc một tệp) nên bot dừng "
+    "lại. Tệp quá lớn hoặc bất thường; vui lòng gửi riêng phần kế hoạch và phụ lục nhiệm vụ."
+)
