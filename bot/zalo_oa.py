@@ -59,6 +59,7 @@ from handlers.base import (
     MenuOption,
     OutgoingFile,
     Replier,
+    split_text,
     to_plain_text,
 )
 from handlers.router import Router
@@ -503,8 +504,10 @@ class ZaloOAReplier(Replier):
         plain = to_plain_text(text).strip()
         if not plain:
             return
-        await self.bot.pacer.wait(self.chat_id)
-        await self.bot.client.send_text(self.chat_id, plain[: self.max_text_length])
+        # Plain text is never longer than its HTML; splitting again only guards the limit.
+        for piece in split_text(plain, self.max_text_length):
+            await self.bot.pacer.wait(self.chat_id)
+            await self.bot.client.send_text(self.chat_id, piece)
 
     async def send_file(self, file: OutgoingFile) -> None:
         if self.bot.file_links is None:

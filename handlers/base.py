@@ -9,10 +9,13 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Literal
+
+from texts.clean import utf16_length
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -152,45 +155,102 @@ def to_plain_text(text: str) -> str:
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """Split at line breaks (then spaces) so that each piece fits the platform's limit.
-
-    Tags in the catalogue never span lines, so a split at a line break keeps HTML balanced.
+    """Pieces that each fit the platform's limit in UTF-16 code units, as Telegram and Zalo
+    count (an emoji is two). Cuts at a line break, else at a space, else between characters;
+    never inside an HTML tag or entity. Tags still open at a cut are closed at the end of the
+    piece and opened again at the start of the next, so every piece is valid HTML.
     """
-    if len(text) <= limit:
+    if len(text) * 2 <= limit or utf16_length(text) <= limit:
         return [text]
+    tokens = _TOKEN.findall(text)
     chunks: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            if cut <= 0:
-                cut = _safe_cut(line, limit)
-            piece, line = line[:cut], line[cut:].lstrip(" ")
-            if current:
-                chunks.append(current)
-                current = ""
+    start, open_tags = 0, []
+    while start < len(tokens):
+        cut, tags_at_cut, end = _next_cut(tokens, start, open_tags, limit)
+        piece = "".join(tag for _, tag in open_tags) + "".join(tokens[start:cut])
+        piece += "".join(f"</{name}>" for name, _ in reversed(tags_at_cut))
+        if _TAG.sub("", piece).strip():
             chunks.append(piece)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return [chunk for chunk in chunks if chunk.strip()] or [text[:limit]]
+        start, open_tags = end, tags_at_cut
+    return chunks or [text[:limit]]
 
 
-def _safe_cut(line: str, limit: int) -> int:
-    """A cut point that splits neither an HTML entity nor a tag."""
-    cut = limit
-    amp = line.rfind("&", max(0, cut - 10), cut)
-    if amp != -1 and ";" not in line[amp:cut]:
-        cut = amp
-    lt = line.rfind("<", max(0, cut - 40), cut)
-    if lt != -1 and ">" not in line[lt:cut]:
-        cut = lt
-    return max(cut, 1)
+# One token each: a tag, an entity, or one code point (never half of a character).
+_TOKEN = re.compile(r"<[^<>]{1,2000}>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|.",
+                    re.S)
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+
+
+def _next_cut(tokens: list[str], start: int, open_tags: list[tuple[str, str]],
+              limit: int) -> tuple[int, list[tuple[str, str]], int]:
+    """Where the piece starting at `start` ends: (cut, tags open there, next start)."""
+    used = sum(utf16_length(tag) for _, tag in open_tags)
+    tags = list(open_tags)
+    at_line: tuple[int, list[tuple[str, str]]] | None = None
+    at_space: tuple[int, list[tuple[str, str]]] | None = None
+    index = start
+    while index < len(tokens):
+        token = tokens[index]
+        after = _track(tags, token)
+        closing = sum(len(name) + 3 for name, _ in after)
+        width = _width(token)
+        if used + width + closing > limit and index > start:
+            break
+        used += width
+        if token == "\n":
+            at_line = (index, tags)
+        elif token == " ":
+            at_space = (index, tags)
+        tags = after
+        index += 1
+    else:
+        return index, tags, index
+    # Only a break in the second half is worth a shorter piece.
+    for candidate in (at_line, at_space):
+        if candidate is not None and candidate[0] - start >= (index - start) // 2:
+            return candidate[0], candidate[1], candidate[0] + 1
+    cut = index
+    while cut - 1 > start and _joins_previous(tokens[cut]):
+        cut -= 1  # keep a letter with its accent, an emoji with its modifiers
+    if cut != index:
+        tags = _tags_before(tokens, start, open_tags, cut)
+    return cut, tags, cut
+
+
+def _width(token: str) -> int:
+    if len(token) == 1:
+        return 2 if token > "\uffff" else 1
+    return utf16_length(token)
+
+
+def _track(tags: list[tuple[str, str]], token: str) -> list[tuple[str, str]]:
+    """The open tags after `token` (a new list only when it changes)."""
+    if not token.startswith("<") or len(token) < 3:
+        return tags
+    match = _TAG_NAME.match(token)
+    if match is None:
+        return tags
+    closing, name = match.group(1), match.group(2).lower()
+    if not closing:
+        return [*tags, (name, token)]
+    for position in range(len(tags) - 1, -1, -1):
+        if tags[position][0] == name:
+            return tags[:position] + tags[position + 1 :]
+    return tags
+
+
+def _tags_before(tokens: list[str], start: int, open_tags: list[tuple[str, str]],
+                 index: int) -> list[tuple[str, str]]:
+    tags = list(open_tags)
+    for token in tokens[start:index]:
+        tags = _track(tags, token)
+    return tags
+
+
+def _joins_previous(token: str) -> bool:
+    return len(token) == 1 and (unicodedata.combining(token) > 0
+                                or token in "\u200d\ufe0e\ufe0f"
+                                or "\U0001f3fb" <= token <= "\U0001f3ff")
 
 
 Notify = Callable[..., None]

@@ -11,6 +11,7 @@ from db import services
 from db.models import Occurrence, Task, Unit
 from handlers.base import Context
 from texts import messages
+from texts.clean import is_number
 
 
 class UserError(Exception):
@@ -41,7 +42,7 @@ def parse_task_id(ctx: Context, value: str | None, example: str) -> int:
     if value is None:
         raise usage(example)
     cleaned = value.strip().lstrip("#")
-    if not cleaned.isdigit() or len(cleaned) > 9:
+    if not is_number(cleaned) or len(cleaned) > 9:
         raise UserError(messages.BAD_NUMBER.format(value=messages.esc(value), example=example))
     return int(cleaned)
 
@@ -49,7 +50,7 @@ def parse_task_id(ctx: Context, value: str | None, example: str) -> int:
 def parse_date(value: str) -> date:
     for separator in ("/", "-", "."):
         parts = value.strip().split(separator)
-        if len(parts) == 3 and all(p.isdigit() for p in parts):
+        if len(parts) == 3 and all(is_number(p) for p in parts):
             day, month, year = (int(p) for p in parts)
             if year < 100:
                 year += 2000

@@ -32,6 +32,7 @@ from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 from texts import messages
+from texts.clean import is_number
 
 FLOW = "import_plan"
 COMMAND = "/nhapkehoach"
@@ -180,7 +181,7 @@ def _name_at(data: dict[str, Any], value: str | None) -> tuple[int, str]:
     names: list[str] = list(data.get("names") or [])
     if not names:
         raise UserError(messages.PLAN_MAP_NO_NAMES)
-    if value is None or not value.isdigit() or not 1 <= int(value) <= len(names):
+    if value is None or not is_number(value) or not 1 <= int(value) <= len(names):
         raise UserError(messages.PLAN_MAP_BAD_INDEX.format(
             index=messages.esc(value or ""), count=len(names)))
     index = int(value)
@@ -433,7 +434,7 @@ async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
     plan = _plan(data)
     preview = _preview(ctx, data)
     pages = max(1, math.ceil(len(preview.tasks) / LIST_PAGE_SIZE))
-    page = int(rest[0]) if rest and rest[0].isdigit() else 1
+    page = int(rest[0]) if rest and is_number(rest[0]) else 1
     page = min(max(page, 1), pages)
     lines = [messages.PLAN_LIST_HEADER.format(page=page, pages=pages)]
     for task in preview.tasks[(page - 1) * LIST_PAGE_SIZE : page * LIST_PAGE_SIZE]:

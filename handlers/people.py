@@ -12,6 +12,7 @@ from handlers.base import Context, Incoming, MenuOption
 from handlers.common import UserError, require_unit, usage
 from handlers.notify import approvers_of, notify_people
 from texts import messages
+from texts.clean import is_number
 
 ROLE_WORDS = {
     "canbo": ROLE_MEMBER,
@@ -71,7 +72,7 @@ async def join(msg: Incoming, ctx: Context) -> None:
 
 
 def _load_join_request(ctx: Context) -> JoinRequest:
-    if not ctx.args or not ctx.args[0].isdigit():
+    if not ctx.args or not is_number(ctx.args[0]):
         raise usage(messages.JOIN_DECIDE_USAGE)
     request = ctx.session.get(JoinRequest, int(ctx.args[0]))
     if request is None:

@@ -10,7 +10,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from config.settings import Settings
@@ -21,6 +21,7 @@ from handlers.base import Attachment, Context, Incoming, MenuOption, OutgoingFil
 from handlers.common import UserError, normalize_command
 from handlers.storage import EvidenceStore
 from texts import messages
+from texts.clean import MAX_NAME_LENGTH, is_number, sanitise
 from timelang.calendar import WorkingCalendar
 from timelang.clock import Clock
 
@@ -101,6 +102,7 @@ class Router:
         self._unit_of_work_turn = asyncio.Lock()
 
     async def handle(self, msg: Incoming, replier: Replier) -> None:
+        msg = sanitised(msg)
         buffered = BufferedReplier(replier)
         async with self._unit_of_work_turn:
             queued = await self._run_unit_of_work(msg, buffered)
@@ -192,7 +194,7 @@ class Router:
                 return Resolved(unknown=first[:64])
             return Resolved(command=command, text=f"/{command.name} {rest}".strip())
         chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
-        if chat_state is not None and text.isdigit() and chat_state.menu:
+        if chat_state is not None and is_number(text) and chat_state.menu:
             choice = int(text)
             if not 1 <= choice <= len(chat_state.menu):
                 return Resolved(menu_error=messages.MENU_CHOICE_OUT_OF_RANGE.format(
@@ -207,6 +209,23 @@ class Router:
             if flow is not None:
                 return Resolved(flow=flow, flow_data=dict(chat_state.data or {}), text=text)
         return Resolved()
+
+
+def sanitised(msg: Incoming) -> Incoming:
+    """The message with its people-typed texts cleaned once, where it enters the handlers:
+    nothing downstream (database, spreadsheets, replies) meets a control character."""
+    attachment = msg.attachment
+    if attachment is not None and attachment.file_name is not None:
+        attachment = replace(attachment, file_name=sanitise(
+            attachment.file_name, max_length=MAX_NAME_LENGTH, single_line=True))
+    return replace(
+        msg,
+        text=sanitise(msg.text),
+        user_name=sanitise(msg.user_name, max_length=MAX_NAME_LENGTH, single_line=True),
+        chat_title=None if msg.chat_title is None else sanitise(
+            msg.chat_title, max_length=MAX_NAME_LENGTH, single_line=True),
+        attachment=attachment,
+    )
 
 
 def log_error(log: logging.Logger, what: str, error: BaseException, secrets: Sequence[str]) -> None:

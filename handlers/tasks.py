@@ -24,6 +24,7 @@ from handlers.common import (
 from handlers.notify import approvers_of, notify_people, notify_unit
 from reports.details import period_label
 from texts import messages
+from texts.clean import is_number
 from timelang.deadlines import DeadlineError, parse_deadline
 
 PROGRESS_CHOICES = (25, 50, 75, 100)
@@ -42,7 +43,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
             scope_all = True
         elif word in ("quahan", "quáhạn"):
             overdue = True
-        elif word.isdigit():
+        elif is_number(word):
             page = max(1, int(word))
         else:
             unit = require_unit(ctx.session, arg)
@@ -82,7 +83,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     for row in rows:
         lines.append(_task_line(ctx, row))
 
-    scope_arg = " ".join(a for a in ctx.args if not a.isdigit())
+    scope_arg = " ".join(a for a in ctx.args if not is_number(a))
     prefix = f"{scope_arg} " if scope_arg else ""
     # One button a task, labelled with its number and title; its details carry the actions
     # (progress, evidence, done), so a phone screen is not a wall of identical icons.
@@ -225,7 +226,7 @@ async def update_progress(msg: Incoming, ctx: Context) -> None:
                                     columns=4)
         return
     raw = ctx.args[1].rstrip("%")
-    if not raw.isdigit():
+    if not is_number(raw):
         raise UserError(messages.PROGRESS_BAD_PERCENT.format(task_id=task.id))
     percent = int(raw)
     note = " ".join(ctx.args[2:]) or None
@@ -311,7 +312,7 @@ async def request_extension(msg: Incoming, ctx: Context) -> None:
 
 
 def _load_extension(ctx: Context) -> ExtensionRequest:
-    if not ctx.args or not ctx.args[0].isdigit():
+    if not ctx.args or not is_number(ctx.args[0]):
         raise usage(messages.EXTEND_DECIDE_USAGE)
     request = ctx.session.get(ExtensionRequest, int(ctx.args[0]))
     if request is None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from texts.clean import sanitise
+
 # Superscript digits and parenthesised superscripts such as "⁽¹²⁾" mark footnotes.
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 FOOTNOTE_MARK = re.compile(rf"⁽[{_SUPERSCRIPTS}0-9]+⁾|[{_SUPERSCRIPTS}]+")
@@ -30,8 +32,10 @@ def squash_spaces(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """What a reader sees: NFC, no Markdown emphasis, no footnote marks, single spaces."""
-    text = _ZERO_WIDTH.sub("", nfc(text))
+    """What a reader sees: NFC, no control characters (a plan's texts end up in the database
+    and the spreadsheets, as typed texts do), no Markdown emphasis, no footnote marks, single
+    spaces."""
+    text = _ZERO_WIDTH.sub("", sanitise(text, max_length=None))
     text = _EMPHASIS.sub("", text)
     text = FOOTNOTE_MARK.sub("", text)
     return squash_spaces(text)
