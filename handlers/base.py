@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from texts.clean import utf16_length
 
@@ -162,46 +162,93 @@ def split_text(text: str, limit: int) -> list[str]:
     """
     if len(text) * 2 <= limit or utf16_length(text) <= limit:
         return [text]
-    tokens = _TOKEN.findall(text)
     chunks: list[str] = []
-    start, open_tags = 0, []
-    while start < len(tokens):
-        cut, tags_at_cut, end = _next_cut(tokens, start, open_tags, limit)
+    lines: list[str] = []  # the piece being built
+    width = 0
+    tags: Tags = []  # open at the end of `lines`
+    # Whole lines first (string operations in C); only a line longer than a piece is cut
+    # token by token.
+    for line in text.split("\n"):
+        line_tags = _track_all(tags, line) if "<" in line else tags
+        line_width = utf16_length(line)
+        if width + bool(lines) + line_width + _closing_width(line_tags) <= limit:
+            width += bool(lines) + line_width
+            lines.append(line)
+            tags = line_tags
+            continue
+        if lines:
+            chunks.append("\n".join(lines) + _closing(tags))
+        opening = "".join(tag for _, tag in tags)
+        if utf16_length(opening) + line_width + _closing_width(line_tags) <= limit:
+            lines, tags = [opening + line], line_tags
+            width = utf16_length(lines[0])
+            continue
+        *whole, (last, tags) = _cut_line(line, tags, limit)
+        chunks.extend(whole)
+        lines, width = [last], utf16_length(last)
+    if lines:
+        chunks.append("\n".join(lines) + _closing(tags))
+    return [chunk for chunk in chunks if _TAG.sub("", chunk).strip()] or [text[:limit]]
+
+
+def _cut_line(line: str, open_tags: Tags, limit: int) -> list[Any]:
+    """A line too long for one piece, cut token by token: whole pieces (tags closed), then
+    the last one still open, with the tags open at its end, to carry on with."""
+    tokens = _TOKEN.findall(line)
+    widths = [_width(token) for token in tokens]
+    pieces: list[Any] = []
+    start = 0
+    while True:
+        cut, tags_at_cut, end = _next_cut(tokens, widths, start, open_tags, limit)
         piece = "".join(tag for _, tag in open_tags) + "".join(tokens[start:cut])
-        piece += "".join(f"</{name}>" for name, _ in reversed(tags_at_cut))
-        if _TAG.sub("", piece).strip():
-            chunks.append(piece)
+        if end >= len(tokens):
+            pieces.append((piece, tags_at_cut))
+            return pieces
+        pieces.append(piece + _closing(tags_at_cut))
         start, open_tags = end, tags_at_cut
-    return chunks or [text[:limit]]
+
+
+def _closing(tags: Tags) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+
+def _track_all(tags: Tags, line: str) -> Tags:
+    for tag in _TAG_TOKEN.findall(line):
+        tags = _track(tags, tag)
+    return tags
 
 
 # One token each: a tag, an entity, or one code point (never half of a character).
 _TOKEN = re.compile(r"<[^<>]{1,2000}>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|.",
                     re.S)
+_TAG_TOKEN = re.compile(r"<[^<>]{1,2000}>")
 _TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+Tags = list[tuple[str, str]]  # (name, opening tag) of the tags open at a point, outermost first
 
 
-def _next_cut(tokens: list[str], start: int, open_tags: list[tuple[str, str]],
-              limit: int) -> tuple[int, list[tuple[str, str]], int]:
+def _next_cut(tokens: list[str], widths: list[int], start: int, open_tags: Tags,
+              limit: int) -> tuple[int, Tags, int]:
     """Where the piece starting at `start` ends: (cut, tags open there, next start)."""
     used = sum(utf16_length(tag) for _, tag in open_tags)
-    tags = list(open_tags)
-    at_line: tuple[int, list[tuple[str, str]]] | None = None
-    at_space: tuple[int, list[tuple[str, str]]] | None = None
-    index = start
-    while index < len(tokens):
+    tags, closing = open_tags, _closing_width(open_tags)
+    at_line: tuple[int, Tags] | None = None
+    at_space: tuple[int, Tags] | None = None
+    index, count = start, len(tokens)
+    while index < count:
         token = tokens[index]
-        after = _track(tags, token)
-        closing = sum(len(name) + 3 for name, _ in after)
-        width = _width(token)
-        if used + width + closing > limit and index > start:
+        if token[0] == "<" and len(token) > 2:
+            after = _track(tags, token)
+            after_closing = _closing_width(after)
+        else:
+            after, after_closing = tags, closing
+        if used + widths[index] + after_closing > limit and index > start:
             break
-        used += width
+        used += widths[index]
         if token == "\n":
             at_line = (index, tags)
         elif token == " ":
             at_space = (index, tags)
-        tags = after
+        tags, closing = after, after_closing
         index += 1
     else:
         return index, tags, index
@@ -217,13 +264,17 @@ def _next_cut(tokens: list[str], start: int, open_tags: list[tuple[str, str]],
     return cut, tags, cut
 
 
+def _closing_width(tags: Tags) -> int:
+    return sum(len(name) + 3 for name, _ in tags)
+
+
 def _width(token: str) -> int:
     if len(token) == 1:
         return 2 if token > "\uffff" else 1
     return utf16_length(token)
 
 
-def _track(tags: list[tuple[str, str]], token: str) -> list[tuple[str, str]]:
+def _track(tags: Tags, token: str) -> Tags:
     """The open tags after `token` (a new list only when it changes)."""
     if not token.startswith("<") or len(token) < 3:
         return tags
@@ -239,9 +290,8 @@ def _track(tags: list[tuple[str, str]], token: str) -> list[tuple[str, str]]:
     return tags
 
 
-def _tags_before(tokens: list[str], start: int, open_tags: list[tuple[str, str]],
-                 index: int) -> list[tuple[str, str]]:
-    tags = list(open_tags)
+def _tags_before(tokens: list[str], start: int, open_tags: Tags, index: int) -> Tags:
+    tags = open_tags
     for token in tokens[start:index]:
         tags = _track(tags, token)
     return tags

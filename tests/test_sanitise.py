@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
 from bot.app import build_app
@@ -23,6 +26,7 @@ from db.models import Evidence, Task
 from db.session import unit_of_work
 from handlers.base import split_text, to_plain_text
 from reports.cells import put
+from tests.fakes.formatting import parse_html
 from tests.support import Harness, make_settings, sample_pdf
 from tests.test_report_scenario import apply_events, build_district, local
 from texts import messages
@@ -168,7 +172,7 @@ EMOJI_NOTE = "😀" * 3000  # 3,000 code points, 6,000 UTF-16 units
 
 def test_split_counts_utf16_units() -> None:
     pieces = split_text(f"<b>Ghi chú</b>\n{EMOJI_NOTE}", 4096)
-    assert len(pieces) == 2
+    assert len(pieces) == 3  # the heading's line, then the notes cut once
     assert all(utf16_length(piece) <= 4096 for piece in pieces)
     assert "".join(to_plain_text(piece) for piece in pieces).replace("\n", "") == (
         "Ghi chú" + EMOJI_NOTE)
@@ -195,3 +199,24 @@ async def test_detail_full_of_emoji_fits_telegram(harness: Harness) -> None:
     assert messages.GENERIC_ERROR not in detail.text
     assert len(detail.replies) >= 2
     assert all(utf16_length(r.text) <= 4096 for r in detail.replies)
+
+
+segments = st.one_of(
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=300).map(html.escape),
+    st.sampled_from(["\n", " ", "😀" * 50, "👨‍👩‍👧", "e\u0301" * 20, "&amp;" * 30]),
+)
+balanced = st.recursive(segments, lambda inner: st.builds(
+    lambda tag, body: f"<{tag}>{body}</{tag}>", st.sampled_from(["b", "i", "code"]),
+    st.lists(inner, max_size=4).map("".join)), max_leaves=12)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(parts=st.lists(balanced, max_size=12), limit=st.sampled_from([200, 2000, 4096]))
+def test_split_property(parts: list[str], limit: int) -> None:
+    text = "".join(parts) * 3
+    pieces = split_text(text, limit)
+    for piece in pieces:
+        assert utf16_length(piece) <= limit
+        parse_html(piece)  # Telegram would accept it: balanced tags, whole entities
+    squeezed = "".join(to_plain_text(piece) for piece in pieces)
+    assert re.sub(r"\s", "", squeezed) == re.sub(r"\s", "", to_plain_text(text))
