@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from texts.clean import utf16_length
 
@@ -183,7 +183,7 @@ def split_text(text: str, limit: int) -> list[str]:
             lines, tags = [opening + line], line_tags
             width = utf16_length(lines[0])
             continue
-        *whole, (last, tags) = _cut_line(line, tags, limit)
+        whole, last, tags = _cut_line(line, tags, limit)
         chunks.extend(whole)
         lines, width = [last], utf16_length(last)
     if lines:
@@ -191,19 +191,18 @@ def split_text(text: str, limit: int) -> list[str]:
     return [chunk for chunk in chunks if _TAG.sub("", chunk).strip()] or [text[:limit]]
 
 
-def _cut_line(line: str, open_tags: Tags, limit: int) -> list[Any]:
-    """A line too long for one piece, cut token by token: whole pieces (tags closed), then
-    the last one still open, with the tags open at its end, to carry on with."""
+def _cut_line(line: str, open_tags: Tags, limit: int) -> tuple[list[str], str, Tags]:
+    """A line too long for one piece, cut token by token: the whole pieces (tags closed), and
+    the last one, still open, with the tags open at its end, for the next lines to join."""
     tokens = _TOKEN.findall(line)
     widths = [_width(token) for token in tokens]
-    pieces: list[Any] = []
+    pieces: list[str] = []
     start = 0
     while True:
         cut, tags_at_cut, end = _next_cut(tokens, widths, start, open_tags, limit)
         piece = "".join(tag for _, tag in open_tags) + "".join(tokens[start:cut])
         if end >= len(tokens):
-            pieces.append((piece, tags_at_cut))
-            return pieces
+            return pieces, piece, tags_at_cut
         pieces.append(piece + _closing(tags_at_cut))
         start, open_tags = end, tags_at_cut
 
