@@ -6,6 +6,7 @@ Each command group lives in a module with a `register(subparsers)` function.
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from config.settings import ConfigError, load_settings
 from db.services import DomainError
 from handlers.base import to_plain_text
 from texts import messages
+from texts.clean import sanitise
 
 logger = logging.getLogger("nhacviec")
 
@@ -37,10 +39,28 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+# Arguments that name files: their bytes must reach the file system unchanged (an NFD name
+# made NFC would no longer be found).
+PATH_ARGUMENTS = frozenset({"file", "out", "xlsx", "chart"})
+
+
+def sanitise_arguments(args: argparse.Namespace) -> argparse.Namespace:
+    """Every text argument cleaned once, as chat messages are (texts.clean.sanitise): titles,
+    names and reasons typed here end up in the same database and spreadsheets."""
+    for name, value in vars(args).items():
+        if name in PATH_ARGUMENTS:
+            continue
+        if isinstance(value, str):
+            setattr(args, name, sanitise(value))
+        elif isinstance(value, list) and all(isinstance(item, str) for item in value):
+            setattr(args, name, [sanitise(item) for item in value])
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = sanitise_arguments(parser.parse_args(argv))
         settings = load_settings()
         runner: Runner = args.runner
         code = runner(args, settings)

@@ -61,6 +61,7 @@ from scheduler.transport import (
     UnknownOutcome,
 )
 from texts import messages
+from texts.clean import utf16_length
 
 logger = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class TelegramReplier(Replier):
 
     async def send_file(self, file: OutgoingFile) -> None:
         caption = file.caption
-        if caption and len(caption) > CAPTION_LIMIT:
+        if caption and utf16_length(caption) > CAPTION_LIMIT:
             await self.send_text(caption)
             caption = None
         await self.bot.send_document(

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
 
+from timelang import numbers
+
 MAX_TEXT = 20_000  # both platforms cap messages far below this
 MAX_ID = 128
 
@@ -140,7 +142,7 @@ def validate_oa_event(payload: Any) -> dict[str, Any]:
         raise BadPayload("an OA event is a JSON object")
     _check(OAEvent, payload)
     timestamp = payload["timestamp"]
-    if isinstance(timestamp, str) and not timestamp.isdigit():
+    if isinstance(timestamp, str) and not numbers.is_ascii_number(timestamp):
         raise BadPayload("timestamp is not milliseconds")
     return payload
 

@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from timelang import numbers
+
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com/bot"
 EMPTY_POLL = 408  # getUpdates: the long poll ended without an update
 # Long polls answer after `timeout` seconds; the HTTP read timeout must outlast that.
@@ -197,7 +199,7 @@ async def download(http: httpx.AsyncClient, url: str, max_bytes: int) -> bytes:
                 raise ZaloApiError(response.status_code, "download failed",
                                    http_status=response.status_code)
             declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
+            if declared and numbers.is_ascii_number(declared) and int(declared) > max_bytes:
                 raise FileTooBig(int(declared))
             chunks: list[bytes] = []
             received = 0

@@ -40,6 +40,7 @@ from handlers.base import (
     MenuOption,
     OutgoingFile,
     Replier,
+    split_text,
     to_plain_text,
 )
 from handlers.router import Router
@@ -192,9 +193,11 @@ class ZaloReplier(Replier):
         plain = to_plain_text(text).strip()
         if not plain:
             return  # Zalo refuses empty messages
-        if self.pacer is not None:
-            await self.pacer.wait(self.chat_id)
-        await self.client.send_message(self.chat_id, plain[: self.max_text_length])
+        # Plain text is never longer than its HTML; splitting again only guards the limit.
+        for piece in split_text(plain, self.max_text_length):
+            if self.pacer is not None:
+                await self.pacer.wait(self.chat_id)
+            await self.client.send_message(self.chat_id, piece)
 
     async def send_file(self, file: OutgoingFile) -> None:
         if self.file_links is None:
@@ -206,7 +209,8 @@ class ZaloReplier(Replier):
             # Zalo shows a photo inline when given its URL: charts read at a glance.
             if self.pacer is not None:
                 await self.pacer.wait(self.chat_id)
-            caption = to_plain_text(file.caption or "").strip()[: self.max_text_length] or None
+            caption = split_text(to_plain_text(file.caption or "").strip(),
+                                 self.max_text_length)[0] or None
             await self.client.send_photo(self.chat_id, published.url, caption)
             return
         await self.send_text(file_link_text(file, published.url, published.expires_at,

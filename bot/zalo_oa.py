@@ -62,6 +62,7 @@ from handlers.base import (
     MenuOption,
     OutgoingFile,
     Replier,
+    split_text,
     to_plain_text,
 )
 from handlers.router import Router
@@ -73,6 +74,7 @@ from scheduler.transport import (
     UnknownOutcome,
 )
 from texts import messages
+from timelang import numbers
 from timelang.clock import Clock
 
 if TYPE_CHECKING:
@@ -222,7 +224,7 @@ def oa_to_incoming(event: Mapping[str, Any], user_name: str = "") -> Incoming | 
             size = payload.get("size")
             attachment = Attachment(kind="document", file_id=message_id, url=url,
                                     file_name=str(payload.get("name") or "tep"),
-                                    size=int(size) if str(size or "").isdigit() else None)
+                                    size=int(size) if numbers.is_ascii_number(str(size or "")) else None)
     elif name != "user_send_text":
         return None
     return Incoming(platform=PLATFORM_OA, chat_id=sender, user_id=sender, user_name=user_name,
@@ -247,8 +249,10 @@ class ZaloOAReplier(Replier):
         plain = to_plain_text(text).strip()
         if not plain:
             return
-        await self.bot.pacer.wait(self.chat_id)
-        await self.bot.client.send_text(self.chat_id, plain[: self.max_text_length])
+        # Plain text is never longer than its HTML; splitting again only guards the limit.
+        for piece in split_text(plain, self.max_text_length):
+            await self.bot.pacer.wait(self.chat_id)
+            await self.bot.client.send_text(self.chat_id, piece)
 
     async def send_file(self, file: OutgoingFile) -> None:
         if self.bot.file_links is None:

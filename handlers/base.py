@@ -9,11 +9,13 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from texts.clean import utf16_length
 from texts.menus import MenuOption, render_numbered_menu
 
 if TYPE_CHECKING:
@@ -139,45 +141,151 @@ def to_plain_text(text: str) -> str:
 
 
 def split_text(text: str, limit: int) -> list[str]:
-    """Split at line breaks (then spaces) so that each piece fits the platform's limit.
-
-    Tags in the catalogue never span lines, so a split at a line break keeps HTML balanced.
+    """Pieces that each fit the platform's limit in UTF-16 code units, as Telegram and Zalo
+    count (an emoji is two). Cuts at a line break, else at a space, else between characters;
+    never inside an HTML tag or entity. Tags still open at a cut are closed at the end of the
+    piece and opened again at the start of the next, so every piece is valid HTML.
     """
-    if len(text) <= limit:
+    if len(text) * 2 <= limit or utf16_length(text) <= limit:
         return [text]
     chunks: list[str] = []
-    current = ""
+    lines: list[str] = []  # the piece being built
+    width = 0
+    tags: Tags = []  # open at the end of `lines`
+    # Whole lines first (string operations in C); only a line longer than a piece is cut
+    # token by token.
     for line in text.split("\n"):
-        while len(line) > limit:
-            cut = line.rfind(" ", 0, limit)
-            if cut <= 0:
-                cut = _safe_cut(line, limit)
-            piece, line = line[:cut], line[cut:].lstrip(" ")
-            if current:
-                chunks.append(current)
-                current = ""
-            chunks.append(piece)
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            chunks.append(current)
-            current = line
+        line_tags = _track_all(tags, line) if "<" in line else tags
+        line_width = utf16_length(line)
+        if width + bool(lines) + line_width + _closing_width(line_tags) <= limit:
+            width += bool(lines) + line_width
+            lines.append(line)
+            tags = line_tags
+            continue
+        if lines:
+            chunks.append("\n".join(lines) + _closing(tags))
+        opening = "".join(tag for _, tag in tags)
+        if utf16_length(opening) + line_width + _closing_width(line_tags) <= limit:
+            lines, tags = [opening + line], line_tags
+            width = utf16_length(lines[0])
+            continue
+        whole, last, tags = _cut_line(line, tags, limit)
+        chunks.extend(whole)
+        lines, width = [last], utf16_length(last)
+    if lines:
+        chunks.append("\n".join(lines) + _closing(tags))
+    return [chunk for chunk in chunks if _TAG.sub("", chunk).strip()] or [text[:limit]]
+
+
+def _cut_line(line: str, open_tags: Tags, limit: int) -> tuple[list[str], str, Tags]:
+    """A line too long for one piece, cut token by token: the whole pieces (tags closed), and
+    the last one, still open, with the tags open at its end, for the next lines to join."""
+    tokens = _TOKEN.findall(line)
+    widths = [_width(token) for token in tokens]
+    pieces: list[str] = []
+    start = 0
+    while True:
+        cut, tags_at_cut, end = _next_cut(tokens, widths, start, open_tags, limit)
+        piece = "".join(tag for _, tag in open_tags) + "".join(tokens[start:cut])
+        if end >= len(tokens):
+            return pieces, piece, tags_at_cut
+        pieces.append(piece + _closing(tags_at_cut))
+        start, open_tags = end, tags_at_cut
+
+
+def _closing(tags: Tags) -> str:
+    return "".join(f"</{name}>" for name, _ in reversed(tags))
+
+
+def _track_all(tags: Tags, line: str) -> Tags:
+    for tag in _TAG_TOKEN.findall(line):
+        tags = _track(tags, tag)
+    return tags
+
+
+# One token each: a tag, an entity, or one code point (never half of a character).
+_TOKEN = re.compile(r"<[^<>]{1,2000}>|&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});|.",
+                    re.S)
+_TAG_TOKEN = re.compile(r"<[^<>]{1,2000}>")
+_TAG_NAME = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+Tags = list[tuple[str, str]]  # (name, opening tag) of the tags open at a point, outermost first
+
+
+def _next_cut(tokens: list[str], widths: list[int], start: int, open_tags: Tags,
+              limit: int) -> tuple[int, Tags, int]:
+    """Where the piece starting at `start` ends: (cut, tags open there, next start)."""
+    used = sum(utf16_length(tag) for _, tag in open_tags)
+    tags, closing = open_tags, _closing_width(open_tags)
+    at_line: tuple[int, Tags] | None = None
+    at_space: tuple[int, Tags] | None = None
+    index, count = start, len(tokens)
+    while index < count:
+        token = tokens[index]
+        if token[0] == "<" and len(token) > 2:
+            after = _track(tags, token)
+            after_closing = _closing_width(after)
         else:
-            current = candidate
-    if current:
-        chunks.append(current)
-    return [chunk for chunk in chunks if chunk.strip()] or [text[:limit]]
+            after, after_closing = tags, closing
+        if used + widths[index] + after_closing > limit and index > start:
+            break
+        used += widths[index]
+        if token == "\n":
+            at_line = (index, tags)
+        elif token == " ":
+            at_space = (index, tags)
+        tags, closing = after, after_closing
+        index += 1
+    else:
+        return index, tags, index
+    # Only a break in the second half is worth a shorter piece.
+    for candidate in (at_line, at_space):
+        if candidate is not None and candidate[0] - start >= (index - start) // 2:
+            return candidate[0], candidate[1], candidate[0] + 1
+    cut = index
+    while cut - 1 > start and _joins_previous(tokens[cut]):
+        cut -= 1  # keep a letter with its accent, an emoji with its modifiers
+    if cut != index:
+        tags = _tags_before(tokens, start, open_tags, cut)
+    return cut, tags, cut
 
 
-def _safe_cut(line: str, limit: int) -> int:
-    """A cut point that splits neither an HTML entity nor a tag."""
-    cut = limit
-    amp = line.rfind("&", max(0, cut - 10), cut)
-    if amp != -1 and ";" not in line[amp:cut]:
-        cut = amp
-    lt = line.rfind("<", max(0, cut - 40), cut)
-    if lt != -1 and ">" not in line[lt:cut]:
-        cut = lt
-    return max(cut, 1)
+def _closing_width(tags: Tags) -> int:
+    return sum(len(name) + 3 for name, _ in tags)
+
+
+def _width(token: str) -> int:
+    if len(token) == 1:
+        return 2 if token > "\uffff" else 1
+    return utf16_length(token)
+
+
+def _track(tags: Tags, token: str) -> Tags:
+    """The open tags after `token` (a new list only when it changes)."""
+    if not token.startswith("<") or len(token) < 3:
+        return tags
+    match = _TAG_NAME.match(token)
+    if match is None:
+        return tags
+    closing, name = match.group(1), match.group(2).lower()
+    if not closing:
+        return [*tags, (name, token)]
+    for position in range(len(tags) - 1, -1, -1):
+        if tags[position][0] == name:
+            return tags[:position] + tags[position + 1 :]
+    return tags
+
+
+def _tags_before(tokens: list[str], start: int, open_tags: Tags, index: int) -> Tags:
+    tags = open_tags
+    for token in tokens[start:index]:
+        tags = _track(tags, token)
+    return tags
+
+
+def _joins_previous(token: str) -> bool:
+    return len(token) == 1 and (unicodedata.combining(token) > 0
+                                or token in "\u200d\ufe0e\ufe0f"
+                                or "\U0001f3fb" <= token <= "\U0001f3ff")
 
 
 @dataclass(frozen=True)

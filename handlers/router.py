@@ -10,7 +10,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from config.settings import Settings
@@ -30,6 +30,7 @@ from handlers.base import (
 )
 from handlers.common import UserError, normalize_command
 from texts import messages
+from texts.clean import MAX_NAME_LENGTH, sanitise
 from timelang import numbers
 from timelang.calendar import WorkingCalendar
 from timelang.clock import Clock
@@ -111,6 +112,7 @@ class Router:
         self._unit_of_work_turn = asyncio.Lock()
 
     async def handle(self, msg: Incoming, replier: Replier) -> None:
+        msg = sanitised(msg)
         buffered = BufferedReplier(replier)
         async with self._unit_of_work_turn:
             queued, later = await self._run_unit_of_work(msg, buffered)
@@ -254,6 +256,23 @@ class Router:
             if flow is not None:
                 return Resolved(flow=flow, flow_data=dict(chat_state.data or {}), text=text)
         return Resolved()
+
+
+def sanitised(msg: Incoming) -> Incoming:
+    """The message with its people-typed texts cleaned once, where it enters the handlers:
+    nothing downstream (database, spreadsheets, replies) meets a control character."""
+    attachment = msg.attachment
+    if attachment is not None and attachment.file_name is not None:
+        attachment = replace(attachment, file_name=sanitise(
+            attachment.file_name, max_length=MAX_NAME_LENGTH, single_line=True))
+    return replace(
+        msg,
+        text=sanitise(msg.text),
+        user_name=sanitise(msg.user_name, max_length=MAX_NAME_LENGTH, single_line=True),
+        chat_title=None if msg.chat_title is None else sanitise(
+            msg.chat_title, max_length=MAX_NAME_LENGTH, single_line=True),
+        attachment=attachment,
+    )
 
 
 def log_error(log: logging.Logger, what: str, error: BaseException, secrets: Sequence[str]) -> None:

@@ -17,6 +17,7 @@ from plans.read_document import (
     join_wrapped_lines,
 )
 from plans.text import nfc, squash_spaces
+from timelang import numbers
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -44,7 +45,7 @@ class _WordNumbering:
                 ind = level.find(f"{_W}pPr/{_W}ind")
                 if ind is not None:
                     left = ind.get(f"{_W}left") or ind.get(f"{_W}start") or "0"
-                    indents[index] = int(left) if left.lstrip("-").isdigit() else 0
+                    indents[index] = int(left) if numbers.is_ascii_number(left.lstrip("-")) else 0
                 fmt = level.find(f"{_W}numFmt")
                 text = level.find(f"{_W}lvlText")
                 start = level.find(f"{_W}start")

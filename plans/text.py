@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from texts.clean import sanitise
 from timelang.words import fold
 
 # Superscript digits and parenthesised superscripts such as "⁽¹²⁾" mark footnotes.
@@ -32,8 +33,10 @@ def squash_spaces(text: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """What a reader sees: NFC, no Markdown emphasis, no footnote marks, single spaces."""
-    text = _ZERO_WIDTH.sub("", nfc(text))
+    """What a reader sees: NFC, no control characters (a plan's texts end up in the database
+    and the spreadsheets, as typed texts do), no Markdown emphasis, no footnote marks, single
+    spaces."""
+    text = _ZERO_WIDTH.sub("", sanitise(text, max_length=None))
     text = _EMPHASIS.sub("", text)
     text = FOOTNOTE_MARK.sub("", text)
     return squash_spaces(text)

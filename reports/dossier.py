@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from db.evidence_files import EvidenceStore
 from db.models import Evidence, Occurrence, Person, Task
+from reports.cells import put
 from reports.details import OccurrenceDetail, chunks, occurrence_details
 from reports.periods import Period
 from reports.stats import Cutoff, evaluate, local_day_start, scoped
@@ -227,11 +228,11 @@ def index_workbook(
 def _titles(sheet: Worksheet, title: str, dossier: Dossier, tz: ZoneInfo,
             generated_at: datetime) -> None:
     period = dossier.period
-    sheet.cell(1, 1, title).font = Font(bold=True, size=14)
-    sheet.cell(2, 1, messages.XLSX_PERIOD.format(
+    put(sheet, 1, 1, title).font = Font(bold=True, size=14)
+    put(sheet, 2, 1, messages.XLSX_PERIOD.format(
         label=period.label, start=messages.fmt_date(period.start),
         end=messages.fmt_date(period.end), scope=dossier.scope_label))
-    sheet.cell(3, 1, messages.XLSX_GENERATED.format(
+    put(sheet, 3, 1, messages.XLSX_GENERATED.format(
         at=messages.fmt_datetime(generated_at, tz))).font = Font(italic=True)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
 
+from timelang import numbers
 from timelang.numbers import YEAR_MAX, YEAR_MIN
 from timelang.words import fold
 
@@ -231,7 +232,7 @@ def parse_period(text: str, today: date, *, default: PeriodKind = "quarter") -> 
     quarter_match = re.fullmatch(r"(?:quy|q) ?" + _NUMBER_OR_ROMAN + _YEAR, raw)
     if quarter_match:
         token = quarter_match[1]
-        number = int(token) if token.isdigit() else ROMAN_VALUES[token]
+        number = int(token) if numbers.is_ascii_number(token) else ROMAN_VALUES[token]
         if not 1 <= number <= 4:
             raise PeriodError(text)
         return quarter(_year(quarter_match[2], today), number)

@@ -18,6 +18,7 @@ from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy.orm import Session
 
+from reports.cells import put
 from reports.details import (
     ExtensionDetail,
     OccurrenceDetail,
@@ -156,9 +157,9 @@ def _summary_sheet(
         sheet.cell(data_row, RATE_COLUMN).number_format = RATE_FORMAT
     row += 2
     for note in messages.XLSX_NOTES:
-        sheet.cell(row, 1, note)
+        put(sheet, row, 1, note)
         row += 1
-    sheet.cell(row, 1, messages.XLSX_GENERATED.format(
+    put(sheet, row, 1, messages.XLSX_GENERATED.format(
         at=messages.fmt_datetime(generated_at, tz)))
     set_widths(sheet, [6, 12, 40, 13, 12, 12, 13, 13, 11, 9, 12, 13])
     print_setup(sheet, SUMMARY_HEADER_ROW)
@@ -276,8 +277,8 @@ def _titles(
     sheet: Worksheet, title: str, report: Report, scope_label: str, tz: ZoneInfo, width: int
 ) -> None:
     period = report.period
-    sheet.cell(1, 1, title).font = _TITLE_FONT
-    sheet.cell(2, 1, messages.XLSX_PERIOD.format(
+    put(sheet, 1, 1, title).font = _TITLE_FONT
+    put(sheet, 2, 1, messages.XLSX_PERIOD.format(
         label=period.label, start=messages.fmt_date(period.start),
         end=messages.fmt_date(period.end), scope=scope_label))
     if report.frozen and report.closed_at is not None:
@@ -287,7 +288,7 @@ def _titles(
         status = messages.XLSX_PAST.format(day=messages.fmt_date(report.as_of))
     else:
         status = messages.XLSX_LIVE.format(day=messages.fmt_date(report.as_of))
-    sheet.cell(3, 1, status).font = Font(italic=True)
+    put(sheet, 3, 1, status).font = Font(italic=True)
     for row in (1, 2, 3):
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
@@ -296,7 +297,7 @@ def style_header(
     sheet: Worksheet, row: int, headers: Sequence[str], *, with_filter: bool = True
 ) -> None:
     for column, text in enumerate(headers, 1):
-        cell = sheet.cell(row, column, text)
+        cell = put(sheet, row, column, text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _HEADER_ALIGN
@@ -323,7 +324,7 @@ def list_rows(
     for values in rows:
         row += 1
         for column, value in enumerate(values, 1):
-            cell = sheet.cell(row, column, value)
+            cell = put(sheet, row, column, value)
             if isinstance(value, datetime):
                 cell.number_format = DATETIME_FORMAT
             elif isinstance(value, date):
@@ -341,7 +342,7 @@ def list_rows(
 
 def write_row(sheet: Worksheet, row: int, values: Sequence[Any]) -> None:
     for column, value in enumerate(values, 1):
-        cell = sheet.cell(row, column, value)
+        cell = put(sheet, row, column, value)
         cell.border = _BORDER
         cell.alignment = _WRAP_TOP
         if isinstance(value, datetime):

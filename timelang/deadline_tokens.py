@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from timelang import numbers
+
 _FOOTNOTES = re.compile(r"[⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹*_`]|\(\d{1,2}\)(?=\s*[.;,]?\s*$)")
 
 _NUMBER_WORDS = {
@@ -74,7 +76,7 @@ def normalize(text: str) -> str:
 
 def number(token: str) -> int:
     token = token.strip()
-    if token.isdigit():
+    if numbers.is_ascii_number(token):
         return int(token)
     if token in _ROMAN:
         return _ROMAN[token]
