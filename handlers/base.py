@@ -60,6 +60,9 @@ class Incoming:
 class MenuOption:
     label: str
     command: str  # what pressing it (or typing its number) runs, e.g. "/chitiet 12"
+    # What the person types to choose it in a numbered menu; None: its position (1, 2, …).
+    # Task lists use the task's own number, so that a choice never looks like another task.
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,8 @@ class Replier:
     supports_files = False
 
     def __init__(self) -> None:
-        # The last numbered menu shown, so that "1", "2" … typed next can run its commands.
-        self.numbered_menu: list[str] | None = None
+        # The last numbered menu shown as (key, command), so that the key typed next runs it.
+        self.numbered_menu: list[tuple[str, str]] | None = None
 
     async def send_text(self, text: str) -> None:
         for chunk in split_text(text, self.max_text_length):
@@ -101,7 +104,7 @@ class Replier:
                 await self._send_chunk(chunk, None)
             await self._send_chunk(chunks[-1], ButtonLayout(list(options), columns))
             return
-        self.numbered_menu = [option.command for option in options]
+        self.numbered_menu = menu_entries(options)
         await self.send_text(render_numbered_menu(text, options))
 
     async def send_file(self, file: OutgoingFile) -> None:
@@ -134,12 +137,31 @@ class FileTooLarge(Exception):
         self.size = size
 
 
+def menu_entries(options: Sequence[MenuOption]) -> list[tuple[str, str]]:
+    """(key, command) of each choosable option: its own key, or its position when no option
+    of the menu has one. In a keyed menu, options without a key are shown with their command
+    instead of a number, so that no number means two things."""
+    keyed = any(option.key for option in options)
+    if not keyed:
+        return [(str(index), option.command) for index, option in enumerate(options, 1)]
+    return [(option.key, option.command) for option in options if option.key]
+
+
 def render_numbered_menu(text: str, options: Sequence[MenuOption]) -> str:
     from texts import messages
 
+    keyed = any(option.key for option in options)
     lines = [text, ""]
-    lines += [f"{index}. {html.escape(option.label)}" for index, option in enumerate(options, 1)]
-    lines += ["", messages.NUMBERED_MENU_HINT]
+    for index, option in enumerate(options, 1):
+        if not keyed:
+            lines.append(f"{index}. {html.escape(option.label)}")
+        elif option.key:
+            # "#4 Rà soát…" keyed 4 reads "4. Rà soát…": one number, the task's own.
+            label = option.label.removeprefix(f"#{option.key} ")
+            lines.append(f"{html.escape(option.key)}. {html.escape(label)}")
+        else:
+            lines.append(f"• {html.escape(option.label)}: <code>{html.escape(option.command)}</code>")
+    lines += ["", messages.NUMBERED_MENU_KEYED_HINT if keyed else messages.NUMBERED_MENU_HINT]
     return "\n".join(lines)
 
 
@@ -209,6 +231,10 @@ class Context:
     evidence_store: EvidenceStore
     args: list[str] = field(default_factory=list)
     raw_args: str = ""
+    # True when the person has just answered "Có" to this very command's "Xác nhận?".
+    confirmed: bool = False
+    # Set by a handler that asks "Xác nhận?": the command to run on "Có".
+    pending_confirmation: str | None = None
     # Set by the router: called after the commit so queued notices go out promptly.
     after_commit: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
 

@@ -60,9 +60,9 @@ def parse_date(value: str) -> date:
     raise UserError(messages.BAD_DATE.format(value=messages.esc(value)))
 
 
-def load_task(ctx: Context, task_id: int) -> Task:
+def load_task(ctx: Context, task_id: int, *, allow_cancelled: bool = False) -> Task:
     task = services.get_task(ctx.session, task_id)
-    if task is None or task.status != "active":
+    if task is None or (task.status != "active" and not allow_cancelled):
         raise UserError(messages.TASK_NOT_FOUND.format(task_id=task_id))
     if not services.can_view_task(ctx.session, ctx.actor, task):
         # Not revealing other units' task titles: the same answer as for a missing task,

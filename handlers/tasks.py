@@ -7,6 +7,8 @@ import math
 from db import queries, services
 from db.models import ExtensionRequest, Occurrence, Task
 from db.status import Status, occurrence_status
+from db.task_life import UNDO_WINDOW
+from handlers import confirm
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import (
     UserError,
@@ -89,7 +91,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     options = [
         MenuOption(messages.BUTTON_TASK.format(task_id=row.task_id,
                                                title=_shorten(row.title, 28)),
-                   f"/chitiet {row.task_id}")
+                   f"/chitiet {row.task_id}", key=str(row.task_id))
         for row in rows
     ]
     if page > 1:
@@ -126,7 +128,10 @@ def _shorten(text: str, limit: int) -> str:
 
 async def task_detail(msg: Incoming, ctx: Context) -> None:
     task = load_task(ctx, parse_task_id(ctx, ctx.args[0] if ctx.args else None,
-                                        messages.DETAIL_USAGE))
+                                        messages.DETAIL_USAGE), allow_cancelled=True)
+    if task.status != "active":
+        await ctx.replier.send_text(_detail_text(ctx, task))
+        return
     await ctx.replier.send_menu(_detail_text(ctx, task), _task_actions(ctx, task),
                                 columns=3 if ctx.replier.supports_buttons else 1)
 
@@ -169,6 +174,8 @@ def _detail_text(ctx: Context, task: Task) -> str:
         due=due, extended=extended, icon=messages.STATUS_ICONS[status],
         status=messages.STATUS_LABELS[status], progress=progress,
     )]
+    if task.status != "active":
+        lines.insert(0, messages.DETAIL_CANCELLED)
     if task.plan is not None:
         plan = " ".join(p for p in (task.plan.number, task.plan.title[:120]) if p)
         lines.append(messages.DETAIL_PLAN.format(plan=messages.esc(plan)))
@@ -180,7 +187,11 @@ def _detail_text(ctx: Context, task: Task) -> str:
     if occurrence.done_at is not None:
         lines.append(messages.DETAIL_DONE.format(at=local_time(ctx, occurrence.done_at),
                                                  who=person_name(ctx, occurrence.done_by_id)))
-    history: list[tuple[object, str]] = []
+    # Completions, reopenings, undos and edits come from the audit log, so a reopened
+    # completion and its note stay visible.
+    from handlers.task_life import history_lines
+
+    history: list[tuple[object, str]] = history_lines(ctx, task)
     for update in occurrence.progress_updates:
         note = f" — {messages.esc(update.note)}" if update.note else ""
         history.append((update.created_at, messages.DETAIL_HISTORY_LINE.format(
@@ -249,6 +260,13 @@ async def complete(msg: Incoming, ctx: Context) -> None:
                                                messages.DONE_USAGE))
     occurrence = open_occurrence(task)
     note = " ".join(ctx.args[1:]) or None
+    if not ctx.confirmed:
+        await confirm.ask(ctx, messages.render(
+            messages.DONE_CONFIRM, task_id=task.id, title=_shorten(task.title, 120),
+            period=_period_label(occurrence) if occurrence.period_key not in ("once", "ongoing")
+            else messages.fmt_date(occurrence.effective_due) if occurrence.effective_due
+            else messages.PERIOD_ONGOING), f"/hoanthanh {task.id} {note or ''}".strip())
+        return
     status = services.complete_occurrence(
         ctx.session, actor=ctx.actor, occurrence=occurrence, note=note, now=ctx.now,
         tz=ctx.settings.tz, today=ctx.today, calendar=ctx.calendar,
@@ -273,8 +291,11 @@ async def complete(msg: Incoming, ctx: Context) -> None:
         messages.render(messages.DONE_NOTICE, who=ctx.actor.display_name,
                         unit=task.lead_unit.name, task_id=task.id, title=_shorten(task.title, 200),
                         status=messages.STATUS_LABELS[status]),
-        kind="done_notice", key=f"done:{occurrence.id}", task_ids=[task.id],
+        kind="done_notice", key=f"done:{occurrence.id}:{ctx.now.timestamp():.0f}",
+        task_ids=[task.id],
     )
+    text += "\n" + messages.DONE_UNDO_HINT.format(
+        minutes=int(UNDO_WINDOW.total_seconds() // 60), task_id=task.id)
     await ctx.replier.send_text(text)
 
 

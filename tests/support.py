@@ -104,6 +104,15 @@ class Harness:
         await self.app.sender.drain_once()
         return replier
 
+    async def send_confirmed(self, user: str, text: str, **kwargs: Any) -> RecordingReplier:
+        """Sends a command that asks "Xác nhận?" and answers "có"; returns the answer's reply.
+        A command refused before the question (bad number, not allowed) is returned as is."""
+        asked = await self.send(user, text, **kwargs)
+        if "Xác nhận?" not in asked.text:
+            return asked
+        chat = kwargs.get("chat")
+        return await self.send(user, "có", chat=chat) if chat else await self.send(user, "có")
+
     def attach(self, file_id: str, data: bytes, *, kind: str = "document",
                file_name: str | None = None, size: int | None = None) -> Attachment:
         self.files[file_id] = data
