@@ -9,7 +9,7 @@ person which frozen periods a change concerns.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from db.models import AuditLog, Occurrence, Task, Unit
+from db.models import AuditLog, Occurrence, ReportSnapshot, Task, Unit
 from db.services import (
     Actor,
     DomainError,
@@ -168,3 +168,14 @@ def occurrence_days(occurrence: Occurrence, tz: Any) -> list[date]:
     if occurrence.done_at is not None:
         days.append(occurrence.done_at.astimezone(tz).date())
     return days
+
+
+def frozen_periods(session: Session, days: Iterable[date]) -> list[str]:
+    """Keys of the frozen report periods (reports.snapshots) that contain any of the days:
+    their figures do not follow a change made now, and the person is told so."""
+    keys: set[str] = set()
+    for day in set(days):
+        keys.update(session.scalars(
+            select(ReportSnapshot.period_key).where(
+                ReportSnapshot.from_date <= day, ReportSnapshot.to_date >= day).distinct()))
+    return sorted(keys)

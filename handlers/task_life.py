@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlalchemy import select
-
 from db import services, task_life
-from db.models import Occurrence, ReportSnapshot, Task
+from db.models import Occurrence, Task
 from handlers import confirm
 from handlers.base import Context, Incoming
 from handlers.common import UserError, load_task, local_time, parse_task_id, person_name, usage
@@ -30,18 +28,8 @@ EDIT_FIELDS = {
 }
 
 
-def frozen_periods(ctx: Context, days: Iterable[date]) -> list[str]:
-    """Keys of the frozen report periods that contain any of the days."""
-    keys: set[str] = set()
-    for day in set(days):
-        keys.update(ctx.session.scalars(
-            select(ReportSnapshot.period_key).where(
-                ReportSnapshot.from_date <= day, ReportSnapshot.to_date >= day).distinct()))
-    return sorted(keys)
-
-
 async def _say_with_frozen(ctx: Context, text: str, days: Iterable[date]) -> None:
-    periods = frozen_periods(ctx, days)
+    periods = task_life.frozen_periods(ctx.session, days)
     if periods:
         text += "\n" + messages.render(messages.FROZEN_UNCHANGED, periods=", ".join(periods))
     await ctx.replier.send_text(text)
