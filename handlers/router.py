@@ -167,7 +167,8 @@ class Router:
         if resolved.suggestion is not None:
             await intents.offer(replier, resolved.suggestion)
             state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
-                            replier.numbered_menu or [], now, yes=resolved.suggestion.command)
+                            replier.numbered_menu or [], now, yes=resolved.suggestion.command,
+                            lifetime=state.MENU_LIFETIME)
             return
         if resolved.command is None and resolved.flow is None:
             if msg.is_group:
@@ -199,7 +200,7 @@ class Router:
         if replier.numbered_menu or ctx.pending_confirmation:
             state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
                             replier.numbered_menu or [], now,
-                            confirm=ctx.pending_confirmation)
+                            confirm=ctx.pending_confirmation, lifetime=state.MENU_LIFETIME)
 
     def _resolve(self, session: Any, msg: Incoming, now: Any) -> Resolved:
         """What the message asks for. Whatever it is, the menu shown before it is forgotten:
@@ -227,7 +228,7 @@ class Router:
             flow = registry.FLOWS.get(chat_state.flow)
             if flow is not None:
                 return Resolved(flow=flow, flow_data=dict(chat_state.data or {}), text=text)
-        if text.isdigit():
+        if text.isdigit() and not msg.is_group:
             # A bare number with no menu waiting: never guessed, the person says what they mean.
             return Resolved(menu_error=messages.render(
                 messages.MENU_STALE if had_menu else messages.MENU_NONE, number=text))

@@ -22,6 +22,9 @@ STATE_LIFETIME = timedelta(hours=12)
 # Long enough to read a menu and pick from it, short enough that a number typed later
 # is not taken as a choice from a menu the person has forgotten.
 MENU_LIFETIME = timedelta(minutes=5)
+# A menu pushed with a notice (an extension to approve, a reminder) is answered when the
+# person reads it, hours later; it is still single-use, forgotten at their next message.
+PUSHED_MENU_LIFETIME = STATE_LIFETIME
 
 
 @dataclass(frozen=True)
@@ -86,10 +89,11 @@ def save_menu(
     *,
     confirm: str | None = None,
     yes: str | None = None,
-    lifetime: timedelta = MENU_LIFETIME,
+    lifetime: timedelta = PUSHED_MENU_LIFETIME,
 ) -> None:
     """Remembers the menu just shown: plain commands are chosen by position (1, 2, …),
-    (key, command) pairs by their key."""
+    (key, command) pairs by their key. Replies pass `MENU_LIFETIME`; the default serves
+    menus pushed with notices."""
     options: list[list[str]] = []
     for index, entry in enumerate(commands, 1):
         key, command = (str(index), entry) if isinstance(entry, str) else entry

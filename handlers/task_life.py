@@ -13,7 +13,15 @@ from db import services, task_life
 from db.models import Occurrence, Task
 from handlers import confirm
 from handlers.base import Context, Incoming
-from handlers.common import UserError, load_task, local_time, parse_task_id, person_name, usage
+from handlers.common import (
+    UserError,
+    load_task,
+    local_time,
+    parse_task_id,
+    person_name,
+    require_units,
+    usage,
+)
 from handlers.common import require_unit as require_unit_code
 from handlers.notify import notify_people
 from reports.details import period_label
@@ -158,10 +166,9 @@ async def edit(msg: Incoming, ctx: Context) -> None:
                 f"/sua {task.id} chutri {change.lead.code}")
             return
     else:
-        codes = [c for c in value.replace(",", " ").split() if c]
         none = {"khong", "không", "-"}
-        change.support = ([] if [c.lower() for c in codes] in ([w] for w in none)
-                          else [require_unit_code(ctx.session, c) for c in codes])
+        change.support = ([] if value.strip().lower() in none
+                          else require_units(ctx.session, value))
     changes = task_life.edit_task(ctx.session, actor=ctx.actor, task=task, edit=change,
                                   now=ctx.now, today=ctx.today, calendar=ctx.calendar)
     if not changes:

@@ -21,6 +21,7 @@ from handlers.common import (
     parse_task_id,
     person_name,
     require_unit,
+    require_units,
     usage,
 )
 from handlers.notify import approvers_of, notify_people, notify_unit
@@ -38,6 +39,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     scope_all = overdue = False
     unit = None
     page = 1
+    unit_words: list[str] = []
     for arg in ctx.args:
         word = arg.lower()
         if word in ("tatca", "tấtcả", "all"):
@@ -47,7 +49,10 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
         elif word.isdigit():
             page = max(1, int(word))
         else:
-            unit = require_unit(ctx.session, arg)
+            unit_words.append(arg)
+    if unit_words:
+        # A code, or a unit's name typed in words ("/nhiemvu Phòng Nội vụ").
+        unit = require_unit(ctx.session, " ".join(unit_words))
 
     if unit is not None:
         allowed = services.visible_unit_ids(ctx.session, ctx.actor)
@@ -374,8 +379,7 @@ async def assign(msg: Incoming, ctx: Context) -> None:
     if len(parts) < 3 or not all(parts[:3]):
         raise usage(messages.ASSIGN_USAGE)
     codes, title, phrase = parts[0], parts[1], "|".join(parts[2:]).strip()
-    unit_codes = [c for c in codes.replace(",", " ").split() if c]
-    units = [require_unit(ctx.session, code) for code in unit_codes]
+    units = require_units(ctx.session, codes)
     lead, support = units[0], units[1:]
     if not services.can_lead_unit(ctx.session, ctx.actor, lead.id):
         raise UserError(messages.LEADER_ONLY)

@@ -221,3 +221,21 @@ async def test_cancel_and_reopen_across_a_frozen_period(harness: Harness,
     live = march(harness, frozen=False)
     # The same days computed afresh: task 1 no longer counts, task 2 is open past its due.
     assert (live.assigned, live.done_on_time, live.overdue) == (1, 0, 1)
+
+
+# --- units by name -------------------------------------------------------------------------
+
+
+async def test_units_by_name_where_a_code_is_asked(harness: Harness) -> None:
+    listing = await harness.send(LEADER, "/nhiemvu Phòng Nội vụ")
+    assert "của Phòng Nội vụ" in listing.text and "#1" in listing.text
+    reply = await harness.send(LEADER, "/giao phòng nội vụ | Tổng hợp số liệu | 25/03/2026")
+    assert "Đã giao nhiệm vụ <b>#4</b> cho Phòng Nội vụ" in reply.text
+    assert "phối hợp" in (await harness.send(LEADER, "/sua 4 phoihop Văn phòng HĐND-UBND")).text
+    ambiguous = await harness.send(LEADER, "/nhiemvu phòng")
+    assert "Có nhiều đơn vị" in ambiguous.text and "<code>PNV</code>" in ambiguous.text
+    joined = await harness.send("555", "/dangky Văn phòng HĐND UBND")
+    assert "Văn phòng HĐND-UBND" in joined.text
+    with harness.app.session_factory() as session:
+        task = session.get(Task, 4)
+        assert task is not None and [u.code for u in task.support_units] == ["VP"]

@@ -811,6 +811,9 @@ EDIT_REASSIGN_CONFIRM = (
 EDIT_DONE = "✏️ Đã sửa nhiệm vụ #{task_id}: {fields}."
 EDIT_NOTHING = "Không có gì thay đổi ở nhiệm vụ #{task_id}."
 EDIT_NOTICE = "✏️ {who} đã sửa nhiệm vụ #{task_id} «{title}»: {fields}."
+UNIT_AMBIGUOUS = (
+    "Có nhiều đơn vị ứng với «{name}»: {units}. Vui lòng gõ lại bằng mã đơn vị."
+)
 FROZEN_UNCHANGED = (
     "ℹ️ Số liệu các kỳ đã chốt ({periods}) được giữ nguyên, không thay đổi theo thao tác này; "
     "thay đổi chỉ có hiệu lực với các kỳ chưa chốt."
