@@ -76,6 +76,9 @@ def register(subparsers: Any) -> None:
     task_list.add_argument("--unit")
     task_list.add_argument("--json", action="store_true")
     task_list.set_defaults(runner=cmd_task_list)
+    from bot import cli_task
+
+    cli_task.register(task_sub)
 
 
 def _app(settings: Settings) -> Any:

@@ -76,6 +76,7 @@ from scheduler.transport import (
 from texts import messages
 from timelang import numbers
 from timelang.clock import Clock
+from timelang.words import shorten
 
 if TYPE_CHECKING:
     from bot.http import FileLinks, WebServer
@@ -311,7 +312,7 @@ class ConversationWindow:
                 hours=f"{self.settings.zalo_oa_window_hours:g}",
                 fallback=(messages.ZALO_OA_FALLBACK_TELEGRAM if telegram is not None
                           else messages.ZALO_OA_FALLBACK_NONE),
-                excerpt=messages.esc(_shorten(to_plain_text(text), 300)),
+                excerpt=messages.esc(shorten(to_plain_text(text), 300)),
             )
             for admin in services.admins(session, self.settings.admin_identities):
                 if admin.id != person.id:
@@ -334,9 +335,6 @@ class ConversationWindow:
                          person_id=admin.id, priority=10)
 
 
-def _shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class ZaloOATransport:

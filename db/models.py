@@ -185,7 +185,9 @@ class ChatState(Base):
     user_id: Mapped[str] = mapped_column(String(128))
     flow: Mapped[str | None] = mapped_column(String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    menu: Mapped[list[Any] | None] = mapped_column(JSON)
+    # The last menu: {"until": ISO time, "options": [[key, command], …], "confirm": command}
+    # (db.chat_state); older rows hold a plain list of commands.
+    menu: Mapped[dict[str, Any] | list[Any] | None] = mapped_column(JSON)
     expires_at: Mapped[datetime]
 
 

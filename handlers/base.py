@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from texts.clean import utf16_length
-from texts.menus import MenuOption, render_numbered_menu
+from texts.menus import MenuOption, menu_entries, render_numbered_menu
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -80,8 +80,8 @@ class Replier:
     supports_files = False
 
     def __init__(self) -> None:
-        # The last numbered menu shown, so that "1", "2" … typed next can run its commands.
-        self.numbered_menu: list[str] | None = None
+        # The last numbered menu shown as (key, command), so that the key typed next runs it.
+        self.numbered_menu: list[tuple[str, str]] | None = None
 
     async def send_text(self, text: str) -> None:
         for chunk in split_text(text, self.max_text_length):
@@ -99,7 +99,7 @@ class Replier:
                 await self._send_chunk(chunk, None)
             await self._send_chunk(chunks[-1], ButtonLayout(list(options), columns))
             return
-        self.numbered_menu = [option.command for option in options]
+        self.numbered_menu = menu_entries(options)
         await self.send_text(render_numbered_menu(text, options))
 
     async def send_file(self, file: OutgoingFile) -> None:
@@ -322,6 +322,10 @@ class Context:
         """Run `work` (a download, reading a file) once this unit of work is committed,
         without holding the router's turn, then `resume` with its result."""
         self.later = OutsideTurn(work, resume)
+    # True when the person has just answered "Có" to this very command's "Xác nhận?".
+    confirmed: bool = False
+    # Set by a handler that asks "Xác nhận?": the command to run on "Có".
+    pending_confirmation: str | None = None
 
     @functools.cached_property
     def calendar(self) -> WorkingCalendar:

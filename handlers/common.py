@@ -81,11 +81,11 @@ def parse_date(value: str) -> date:
     raise UserError(messages.BAD_DATE.format(value=messages.esc(value)))
 
 
-def load_task(ctx: Context, task_id: int) -> Task:
+def load_task(ctx: Context, task_id: int, *, allow_cancelled: bool = False) -> Task:
     task = services.get_task(ctx.session, task_id)
     # A task the person may not see gets the very answer of a missing one: naming its unit
     # would confirm that it exists and where, to anyone who counts through the numbers.
-    if (task is None or task.status != "active"
+    if (task is None or (task.status != "active" and not allow_cancelled)
             or not services.can_view_task(ctx.session, ctx.actor, task)):
         raise UserError(messages.TASK_NOT_FOUND.format(task_id=task_id))
     return task
@@ -113,11 +113,55 @@ def require_admin(ctx: Context) -> None:
         raise UserError(messages.ADMIN_ONLY)
 
 
+def _folded(text: str) -> str:
+    return " ".join(strip_accents(text).lower().replace("-", " ").split())
+
+
+def find_units(session: Session, text: str) -> list[Unit]:
+    """Units named by `text`: the code; else a name or alias written the same (accents,
+    capitals and hyphens aside); else the names and aliases that contain it."""
+    unit = services.unit_by_code(session, text)
+    if unit is not None:
+        return [unit]
+    wanted = _folded(text)
+    if not wanted:
+        return []
+    exact: list[Unit] = []
+    partial: list[Unit] = []
+    for candidate in services.all_units(session):
+        names = [_folded(candidate.name)] + [_folded(a.alias) for a in candidate.aliases]
+        if wanted in names:
+            exact.append(candidate)
+        elif any(wanted in name for name in names):
+            partial.append(candidate)
+    return exact or partial
+
+
 def require_unit(session: Session, code: str) -> Unit:
-    unit = services.unit_by_code(session, code)
-    if unit is None:
+    """A unit by code, name or alias; several matches are listed for the person to pick."""
+    found = find_units(session, code)
+    if not found:
         raise UserError(messages.UNIT_NOT_FOUND.format(code=messages.esc(code)))
-    return unit
+    if len(found) > 1:
+        choices = ", ".join(f"{messages.esc(u.name)} (<code>{messages.esc(u.code)}</code>)"
+                            for u in found[:10])
+        raise UserError(messages.UNIT_AMBIGUOUS.format(name=messages.esc(code), units=choices))
+    return found[0]
+
+
+def require_units(session: Session, text: str) -> list[Unit]:
+    """Units listed in `text`: one name ("Phòng Nội vụ"), names or codes separated by
+    commas, or codes separated by spaces."""
+    text = text.strip()
+    if len(find_units(session, text)) == 1:
+        return [require_unit(session, text)]
+    parts = [part.strip() for part in text.split(",") if part.strip()]
+    if len(parts) > 1 and all(len(find_units(session, part)) == 1 for part in parts):
+        return [require_unit(session, part) for part in parts]
+    words = text.replace(",", " ").split()
+    if len(words) > 1 and all(services.unit_by_code(session, w) for w in words):
+        return [require_unit(session, word) for word in words]
+    return [require_unit(session, text)]
 
 
 def local_time(ctx: Context, moment: datetime) -> str:

@@ -51,7 +51,7 @@ async def start(msg: Incoming, ctx: Context) -> None:
 async def join(msg: Incoming, ctx: Context) -> None:
     if not ctx.args:
         raise usage(messages.JOIN_USAGE)
-    unit = require_unit(ctx.session, ctx.args[0])
+    unit = require_unit(ctx.session, ctx.raw_args)
     request = services.request_join(ctx.session, actor=ctx.actor, unit=unit, now=ctx.now)
     text = messages.render(
         messages.JOIN_REQUEST_NOTICE,

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers import evidence, import_plan, link, people, reports, tasks
+from handlers import confirm, evidence, import_plan, link, people, reports, task_life, tasks
 from handlers.base import Context, Handler, Incoming
 from texts import messages
 
@@ -47,6 +47,12 @@ COMMANDS: list[Command] = [
     Command("tuchoi", people.refuse_join, in_menu=False),
     Command("duyetgiahan", tasks.approve_extension, in_menu=False),
     Command("tuchoigiahan", tasks.refuse_extension, in_menu=False),
+    Command("hoantac", task_life.undo),
+    Command("sua", task_life.edit),
+    Command("huynhiemvu", task_life.cancel_task),
+    Command("molai", task_life.reopen),
+    Command("co", confirm.yes, in_menu=False),
+    Command("khong", confirm.no, in_menu=False),
 ]
 
 # Words people type for the same command.
@@ -57,6 +63,14 @@ ALIASES: dict[str, str] = {
     "hoanthanh": "hoanthanh",
     "xong": "hoanthanh",
     "cancel": "huy",
+    "xacnhan": "co",
+    "dongy": "co",
+    "suanhiemvu": "sua",
+    "huyviec": "huynhiemvu",
+    "huybo": "huynhiemvu",
+    "mora": "molai",
+    "hoantat": "hoanthanh",
+    "danhsach": "nhiemvu",
 }
 
 FLOWS: dict[str, FlowHandler] = {

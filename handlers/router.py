@@ -18,7 +18,7 @@ from db import chat_state as state
 from db import services
 from db.evidence_files import EvidenceStore
 from db.session import SessionFactory
-from handlers import registry
+from handlers import intents, registry
 from handlers.base import (
     Attachment,
     Context,
@@ -27,11 +27,11 @@ from handlers.base import (
     OutgoingFile,
     OutsideTurn,
     Replier,
+    menu_entries,
 )
 from handlers.common import UserError, normalize_command
 from texts import messages
 from texts.clean import MAX_NAME_LENGTH, sanitise
-from timelang import numbers
 from timelang.calendar import WorkingCalendar
 from timelang.clock import Clock
 
@@ -58,7 +58,7 @@ class BufferedReplier(Replier):
         self, text: str, options: Sequence[MenuOption], *, columns: int = 1
     ) -> None:
         if options and not self.target.supports_buttons:
-            self.numbered_menu = [option.command for option in options]
+            self.numbered_menu = menu_entries(options)
         self._calls.append(("send_menu", (text, list(options)), {"columns": columns}))
 
     async def send_file(self, file: OutgoingFile) -> None:
@@ -86,6 +86,9 @@ class Resolved:
     text: str = ""
     unknown: str | None = None
     menu_error: str | None = None
+    confirmed: bool = False  # the person answered "Có" to this command's "Xác nhận?"
+    # Not run: offered back as "Ý anh/chị là …?" (a typo, or plain Vietnamese).
+    suggestion: intents.Suggestion | None = None
 
 
 class Router:
@@ -194,28 +197,36 @@ class Router:
             raise UserError(resolved.menu_error)
         if resolved.unknown is not None:
             raise UserError(messages.UNKNOWN_COMMAND.format(command=messages.esc(resolved.unknown)))
+        if resolved.suggestion is not None:
+            await intents.offer(replier, resolved.suggestion)
+            state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
+                            replier.numbered_menu or [], now, yes=resolved.suggestion.command,
+                            lifetime=state.MENU_LIFETIME)
+            return None
         if resolved.command is None and resolved.flow is None:
             if msg.is_group:
                 return None  # people talk among themselves in groups; only commands are ours
             if msg.attachment is not None:
                 raise UserError(messages.EVIDENCE_FILE_WITHOUT_TASK)
-            raise UserError(messages.NOT_A_COMMAND)
+            raise UserError(messages.NOT_A_COMMAND_HINT)
 
         if resolved.command is not None:
             _, _, raw_args = resolved.text.partition(" ")
         else:
             raw_args = msg.text
-        ctx = self._context(session, actor, replier, raw_args)
+        ctx = self._context(session, actor, replier, raw_args, confirmed=resolved.confirmed)
         if resolved.command is not None:
             await resolved.command.handler(msg, ctx)
         elif resolved.flow is not None:
             await resolved.flow(msg, ctx, resolved.flow_data or {})
-        if replier.numbered_menu:
+        if replier.numbered_menu or ctx.pending_confirmation:
             state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
-                            replier.numbered_menu, now)
+                            replier.numbered_menu or [], now,
+                            confirm=ctx.pending_confirmation, lifetime=state.MENU_LIFETIME)
         return ctx.later
 
-    def _context(self, session: Any, actor: Any, replier: BufferedReplier, raw_args: str) -> Context:
+    def _context(self, session: Any, actor: Any, replier: BufferedReplier, raw_args: str,
+                 *, confirmed: bool = False) -> Context:
         return Context(
             session=session,
             settings=self.settings,
@@ -226,36 +237,63 @@ class Router:
             evidence_store=self.evidence_store,
             args=raw_args.split(),
             raw_args=raw_args.strip(),
+            confirmed=confirmed,
         )
 
     def _resolve(self, session: Any, msg: Incoming, now: Any) -> Resolved:
+        """What the message asks for. Whatever it is, the menu shown before it is forgotten:
+        a menu answers only the message right after it."""
         text = msg.text.strip()
-        if text.startswith("/"):
-            first, rest = [*text.split(maxsplit=1), ""][:2]
-            command = registry.find(normalize_command(first))
-            if command is None:
-                return Resolved(unknown=first[:64])
-            return Resolved(command=command, text=f"/{command.name} {rest}".strip())
         chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
-        if chat_state is not None and text.isdigit() and chat_state.menu:
-            count = len(chat_state.menu)
-            if not numbers.is_ascii_number(text):  # «²», «①»: digits to isdigit(), not to int()
-                return Resolved(menu_error=messages.MENU_NOT_A_CHOICE.format(
-                    value=messages.esc(text[:12]), count=count))
-            choice = numbers.ascii_int(text, low=1, high=count)
-            if choice is None:
-                return Resolved(menu_error=messages.MENU_CHOICE_OUT_OF_RANGE.format(
-                    number=messages.esc(text[:12]), count=count))
-            command_text = str(chat_state.menu[choice - 1])
-            name = normalize_command(command_text.split()[0])
-            command = registry.find(name)
-            if command is not None:
-                return Resolved(command=command, text=command_text)
+        menu = state.current_menu(chat_state, now)
+        had_menu = state.clear_menu(session, chat_state)
+        if text.startswith("/"):
+            return self._resolve_command(text, menu)
+        if menu is not None:
+            chosen = menu.options.get(intents.menu_key(text))
+            if chosen is not None:
+                return self._resolve_command(chosen, menu)
+            answer = intents.yes_or_no(text) if (menu.confirm or menu.yes) else None
+            if answer is False:
+                return self._resolve_command("/khong", menu)
+            if answer:
+                return self._resolve_command(menu.yes or "/co", menu)
+            if text.isdigit() and menu.options:
+                return Resolved(menu_error=messages.render(
+                    messages.MENU_CHOICE_NOT_OFFERED, number=text[:12],
+                    keys=", ".join(menu.options)))
         if chat_state is not None and chat_state.flow:
             flow = registry.FLOWS.get(chat_state.flow)
             if flow is not None:
                 return Resolved(flow=flow, flow_data=dict(chat_state.data or {}), text=text)
+        if text.isdigit() and not msg.is_group:
+            # A bare number with no menu waiting: never guessed, the person says what they mean.
+            return Resolved(menu_error=messages.render(
+                messages.MENU_STALE if had_menu else messages.MENU_NONE, number=text[:12]))
+        if text and not msg.is_group:
+            suggestion = intents.understand(text, now.astimezone(self.settings.tz).date())
+            if suggestion is not None and suggestion.direct:
+                return self._resolve_command(suggestion.command, None)
+            if suggestion is not None:
+                return Resolved(suggestion=suggestion)
         return Resolved()
+
+    def _resolve_command(self, text: str, menu: state.Menu | None) -> Resolved:
+        first, rest = [*text.split(maxsplit=1), ""][:2]
+        command = registry.find(normalize_command(first))
+        if command is None:
+            fixed = intents.fix_command(text)
+            if fixed is None:
+                return Resolved(unknown=first[:64])
+            if not fixed.exact:
+                return Resolved(suggestion=fixed.suggestion())
+            command, rest = fixed.command, fixed.rest
+        if command.name == "co" and menu is not None and menu.confirm:
+            target_text = menu.confirm
+            target = registry.find(normalize_command(target_text.split()[0]))
+            if target is not None:
+                return Resolved(command=target, text=target_text, confirmed=True)
+        return Resolved(command=command, text=f"/{command.name} {rest}".strip())
 
 
 def sanitised(msg: Incoming) -> Incoming:

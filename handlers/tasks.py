@@ -7,6 +7,8 @@ import math
 from db import chat_state as state
 from db import queries, services
 from db.models import ExtensionRequest, Occurrence, Task
+from db.task_life import UNDO_WINDOW
+from handlers import confirm
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import (
     UserError,
@@ -22,6 +24,7 @@ from handlers.common import (
     parse_task_id,
     person_name,
     require_unit,
+    require_units,
     strip_accents,
     usage,
 )
@@ -38,6 +41,7 @@ PROGRESS_CHOICES = (25, 50, 75, 100)
 TASK_LIST_MAX_ARGS = 4
 # /giao: one lead unit and its support units; a plan import handles the big lists.
 ASSIGN_MAX_UNITS = 20
+ASSIGN_MAX_UNIT_WORDS = ASSIGN_MAX_UNITS * 8
 # Far beyond any list a unit has; a bigger page number is a typo, answered as one.
 TASK_LIST_MAX_PAGE = 10_000
 
@@ -49,6 +53,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     scope_all = overdue = False
     unit = None
     page = 1
+    unit_words: list[str] = []
     args = limit_args(ctx, TASK_LIST_MAX_ARGS, messages.TASKS_USAGE)
     if not (ctx.actor.roles or ctx.actor.is_admin):
         raise UserError(messages.NOT_REGISTERED)  # before any lookup made for a stranger
@@ -61,10 +66,11 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
         elif numbers.is_ascii_number(word):
             page = parse_number(word, low=1, high=TASK_LIST_MAX_PAGE, error=messages.BAD_PAGE.format(
                 value=messages.esc(word[:20]), high=TASK_LIST_MAX_PAGE))
-        elif unit is None:
-            unit = require_unit(ctx.session, arg)
         else:
-            raise usage(messages.TASKS_USAGE)
+            unit_words.append(arg)
+    if unit_words:
+        # A code, or a unit's name typed in words ("/nhiemvu Phòng Nội vụ").
+        unit = require_unit(ctx.session, " ".join(unit_words))
 
     if unit is not None:
         allowed = services.visible_unit_ids(ctx.session, ctx.actor)
@@ -108,7 +114,7 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     options = [
         MenuOption(messages.BUTTON_TASK.format(task_id=row.task_id,
                                                title=shorten(row.title, 28)),
-                   f"/chitiet {row.task_id}")
+                   f"/chitiet {row.task_id}", key=str(row.task_id))
         for row in rows
     ]
     if page > 1:
@@ -140,7 +146,10 @@ def _task_line(ctx: Context, row: queries.TaskRow) -> str:
 
 async def task_detail(msg: Incoming, ctx: Context) -> None:
     task = load_task(ctx, parse_task_id(ctx, ctx.args[0] if ctx.args else None,
-                                        messages.DETAIL_USAGE))
+                                        messages.DETAIL_USAGE), allow_cancelled=True)
+    if task.status != "active":
+        await ctx.replier.send_text(_detail_text(ctx, task))
+        return
     await ctx.replier.send_menu(_detail_text(ctx, task), _task_actions(ctx, task),
                                 columns=3 if ctx.replier.supports_buttons else 1)
 
@@ -183,6 +192,8 @@ def _detail_text(ctx: Context, task: Task) -> str:
         due=due, extended=extended, icon=messages.STATUS_ICONS[status],
         status=messages.STATUS_LABELS[status], progress=progress,
     )]
+    if task.status != "active":
+        lines.insert(0, messages.DETAIL_CANCELLED)
     if task.plan is not None:
         plan = " ".join(p for p in (task.plan.number, task.plan.title[:120]) if p)
         lines.append(messages.DETAIL_PLAN.format(plan=messages.esc(plan)))
@@ -194,7 +205,11 @@ def _detail_text(ctx: Context, task: Task) -> str:
     if occurrence.done_at is not None:
         lines.append(messages.DETAIL_DONE.format(at=local_time(ctx, occurrence.done_at),
                                                  who=person_name(ctx, occurrence.done_by_id)))
-    history: list[tuple[object, str]] = []
+    # Completions, reopenings, undos and edits come from the audit log, so a reopened
+    # completion and its note stay visible.
+    from handlers.task_life import history_lines
+
+    history: list[tuple[object, str]] = history_lines(ctx, task)
     for update in occurrence.progress_updates:
         note = f" — {messages.esc(update.note)}" if update.note else ""
         history.append((update.created_at, messages.DETAIL_HISTORY_LINE.format(
@@ -261,6 +276,13 @@ async def complete(msg: Incoming, ctx: Context) -> None:
                                                messages.DONE_USAGE))
     occurrence = open_occurrence(task)
     note = " ".join(ctx.args[1:]) or None
+    if not ctx.confirmed:
+        await confirm.ask(ctx, messages.render(
+            messages.DONE_CONFIRM, task_id=task.id, title=shorten(task.title, 120),
+            period=_period_label(occurrence) if occurrence.period_key not in ("once", "ongoing")
+            else messages.fmt_date(occurrence.effective_due) if occurrence.effective_due
+            else messages.PERIOD_ONGOING), f"/hoanthanh {task.id} {note or ''}".strip())
+        return
     status = services.complete_occurrence(
         ctx.session, actor=ctx.actor, occurrence=occurrence, note=note, now=ctx.now,
         tz=ctx.settings.tz, today=ctx.today, calendar=ctx.calendar,
@@ -285,8 +307,11 @@ async def complete(msg: Incoming, ctx: Context) -> None:
         messages.render(messages.DONE_NOTICE, who=ctx.actor.display_name,
                         unit=task.lead_unit.name, task_id=task.id, title=shorten(task.title, 200),
                         status=messages.STATUS_LABELS[status]),
-        kind="done_notice", key=f"done:{occurrence.id}", task_ids=[task.id],
+        kind="done_notice", key=f"done:{occurrence.id}:{ctx.now.timestamp():.0f}",
+        task_ids=[task.id],
     )
+    text += "\n" + messages.DONE_UNDO_HINT.format(
+        minutes=int(UNDO_WINDOW.total_seconds() // 60), task_id=task.id)
     await ctx.replier.send_text(text)
 
 
@@ -390,10 +415,12 @@ async def assign(msg: Incoming, ctx: Context) -> None:
     if not (ctx.actor.is_admin or ctx.actor.is_leader):
         raise UserError(messages.LEADER_ONLY)  # before looking up any unit it names
     codes, title, phrase = parts[0], parts[1], "|".join(parts[2:]).strip()
-    unit_codes = [c for c in codes.replace(",", " ").split() if c]
-    if len(unit_codes) > ASSIGN_MAX_UNITS:
+    # Names take several words each; bounded before any lookup.
+    if codes.count(",") >= ASSIGN_MAX_UNITS or len(codes.split()) > ASSIGN_MAX_UNIT_WORDS:
         raise UserError(messages.TOO_MANY_UNITS.format(limit=ASSIGN_MAX_UNITS))
-    units = [require_unit(ctx.session, code) for code in unit_codes]
+    units = require_units(ctx.session, codes)
+    if len(units) > ASSIGN_MAX_UNITS:
+        raise UserError(messages.TOO_MANY_UNITS.format(limit=ASSIGN_MAX_UNITS))
     lead, support = units[0], units[1:]
     if not services.can_lead_unit(ctx.session, ctx.actor, lead.id):
         raise UserError(messages.LEADER_ONLY)

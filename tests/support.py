@@ -88,6 +88,7 @@ class Harness:
         group_title: str | None = None,
         attachment: Attachment | None = None,
         buttons: bool = True,
+        drain: bool = True,
     ) -> RecordingReplier:
         replier = RecordingReplier(buttons=buttons, files=self.files)
         incoming = Incoming(
@@ -101,8 +102,19 @@ class Harness:
             attachment=attachment,
         )
         await self.app.router.handle(incoming, replier)
-        await self.app.sender.drain_once()
+        if drain:
+            await self.app.sender.drain_once()
         return replier
+
+    async def send_confirmed(self, user: str, text: str, **kwargs: Any) -> RecordingReplier:
+        """Sends a command that asks "Xác nhận?" and answers "có"; returns the answer's reply.
+        A command refused before the question (bad number, not allowed) is returned as is."""
+        # The question queues nothing; the outbox is left as the command alone would leave it.
+        asked = await self.send(user, text, drain=False, **kwargs)
+        if "Xác nhận?" not in asked.text:
+            return asked
+        chat = kwargs.get("chat")
+        return await self.send(user, "có", chat=chat) if chat else await self.send(user, "có")
 
     def attach(self, file_id: str, data: bytes, *, kind: str = "document",
                file_name: str | None = None, size: int | None = None) -> Attachment:

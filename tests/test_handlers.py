@@ -106,11 +106,11 @@ async def test_progress_evidence_and_completion(harness: Harness, clock: FakeClo
     again = await harness.send("100", "/minhchung 1", attachment=pdf)
     assert "trước đó" in again.text
 
-    reply = await harness.send("100", "/hoanthanh 1")
+    reply = await harness.send_confirmed("100", "/hoanthanh 1")
     assert "đúng hạn" in reply.text
 
     clock.advance(days=5)  # 07/03, past the 05/03 deadline of task 2
-    reply = await harness.send("100", "/hoanthanh 2 xong muộn")
+    reply = await harness.send_confirmed("100", "/hoanthanh 2 xong muộn")
     assert "trễ hạn" in reply.text and "trễ 2 ngày" in reply.text
 
     detail = await harness.send("100", "/chitiet 1")
@@ -139,7 +139,7 @@ async def test_extension_approved_keeps_original_date(harness: Harness, clock: F
     assert "hạn mới 15/03/2026" in harness.transport.to("100")[-1]
 
     clock.advance(days=10)  # 12/03: after the original 05/03, before the extended 15/03
-    reply = await harness.send("100", "/hoanthanh 2")
+    reply = await harness.send_confirmed("100", "/hoanthanh 2")
     assert "đúng hạn" in reply.text
     with harness.app.session_factory() as session:
         occurrence = session.scalars(select(Occurrence).where(Occurrence.task_id == 2)).one()
@@ -170,7 +170,7 @@ async def test_assign_and_group_binding(harness: Harness) -> None:
     assert "Tổng hợp số liệu CCHC" in harness.transport.to("-500")[-1]
     # A member acts as themselves inside the group.
     await register(harness, "100", "An")
-    reply = await harness.send("100", "/hoanthanh 4", chat="-500", group_title="Phòng NV")
+    reply = await harness.send_confirmed("100", "/hoanthanh 4", chat="-500", group_title="Phòng NV")
     assert "đúng hạn" in reply.text
     # Chatter in a group is not answered.
     reply = await harness.send("100", "chào cả phòng", chat="-500")
@@ -211,7 +211,7 @@ async def test_bad_input_gets_clear_answers(harness: Harness) -> None:
         "/giao PNV | thiếu hạn": "Cách dùng",
         "/dangky": "Cách dùng",
         "/dangky XYZ": "Không có đơn vị mã",
-        "xin chào": "bắt đầu bằng dấu /",
+        "xin chào": "chưa hiểu ý",
     }
     for text, expected in cases.items():
         reply = await harness.send("100", text)
@@ -277,11 +277,14 @@ async def test_long_reply_is_split(harness: Harness, clock: FakeClock) -> None:
 async def test_numbered_menu_without_buttons(harness: Harness) -> None:
     await register(harness, "100", "An")
     reply = await harness.send("100", "/nhiemvu", buttons=False)
-    assert "1. #2 Rà soát thủ tục hành chính" in reply.text
-    reply = await harness.send("100", "1", buttons=False)
+    # The choice is the task's own number, never a position ("1. #2 …").
+    assert "2. Rà soát thủ tục hành chính" in reply.text
+    assert "1. #2" not in reply.text
+    reply = await harness.send("100", "2", buttons=False)
     assert "Nhiệm vụ #2" in reply.text
+    await harness.send("100", "/nhiemvu", buttons=False)
     reply = await harness.send("100", "9", buttons=False)
-    assert "Không có lựa chọn số 9" in reply.text
+    assert "Không có lựa chọn «9»" in reply.text
 
 
 async def test_error_rolls_back_and_answers(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,7 +294,7 @@ async def test_error_rolls_back_and_answers(harness: Harness, monkeypatch: pytes
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(services, "complete_occurrence", boom)
-    reply = await harness.send("100", "/hoanthanh 1")
+    reply = await harness.send_confirmed("100", "/hoanthanh 1")
     assert "đã có lỗi" in reply.text
     with harness.app.session_factory() as session:
         assert session.scalar(select(Occurrence.done_at).where(Occurrence.task_id == 1)) is None

@@ -200,11 +200,11 @@ async def test_a_quarter_of_reminders(world: World) -> None:
         await world.morning(day)
         if day == date(2026, 5, 29):
             world.clock.set(local(day, 9, 30))
-            reply = await world.harness.send(PNV_MEMBER, f"/hoanthanh {pair_done}")
+            reply = await world.harness.send_confirmed(PNV_MEMBER, f"/hoanthanh {pair_done}")
             assert "đúng hạn" in reply.text
         if day == date(2026, 6, 17):
             world.clock.set(local(day, 10))
-            reply = await world.harness.send(PNV_MEMBER, f"/hoanthanh {quarterly}")
+            reply = await world.harness.send_confirmed(PNV_MEMBER, f"/hoanthanh {quarterly}")
             assert "trễ hạn" in reply.text
 
     # Nothing goes out on a day off, nothing outside 07:00-21:00, one message per chat and day.
@@ -364,7 +364,8 @@ async def test_one_person_on_two_apps_gets_one_reminder_where_they_prefer(world:
     # Zalo has no buttons: the numbered menu is remembered, so "1" opens the task.
     with world.app.session_factory() as session:
         state = session.scalar(select(ChatState).where(ChatState.chat_id == "zalo-hoa"))
-        assert state is not None and state.menu == [f"/chitiet {task}"]
+        assert state is not None and isinstance(state.menu, dict)
+        assert state.menu["options"] == [["1", f"/chitiet {task}"]]
 
 
 def test_reachable_identity_rule_matches_services(world: World) -> None:
@@ -429,7 +430,7 @@ async def test_a_completed_task_drops_out_of_a_queued_reminder_at_once(world: Wo
     assert world.app.planner is not None
     assert world.app.planner.plan_due().queued >= 1
     # Done before the sender got to the queued reminder: it goes without that task.
-    await world.harness.send(PNV_MEMBER, f"/hoanthanh {first}")
+    await world.harness.send_confirmed(PNV_MEMBER, f"/hoanthanh {first}")
     await world.drain()
     [message] = world.transport.to(GROUP)
     assert f"#{second}</b>" in message and f"#{first}</b>" not in message
@@ -438,7 +439,7 @@ async def test_a_completed_task_drops_out_of_a_queued_reminder_at_once(world: Wo
     # Both done before the next morning's message goes: it is cancelled, not sent.
     world.clock.set(local(date(2026, 3, 31)))
     world.app.planner.plan_due()
-    await world.harness.send(PNV_MEMBER, f"/hoanthanh {second}")
+    await world.harness.send_confirmed(PNV_MEMBER, f"/hoanthanh {second}")
     await world.drain()
     assert len(world.transport.to(GROUP)) == 1
     assert [r.chat_id for r in world.rows(status="cancelled")] == [GROUP]

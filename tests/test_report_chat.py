@@ -158,7 +158,7 @@ async def test_a_task_assigned_and_done_in_chat_is_counted(harness: Harness) -> 
     assigned = await harness.send(ADMIN, "/giao PNV | Báo cáo sơ kết 6 tháng | 31/07/2026")
     assert "Đã giao nhiệm vụ" in assigned.text
     task_id = assigned.text.split("#", 1)[1].split("<", 1)[0].split()[0]
-    done = await harness.send(MEMBER, f"/hoanthanh {task_id} đã gửi")
+    done = await harness.send_confirmed(MEMBER, f"/hoanthanh {task_id} đã gửi")
     assert "đúng hạn" in done.text
     july = (await harness.send(ADMIN, "/baocao thang")).replies[0].text
     assert "<b>Báo cáo tháng 07/2026</b>" in july

@@ -359,7 +359,8 @@ async def test_a_person_notice_saves_its_numbered_menu_where_there_are_no_button
 
     with app.session_factory() as session:
         saved = state.load(session, "telegram", "77", "77", now)
-        assert saved is not None and saved.menu == ["/duyet 1 canbo", "/tuchoi 1"]
+        assert saved is not None and isinstance(saved.menu, dict)
+        assert saved.menu["options"] == [["1", "/duyet 1 canbo"], ["2", "/tuchoi 1"]]
 
 
 async def test_a_stop_that_comes_before_the_loop_starts_still_stops_it(app: App) -> None:

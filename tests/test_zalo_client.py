@@ -199,7 +199,7 @@ async def test_menu_becomes_numbered_text(
     await replier.send_menu("Chọn tiến độ:", [MenuOption("25%", "/capnhat 1 25"),
                                               MenuOption("50%", "/capnhat 1 50")])
     assert fake.sent[-1].text.splitlines()[:4] == ["Chọn tiến độ:", "", "1. 25%", "2. 50%"]
-    assert replier.numbered_menu == ["/capnhat 1 25", "/capnhat 1 50"]
+    assert replier.numbered_menu == [("1", "/capnhat 1 25"), ("2", "/capnhat 1 50")]
 
 
 async def test_photo_download_respects_the_limit(

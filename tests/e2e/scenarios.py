@@ -77,6 +77,9 @@ class BotMessage:
     text: str
     options: list[str] = field(default_factory=list)
     url: str | None = None  # a photo or file link, when the message carries one
+    # What is typed to pick each option of a numbered menu (Zalo): a position, or a task's
+    # own number in task lists.
+    keys: list[str] = field(default_factory=list)
 
 
 class ChatDriver(Protocol):
@@ -188,6 +191,13 @@ async def register(d: ChatDriver, user: ScriptUser, unit: str = "PNV",
     assert f"đã được duyệt làm {role_label}" in notice, notice
 
 
+async def confirmed(d: ChatDriver, user: ScriptUser, text: str) -> list[BotMessage]:
+    """Sends a command that asks "Xác nhận?" and picks "Có" (a button, or its number)."""
+    asked = await d.say(user, text)
+    assert "Xác nhận?" in text_of(asked), text_of(asked)
+    return await d.choose(user, with_option(asked, "Có"), "Có")
+
+
 def occurrence_of(d: ChatDriver, task_id: int) -> Occurrence:
     with d.app.session_factory() as session:
         return session.scalars(select(Occurrence).where(Occurrence.task_id == task_id)).one()
@@ -222,7 +232,7 @@ async def task_list(d: ChatDriver) -> None:
     # Open tasks by due date: 05/03 before 31/03.
     assert text.index("#2") < text.index("#1")
     assert "Rà soát thủ tục hành chính" in text and "05/03/2026" in text
-    detail = text_of(await d.choose(AN, with_option(listing, "#2"), "#2"))
+    detail = text_of(await d.choose(AN, with_option(listing, "Rà soát"), "Rà soát"))
     assert "Nhiệm vụ #2" in detail and "Phòng Nội vụ" in detail and "05/03/2026" in detail
     assert "Không có nhiệm vụ nào quá hạn" in text_of(await d.say(AN, "/nhiemvu quahan"))
 
@@ -269,13 +279,13 @@ async def document_evidence(d: ChatDriver) -> None:
 async def completion(d: ChatDriver) -> None:
     await register(d, AN)
     await register(d, BAO, role_label="lãnh đạo")
-    assert "đúng hạn" in text_of(await d.say(AN, "/hoanthanh 1 đã gửi báo cáo"))
+    assert "đúng hạn" in text_of(await confirmed(d, AN, "/hoanthanh 1 đã gửi báo cáo"))
     notice = text_of(await d.inbox(BAO))
     assert "báo hoàn thành nhiệm vụ #1" in notice and AN.name in notice
     assert "đã được báo hoàn thành" in text_of(await d.say(AN, "/hoanthanh 1"))
 
     d.clock.advance(timedelta(days=5))  # 07/03, two days past the 05/03 deadline of task 2
-    late = text_of(await d.say(AN, "/hoanthanh 2 xong muộn"))
+    late = text_of(await confirmed(d, AN, "/hoanthanh 2 xong muộn"))
     assert "trễ hạn" in late and "trễ 2 ngày" in late
     listing = text_of(await d.say(AN, "/nhiemvu"))
     assert "Hoàn thành đúng hạn" in listing and "Hoàn thành trễ hạn" in listing
@@ -294,7 +304,7 @@ async def extension(d: ChatDriver) -> None:
     assert "hạn mới 15/03/2026" in text_of(await d.inbox(AN))
 
     d.clock.advance(timedelta(days=10))  # 12/03: after the original date, before the new one
-    assert "đúng hạn" in text_of(await d.say(AN, "/hoanthanh 2"))
+    assert "đúng hạn" in text_of(await confirmed(d, AN, "/hoanthanh 2"))
     occurrence = occurrence_of(d, 2)
     assert occurrence.due_date is not None and occurrence.due_date.isoformat() == "2026-03-05"
     assert occurrence.extended_due_date is not None
@@ -311,6 +321,81 @@ async def refusal_for_other_units_task(d: ChatDriver) -> None:
     assert occurrence.done_at is None and occurrence.progress == 0
 
 
+# --- issue 15: safe menus, confirmation, undo, reopen, typos, plain Vietnamese -------------
+
+
+async def stale_menu(d: ChatDriver) -> None:
+    """Task details, four unrelated messages, then "3": nothing changes."""
+    await register(d, AN)
+    await d.say(AN, "/chitiet 1")
+    for text in ("xin chào", "/donvi", "cảm ơn", "/trogiup"):
+        await d.say(AN, text)
+    reply = text_of(await d.say(AN, "3"))
+    assert "không có gì thay đổi" in reply.lower(), reply
+    assert occurrence_of(d, 1).done_at is None
+
+
+async def confirm_decline_and_undo(d: ChatDriver) -> None:
+    await register(d, AN)
+    asked = await d.say(AN, "/hoanthanh 1")
+    assert "Xác nhận?" in text_of(asked) and "Báo cáo CCHC quý I" in text_of(asked)
+    assert "Không có gì thay đổi" in text_of(await d.choose(AN, with_option(asked, "Không"),
+                                                             "Không"))
+    assert occurrence_of(d, 1).done_at is None
+    done = text_of(await confirmed(d, AN, "/hoanthanh 1"))
+    assert "đúng hạn" in done and "/hoantac 1" in done
+    assert "Đã hoàn tác" in text_of(await d.say(AN, "/hoantac 1"))
+    assert occurrence_of(d, 1).done_at is None
+
+
+async def reopen_by_leader(d: ChatDriver) -> None:
+    from reports import period_report, periods
+
+    await register(d, AN)
+    await register(d, BAO, role_label="lãnh đạo")
+    await confirmed(d, AN, "/hoanthanh 2 đã rà soát")
+
+    def figures() -> tuple[int, int]:
+        now = d.clock.now()
+        with d.app.session_factory() as session:
+            report = period_report.build_report(session, periods.month(2026, 3),
+                                        today=now.astimezone(d.app.settings.tz).date(),
+                                        now=now, tz=d.app.settings.tz, freeze=False)
+            own = next(line.own for line in report.units if line.code == "PNV")
+            return own.done_on_time, own.in_progress
+
+    assert figures() == (1, 1)
+    reply = text_of(await d.say(BAO, "/molai 2 thiếu biên bản"))
+    assert "Đã mở lại nhiệm vụ #2" in reply and AN.name in reply
+    assert figures() == (0, 2)
+    assert "thiếu biên bản" in text_of(await d.inbox(AN))
+    detail = text_of(await d.say(BAO, "/chitiet 2"))
+    assert "đã rà soát" in detail and "thiếu biên bản" in detail
+
+
+async def typo_suggestion(d: ChatDriver) -> None:
+    await register(d, AN)
+    assert "Nhiệm vụ #1" in text_of(await d.say(AN, "/chi tiet 1"))
+    suggestion = await d.say(AN, "/chitet 1")
+    assert "Ý anh/chị là /chitiet 1?" in text_of(suggestion)
+    assert "Nhiệm vụ #1" in text_of(await d.choose(AN, with_option(suggestion, "Có"), "Có"))
+
+
+async def plain_vietnamese(d: ChatDriver) -> None:
+    await register(d, AN)
+    asked = await d.say(AN, "xong việc 2 rồi")
+    assert "Xác nhận?" in text_of(asked) and occurrence_of(d, 2).done_at is None
+    assert "đúng hạn" in text_of(await d.say(AN, "có"))
+    offer = await d.say(AN, "báo cáo tiến độ 50% việc 1")
+    assert "/capnhat 1 50" in text_of(offer)
+    assert "50%" in text_of(await d.choose(AN, with_option(offer, "Có"), "Có"))
+    offer = await d.say(AN, "xin gia hạn việc 1 đến 20/4/2026 vì chờ số liệu")
+    assert "/giahan 1 20/04/2026 chờ số liệu" in text_of(offer)
+    assert "Đã gửi" in text_of(await d.say(AN, "có"))
+    assert "Rà soát thủ tục hành chính" in text_of(await d.say(AN, "việc của tôi"))
+    assert "/nhiemvu" in text_of(await d.say(AN, "giúp tôi"))
+
+
 SCENARIOS: list[Scenario] = [
     registration_and_approval,
     task_list,
@@ -320,4 +405,9 @@ SCENARIOS: list[Scenario] = [
     completion,
     extension,
     refusal_for_other_units_task,
+    stale_menu,
+    confirm_decline_and_undo,
+    reopen_by_leader,
+    typo_suggestion,
+    plain_vietnamese,
 ]

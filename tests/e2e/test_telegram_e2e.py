@@ -58,7 +58,9 @@ async def test_group_is_bound_and_used(telegram: TelegramDriver) -> None:
     assert "Nhiệm vụ mới #4" in group_text
     assert "Nhiệm vụ mới" not in text_of(await d.inbox(AN))
     # Members act as themselves in the group.
-    done = text_of(await d.say(AN, "/hoanthanh@nhacviec_bot 4", chat=group.id))
+    asked = text_of(await d.say(AN, "/hoanthanh@nhacviec_bot 4", chat=group.id))
+    assert "Xác nhận?" in asked
+    done = text_of(await d.say(AN, "/co@nhacviec_bot", chat=group.id))
     assert "đúng hạn" in done
     assert text_of(await d.say(AN, "chào cả phòng", chat=group.id)) == ""
 

@@ -39,13 +39,18 @@ def free_port() -> int:
 def to_bot_message(sent: Sent) -> BotMessage:
     """What the person sees; a numbered menu's lines become the options."""
     options: list[str] = []
+    keys: list[str] = []
     lines = sent.text.split("\n")
-    if lines and lines[-1] == messages.NUMBERED_MENU_HINT:
-        numbered = [_MENU_LINE.match(line) for line in lines[:-1]]
+    if lines and lines[-1] in (messages.NUMBERED_MENU_HINT, messages.NUMBERED_MENU_KEYED_HINT):
+        # A menu's options follow the message's last blank line.
+        body = lines[:-1]
+        start = max((i for i, line in enumerate(body[:-1]) if not line.strip()), default=-1)
+        numbered = [_MENU_LINE.match(line) for line in body[start + 1:]]
         options = [m.group(2) for m in numbered if m is not None]
-        expected = [str(i) for i in range(1, len(options) + 1)]
-        assert [m.group(1) for m in numbered if m is not None] == expected, sent.text
-    return BotMessage(text=sent.text, options=options, url=sent.photo_url)
+        keys = [m.group(1) for m in numbered if m is not None]
+        if lines[-1] == messages.NUMBERED_MENU_HINT:
+            assert keys == [str(i) for i in range(1, len(options) + 1)], sent.text
+    return BotMessage(text=sent.text, options=options, url=sent.photo_url, keys=keys)
 
 
 class ZaloDriver(HandledUpdates):
@@ -116,9 +121,9 @@ class ZaloDriver(HandledUpdates):
 
     async def choose(self, user: ScriptUser, message: BotMessage,
                      label_contains: str) -> list[BotMessage]:
-        for number, label in enumerate(message.options, 1):
+        for key, label in zip(message.keys, message.options, strict=True):
             if label_contains in label:
-                return await self.say(user, str(number))
+                return await self.say(user, key)
         raise AssertionError(f"no option containing {label_contains!r}: {message.options}")
 
     async def inbox(self, user: ScriptUser) -> list[BotMessage]:
