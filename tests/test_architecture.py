@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
-
-from importlinter.cli import lint_imports
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "handlers", "scheduler", "plans", "reports", "db", "config", "texts", "timelang")
@@ -17,7 +17,13 @@ OVERSIZED_FOR_NOW = {
 
 
 def test_layers_point_down() -> None:
-    assert lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 0
+    # In a child process: import-linter reconfigures logging, which would silence the
+    # log assertions of every later test in this session.
+    checked = subprocess.run(
+        [sys.executable, "-c", "from importlinter.cli import lint_imports; "
+         "raise SystemExit(lint_imports(config_filename='pyproject.toml'))"],
+        cwd=ROOT, capture_output=True, text=True, check=False)
+    assert checked.returncode == 0, checked.stdout[-3000:]
 
 
 def test_files_stay_small_enough_to_read() -> None:

@@ -94,7 +94,9 @@ _MONTH_ONLY = re.compile(rf"\bthang ({MONTH})\b(?!\s*(?:/|-)?\s*\d)")
 _HALF_OF_YEAR = re.compile(rf"\b(6|sau|9|chin|3|ba) thang (dau|cuoi) nam(?: ({YEAR}))?")
 _YEAR_ONLY = re.compile(rf"\b(?:nam )?({YEAR})\b")
 _DAYS_COUNT = re.compile(
-    r"(?:\b(?:trong vong|trong thoi han|trong|cham nhat|toi da|han) )?(\d{1,3}) ngay"
+    # A count of days, never the number of a period before it ("quý 1 ngày mai").
+    r"(?:\b(?:trong vong|trong thoi han|trong|cham nhat|toi da|han) )?"
+    r"(?<!quy )(?<!thang )(?<!nam )(?<!tuan )\b(\d{1,3}) ngay(?! mai\b)"
     r"( lam viec)?(?! (?:sau|ke tu khi) (?:khi )?(?:ket thuc|het))"
     r"(?: (?:ke )?tu (?:ngay )?(?:ky|ban hanh|nhan|co hieu luc|giao)?)?")
 _AFTER_PERIOD = re.compile(

@@ -134,9 +134,13 @@ def read_deadline(
 
 def _first_reading(p: Phrase) -> Deadline | None:
     for reader in _READERS:
+        # A reader that gives up must not leave its spans behind: they would count tokens
+        # as understood by the reader that does answer ("quý 1 ngày mai" is not "ngày mai").
+        kept = list(p.used.spans)
         deadline = reader(p)
         if deadline is not None:
             return deadline
+        p.used.spans[:] = kept
     return None
 
 
