@@ -11,7 +11,7 @@ PACKAGES = ("bot", "handlers", "scheduler", "plans", "reports", "db", "config", 
 MAX_LINES = 600
 # Still being split; each entry is a debt, never an exemption to add to.
 OVERSIZED_FOR_NOW = {
-    "db/services.py",
+
     "texts/messages.py", "scheduler/sender.py",
 }
 

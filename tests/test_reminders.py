@@ -33,6 +33,7 @@ from db.models import (
     Outbox,
     Person,
     Task,
+    Unit,
 )
 from db.queries import load_calendar
 from db.session import unit_of_work
@@ -152,7 +153,7 @@ def seed_district(app: App, now: datetime) -> dict[str, int]:
 def add_task(app: App, unit_id: int, title: str, phrase: str, now: datetime) -> int:
     today = now.astimezone(TZ).date()
     with unit_of_work(app.session_factory) as session:
-        unit = session.get(services.Unit, unit_id)
+        unit = session.get(Unit, unit_id)
         task = services.create_task(session, title=title, lead_unit=unit,
                                     deadline=parse_deadline(phrase, ref=today), actor="test",
                                     now=now, today=today, calendar=load_calendar(session))

@@ -1,0 +1,332 @@
+"""Tasks and their occurrences: creating, scheduling, progress, completion, evidence and
+extensions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.actors import Actor
+from db.domain import OCCURRENCES_AHEAD, DomainError, audit
+from db.models import (
+    Evidence,
+    ExtensionRequest,
+    Occurrence,
+    Plan,
+    ProgressUpdate,
+    Task,
+    Unit,
+)
+from db.units import can_lead_unit
+from timelang.calendar import WorkingCalendar
+from timelang.deadlines import Deadline
+from timelang.status import Status, occurrence_status
+
+# --- tasks and occurrences -----------------------------------------------------------------
+
+
+def create_task(
+    session: Session,
+    *,
+    title: str,
+    lead_unit: Unit,
+    deadline: Deadline,
+    actor: Actor | str,
+    now: datetime,
+    today: date,
+    support_units: Sequence[Unit] = (),
+    description: str | None = None,
+    plan: Plan | None = None,
+    ref: str | None = None,
+    calendar: WorkingCalendar | None = None,
+) -> Task:
+    title = title.strip()
+    if not title:
+        raise DomainError("task_title_missing")
+    task = Task(
+        title=title,
+        description=description,
+        lead_unit=lead_unit,
+        support_units=[unit for unit in support_units if unit.id != lead_unit.id],
+        deadline_text=deadline.source,
+        schedule_kind=deadline.kind,
+        schedule=deadline.to_spec(),
+        rrule=deadline.rrule,
+        plan=plan,
+        ref=ref,
+        created_by_id=actor.person_id if isinstance(actor, Actor) else None,
+        created_at=now,
+    )
+    session.add(task)
+    session.flush()
+    ensure_occurrences(session, task, today=today, now=now, calendar=calendar)
+    audit(session, actor=actor, action="task.create", entity="task", entity_id=task.id, now=now,
+          title=title, unit=lead_unit.code, deadline=deadline.source)
+    return task
+
+
+def task_deadline(task: Task) -> Deadline:
+    return Deadline.from_spec(task.schedule)
+
+
+def ensure_occurrences(
+    session: Session,
+    task: Task,
+    *,
+    today: date,
+    now: datetime,
+    ahead: int = OCCURRENCES_AHEAD,
+    calendar: WorkingCalendar | None = None,
+) -> list[Occurrence]:
+    """Create the task's missing occurrences: the one for a one-off or ongoing task, and the
+    next `ahead` open periods of a recurring one. Never the same period twice."""
+    deadline = task_deadline(task)
+    existing = {
+        key
+        for key in session.scalars(
+            select(Occurrence.period_key).where(Occurrence.task_id == task.id)
+        )
+    }
+    created: list[Occurrence] = []
+    if deadline.kind == "once":
+        if "once" not in existing:
+            created.append(Occurrence(task_id=task.id, period_key="once", due_date=deadline.due,
+                                      created_at=now))
+    elif deadline.kind == "ongoing":
+        if "ongoing" not in existing:
+            created.append(Occurrence(task_id=task.id, period_key="ongoing", due_date=None,
+                                      created_at=now))
+    else:
+        start = min(today, task.created_at.date()) if task.created_at else today
+        open_future = session.scalar(
+            select(func.count()).select_from(Occurrence).where(
+                Occurrence.task_id == task.id,
+                Occurrence.done_at.is_(None),
+                Occurrence.due_date >= today,
+            )
+        ) or 0
+        needed = max(0, ahead - open_future)
+        if needed:
+            for period in deadline.periods(start, ahead + len(existing) + 2, calendar):
+                if needed == 0:
+                    break
+                if period.key in existing or (period.due is not None and period.due < today):
+                    continue
+                created.append(Occurrence(
+                    task_id=task.id, period_key=period.key, period_start=period.start,
+                    period_end=period.end, due_date=period.due, created_at=now))
+                existing.add(period.key)
+                needed -= 1
+    session.add_all(created)
+    if created:
+        session.flush()
+    return created
+
+
+def reschedule_task(
+    session: Session,
+    task: Task,
+    deadline: Deadline,
+    *,
+    actor: Actor | str,
+    now: datetime,
+    today: date,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """A new schedule rewrites only future, open occurrences; the past stays as it was."""
+    old = task.deadline_text
+    for occurrence in list(task.occurrences):
+        if occurrence.done_at is None and (occurrence.due_date is None or occurrence.due_date >= today):
+            if occurrence.evidence or occurrence.progress_updates or occurrence.extension_requests:
+                continue
+            session.delete(occurrence)
+    session.flush()
+    session.expire(task, ["occurrences"])
+    task.deadline_text = deadline.source
+    task.schedule_kind = deadline.kind
+    task.schedule = deadline.to_spec()
+    task.rrule = deadline.rrule
+    session.flush()
+    ensure_occurrences(session, task, today=today, now=now, calendar=calendar)
+    audit(session, actor=actor, action="task.reschedule", entity="task", entity_id=task.id,
+          now=now, old=old, new=deadline.source)
+
+
+def get_task(session: Session, task_id: int) -> Task | None:
+    return session.get(Task, task_id)
+
+
+def current_occurrence(task: Task) -> Occurrence | None:
+    """The earliest open period; the latest one once all are done."""
+    occurrences = list(task.occurrences)
+    if not occurrences:
+        return None
+    open_ones = [o for o in occurrences if o.done_at is None]
+    if open_ones:
+        return min(open_ones, key=lambda o: (o.effective_due is None, o.effective_due or date.max))
+    return max(occurrences, key=lambda o: (o.effective_due or date.min, o.id))
+
+
+def status_of(occurrence: Occurrence, today: date, tz: ZoneInfo) -> Status:
+    return occurrence_status(
+        due=occurrence.due_date,
+        extended_due=occurrence.extended_due_date,
+        done_at=occurrence.done_at,
+        today=today,
+        tz=tz,
+    )
+
+
+def record_progress(
+    session: Session,
+    *,
+    actor: Actor,
+    occurrence: Occurrence,
+    percent: int,
+    note: str | None,
+    now: datetime,
+) -> ProgressUpdate:
+    if not 0 <= percent <= 100:
+        raise DomainError("progress_out_of_range")
+    if occurrence.done_at is not None:
+        raise DomainError("occurrence_already_done")
+    update = ProgressUpdate(occurrence=occurrence, person_id=actor.person_id, percent=percent,
+                            note=note, created_at=now)
+    occurrence.progress = percent
+    session.add(update)
+    session.flush()
+    audit(session, actor=actor, action="occurrence.progress", entity="occurrence",
+          entity_id=occurrence.id, now=now, percent=percent, note=note)
+    return update
+
+
+def complete_occurrence(
+    session: Session,
+    *,
+    actor: Actor,
+    occurrence: Occurrence,
+    note: str | None,
+    now: datetime,
+    tz: ZoneInfo,
+    today: date,
+    calendar: WorkingCalendar | None = None,
+) -> Status:
+    if occurrence.done_at is not None:
+        raise DomainError("occurrence_already_done")
+    occurrence.done_at = now
+    occurrence.done_by_id = actor.person_id
+    occurrence.done_note = note
+    occurrence.progress = 100
+    status = status_of(occurrence, today, tz)
+    session.flush()
+    audit(session, actor=actor, action="occurrence.complete", entity="occurrence",
+          entity_id=occurrence.id, now=now, status=status.value, note=note)
+    if occurrence.task.schedule_kind == "recurring":
+        ensure_occurrences(session, occurrence.task, today=today, now=now, calendar=calendar)
+    return status
+
+
+def add_evidence(
+    session: Session,
+    *,
+    actor: Actor,
+    occurrence: Occurrence,
+    sha256: str,
+    size: int,
+    mime_type: str,
+    file_name: str | None,
+    platform_file_id: str | None,
+    caption: str | None,
+    now: datetime,
+) -> tuple[Evidence, bool]:
+    """Returns the evidence and whether it is new (the same file twice is recognised)."""
+    existing = session.scalar(
+        select(Evidence).where(Evidence.occurrence_id == occurrence.id, Evidence.sha256 == sha256)
+    )
+    if existing is not None:
+        return existing, False
+    evidence = Evidence(
+        occurrence=occurrence,
+        person_id=actor.person_id,
+        sha256=sha256,
+        size=size,
+        mime_type=mime_type,
+        file_name=file_name,
+        platform=actor.platform,
+        platform_file_id=platform_file_id,
+        caption=caption,
+        created_at=now,
+    )
+    session.add(evidence)
+    session.flush()
+    audit(session, actor=actor, action="evidence.add", entity="evidence", entity_id=evidence.id,
+          now=now, occurrence=occurrence.id, sha256=sha256, size=size, file_name=file_name)
+    return evidence, True
+
+
+def request_extension(
+    session: Session,
+    *,
+    actor: Actor,
+    occurrence: Occurrence,
+    new_due: date,
+    reason: str,
+    now: datetime,
+) -> ExtensionRequest:
+    if occurrence.done_at is not None:
+        raise DomainError("occurrence_already_done")
+    current_due = occurrence.effective_due
+    if current_due is None:
+        raise DomainError("extension_ongoing")
+    if new_due <= current_due:
+        raise DomainError("extension_not_later", due=current_due)
+    if not reason.strip():
+        raise DomainError("extension_reason_missing")
+    pending = session.scalar(
+        select(ExtensionRequest).where(
+            ExtensionRequest.occurrence_id == occurrence.id, ExtensionRequest.status == "pending"
+        )
+    )
+    if pending is not None:
+        raise DomainError("extension_pending", request_id=pending.id)
+    request = ExtensionRequest(
+        occurrence=occurrence,
+        requested_by_id=actor.person_id,
+        old_due_date=current_due,
+        requested_due_date=new_due,
+        reason=reason.strip(),
+        created_at=now,
+    )
+    session.add(request)
+    session.flush()
+    audit(session, actor=actor, action="extension.request", entity="extension",
+          entity_id=request.id, now=now, occurrence=occurrence.id, new_due=new_due, reason=reason)
+    return request
+
+
+def decide_extension(
+    session: Session, *, actor: Actor, request: ExtensionRequest, approve: bool, now: datetime
+) -> None:
+    if request.status != "pending":
+        raise DomainError("already_decided")
+    if approve and request.occurrence.done_at is not None:
+        # A done period keeps the date it was judged against: no late-to-on-time rewrite.
+        raise DomainError("occurrence_already_done")
+    if request.requested_by_id == actor.person_id:
+        # Four eyes, admins included: the requester's approvers are the others.
+        raise DomainError("extension_own_request")
+    if not can_lead_unit(session, actor, request.occurrence.task.lead_unit_id):
+        raise DomainError("not_allowed")
+    request.status = "approved" if approve else "refused"
+    request.decided_by_id = actor.person_id
+    request.decided_at = now
+    if approve:
+        # The original due date stays in due_date; statistics report the extension.
+        request.occurrence.extended_due_date = request.requested_due_date
+    session.flush()
+    audit(session, actor=actor, action=f"extension.{request.status}", entity="extension",
+          entity_id=request.id, now=now, new_due=request.requested_due_date)

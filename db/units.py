@@ -1,0 +1,120 @@
+"""Units (the tree of offices) and who may lead or see what in it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.actors import Actor
+from db.domain import DomainError, audit
+from db.models import (
+    Task,
+    Unit,
+    UnitAlias,
+)
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def unit_by_code(session: Session, code: str) -> Unit | None:
+    return session.scalar(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
+
+
+def require_unit(session: Session, code: str) -> Unit:
+    unit = unit_by_code(session, code)
+    if unit is None:
+        raise DomainError("unit_not_found", code=code)
+    return unit
+
+
+def create_unit(
+    session: Session,
+    *,
+    code: str,
+    name: str,
+    parent: Unit | None,
+    aliases: Sequence[str] = (),
+    kind: str | None = None,
+    actor: Actor | str,
+    now: datetime,
+) -> Unit:
+    code = code.strip().upper()
+    if not code or not name.strip():
+        raise DomainError("unit_bad_input")
+    if unit_by_code(session, code) is not None:
+        raise DomainError("unit_exists", code=code)
+    unit = Unit(code=code, name=name.strip(), parent=parent, kind=kind, created_at=now)
+    unit.aliases = [UnitAlias(alias=alias.strip()) for alias in aliases if alias.strip()]
+    session.add(unit)
+    session.flush()
+    audit(session, actor=actor, action="unit.create", entity="unit", entity_id=unit.id, now=now,
+          code=code, name=unit.name, parent=parent.code if parent else None)
+    return unit
+
+
+def all_units(session: Session) -> list[Unit]:
+    return list(session.scalars(select(Unit).order_by(Unit.code)))
+
+
+def subtree_ids(session: Session, root_ids: Iterable[int]) -> set[int]:
+    """The given units and every unit below them."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id, parent_id in session.execute(select(Unit.id, Unit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id)
+    result: set[int] = set()
+    stack = list(root_ids)
+    while stack:
+        unit_id = stack.pop()
+        if unit_id in result:
+            continue
+        result.add(unit_id)
+        stack.extend(children.get(unit_id, []))
+    return result
+
+
+def ancestor_ids(session: Session, unit_id: int) -> list[int]:
+    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    chain: list[int] = []
+    current = parents.get(unit_id)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+# --- permissions ---------------------------------------------------------------------------
+
+
+def led_subtree(session: Session, actor: Actor) -> set[int]:
+    return subtree_ids(session, actor.led_unit_ids)
+
+
+def can_lead_unit(session: Session, actor: Actor, unit_id: int) -> bool:
+    """Admins, and leaders of the unit or of a unit above it."""
+    if actor.is_admin:
+        return True
+    return unit_id in led_subtree(session, actor)
+
+
+def visible_unit_ids(session: Session, actor: Actor) -> set[int] | None:
+    """None means every unit (admins)."""
+    if actor.is_admin:
+        return None
+    return actor.unit_ids | led_subtree(session, actor)
+
+
+def can_view_task(session: Session, actor: Actor, task: Task) -> bool:
+    if actor.is_admin:
+        return True
+    units = {task.lead_unit_id, *(unit.id for unit in task.support_units)}
+    return bool(units & (visible_unit_ids(session, actor) or set()))
+
+
+def can_act_on_task(session: Session, actor: Actor, task: Task) -> bool:
+    """Progress, evidence, completion and extension requests: the lead unit's people."""
+    if actor.is_admin or task.lead_unit_id in actor.unit_ids:
+        return True
+    return can_lead_unit(session, actor, task.lead_unit_id)
