@@ -31,6 +31,7 @@ from plans.importer import Decisions, ImportPreview, NewUnit
 from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
+from plans.review import needs_date, review, with_plan_date
 from texts import messages
 
 FLOW = "import_plan"
@@ -45,7 +46,9 @@ _SUBCOMMANDS = {
     "huy": "cancel", "thoi": "cancel",
     "gan": "map", "bo": "skip", "boqua": "skip", "taomoi": "create", "tao": "create",
     "macdinh": "default", "ds": "list", "danhsach": "list", "xem": "show",
+    "ngay": "date",
 }
+_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 # --- entry points --------------------------------------------------------------------------
@@ -81,6 +84,8 @@ async def import_plan(msg: Incoming, ctx: Context) -> None:
         await _default(msg, ctx, data, rest)
     elif action == "list":
         await _list(ctx, data, rest)
+    elif action == "date":
+        await _set_date(msg, ctx, data, rest)
     else:
         await _show_preview(msg, ctx, data)
 
@@ -122,9 +127,8 @@ async def _receive_file(msg: Incoming, ctx: Context, attachment: Attachment) -> 
         raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
     try:
         # Seconds of work for a long PDF: off the event loop, so other chats keep moving.
-        plan = await asyncio.to_thread(
-            read_plan, data, name, today=ctx.today, calendar=ctx.calendar
-        )
+        # No `today`: a plan without a readable date is asked about, not counted from today.
+        plan = await asyncio.to_thread(read_plan, data, name, calendar=ctx.calendar)
     except PlanReadError as error:
         # Keep (or start) waiting for a file, so the admin can simply send another one.
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
@@ -326,7 +330,37 @@ def _heading(plan: ParsedPlan) -> str:
     return heading
 
 
-def render_preview(plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any]) -> str:
+def _review_lines(plan: ParsedPlan, today: date) -> list[str]:
+    """Unsure items and past deadlines, so the admin checks them before confirming."""
+    found = review(plan, today)
+    lines: list[str] = []
+    if found.date_guessed:
+        lines += ["", messages.PLAN_REVIEW_DATE_QUESTION]
+    if not (found.no_unit or found.unread or found.past_due):
+        return lines
+    lines.append(messages.PLAN_REVIEW_HEADER)
+    if found.no_unit:
+        lines.append(messages.render(messages.PLAN_REVIEW_NO_UNIT, count=len(found.no_unit),
+                                     refs=_some(found.no_unit)))
+    if found.unread:
+        items = [messages.render(messages.PLAN_REVIEW_UNREAD_ITEM, ref=ref, text=text)
+                 for ref, text in found.unread]
+        lines.append(messages.PLAN_REVIEW_UNREAD.format(count=len(items), items=_some(items)))
+    if found.past_due and not found.date_guessed:
+        items = [messages.render(messages.PLAN_REVIEW_PAST_DUE_ITEM, ref=ref,
+                                 due=messages.fmt_date(due)) for ref, due in found.past_due]
+        lines.append(messages.PLAN_REVIEW_PAST_DUE.format(count=len(items), items=_some(items)))
+    return lines
+
+
+def _some(items: list[str]) -> str:
+    shown = ", ".join(items[:PREVIEW_LINES])
+    return shown + (", …" if len(items) > PREVIEW_LINES else "")
+
+
+def render_preview(
+    plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any], today: date | None = None
+) -> str:
     lines = [messages.render(
         messages.PLAN_PREVIEW_HEADER, heading=_heading(plan), title=plan.title,
         count=len(plan.tasks), file=str(data.get("file") or plan.source_name or ""))]
@@ -399,6 +433,8 @@ def render_preview(plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any
             refs += ", …"
         lines += ["", messages.render(messages.PLAN_PREVIEW_LEFT_OUT,
                                       count=len(preview.left_out), refs=refs)]
+    if today is not None:
+        lines += _review_lines(plan, today)
     return "\n".join(lines)
 
 
@@ -413,7 +449,7 @@ async def _send_preview(
     ctx: Context, plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any]
 ) -> None:
     options: list[MenuOption] = []
-    if preview.new_task_count:
+    if preview.new_task_count and not needs_date(plan):
         options.append(MenuOption(
             messages.BUTTON_PLAN_CONFIRM.format(count=preview.new_task_count),
             f"{COMMAND} xacnhan"))
@@ -426,7 +462,23 @@ async def _send_preview(
                                       f"{COMMAND} gan {index}"))
     options.append(MenuOption(messages.BUTTON_PLAN_LIST, f"{COMMAND} ds"))
     options.append(MenuOption(messages.BUTTON_PLAN_CANCEL, f"{COMMAND} huy"))
-    await ctx.replier.send_menu(render_preview(plan, preview, data), options[:40])
+    await ctx.replier.send_menu(render_preview(plan, preview, data, ctx.today), options[:40])
+
+
+async def _set_date(msg: Incoming, ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
+    """`/nhapkehoach ngay 15/03/2024`: the plan's date when its header has none readable."""
+    text = " ".join(rest).strip()
+    match = _DAY.match(text)
+    try:
+        day = date(int(match.group(3)), int(match.group(2)), int(match.group(1))) if match else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise UserError(messages.PLAN_IMPORT_DATE_BAD.format(text=messages.esc(text)))
+    data["plan"] = with_plan_date(_plan(data), day, ctx.calendar).to_state()
+    _save(ctx, msg, data)
+    await ctx.replier.send_text(messages.PLAN_IMPORT_DATE_SET.format(date=messages.fmt_date(day)))
+    await _show_preview(msg, ctx, data)
 
 
 async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
@@ -460,6 +512,8 @@ async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
 
 async def _confirm(msg: Incoming, ctx: Context, data: dict[str, Any]) -> None:
     plan = _plan(data)
+    if needs_date(plan):
+        raise UserError(messages.PLAN_IMPORT_DATE_NEEDED)
     decisions = _decisions(data)
     try:
         result = importer.import_plan(
