@@ -15,7 +15,7 @@ from bot.cli import main
 from plans.parser import parse_text
 from plans.review import review, with_plan_date
 from tests.support import Harness
-from tests.test_plan_import import ADMIN, app, chat_commands, harness  # noqa: F401  (fixtures)
+from tests.test_plan_import import ADMIN, app, chat_commands, harness  # noqa: F401, F811  (fixtures)
 
 UNDATED = (
     "KẾ HOẠCH\nRà soát thủ tục hành chính\n"
@@ -39,7 +39,9 @@ def test_review_lists_unsure_items_and_past_deadlines() -> None:
     assert first is not None and first.due == date(2024, 3, 31)
 
 
-async def test_chat_preview_asks_for_the_date_and_shows_unsure_items(harness: Harness) -> None:
+async def test_chat_preview_asks_for_the_date_and_shows_unsure_items(
+    harness: Harness,  # noqa: F811  (the fixture imported above)
+) -> None:
     await harness.send(ADMIN, "/nhapkehoach")
     document = harness.attach("u1", UNDATED.encode(), file_name="kh.txt")
     reply = await harness.send(ADMIN, "", attachment=document)
