@@ -15,7 +15,7 @@ from bot.cli import main
 from plans.parser import parse_text
 from plans.review import review, with_plan_date
 from tests.support import Harness
-from tests.test_plan_import import ADMIN, app, chat_commands, harness  # noqa: F401, F811  (fixtures)
+from tests.test_plan_import import ADMIN, app, chat_commands, harness  # noqa: F401  (fixtures)
 
 UNDATED = (
     "KẾ HOẠCH\nRà soát thủ tục hành chính\n"
