@@ -222,7 +222,7 @@ def _dedupe(names: Iterable[str]) -> list[str]:
 def _is_skip_heading(text: str) -> bool:
     folded = fold(text).strip(" :.")
     return (
-        len(text.split()) <= 12
+        len(text.split()) <= 20
         and bool(_SKIP_HEADINGS.match(folded))
         and not _TASK_SECTIONS.search(folded)
     )

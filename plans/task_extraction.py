@@ -127,6 +127,9 @@ def _unit_heading(node: _Node) -> str | None:
     return None
 
 
+_REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
+_GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
+_PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao)\b")
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
 
 
@@ -163,8 +166,22 @@ class _TaskBuilder:
         effective = inherited.with_units(own).with_time(own)
         prefix = _unit_prefix(node.text) if node.kind in ("number", "letter") else None
         live_children = [child for child in node.children if not child.skip]
+        if live_children and node.kind in ("number", "letter") and node.text.rstrip().endswith(
+            ":"
+        ) and _PRINCIPLE.search(fold(node.text)):
+            # "4.1.b. Việc hỗ trợ … phải bảo đảm yêu cầu sau đây:" and its list: standards.
+            return
         heading_units = prefix[0] if prefix else None
         heading_unit = _unit_heading(node) if not prefix else None
+        if not live_children and node.kind in ("number", "letter") and node.body:
+            folded = fold(node.text)
+            if _REQUIREMENT_HEADING.match(folded):
+                # "5. Yêu cầu về cấp Giấy chứng nhận …" and its paragraph: a rule, not work.
+                return
+            if _GROUP_HEADING.match(folded) and not heading_unit:
+                # "3. Đối với các tổ chức khác" then "Đề nghị Ủy ban MTTQ …": the paragraph is
+                # the task.
+                node.text, node.body = node.body[0], node.body[1:]
         if heading_unit and not live_children and not prefix:
             if not node.body:
                 heading_unit = None
@@ -226,6 +243,11 @@ class _TaskBuilder:
             return
         title, detail = _task_texts(node)
         if not title:
+            return
+        if _PRINCIPLE.search(fold(title)) and not sentence_actors(title) and not (
+            subject_units(title).lead
+        ):
+            # "Việc … phải bảo đảm …", "Nhà ở … phải bảo đảm …": a principle or standard.
             return
         duties = _dated_duties(title) if not node.children else None
         if duties:

@@ -220,3 +220,19 @@ def test_pdf_split_header_is_read() -> None:
     assert plan.date == date(2024, 6, 28)
     assert plan.title == "Triển khai chương trình nhà ở"
     assert "date_guessed" not in plan.tasks[0].unsure
+
+
+def test_actor_after_an_opening_clause_and_collectives() -> None:
+    assert sentence_actors(
+        "Trên cơ sở đề nghị của UBND các huyện, Sở Xây dựng chủ trì lập Đề án nhà ở."
+    ) == ["Sở Xây dựng"]
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ rà soát thủ tục.\n"
+        "2. Đối với các tổ chức khác\nĐề nghị Hội Nông dân tỉnh, Tỉnh đoàn phát động phong trào.\n"
+        "3. Việc đánh giá phải bảo đảm khách quan, công khai.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"],
+        ["Hội Nông dân tỉnh", "Tỉnh đoàn"],
+    ]
+    assert tasks[1]["title"].startswith("Đề nghị Hội Nông dân tỉnh")
