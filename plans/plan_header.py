@@ -46,7 +46,7 @@ class _Header:
 
 _SPLIT_MONTH = re.compile(r"(tháng\s+)(\d)\s+(\d)\b", re.I)
 _SPLIT_DASH = re.compile(r"(?<=[\wĐđ])\s+-\s+(?=[A-ZĐ])")
-_OPEN_DATE = re.compile(r"ngày\s+\d{1,2}\s+tháng\s+[\d ]{1,4}$", re.I)
+_OPEN_DATE = re.compile(r"ngày(?:\s+\d{1,2}(?:\s+tháng(?:\s+[\d ]{1,4})?)?)?$", re.I)
 
 
 def _read_header_line(header: _Header, text: str) -> None:
@@ -123,7 +123,7 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
                 if (
                     _OPEN_DATE.search(text)
                     and isinstance(following, Paragraph)
-                    and re.match(r"\s*năm\s+\d{4}", following.text)
+                    and re.match(r"\s*(?:năm\s+\d{4}|tháng\s+\d|\d{1,2}\s+tháng)", following.text)
                 ):
                     # The date broken over two lines: "…, ngày 28 tháng 0 6" / "năm 2014".
                     joined = f"{item.text} {following.text}"

@@ -154,7 +154,12 @@ def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
     for name in names:
         # "Ủy ban MTTQ Thành phố, Hội Liên hiệp Phụ nữ Thành phố, Thành Đoàn": named units
         # in a comma list are several units when every piece is one.
-        pieces = [piece.strip() for piece in re.split(r",\s+(?=[A-ZĐÀ-Ỵ])", name)]
+        pieces: list[str] = []
+        for piece in re.split(r",\s+", name):
+            if pieces and not piece[:1].isupper():
+                pieces[-1] = f"{pieces[-1]}, {piece}"
+            else:
+                pieces.append(piece.strip())
         if len(pieces) > 1 and all(gazetteer.is_unit(piece) for piece in pieces):
             split.extend(pieces)
         else:
