@@ -18,6 +18,7 @@ from typing import Any
 from bot.cli_common import CliError, print_json
 from config.settings import Settings
 from plans.readers import MAX_FILE_BYTES, PlanReadError
+from texts import messages
 
 
 def register(subparsers: Any) -> None:
@@ -100,9 +101,23 @@ def _parse(path_text: str, calendar: Any = None, plan_date: date | None = None) 
 def cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     if not 0 <= args.count <= 1000:
         raise CliError("--count phải từ 0 đến 1000")
+    from datetime import datetime
+
+    from plans.review import review
+
     plan = _parse(args.file, plan_date=args.date)
-    print_json(plan.to_json(args.count))
+    today = datetime.now(settings.tz).date()
+    found = review(plan, today)
+    data = plan.to_json(args.count)
+    # What the reader is unsure of and which deadlines are already past, for a person to check.
+    data["review"] = found.to_json()
+    print_json(data)
+    if found.date_guessed:
+        sys.stderr.write(messages.CLI_PLAN_DATE_QUESTION + "\n")
     return 0
+
+
+
 
 
 def _decisions(args: argparse.Namespace) -> Any:
@@ -130,6 +145,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
         with unit_of_work(app.session_factory) as session:
             calendar = queries.load_calendar(session)
             plan = _parse(args.file, calendar, plan_date=args.date)
+            from plans.review import needs_date
+
+            if needs_date(plan):
+                # Never count a plan's deadlines from today without saying so: ask for its date.
+                raise CliError(messages.CLI_PLAN_DATE_QUESTION)
             decisions = _decisions(args)
             try:
                 preview = importer.preview_import(session, plan, decisions)
@@ -141,7 +161,8 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 print_json({"plan": plan.to_json(), "preview": preview.to_json()})
             else:
-                sys.stdout.write(render_preview(preview) + "\n")
+                today = app.clock.now().astimezone(settings.tz).date()
+                sys.stdout.write(render_preview(preview, today) + "\n")
             if preview.new_task_count == 0 and not decisions.create:
                 sys.stdout.write("Không có nhiệm vụ mới để nhập.\n")
                 return 0
@@ -226,8 +247,33 @@ def _confirm(preview: Any) -> bool:
     return answer in ("c", "co", "có", "y", "yes")
 
 
-def render_preview(preview: Any) -> str:
+def render_preview(preview: Any, today: date | None = None) -> str:
     """The preview as plain text for a terminal."""
+    plan = preview.plan
+    lines = _preview_lines(preview)
+    if today is not None:
+        lines += _review_lines(plan, today)
+    return "\n".join(lines)
+
+
+def _review_lines(plan: Any, today: date) -> list[str]:
+    from plans.review import review
+
+    found = review(plan, today)
+    lines: list[str] = []
+    if found.no_unit:
+        lines.append(messages.CLI_PLAN_NO_UNIT.format(
+            count=len(found.no_unit), refs=", ".join(found.no_unit)))
+    if found.unread:
+        items = ", ".join(f"{ref} «{text}»" for ref, text in found.unread)
+        lines.append(messages.CLI_PLAN_UNREAD.format(count=len(found.unread), items=items))
+    if found.past_due:
+        items = ", ".join(f"{ref} ({due:%d/%m/%Y})" for ref, due in found.past_due)
+        lines.append(messages.CLI_PLAN_PAST_DUE.format(count=len(found.past_due), items=items))
+    return lines
+
+
+def _preview_lines(preview: Any) -> list[str]:
     plan = preview.plan
     head = plan.kind + (f" số {plan.number}" if plan.number else "")
     if plan.date:
@@ -260,4 +306,4 @@ def render_preview(preview: Any) -> str:
     if preview.left_out:
         refs = ", ".join(task.parsed.ref for task in preview.left_out)
         lines.append(f"Không nhập được vì chưa có đơn vị chủ trì: {refs} (dùng --default-unit MÃ).")
-    return "\n".join(lines)
+    return lines

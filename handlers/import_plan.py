@@ -33,6 +33,7 @@ from plans.limits import ReadLimits
 from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
+from plans.review import needs_date, review, with_plan_date
 from texts import messages
 from timelang import numbers
 
@@ -48,7 +49,9 @@ _SUBCOMMANDS = {
     "huy": "cancel", "thoi": "cancel",
     "gan": "map", "bo": "skip", "boqua": "skip", "taomoi": "create", "tao": "create",
     "macdinh": "default", "ds": "list", "danhsach": "list", "xem": "show",
+    "ngay": "date",
 }
+_DAY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 # --- entry points --------------------------------------------------------------------------
@@ -84,6 +87,8 @@ async def import_plan(msg: Incoming, ctx: Context) -> None:
         await _default(msg, ctx, data, rest)
     elif action == "list":
         await _list(ctx, data, rest)
+    elif action == "date":
+        await _set_date(msg, ctx, data, rest)
     else:
         await _show_preview(msg, ctx, data)
 
@@ -117,7 +122,7 @@ async def _receive_file(msg: Incoming, ctx: Context, attachment: Attachment) -> 
         raise UserError(messages.PLAN_IMPORT_TOO_LARGE.format(
             name=messages.esc(name), size=human_size(attachment.size), max_mb=_max_mb(ctx)))
     replier, settings = ctx.replier, ctx.settings
-    today, calendar = ctx.today, ctx.calendar
+    calendar = ctx.calendar
     max_mb = _max_mb(ctx)
 
     async def download_and_read() -> ParsedPlan | PlanReadError:
@@ -133,8 +138,9 @@ async def _receive_file(msg: Incoming, ctx: Context, attachment: Attachment) -> 
             raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
         try:
             # Off the event loop, and with the limits of plans.limits: in a child process
-            # killed past the time limit unless the settings turn that off.
-            return await asyncio.to_thread(_read, data, name, today, calendar, settings)
+            # killed past the time limit unless the settings turn that off. No `today`: a plan
+            # without a readable date is asked about, not counted from today.
+            return await asyncio.to_thread(_read, data, name, calendar, settings)
         except PlanReadError as error:
             return error
 
@@ -145,12 +151,12 @@ def _file_name(attachment: Attachment) -> str:
     return attachment.file_name or ("anh.jpg" if attachment.kind == "photo" else "tep")
 
 
-def _read(data: bytes, name: str, today: date, calendar: Any, settings: Any) -> ParsedPlan:
+def _read(data: bytes, name: str, calendar: Any, settings: Any) -> ParsedPlan:
     limits = ReadLimits.from_settings(settings)
     if settings.plan_read_in_child:
-        return read_plan_isolated(data, name, today=today, calendar=calendar, limits=limits,
+        return read_plan_isolated(data, name, calendar=calendar, limits=limits,
                                   memory_mb=settings.plan_read_memory_mb)
-    return read_plan(data, name, today=today, calendar=calendar, limits=limits)
+    return read_plan(data, name, calendar=calendar, limits=limits)
 
 
 async def _file_read(msg: Incoming, ctx: Context, result: ParsedPlan | PlanReadError) -> None:
@@ -358,6 +364,34 @@ def _heading(plan: ParsedPlan) -> str:
     return heading
 
 
+def _review_lines(plan: ParsedPlan, today: date) -> list[str]:
+    """Unsure items and past deadlines, so the admin checks them before confirming."""
+    found = review(plan, today)
+    lines: list[str] = []
+    if found.date_guessed:
+        lines += ["", messages.PLAN_REVIEW_DATE_QUESTION]
+    if not (found.no_unit or found.unread or found.past_due):
+        return lines
+    lines.append(messages.PLAN_REVIEW_HEADER)
+    if found.no_unit:
+        lines.append(messages.render(messages.PLAN_REVIEW_NO_UNIT, count=len(found.no_unit),
+                                     refs=_some(found.no_unit)))
+    if found.unread:
+        items = [messages.render(messages.PLAN_REVIEW_UNREAD_ITEM, ref=ref, text=text)
+                 for ref, text in found.unread]
+        lines.append(messages.PLAN_REVIEW_UNREAD.format(count=len(items), items=_some(items)))
+    if found.past_due and not found.date_guessed:
+        items = [messages.render(messages.PLAN_REVIEW_PAST_DUE_ITEM, ref=ref,
+                                 due=messages.fmt_date(due)) for ref, due in found.past_due]
+        lines.append(messages.PLAN_REVIEW_PAST_DUE.format(count=len(items), items=_some(items)))
+    return lines
+
+
+def _some(items: list[str]) -> str:
+    shown = ", ".join(items[:PREVIEW_LINES])
+    return shown + (", …" if len(items) > PREVIEW_LINES else "")
+
+
 def render_preview(
     plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any], today: date | None = None
 ) -> str:
@@ -442,6 +476,8 @@ def render_preview(
             refs += ", …"
         lines += ["", messages.render(messages.PLAN_PREVIEW_LEFT_OUT,
                                       count=len(preview.left_out), refs=refs)]
+    if today is not None:
+        lines += _review_lines(plan, today)
     return "\n".join(lines)
 
 
@@ -456,7 +492,7 @@ async def _send_preview(
     ctx: Context, plan: ParsedPlan, preview: ImportPreview, data: dict[str, Any]
 ) -> None:
     options: list[MenuOption] = []
-    if preview.new_task_count:
+    if preview.new_task_count and not needs_date(plan):
         options.append(MenuOption(
             messages.BUTTON_PLAN_CONFIRM.format(count=preview.new_task_count),
             f"{COMMAND} xacnhan"))
@@ -470,6 +506,22 @@ async def _send_preview(
     options.append(MenuOption(messages.BUTTON_PLAN_LIST, f"{COMMAND} ds"))
     options.append(MenuOption(messages.BUTTON_PLAN_CANCEL, f"{COMMAND} huy"))
     await ctx.replier.send_menu(render_preview(plan, preview, data, ctx.today), options[:40])
+
+
+async def _set_date(msg: Incoming, ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
+    """`/nhapkehoach ngay 15/03/2024`: the plan's date when its header has none readable."""
+    text = " ".join(rest).strip()
+    match = _DAY.match(text)
+    try:
+        day = date(int(match.group(3)), int(match.group(2)), int(match.group(1))) if match else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise UserError(messages.PLAN_IMPORT_DATE_BAD.format(text=messages.esc(text)))
+    data["plan"] = with_plan_date(_plan(data), day, ctx.calendar).to_state()
+    _save(ctx, msg, data)
+    await ctx.replier.send_text(messages.PLAN_IMPORT_DATE_SET.format(date=messages.fmt_date(day)))
+    await _show_preview(msg, ctx, data)
 
 
 async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
@@ -503,6 +555,8 @@ async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
 
 async def _confirm(msg: Incoming, ctx: Context, data: dict[str, Any]) -> None:
     plan = _plan(data)
+    if needs_date(plan):
+        raise UserError(messages.PLAN_IMPORT_DATE_NEEDED)
     decisions = _decisions(data)
     try:
         result = importer.import_plan(

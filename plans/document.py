@@ -7,6 +7,27 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from plans.line_patterns import (  # noqa: F401  (re-exported for plan_header, task_extraction)
+    _AD_HOC,
+    _ANNEX,
+    _BODY_LABEL,
+    _CLOSING,
+    _COLLAPSE_SECTIONS,
+    _DATE_LINE,
+    _FACT_LABELS,
+    _INLINE_ATTR,
+    _KIND_CODES,
+    _KINDS,
+    _LABEL_KINDS,
+    _LABEL_SPLIT,
+    _MOTTO,
+    _NUMBER_LINE,
+    _PREAMBLE,
+    _SCORE,
+    _SKIP_SECTIONS,
+    _TAIL,
+    _TASK_SECTIONS,
+)
 from plans.text import (
     FOOTNOTE_LINE,
     clean_text,
@@ -26,108 +47,24 @@ if TYPE_CHECKING:
 _BULLET_CHARS = "-–—•+·▪►❖◦○●■□✓➢➤"
 _ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})\s*[.)/:-]\s*(?P<text>\S.*)$")
 _NUMBER = re.compile(
-    r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,4})(?:(?P<mark>[.)])\s*|\s+)(?P<text>\S.*)$"
+    r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,4}(?:\.[a-zđ](?=[.)]))?)(?:(?P<mark>[.)])\s*|\s+)(?P<text>\S.*)$"
 )
+# Part letters of long plans: "A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ" (above I., II.).
+_PART = re.compile(r"^(?P<label>[A-EĐ])\s*[.)]\s+(?P<text>\S.*)$")
+# "Cơ quan chủ trì, phối hợp" / "Chủ trì thực hiện" as a numbered heading whose own lines (bullets
+# or a paragraph) are units, not tasks.
+_ROLE_HEADING = re.compile(
+    r"^(?:(?:co quan|don vi|bo phan)\s+)?chu tri(?:\s*(?:,|va)\s*(?:phoi hop|thuc hien))*"
+    r"(?:\s+thuc hien)?$|^(?:co quan|don vi|bo phan)\s+(?:phoi hop|thuc hien)(?:\s+thuc hien)?$"
+)
+# A numbered heading over objectives, targets, eligibility or priority lists: not work.
+_SKIP_HEADINGS = re.compile(
+    r"^(?:muc dich|muc tieu|chi tieu|yeu cau$|yeu cau chung|tieu chi|tieu chuan|doi tuong"
+    r"|xac dinh doi tuong|cac van de can luu y|nguyen tac|quan diem)"
+)
+_STEP = re.compile(r"^bước\s+\d{1,2}\s*[:.]?\s*", re.I)
 _LETTER = re.compile(r"^(?P<label>[a-zđ])(?P<mark>[).])\s+(?P<text>\S.*)$")
 
-_LABEL_KINDS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "support",
-        re.compile(
-            r"^(?:(?:co quan|don vi|bo phan|ca nhan),? ?)*(?:cung )?phoi hop(?: thuc hien)?$"
-        ),
-    ),
-    (
-        "lead",
-        re.compile(r"^(?:(?:co quan|don vi|bo phan|ca nhan|nguoi),? ?)*chu tri(?: thuc hien)?$"),
-    ),
-    (
-        "exec",
-        re.compile(
-            r"^(?:(?:co quan|don vi|bo phan|nguoi|ca nhan),? ?)*(?:trach nhiem |phan cong )?"
-            r"(?:thuc hien|trach nhiem|chiu trach nhiem|phu trach|phan cong)(?: thuc hien)?$"
-            r"|^(?:co quan|don vi) chiu trach nhiem$|^giao$"
-        ),
-    ),
-    (
-        "time",
-        re.compile(
-            r"^(?:thoi gian|thoi han|tien do|han)(?: thuc hien| hoan thanh| trien khai| bao cao)?"
-            r"(?: thuc hien| hoan thanh)?$"
-        ),
-    ),
-    (
-        "product",
-        re.compile(r"^(?:san pham|ket qua|ket qua san pham|san pham dau ra|ket qua dau ra)$"),
-    ),
-]
-_LABEL_SPLIT = re.compile(r"^(?P<label>[^:]{2,45}?)\s*:\s*(?P<value>.*)$")
-_INLINE_ATTR = re.compile(
-    r"\(\s*(?P<body>(?:cơ quan|đơn vị|thời gian|thời hạn)[^()]*:[^()]*)\)", re.IGNORECASE
-)
-# Paragraphs of facts rather than work; their dates are not deadlines.
-_FACT_LABELS = re.compile(
-    r"^(?:nguyên nhân|kết quả đạt được|thực trạng|hạn chế|tồn tại|điểm tối đa|lý do)\b", re.I
-)
-_BODY_LABEL = re.compile(r"^[A-ZÀ-Ỵ][^:]{1,40}:\s*\S")
-_SCORE = re.compile(r"\s*[:.]?\s*Đạt(?: được)?\s*[\d,./]+\s*điểm\s*\.?", re.I)
-
-_SKIP_SECTIONS = re.compile(
-    r"muc dich|yeu cau|muc tieu|can cu|ket qua|tinh hinh|danh gia|kien nghi|de xuat|han che"
-    r"|ton tai|nguyen nhan|bai hoc|dac diem|thuc trang|quan diem|pham vi|doi tuong|giai thich"
-)
-_TASK_SECTIONS = re.compile(
-    r"nhiem vu|giai phap|noi dung|to chuc thuc hien|che do|phan cong|trach nhiem|lo trinh"
-    r"|tien do|phuong huong|ke hoach|hoat dong|chuong trinh"
-)
-_COLLAPSE_SECTIONS = re.compile(r"^kinh phi")
-_AD_HOC = re.compile(r"^(?:bao cao|thong tin|hop|kiem tra) dot xuat")
-_CLOSING = re.compile(
-    r"^(?:tren day la|trong qua trinh thuc hien|qua trinh thuc hien|trong qua trinh trien khai)"
-    r"|^yeu cau .{0,120}nghiem tuc|^de nghi .{0,120}nghiem tuc"
-)
-_TAIL = re.compile(r"^(?:noi nhan\b|tm\.|kt\.|tl\.|tuq\.|q\. ?chu tich|chu tich$|pho chu tich$)")
-_ANNEX = re.compile(r"^phu luc\b")
-
-_KINDS = (
-    "KẾ HOẠCH",
-    "BÁO CÁO",
-    "QUYẾT ĐỊNH",
-    "THÔNG BÁO",
-    "CHƯƠNG TRÌNH",
-    "ĐỀ ÁN",
-    "CHỈ THỊ",
-    "CÔNG VĂN",
-    "TỜ TRÌNH",
-    "PHƯƠNG ÁN",
-    "KẾT LUẬN",
-    "NGHỊ QUYẾT",
-    "HƯỚNG DẪN",
-)
-_KIND_CODES = {
-    "kh": "KẾ HOẠCH",
-    "bc": "BÁO CÁO",
-    "qd": "QUYẾT ĐỊNH",
-    "tb": "THÔNG BÁO",
-    "ctr": "CHƯƠNG TRÌNH",
-    "ct": "CHỈ THỊ",
-    "hd": "HƯỚNG DẪN",
-    "kl": "KẾT LUẬN",
-    "tt": "TỜ TRÌNH",
-}
-_NUMBER_LINE = re.compile(
-    r"\bSố\s*:?\s*(?P<number>(?P<digits>\d[\d.]*)?\s*/\s*(?P<code>[A-ZĐa-zđ][\wĐđ.&-]*(?:/[\wĐđ.&-]+)*))"
-)
-_DATE_LINE = re.compile(
-    r"(?:(?P<place>[^,\n]{2,60}?)\s*,\s*)?ngày\s+(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?"
-    r"\s*(?:năm|/)\s*(?P<year>\d{4})",
-    re.I,
-)
-_PREAMBLE = re.compile(
-    r"^(?:căn cứ|thực hiện|nhằm|để|trên cơ sở|theo|xét|ủy ban nhân dân|ubnd|uỷ ban nhân dân)\b",
-    re.I,
-)
-_MOTTO = re.compile(r"cộng hòa xã hội|cộng hoà xã hội|độc lập\s*-\s*tự do", re.I)
 
 
 @dataclass
@@ -163,6 +100,9 @@ def _classify(raw: str) -> _Line:
     match = _ROMAN.match(text)
     if match and (is_upper_heading(match.group("text")) or not bullet):
         return _Line(bullet, match.group("text").strip(), "roman", match.group("label"))
+    match = _PART.match(text)
+    if match and not bullet and is_upper_heading(match.group("text")):
+        return _Line(None, match.group("text").strip(), "part", match.group("label"))
     match = _NUMBER.match(text)
     if match:
         label = match.group("label")
@@ -191,6 +131,7 @@ def _label_kind(text: str) -> tuple[str, str, str] | None:
 
 # --- tree ----------------------------------------------------------------------------------
 
+RANK_PART = -1
 RANK_SECTION = 0
 RANK_LETTER = 10
 RANK_ITEM = 20
@@ -278,11 +219,22 @@ def _dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _is_skip_heading(text: str) -> bool:
+    folded = fold(text).strip(" :.")
+    return (
+        len(text.split()) <= 20
+        and bool(_SKIP_HEADINGS.match(folded))
+        and not _TASK_SECTIONS.search(folded)
+    )
+
+
 class _BodyReader:
     """Builds the tree from body paragraphs and task tables, in document order."""
 
     def __init__(self) -> None:
-        self.root = _Node("root", "", "", -1)
+        self.root = _Node("root", "", "", -2)
+        # Inside "2. Cơ quan chủ trì": (holder, kind, attr) gathering the unit lines below it.
+        self.role: tuple[_Node, str | None, _Attr | None] | None = None
         self.stack: list[_Node] = [self.root]
         self.append_to: Callable[[str], None] | None = None
         self.last_text = ""
@@ -336,8 +288,11 @@ class _BodyReader:
             self.last_text = f"{self.last_text} {text}"
 
     # sections
-    def open_section(self, label: str, heading: str, *, annex: bool = False) -> _Node:
-        node = _Node("section", label, heading, RANK_SECTION, annex=annex)
+    def open_section(
+        self, label: str, heading: str, *, annex: bool = False, rank: int = RANK_SECTION
+    ) -> _Node:
+        self.role = None
+        node = _Node("section", label, heading, rank, annex=annex)
         folded = fold(heading)
         if _COLLAPSE_SECTIONS.search(folded):
             node.collapse = True
@@ -376,10 +331,18 @@ class _BodyReader:
             return
 
         labelled = _label_kind(text)
+        if labelled is not None and self._role_line(line, labelled):
+            return
         if labelled is not None:
+            self.role = None
             self._feed_attr(line, *labelled)
             return
+        if self._role_line(line, None):
+            return
 
+        if line.marker == "part":
+            self.open_section(line.label, text, rank=RANK_PART)
+            return
         if line.marker == "roman":
             self.open_section(line.label, text)
             return
@@ -394,6 +357,47 @@ class _BodyReader:
             return
         self._feed_plain(text)
 
+    def _role_line(self, line: _Line, labelled: tuple[str, str, str] | None) -> bool:
+        """Lines of a "Cơ quan chủ trì" heading: the heading itself, its "a) Cơ quan chủ trì" /
+        "b) Cơ quan phối hợp" parts and the unit lines under them. True when consumed."""
+        text = line.text.strip(" :.")
+        folded = re.sub(r"[^a-z ,]", "", fold(text)).strip(" ,")
+        heading = line.marker in ("number", "letter") and bool(_ROLE_HEADING.match(folded))
+        if heading or (labelled and labelled[0] in ("lead", "support", "exec") and line.marker
+                       in ("number", "letter") and not labelled[2]):
+            kind = "support" if "phoi hop" in folded and "chu tri" not in folded else (
+                "exec" if folded.endswith("thuc hien") and "chu tri" not in folded else "lead"
+            )
+            if line.marker == "number" or self.role is None:
+                rank = len(line.label.split(".")) if line.marker == "number" else RANK_LETTER
+                holder = self._pop_to(rank)
+            else:
+                holder = self.role[0]
+            mixed = "chu tri" in folded and "phoi hop" in folded
+            self.role = (holder, None if mixed else kind, None)
+            self.append_to = None
+            return True
+        if self.role is None:
+            return False
+        holder, kind, attr = self.role
+        if line.marker == "letter" and labelled and labelled[0] in ("lead", "support", "exec"):
+            # "a) Cơ quan chủ trì: Bộ Quốc phòng; Bộ Tài chính."
+            found = holder.attach(labelled[0], labelled[2])
+            self.role = (holder, labelled[0], found)
+            self._target_attr(found)
+            return True
+        if line.marker is not None or kind is None or labelled is not None:
+            self.role = None
+            return False
+        value = line.text.strip(" .;")
+        if attr is None:
+            attr = holder.attach(kind, value)
+            self.role = (holder, kind, attr)
+        else:
+            attr.value = f"{attr.value}; {value}"
+        self._target_attr(attr)
+        return True
+
     def _feed_attr(self, line: _Line, kind: str, label: str, value: str) -> None:
         if line.marker == "letter":
             holder = self._pop_to(RANK_LETTER)
@@ -403,6 +407,15 @@ class _BodyReader:
             holder = self._pop_to(RANK_SECTION)
         else:
             holder = self._pop_to(RANK_ITEM)
+        if (
+            kind == "time"
+            and holder.kind == "number"
+            and holder.parent is not None
+            and holder.parent.kind == "number"
+            and _STEP.sub("", holder.parent.text).strip(" :.") == ""
+        ):
+            # "2.1. Bước 1:" / "2.1.a …" / "2.1.b …" / "Thời gian hoàn tất: …": the step's time.
+            holder = holder.parent
         if kind == "product":
             holder_body = f"{label}: {value}"
             self._target_body(holder, holder_body)
@@ -416,8 +429,9 @@ class _BodyReader:
         if line.bullet is not None and len(parts) >= 2:
             self._open_code(line)
             return
+        skip = _is_skip_heading(line.text)
         if len(parts) == 1:
-            self._open(_Node("number", line.label, line.text, 1))
+            self._open(_Node("number", line.label, line.text, 1, skip=skip))
             return
         parent = self._innermost_number(".".join(parts[:-1]))
         if parent is None:
@@ -425,7 +439,7 @@ class _BodyReader:
             return
         while self.stack[-1] is not parent:
             self.stack.pop()
-        node = _Node("number", line.label, line.text, len(parts))
+        node = _Node("number", line.label, line.text, len(parts), skip=skip)
         parent.add(node)
         self.stack.append(node)
         self._target_text(node)

@@ -28,10 +28,27 @@ def read_deadline(
     return read_first(candidates, reference, calendar)
 
 
+# "Từ tháng 11/2013 trở đi", "Từ năm 2013 đến năm 2020 và tiếp theo": when work starts, with
+# no end; such a phrase is not a deadline (and not an unread one either).
+_OPEN_START = re.compile(
+    r"^(?:bat dau\s+)?tu\s+(?:ngay|thang|quy|nam|\d)(?!.*\b(?:den|truoc|cham nhat)\b.*\d(?!.*tiep theo))"
+    r"|^(?:bat dau\s+)?tu\s+.*(?:tro di|tiep theo|ve sau)\s*$"
+)
+_CLOSED_SPAN = re.compile(r"^(?:bắt đầu\s+)?từ\s+.+?\s+(?:đến|tới)\s+(?P<end>.+)$", re.I)
+
+
+def is_open_start(value: str) -> bool:
+    """True for a start phrase with no end date ("Từ tháng 11/2013 trở đi")."""
+    return bool(_OPEN_START.search(fold(value.strip(" .;,:"))))
+
+
 def _phrase_candidates(value: str) -> list[str]:
     """The phrase as written, then shorter readings: "Quý I/2023 và những năm tiếp theo"
-    -> also "Quý I/2023"."""
+    -> also "Quý I/2023". A closed span "Từ năm 2024 đến năm 2025" is due at its end."""
     value = value.strip(" .;,:")
+    span = _CLOSED_SPAN.match(value)
+    if span:
+        value = span.group("end").strip(" .;,:")
     candidates = [value]
     for separator in (" và ", " (", "(", ";", ",", " đến ", " - "):
         head = value.split(separator, 1)[0].strip(" .;,:")
@@ -86,6 +103,16 @@ _ONCE_PERIOD = re.compile(
 )
 
 
+# "3 tháng một lần", "6 tháng một lần": a reporting period in words.
+_EVERY_N_MONTHS = re.compile(r"\b(?:\d{1,2}|ba|sáu)\s+tháng\s+(?:một|1)\s+lần\b", re.I)
+# "Hàng năm, các bộ … báo cáo kết quả": the period opens the sentence whose verb is a report.
+_PERIOD_THEN_REPORT = re.compile(
+    r"(?:^|[.;:]\s*)(?P<period>(?:hàng|hằng)\s+(?P<freq>tháng|quý|năm))\s*,?\s+(?:[^.;]{0,120}?)"
+    r"\bbáo cáo\b",
+    re.I,
+)
+
+
 @dataclass
 class _Regime:
     """A recurring duty named in the text of a task."""
@@ -118,6 +145,20 @@ def _recurring_regimes(text: str) -> list[_Regime]:
             start = max(0, start - 40) + lead.start()
         end = match.end()
         paren = re.match(r"\s*\([^)]*\)", text[end:])
+        if paren is None:
+            # "định kỳ hàng quý gửi về Sở Xây dựng (trước ngày 20 tháng cuối quý)".
+            later = re.match(r"[^.;()]{0,80}?(\([^)]*\))", text[end:])
+            if later and _TIME_HINT.search(later.group(1)):
+                bare_paren = f"{text[start:end]} {later.group(1)}"
+                found.append(
+                    _Regime(
+                        bare_paren,
+                        [bare_paren, text[start:end]],
+                        fold(match.group("freq")),
+                        start,
+                    )
+                )
+                continue
         # "(chậm nhất 05 ngày sau khi kết thúc tháng)" belongs to the duty; "(họp đột xuất khi
         # có yêu cầu)" does not.
         with_paren = (
@@ -128,6 +169,13 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         with_due = text[start : end + due.end()].rstrip(" ,") if due else None
         candidates = [c for c in (with_due, with_paren, bare, match.group(0)) if c]
         found.append(_Regime(candidates[0], candidates, fold(match.group("freq")), start))
+    for match in _EVERY_N_MONTHS.finditer(text):
+        found.append(_Regime(match.group(0), [match.group(0)], "n thang", match.start()))
+    for match in _PERIOD_THEN_REPORT.finditer(text):
+        period = match.group("period")
+        found.append(
+            _Regime(period, [period], fold(match.group("freq")), match.start("period"))
+        )
     for match in _PERIOD_END.finditer(text):
         # A duty among recurring ones ("họp định kỳ hàng tháng (…), cuối năm (…)"): the
         # deadline reader makes "cuối năm" recur only with a recurrence word, so say it.

@@ -44,7 +44,16 @@ class _Header:
     issuer: str | None = None
 
 
+_SPLIT_MONTH = re.compile(r"(tháng\s+)(\d)\s+(\d)\b", re.I)
+_SPLIT_DASH = re.compile(r"(?<=[\wĐđ])\s+-\s+(?=[A-ZĐ])")
+_OPEN_DATE = re.compile(r"ngày(?:\s+\d{1,2}(?:\s+tháng(?:\s+[\d ]{1,4})?)?)?$", re.I)
+
+
 def _read_header_line(header: _Header, text: str) -> None:
+    # Text taken out of a PDF: "tháng 0 6", "3210/QĐ - UBND".
+    text = _SPLIT_MONTH.sub(r"\1\2\3", text)
+    if "/" in text:
+        text = _SPLIT_DASH.sub("-", text)
     if header.number is None and header.code is None:
         match = _NUMBER_LINE.search(text)
         if match:
@@ -103,13 +112,22 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
                             header.issuer = " ".join(issuer_lines)
             continue
         line = _classify(item.text)
-        if line.marker == "roman":
+        if line.marker in ("roman", "part"):
             start = index
             break
         text = clean_text(item.text)
         if kind_index is None:
             if index < 12 and not _PREAMBLE.match(text):
-                _read_header_line(header, item.text)
+                joined = item.text
+                following = items[index + 1] if index + 1 < len(items) else None
+                if (
+                    _OPEN_DATE.search(text)
+                    and isinstance(following, Paragraph)
+                    and re.match(r"\s*(?:năm\s+\d{4}|tháng\s+\d|\d{1,2}\s+tháng)", following.text)
+                ):
+                    # The date broken over two lines: "…, ngày 28 tháng 0 6" / "năm 2014".
+                    joined = f"{item.text} {following.text}"
+                _read_header_line(header, joined)
             found = _kind_of(item.text)
             if found:
                 header.kind = found[0]

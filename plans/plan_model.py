@@ -112,6 +112,7 @@ class ParsedPlan:
                     "detail": task.detail,
                     "section": task.section,
                     "deadline_error": task.deadline_error,
+                    "unsure": list(task.unsure),
                 }
                 for task in self.tasks
             ],
@@ -135,6 +136,7 @@ class ParsedPlan:
                 detail=task.get("detail") or "",
                 section=task.get("section") or "",
                 deadline_error=task.get("deadline_error"),
+                unsure=list(task.get("unsure") or []),
             )
             for task in data.get("tasks", [])
         ]

@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from plans.text import (
+    ends_sentence,
     fold,
     sentence_case,
 )
@@ -19,6 +20,7 @@ from plans.document import (
     _FACT_LABELS,
     _INLINE_ATTR,
     _SCORE,
+    _STEP,
     _Attr,
     _dedupe,
     _Effective,
@@ -30,6 +32,7 @@ from plans.plan_deadlines import (
     _phrase_candidates,
     _recurring_regimes,
     _Regime,
+    is_open_start,
     read_deadline,
 )
 from plans.plan_model import ParsedTask
@@ -87,11 +90,31 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     if node.kind in ("section", "number", "letter"):
         title = sentence_case(title)
     title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
+    # "Bước 2: Kiểm tra …": the step label is the ref's business, not the title's.
+    title = _STEP.sub("", title).strip()
+    body = list(node.body)
+    if not title.strip(" :.") and body:
+        title = body.pop(0)
+    elif title.endswith(":") and body:
+        title = title.rstrip(" :")
     # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the duty starts after the colon.
     opening = _AS_FOLLOWS.search(title)
     if opening and len(title) - opening.end() > 20:
         title = title[opening.end() :]
-    return title, "\n".join(node.body)
+    return title, "\n".join(body)
+
+
+def _unit_prefix(text: str) -> tuple[list[str], str] | None:
+    """("Văn phòng UBND tỉnh", "Phối hợp …") for "Văn phòng UBND tỉnh: Phối hợp …"."""
+    head, colon, rest = text.partition(":")
+    head = head.strip()
+    if not colon or not rest.strip() or not head or len(head.split()) > 12 or ";" in head:
+        return None
+    if _HEAD_VERB.search(head):
+        return None
+    if GAZETTEER.is_unit(head) and not sentence_actors(head + " "):
+        return parse_responsibility(head, "lead").lead or [unit_name(head)], rest.strip()
+    return None
 
 
 def _unit_heading(node: _Node) -> str | None:
@@ -104,6 +127,9 @@ def _unit_heading(node: _Node) -> str | None:
     return None
 
 
+_REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
+_GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
+_PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao)\b")
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
 
 
@@ -138,12 +164,36 @@ class _TaskBuilder:
             return
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
         effective = inherited.with_units(own).with_time(own)
-        heading_unit = _unit_heading(node) if node.children else None
-        if heading_unit and not any(a.kind in ("lead", "exec") for a in own):
+        prefix = _unit_prefix(node.text) if node.kind in ("number", "letter") else None
+        live_children = [child for child in node.children if not child.skip]
+        if live_children and node.kind in ("number", "letter") and node.text.rstrip().endswith(
+            ":"
+        ) and _PRINCIPLE.search(fold(node.text)):
+            # "4.1.b. Việc hỗ trợ … phải bảo đảm yêu cầu sau đây:" and its list: standards.
+            return
+        heading_units = prefix[0] if prefix else None
+        heading_unit = _unit_heading(node) if not prefix else None
+        if not live_children and node.kind in ("number", "letter") and node.body:
+            folded = fold(node.text)
+            if _REQUIREMENT_HEADING.match(folded):
+                # "5. Yêu cầu về cấp Giấy chứng nhận …" and its paragraph: a rule, not work.
+                return
+            if _GROUP_HEADING.match(folded) and not heading_unit:
+                # "3. Đối với các tổ chức khác" then "Đề nghị Ủy ban MTTQ …": the paragraph is
+                # the task.
+                node.text, node.body = node.body[0], node.body[1:]
+        if heading_unit and not live_children and not prefix:
+            if not node.body:
+                heading_unit = None
+            else:
+                # "1. Sở Kế hoạch và Đầu tư:" then one paragraph: that paragraph is the task.
+                node.text, node.body = node.body[0], node.body[1:]
+        if heading_unit:
+            heading_units = [heading_unit]
+        if heading_units and not any(a.kind in ("lead", "exec") for a in own):
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.
-            effective = _Effective([heading_unit], None, effective.time)
-        live_children = [child for child in node.children if not child.skip]
+            effective = _Effective(heading_units, None, effective.time)
         if not live_children:
             if node.kind != "root" and (node.kind != "section" or node.body):
                 self._emit(node, effective, node.ref)
@@ -193,6 +243,23 @@ class _TaskBuilder:
             return
         title, detail = _task_texts(node)
         if not title:
+            return
+        if _PRINCIPLE.search(fold(title)) and not sentence_actors(title) and not (
+            subject_units(title).lead
+        ):
+            # "Việc … phải bảo đảm …", "Nhà ở … phải bảo đảm …": a principle or standard.
+            return
+        duties = _dated_duties(title) if not node.children else None
+        if duties:
+            # "… chỉ đạo: xây dựng kế hoạch … trước ngày 28/2; báo cáo … trước ngày 10/11":
+            # one task per duty, each with its own date.
+            head, parts = duties
+            actors = _head_actors(head) if head else []
+            for number, part in enumerate(parts, start=1):
+                split_ref = ref if number == 1 else f"{ref} ({number})"
+                self._add(
+                    node, part, detail, effective, split_ref, scope=part, actors=actors or None
+                )
             return
         pieces = duty_sentences(title) if not node.children else []
         if len(pieces) > 1:
@@ -276,9 +343,16 @@ class _TaskBuilder:
             if once:
                 deadline_text = once
                 deadline, error = self._read(_phrase_candidates(once))
+            elif time_text and is_open_start(time_text):
+                # "Từ tháng 11/2013 trở đi": when the work starts; there is no deadline to read.
+                deadline_text = None
             elif time_text:
                 deadline_text = time_text.strip(" .;")
                 deadline, error = self._read(_phrase_candidates(time_text))
+        if not lead and detail and _task_heading_only(node):
+            # "Thành lập tổ công tác:" then "UBND các xã thành lập …": the actor is below.
+            first = detail.split("\n", 1)[0]
+            lead = sentence_actors(first) or subject_units(first).lead
         lead_names = _dedupe(lead or [])
         if not lead_names:
             unsure.append("no_unit")
@@ -302,6 +376,38 @@ class _TaskBuilder:
                 unsure=unsure,
             )
         )
+
+
+def _task_heading_only(node: _Node) -> bool:
+    text = _STEP.sub("", node.text).strip()
+    return (
+        bool(_STEP.match(node.text))
+        or text.endswith(":")
+        or (not ends_sentence(text) and len(text.split()) <= 12)
+    )
+
+
+_HEAD_VERB = re.compile(
+    r"\s+(?:căn cứ|chỉ đạo|có trách nhiệm|thực hiện|triển khai|tổ chức)\b.*$", re.I
+)
+
+
+def _head_actors(head: str) -> list[str]:
+    """The units of "Thủ trưởng các sở…; Chủ tịch UBND các huyện… căn cứ … chỉ đạo"."""
+    subject = _HEAD_VERB.sub("", head).strip(" ,;")
+    return sentence_actors(f"{subject} có trách nhiệm") or parse_responsibility(subject).lead
+
+
+def _dated_duties(title: str) -> tuple[str, list[str]] | None:
+    """(actor head, duties) when a paragraph lists several duties separated by ";" of which at
+    least two carry their own date; None otherwise."""
+    head, colon, rest = title.partition(":")
+    if not colon or len(head.split()) > 25:
+        head, rest = "", title
+    parts = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
+    if len(parts) < 2 or sum(1 for part in parts if _once_phrase(part)) < 2:
+        return None
+    return head.strip(), [part + "." for part in parts]
 
 
 def _unique_refs(tasks: list[ParsedTask]) -> None:

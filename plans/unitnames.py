@@ -141,6 +141,9 @@ def extract_units(
 
     previous_separator = ""
     after_verb = False
+    # "Sở, ban, ngành", "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ": a bare category
+    # word opens a collective that the lowercase fragments after it continue.
+    collective = False
     for fragment, separator in pieces:
         fragment = _STRAY_DIGIT.sub("", _CONNECTORS.sub("", fragment.strip()))
         unit, verb = _cut_at_verb(fragment)
@@ -167,6 +170,17 @@ def extract_units(
                 )
             ):
                 is_new = False
+            if (
+                is_new
+                and units
+                and unit[:1].islower()
+                and previous_separator.strip() == ","
+                and (collective or _bare_category(units[-1]))
+            ):
+                is_new = False
+                collective = True
+            elif is_new:
+                collective = False
             if is_new:
                 units.append(unit)
             elif units and not after_verb:
@@ -193,6 +207,11 @@ def extract_units(
             seen.add(key)
             cleaned.append(tidy)
     return cleaned, stop
+
+
+def _bare_category(name: str) -> bool:
+    """"Sở", "Các bộ": a kind of unit with no name after it."""
+    return fold(name) in ("so", "bo", "ban", "nganh", "cac so", "cac bo", "cac ban", "cac nganh")
 
 
 def _units_at_clause_end(text: str) -> list[str]:

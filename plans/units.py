@@ -40,6 +40,9 @@ UNIT_HEADS: tuple[str, ...] = (
     "bo phan",
     "lien doan",
     "doan thanh nien",
+    "tinh doan",
+    "thanh doan",
+    "huyen doan",
     "doan the",
     "ban chi dao",
     "ban quan ly",
@@ -76,8 +79,12 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
     r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|"
-    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ"
+    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
+    r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí"
 )
+# "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes
+# after an opening clause.
+_OPENING_CLAUSE = re.compile(r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp)\b", re.I)
 _TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
 _VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
 _SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
@@ -143,7 +150,21 @@ def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
     parts = [unit_name(part) for part in _LIST_SPLIT.split(text) if part.strip()]
     parts = [re.sub(r"\s+và\s+(?=(?:các|ủy ban|uỷ ban|ubnd)\b)", "|", p, flags=re.I) for p in parts]
     names = [name.strip(" ,") for part in parts for name in part.split("|")]
-    return [name for name in names if name and gazetteer.is_unit(name)]
+    split: list[str] = []
+    for name in names:
+        # "Ủy ban MTTQ Thành phố, Hội Liên hiệp Phụ nữ Thành phố, Thành Đoàn": named units
+        # in a comma list are several units when every piece is one.
+        pieces: list[str] = []
+        for piece in re.split(r",\s+", name):
+            if pieces and not piece[:1].isupper():
+                pieces[-1] = f"{pieces[-1]}, {piece}"
+            else:
+                pieces.append(piece.strip())
+        if len(pieces) > 1 and all(gazetteer.is_unit(piece) for piece in pieces):
+            split.extend(pieces)
+        else:
+            split.append(name)
+    return [name for name in split if name and gazetteer.is_unit(name)]
 
 
 def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
@@ -167,6 +188,13 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
         return _split_units(subject.group("subject"), gazetteer) or [
             unit_name(subject.group("subject"))
         ]
+    if _OPENING_CLAUSE.match(text.strip("( ")):
+        for comma in re.finditer(r",\s+", text[:300]):
+            after = _SUBJECT_VERB.match(text[comma.end() :])
+            if after and gazetteer.is_unit(after.group("subject")) and "," not in after.group(
+                "subject"
+            ):
+                return [unit_name(after.group("subject"))]
     return []
 
 

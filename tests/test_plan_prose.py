@@ -96,3 +96,143 @@ def test_plan_without_a_readable_date_marks_its_tasks_unless_a_date_is_given() -
     assert "date_guessed" in guessed[0]["unsure"]
     given = _tasks(body, header=header, today=date(2024, 3, 1))
     assert "date_guessed" not in given[0]["unsure"]
+
+
+# --- second round: failure classes 2, 3, 6, 7, 8, 9, 10 -------------------------------------
+
+
+def test_unit_heading_with_one_paragraph_is_that_units_task() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Kế hoạch và Đầu tư:\n"
+        "Căn cứ Kế hoạch này bố trí vốn cho các huyện.\n"
+        "2. Văn phòng UBND tỉnh: Phối hợp với Sở Nội vụ theo dõi việc thực hiện.\n"
+        "3. Sở Tài chính\n- Thẩm định dự toán.\n"
+    )
+    assert [(t["title"], t["lead"]) for t in tasks] == [
+        ("Căn cứ Kế hoạch này bố trí vốn cho các huyện.", ["Sở Kế hoạch và Đầu tư"]),
+        # The sample plans' convention: an inline "Unit: duty" keeps its words as the title.
+        ("Văn phòng UBND tỉnh: Phối hợp với Sở Nội vụ theo dõi việc thực hiện.", ["Văn phòng UBND tỉnh"]),
+        ("Thẩm định dự toán.", ["Sở Tài chính"]),
+    ]
+
+
+def test_lead_and_support_unit_lists_under_role_headings_are_units() -> None:
+    tasks = _tasks(
+        "II. CÔNG TÁC TUYÊN TRUYỀN\n1. Nội dung, biện pháp\na) Tổ chức hội nghị quán triệt.\n"
+        "b) Lập chuyên mục tuyên truyền.\n2. Cơ quan chủ trì, phối hợp\na) Cơ quan chủ trì\n"
+        "- Sở Tư pháp.\n- Sở Nội vụ; Công an tỉnh.\nb) Cơ quan phối hợp\n- UBND các huyện.\n"
+        "3. Thời gian thực hiện: Tháng 12/2024.\n"
+        "III. KIỂM TRA\n1. Nội dung\na) Kiểm tra định kỳ việc thực hiện.\n"
+        "2. Cơ quan chủ trì: Thanh tra tỉnh.\n"
+    )
+    assert [t["title"] for t in tasks] == [
+        "Tổ chức hội nghị quán triệt.",
+        "Lập chuyên mục tuyên truyền.",
+        "Kiểm tra định kỳ việc thực hiện.",
+    ]
+    assert tasks[0]["lead"] == ["Sở Tư pháp", "Sở Nội vụ", "Công an tỉnh"]
+    assert tasks[1]["support"] == ["UBND các huyện"]
+    assert tasks[0]["deadline"]["due"] == "2024-12-31"
+    assert tasks[2]["lead"] == ["Thanh tra tỉnh"]
+
+
+def test_start_phrases_are_not_deadlines() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Sở Tư pháp tuyên truyền pháp luật.\n"
+        "Thời gian thực hiện: Từ tháng 11/2024 trở đi.\n"
+        "2. Sở Nội vụ kiện toàn tổ chức.\n"
+        "Thời gian thực hiện: Từ năm 2024 đến năm 2030 và tiếp theo.\n"
+        "3. Sở Y tế rà soát cơ sở.\nThời gian thực hiện: Từ năm 2024 đến năm 2025.\n"
+    )
+    assert [t["deadline"] for t in tasks[:2]] == [None, None]
+    assert all("deadline_unread" not in t["unsure"] for t in tasks[:2])
+    assert tasks[2]["deadline"]["due"] == "2025-12-31"
+
+
+def test_two_dated_duties_in_one_paragraph_are_two_tasks() -> None:
+    tasks = _tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Các sở, ngành; UBND các huyện chỉ đạo: xây dựng kế hoạch "
+        "phòng cháy gửi về UBND tỉnh trước ngày 15/3/2024; báo cáo kết quả thực hiện gửi về "
+        "UBND tỉnh trước ngày 20/11/2024.\n"
+    )
+    assert [(t["title"][:20], t["deadline"]["due"]) for t in tasks] == [
+        ("xây dựng kế hoạch ph", "2024-03-15"),
+        ("báo cáo kết quả thực", "2024-11-20"),
+    ]
+    assert all(t["lead"] == ["Các sở, ngành", "UBND các huyện"] for t in tasks)
+
+
+def test_steps_and_sub_steps_are_kept_without_empty_titles() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG\n2. Trình tự thực hiện\n2.1. Bước 1:\n"
+        "2.1.a. Thành lập tổ công tác:\nUBND các xã thành lập tổ công tác.\n"
+        "2.1.b. Tiếp nhận hồ sơ:\nUBND các xã tiếp nhận hồ sơ.\n"
+        "Thời gian hoàn tất: trước ngày 30 tháng 6 năm 2024.\n"
+        "2.2. Bước 2: Kiểm tra hiện trạng nhà ở.\nPhòng Quản lý đô thị kiểm tra hiện trạng.\n"
+        "Thời gian hoàn tất: trước ngày 25 tháng 7 năm 2024.\n"
+    )
+    assert [t["title"][:25] for t in tasks] == [
+        "Thành lập tổ công tác",
+        "Tiếp nhận hồ sơ",
+        "Kiểm tra hiện trạng nhà ở",
+    ]
+    assert all(t["title"].strip(" :.") for t in tasks)
+    assert [t["deadline"]["due"] for t in tasks] == ["2024-06-30", "2024-06-30", "2024-07-25"]
+    assert tasks[2]["lead"] == ["Phòng Quản lý đô thị"]
+
+
+def test_reporting_regimes_in_prose_are_recurring() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. UBND các huyện\n"
+        "- Báo cáo tình hình thực hiện 3 tháng một lần.\n"
+        "- Tổng hợp, báo cáo tiến độ định kỳ hàng quý gửi về Sở Xây dựng "
+        "(trước ngày 20 tháng cuối quý).\n"
+        "2. Hàng năm, các sở báo cáo kết quả thực hiện về UBND tỉnh.\n"
+    )
+    assert [t["deadline"]["kind"] for t in tasks] == ["recurring"] * 3
+    assert tasks[1]["deadline"]["next"][0] == "2024-03-20"
+
+
+def test_part_letters_are_top_level_and_objective_lists_are_not_tasks() -> None:
+    tasks = _tasks(
+        "A. MỤC ĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao nhận thức của cán bộ.\n"
+        "B. NHIỆM VỤ\nI. TUYÊN TRUYỀN\n1. Mục tiêu\n- 100% cán bộ được phổ biến pháp luật.\n"
+        "2. Chỉ tiêu\n- Tổ chức 10 hội nghị.\n3. Nhiệm vụ cụ thể\n"
+        "- Sở Tư pháp tổ chức hội nghị phổ biến.\n4. Các vấn đề cần lưu ý\n"
+        "Thứ tự ưu tiên như sau:\n- Hộ nghèo.\n- Hộ cận nghèo.\n"
+        "C. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ theo dõi, đôn đốc.\n"
+    )
+    assert [(t["ref"], t["title"]) for t in tasks] == [
+        ("B.I.3", "Sở Tư pháp tổ chức hội nghị phổ biến."),
+        ("C.1", "Sở Nội vụ theo dõi, đôn đốc."),
+    ]
+
+
+def test_pdf_split_header_is_read() -> None:
+    plan = parse_text(
+        "ỦY B AN NHÂN D Â N T HÀNH P HỐ AN PHÚ\nSố: 3107/QĐ - UBND\n"
+        "T hành phố An Phú, ngày 28 tháng 0 6\nnăm 2024\nKẾ HOẠCH\n"
+        "TRIỂN KHAI CHƯƠNG TRÌNH NHÀ Ở\nCăn cứ Luật Nhà ở;\n"
+        "II. NHIỆM VỤ\n1. Sở Xây dựng lập đề án trong 30 ngày.\n",
+        today=None,
+    )
+    assert plan.number == "3107/QĐ-UBND"
+    assert plan.date == date(2024, 6, 28)
+    assert plan.title == "Triển khai chương trình nhà ở"
+    assert "date_guessed" not in plan.tasks[0].unsure
+
+
+def test_actor_after_an_opening_clause_and_collectives() -> None:
+    assert sentence_actors(
+        "Trên cơ sở đề nghị của UBND các huyện, Sở Xây dựng chủ trì lập Đề án nhà ở."
+    ) == ["Sở Xây dựng"]
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ rà soát thủ tục.\n"
+        "2. Đối với các tổ chức khác\nĐề nghị Hội Nông dân tỉnh, Tỉnh đoàn phát động phong trào.\n"
+        "3. Việc đánh giá phải bảo đảm khách quan, công khai.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"],
+        ["Hội Nông dân tỉnh", "Tỉnh đoàn"],
+    ]
+    assert tasks[1]["title"].startswith("Đề nghị Hội Nông dân tỉnh")

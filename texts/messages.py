@@ -903,7 +903,9 @@ READ_LIMIT_MEMORY = (
 )
 
 
-# === Everyday use in chat: safe menus, confirmations, task life, typos (issue 15) =========
+# === Everyday use in chat: safe menus, confirmations, task life, typos (issue 15) ==
+
+
 # Kept in one block so that other work on the catalogue merges cleanly.
 
 NUMBERED_MENU_KEYED_HINT = "Trả lời bằng số nhiệm vụ (số đứng đầu dòng) để chọn."
@@ -995,3 +997,29 @@ DOMAIN_ERRORS.update({
         "đơn vị mở lại bằng /molai."
     ),
 })
+# --- plan import: what the reader is unsure of (issue 14, h-plans2) ---------------------------
+# Shown in the /nhapkehoach preview; the CLI prints its own plain-text lines.
+PLAN_REVIEW_HEADER = "\n🔎 <b>Cần anh/chị xem lại:</b>"
+PLAN_REVIEW_NO_UNIT = "• {count} nhiệm vụ không tìm thấy đơn vị chủ trì: {refs}"
+PLAN_REVIEW_UNREAD = "• {count} thời hạn chưa đọc được, giữ nguyên chữ: {items}"
+PLAN_REVIEW_UNREAD_ITEM = "{ref} «{text}»"
+PLAN_REVIEW_PAST_DUE = "• {count} nhiệm vụ có hạn đã qua (so với hôm nay): {items}"
+PLAN_REVIEW_PAST_DUE_ITEM = "{ref} ({due})"
+PLAN_REVIEW_DATE_QUESTION = (
+    "📅 Không đọc được ngày ban hành của kế hoạch, nên chưa tính được các thời hạn tương đối. "
+    "Kế hoạch ban hành ngày nào? Gửi <code>/nhapkehoach ngay DD/MM/YYYY</code>."
+)
+PLAN_IMPORT_DATE_NEEDED = (
+    "Chưa nhập được: kế hoạch chưa có ngày ban hành. Gửi <code>/nhapkehoach ngay DD/MM/YYYY</code> "
+    "trước, rồi xác nhận."
+)
+PLAN_IMPORT_DATE_BAD = "Ngày «{text}» không hợp lệ. Ví dụ: <code>/nhapkehoach ngay 15/03/2024</code>."
+PLAN_IMPORT_DATE_SET = "Đã lấy ngày {date} làm ngày ban hành; các thời hạn đã được tính lại."
+# The same for `nhacviec plan parse|import` (plain text, no HTML).
+CLI_PLAN_DATE_QUESTION = (
+    "Không đọc được ngày ban hành của kế hoạch: các thời hạn tương đối chưa tính được. "
+    "Chạy lại với --date YYYY-MM-DD."
+)
+CLI_PLAN_NO_UNIT = "Không tìm thấy đơn vị chủ trì ({count}): {refs}"
+CLI_PLAN_UNREAD = "Thời hạn chưa đọc được ({count}): {items}"
+CLI_PLAN_PAST_DUE = "Hạn đã qua so với hôm nay ({count}): {items}"

@@ -1,0 +1,104 @@
+"""Line patterns of plan documents: assignment labels, section kinds, header lines."""
+
+from __future__ import annotations
+
+import re
+
+_LABEL_KINDS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "support",
+        re.compile(
+            r"^(?:(?:co quan|don vi|bo phan|ca nhan),? ?)*(?:cung )?phoi hop(?: thuc hien)?$"
+        ),
+    ),
+    (
+        "lead",
+        re.compile(r"^(?:(?:co quan|don vi|bo phan|ca nhan|nguoi),? ?)*chu tri(?: thuc hien)?$"),
+    ),
+    (
+        "exec",
+        re.compile(
+            r"^(?:(?:co quan|don vi|bo phan|nguoi|ca nhan),? ?)*(?:trach nhiem |phan cong )?"
+            r"(?:thuc hien|trach nhiem|chiu trach nhiem|phu trach|phan cong)(?: thuc hien)?$"
+            r"|^(?:co quan|don vi) chiu trach nhiem$|^giao$"
+        ),
+    ),
+    (
+        "time",
+        re.compile(
+            r"^(?:thoi gian|thoi han|tien do|han)(?: thuc hien| hoan thanh| hoan tat| trien khai| bao cao)?"
+            r"(?: thuc hien| hoan thanh)?$"
+        ),
+    ),
+    (
+        "product",
+        re.compile(r"^(?:san pham|ket qua|ket qua san pham|san pham dau ra|ket qua dau ra)$"),
+    ),
+]
+_LABEL_SPLIT = re.compile(r"^(?P<label>[^:]{2,45}?)\s*:\s*(?P<value>.*)$")
+_INLINE_ATTR = re.compile(
+    r"\(\s*(?P<body>(?:cơ quan|đơn vị|thời gian|thời hạn)[^()]*:[^()]*)\)", re.IGNORECASE
+)
+# Paragraphs of facts rather than work; their dates are not deadlines.
+_FACT_LABELS = re.compile(
+    r"^(?:nguyên nhân|kết quả đạt được|thực trạng|hạn chế|tồn tại|điểm tối đa|lý do)\b", re.I
+)
+_BODY_LABEL = re.compile(r"^[A-ZÀ-Ỵ][^:]{1,40}:\s*\S")
+_SCORE = re.compile(r"\s*[:.]?\s*Đạt(?: được)?\s*[\d,./]+\s*điểm\s*\.?", re.I)
+
+_SKIP_SECTIONS = re.compile(
+    r"muc dich|yeu cau|muc tieu|can cu|ket qua|tinh hinh|danh gia|kien nghi|de xuat|han che"
+    r"|ton tai|nguyen nhan|bai hoc|dac diem|thuc trang|quan diem|pham vi|doi tuong|giai thich"
+)
+_TASK_SECTIONS = re.compile(
+    r"nhiem vu|giai phap|noi dung|to chuc thuc hien|che do|phan cong|trach nhiem|lo trinh"
+    r"|tien do|phuong huong|ke hoach|hoat dong|chuong trinh"
+)
+_COLLAPSE_SECTIONS = re.compile(r"^kinh phi")
+_AD_HOC = re.compile(r"^(?:bao cao|thong tin|hop|kiem tra) dot xuat")
+_CLOSING = re.compile(
+    r"^(?:tren day la|trong qua trinh thuc hien|qua trinh thuc hien|trong qua trinh trien khai)"
+    r"|^yeu cau .{0,120}nghiem tuc|^de nghi .{0,120}nghiem tuc"
+)
+_TAIL = re.compile(r"^(?:noi nhan\b|tm\.|kt\.|tl\.|tuq\.|q\. ?chu tich|chu tich$|pho chu tich$)")
+_ANNEX = re.compile(r"^phu luc\b")
+
+_KINDS = (
+    "KẾ HOẠCH",
+    "BÁO CÁO",
+    "QUYẾT ĐỊNH",
+    "THÔNG BÁO",
+    "CHƯƠNG TRÌNH",
+    "ĐỀ ÁN",
+    "CHỈ THỊ",
+    "CÔNG VĂN",
+    "TỜ TRÌNH",
+    "PHƯƠNG ÁN",
+    "KẾT LUẬN",
+    "NGHỊ QUYẾT",
+    "HƯỚNG DẪN",
+)
+_KIND_CODES = {
+    "kh": "KẾ HOẠCH",
+    "bc": "BÁO CÁO",
+    "qd": "QUYẾT ĐỊNH",
+    "tb": "THÔNG BÁO",
+    "ctr": "CHƯƠNG TRÌNH",
+    "ct": "CHỈ THỊ",
+    "hd": "HƯỚNG DẪN",
+    "kl": "KẾT LUẬN",
+    "tt": "TỜ TRÌNH",
+}
+_NUMBER_LINE = re.compile(
+    r"\bSố\s*:?\s*(?P<number>(?P<digits>\d[\d.]*)?\s*/\s*(?P<code>[A-ZĐa-zđ][\wĐđ.&-]*(?:/[\wĐđ.&-]+)*))"
+)
+_DATE_LINE = re.compile(
+    r"(?:(?P<place>[^,\n]{2,60}?)\s*,\s*)?ngày\s+(?P<day>\d{1,2})?\s*(?:tháng|/)\s*(?P<month>\d{1,2})?"
+    r"\s*(?:năm|/)\s*(?P<year>\d{4})",
+    re.I,
+)
+_PREAMBLE = re.compile(
+    r"^(?:căn cứ|thực hiện|nhằm|để|trên cơ sở|theo|xét|ủy ban nhân dân|ubnd|uỷ ban nhân dân)\b",
+    re.I,
+)
+_MOTTO = re.compile(r"cộng hòa xã hội|cộng hoà xã hội|độc lập\s*-\s*tự do", re.I)
