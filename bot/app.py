@@ -9,25 +9,30 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Engine
 
+from bot.health import Health
+from bot.http import build_web_server
+from bot.startup import RetryPolicy
+from bot.telegram_service import TelegramService
+from bot.zalo_platforms import start_zalo_platforms
 from config.settings import Settings
 from db.evidence_files import EvidenceStore
+from db.locks import InstanceLock
 from db.migrate import upgrade
 from db.queries import load_calendar
 from db.session import SessionFactory, make_engine, make_session_factory
 from handlers.router import Router
+from reports.snapshots import close_periods_job
 from scheduler.delivery_report import DeliveryReporter
+from scheduler.jobs import ReminderJobs
 from scheduler.planner import PlannerOptions, ReminderPlanner
-from scheduler.ratelimit import PlatformRateLimiter, limits_for
+from scheduler.ratelimit import PlatformRateLimiter, TelegramRateLimiter, limits_for
 from scheduler.sender import OutboxSender, SenderOptions
 from scheduler.transport import Transport
 from timelang.clock import Clock, SystemClock
-
-if TYPE_CHECKING:
-    from bot.startup import RetryPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +47,6 @@ class App:
     router: Router
     sender: OutboxSender
     transports: dict[str, Transport] = field(default_factory=dict)
-    # Coroutines started by `run` beside the chat platforms (scheduler, HTTP server …).
-    closers: list[Callable[[], Awaitable[None] | None]] = field(default_factory=list)
     planner: ReminderPlanner | None = None
     reporter: DeliveryReporter | None = None
 
@@ -110,33 +113,22 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
     """Runs every platform whose token is set, with the sender, until SIGINT/SIGTERM.
 
     Platforms come up in the background, their network calls retried (bot.startup), while
-    the HTTP server already answers /healthz with the real state (bot.health)."""
-    from bot.health import Health
-    from bot.http import build_web_server
-    from bot.startup import RetryPolicy
-    from bot.telegram_service import TelegramService
-    from bot.zalo_platforms import start_zalo_platforms
-    from db.locks import InstanceLock
-    from reports.snapshots import close_periods_job
-    from scheduler.jobs import ReminderJobs
-    from scheduler.ratelimit import TelegramRateLimiter
-
+    the HTTP server already answers /healthz with the real state (bot.health). Everything
+    started is registered on one exit stack, so it closes in reverse order whatever fails."""
     settings = app.settings
     if settings.zalo_oa_enabled:
         settings.token_cipher()  # says which variable to set before anything starts
-    # SQLite: a second bot on the same file stops here, with the reason, before touching it.
-    instance_lock = InstanceLock(settings.resolved_database_url)
-    instance_lock.acquire()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
 
-    started: list[Callable[[], Awaitable[Any]]] = []
-    tasks: list[asyncio.Task[Any]] = []
-    jobs: ReminderJobs | None = None
-    try:
+    async with contextlib.AsyncExitStack() as stack:
+        # SQLite: a second bot on the same file stops here, with the reason, before touching it.
+        instance_lock = InstanceLock(settings.resolved_database_url)
+        instance_lock.acquire()
+        stack.callback(instance_lock.release)
         policy = retry_policy or RetryPolicy.from_settings(settings)
         health = Health(clock=app.clock, session_factory=app.session_factory)
         web_server = build_web_server(app, always=True)
@@ -150,13 +142,14 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
                 sender_rate_limiter=(TelegramRateLimiter(limiter) if limiter is not None
                                      else None))
             telegram.mount(web_server)
-            started.append(telegram.close)
+            stack.push_async_callback(_quietly, telegram.close)
             telegram.start()
-        started += await start_zalo_platforms(app, web_server, health=health,
-                                              retry_policy=policy)
+        for closer in await start_zalo_platforms(app, web_server, health=health,
+                                                 retry_policy=policy):
+            stack.push_async_callback(_quietly, closer)
         try:
             await web_server.start()
-            started.append(web_server.stop)
+            stack.push_async_callback(_quietly, web_server.stop)
         except OSError as error:
             if settings.webhook_base_url:
                 raise  # webhooks and file links cannot work without it
@@ -175,26 +168,24 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
         await jobs.catch_up(single_instance=instance_lock.path is not None)
         jobs.start()
         sender_task = asyncio.create_task(app.sender.run(), name="outbox-sender")
-        tasks.append(sender_task)
+        stack.push_async_callback(_stop_sender, app, sender_task)
+        stack.callback(jobs.stop)  # last in, first out: no planning while the sender stops
         health.sender_probe = lambda: not sender_task.done()
         await stop.wait()
-    finally:
-        if jobs is not None:
-            jobs.stop()
-        # Graceful: sends on the wire finish and are recorded, the rest is handed back.
-        app.sender.stop()
-        if tasks:
-            await asyncio.wait(tasks, timeout=app.sender.options.stop_grace + 5)
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
-        for closer in reversed(started):
-            with contextlib.suppress(Exception):
-                await closer()
-        for closer in reversed(app.closers):
-            with contextlib.suppress(Exception):
-                result = closer()
-                if asyncio.iscoroutine(result):
-                    await result
-        instance_lock.release()
+
+
+async def _stop_sender(app: App, sender_task: asyncio.Task[Any]) -> None:
+    """Graceful: sends on the wire finish and are recorded, the rest is handed back."""
+    app.sender.stop()
+    await asyncio.wait([sender_task], timeout=app.sender.options.stop_grace + 5)
+    sender_task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await sender_task
+
+
+async def _quietly(close: Callable[[], Awaitable[Any]]) -> None:
+    """A platform that fails to close must not keep the others open."""
+    try:
+        await close()
+    except Exception as error:
+        logger.warning("Đóng %s lỗi: %s", getattr(close, "__qualname__", close), error)

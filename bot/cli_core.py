@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Runners import what they use when they run: `nhacviec deadline …` must not load the chat
+# platforms, the composition root or the file readers.
 import argparse
 import asyncio
 import sys
@@ -193,7 +195,7 @@ def cmd_admin_list(args: argparse.Namespace, settings: Settings) -> int:
     app = _app(settings)
     try:
         with app.session_factory() as session:
-            rows = []
+            rows: list[dict[str, Any]] = []
             for person in services.admins(session, settings.admin_identities):
                 ids = [f"{i.platform}:{i.external_id}" for i in person.identities]
                 from_env = any((i.platform, i.external_id) in settings.admin_identities

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+# Runners import what they use when they run: `nhacviec deadline …` must not load the chat
+# platforms, the composition root or the file readers.
 import argparse
 from datetime import datetime
 from typing import Any

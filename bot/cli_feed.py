@@ -48,7 +48,7 @@ def cmd_list(args: argparse.Namespace, settings: Settings) -> int:
     app = cli_reports.open_app(settings)
     try:
         with app.session_factory() as session:
-            rows = [{"id": f.id, "kind": f.kind, "key": f.key, "label": f.label,
+            rows: list[dict[str, Any]] = [{"id": f.id, "kind": f.kind, "key": f.key, "label": f.label,
                      "created_at": f.created_at.isoformat(),
                      "revoked_at": f.revoked_at.isoformat() if f.revoked_at else None}
                     for f in feeds.all_feeds(session)]

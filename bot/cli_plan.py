@@ -8,6 +8,8 @@ transaction. Bad input ends with status 2 and one line on stderr.
 
 from __future__ import annotations
 
+# Runners import what they use when they run: `nhacviec deadline …` must not load the chat
+# platforms, the composition root or the file readers.
 import argparse
 import os
 import sys
@@ -181,7 +183,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             queued = importer.queue_unit_notices(
                 session, result, now=now, reference=plan.deadline_reference
             )
-            summary = {
+            summary: dict[str, Any] = {
                 "plan_id": result.plan.id,
                 "created_tasks": len(result.created),
                 "existing_tasks": result.existing,

@@ -13,6 +13,8 @@ bot. Quiet hours still apply.
 
 from __future__ import annotations
 
+# Runners import what they use when they run: `nhacviec deadline …` must not load the chat
+# platforms, the composition root or the file readers.
 import argparse
 import asyncio
 import json

@@ -13,6 +13,8 @@ from 1 January of that year.
 
 from __future__ import annotations
 
+# Runners import what they use when they run: `nhacviec deadline …` must not load the chat
+# platforms, the composition root or the file readers.
 import argparse
 import sys
 from datetime import date

@@ -6,6 +6,8 @@ report period says so on stdout: frozen figures never move.
 
 from __future__ import annotations
 
+# Runners import what they use when they run: `nhacviec deadline …` must not load the chat
+# platforms, the composition root or the file readers.
 import argparse
 import sys
 from typing import Any

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from aiohttp import web
+from telegram import Update
 
 from bot.http_guard import ConnectionGuard, GuardedSite, RejectionLog, guard_middleware
 from bot.webhook_payloads import BadPayload, parse_json, validate_telegram_update
@@ -299,7 +300,6 @@ def telegram_webhook_handler(application: Any, secret: str, *,
     with setWebhook's `secret_token` is checked, the body is validated, then the update joins
     the application's queue exactly as long polling would put it there. Rejections are
     counted by the server's RejectionLog, not logged one by one."""
-    from telegram import Update
 
     async def handle(request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(TELEGRAM_SECRET_HEADER), secret):

@@ -220,7 +220,7 @@ def guard_middleware(guard: ConnectionGuard, rejections: RejectionLog,
                         response = web.Response(status=408)
                         response.force_close()
                         return response
-                response = await handler(request)
+                response = await handler(request)  # type: ignore[assignment]
             except web.HTTPException as error:  # 413 from the read, 404, 405, …
                 if 400 <= error.status < 500:
                     rejections.note(f"{error.status} {_route(request)}")

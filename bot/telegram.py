@@ -31,8 +31,8 @@ from telegram.ext import (
     BaseRateLimiter,
     BaseUpdateProcessor,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
+    Defaults,
     ExtBot,
     MessageHandler,
     filters,
@@ -99,13 +99,9 @@ class TelegramReplier(Replier):
         self.chat_id = chat_id
 
     async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
+        # HTML and no link previews come from TELEGRAM_DEFAULTS, set on every Bot we build.
         await self.bot.send_message(
-            chat_id=self.chat_id,
-            text=text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(buttons),
-            link_preview_options=LinkPreviewOptions(is_disabled=True),
-        )
+            chat_id=self.chat_id, text=text, reply_markup=keyboard(buttons))
 
     async def send_file(self, file: OutgoingFile) -> None:
         caption = file.caption
@@ -116,7 +112,6 @@ class TelegramReplier(Replier):
             chat_id=self.chat_id,
             document=InputFile(io.BytesIO(file.data), filename=file.file_name),
             caption=caption,
-            parse_mode=ParseMode.HTML if caption else None,
         )
 
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
@@ -174,12 +169,18 @@ class TelegramTransport:
             raise SendError(str(error)) from None
 
 
+# Every text we send is Telegram HTML (see texts.messages); links stay plain.
+TELEGRAM_DEFAULTS = Defaults(parse_mode=ParseMode.HTML,
+                             link_preview_options=LinkPreviewOptions(is_disabled=True))
+
+
 def build_sender_bot(settings: Settings, *, rate_limiter: BaseRateLimiter | None,  # type: ignore[type-arg]
                      connections: int) -> ExtBot:  # type: ignore[type-arg]
     """The outbox sender's own Bot with its own connection pool: a mass send at 08:00 never
     holds the connections that replies to commands need. The shared rate limiter still paces
     both against one budget."""
     return ExtBot(
+        defaults=TELEGRAM_DEFAULTS,
         token=settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
@@ -239,8 +240,8 @@ def to_incoming(update: Update) -> Incoming | None:
             is_button=True,
         )
     message = update.effective_message
-    user = update.effective_user
-    if message is None or user is None or not isinstance(message, Message):
+    sender = update.effective_user
+    if message is None or sender is None or not isinstance(message, Message):
         return None
     chat = message.chat
     return Incoming(
@@ -248,8 +249,8 @@ def to_incoming(update: Update) -> Incoming | None:
         chat_id=str(chat.id),
         chat_type="private" if chat.type == "private" else "group",
         chat_title=chat.title,
-        user_id=str(user.id),
-        user_name=user.full_name,
+        user_id=str(sender.id),
+        user_name=sender.full_name,
         text=message.text or message.caption or "",
         message_id=str(message.message_id),
         attachment=_attachment(message),
@@ -311,6 +312,7 @@ def build_application(
         .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_file_base_url)
+        .defaults(TELEGRAM_DEFAULTS)
         .post_init(post_init)
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         # One connection per update in flight, as PTB advises with concurrent updates.
@@ -320,9 +322,8 @@ def build_application(
         # Replies share the platform's budget with the outbox sender (scheduler.ratelimit).
         builder = builder.rate_limiter(rate_limiter)
     application = builder.build()
-    for command in registry.COMMANDS:
-        application.add_handler(CommandHandler(command.name, on_update))
-    # Commands typed with accents or capitals, unknown commands, files, numbered choices.
+    # One handler for every message: the router finds the command (also typed with accents,
+    # capitals, "@bot" or a typo), the numbered choice, or the flow; PTB only delivers.
     application.add_handler(
         MessageHandler(
             (filters.TEXT | filters.PHOTO | filters.Document.ALL) & ~filters.UpdateType.EDITED,

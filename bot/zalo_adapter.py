@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+from bot.http import secret_matches
+from bot.startup import retry_until_done
 from bot.webhook_payloads import BadPayload, parse_json, validate_zalo_update
 from bot.zalo import (
     FileTooBig,
@@ -358,7 +360,6 @@ class ZaloBot:
         await self.replier(ids[0]).send_text(messages.ZALO_UNSUPPORTED_MESSAGE)
 
     async def webhook(self, request: web.Request) -> web.Response:
-        from bot.http import secret_matches
 
         # A refusal is counted by the server's RejectionLog, not logged one by one.
         if not secret_matches(request.headers.get(SECRET_HEADER),
@@ -434,7 +435,6 @@ class ZaloBot:
         logger.info("Zalo: đang nhận tin (long polling)")
 
     async def _register_webhook(self, url: str) -> None:
-        from bot.startup import retry_until_done
 
         assert self.retry_policy is not None
         await retry_until_done(

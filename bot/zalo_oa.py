@@ -225,7 +225,7 @@ def oa_to_incoming(event: Mapping[str, Any], user_name: str = "") -> Incoming | 
             size = payload.get("size")
             attachment = Attachment(kind="document", file_id=message_id, url=url,
                                     file_name=str(payload.get("name") or "tep"),
-                                    size=int(size) if numbers.is_ascii_number(str(size or "")) else None)
+                                    size=int(str(size)) if numbers.is_ascii_number(str(size or "")) else None)
     elif name != "user_send_text":
         return None
     return Incoming(platform=PLATFORM_OA, chat_id=sender, user_id=sender, user_name=user_name,

@@ -315,9 +315,9 @@ class OATokenManager:
         except ValueError:
             body = {}
         if not isinstance(body, dict) or not body.get("access_token"):
-            error = body.get("error") if isinstance(body, dict) else None
+            code = body.get("error") if isinstance(body, dict) else None
             name = body.get("error_name") if isinstance(body, dict) else None
-            raise ZaloOAAuthError(f"OA token refresh refused ({error}: {name}); "
+            raise ZaloOAAuthError(f"OA token refresh refused ({code}: {name}); "
                                   "authorise the OA again and set ZALO_OA_REFRESH_TOKEN")
         try:
             lifetime = int(body.get("expires_in") or 90000)

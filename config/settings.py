@@ -195,6 +195,7 @@ class Settings(BaseSettings):
 
     def token_cipher(self) -> TokenCipher:
         """The cipher for secrets at rest; ConfigError naming DATA_ENCRYPTION_KEY if unusable."""
+        # cryptography loads only when the Zalo OA's tokens are read or written.
         from config.crypto import TokenCipher
 
         return TokenCipher.from_setting(self.data_encryption_key.get_secret_value())

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from db.domain import OUTBOX_CHANGED
 from db.models import (
     ROLE_LEADER,
+    Chat,
     Identity,
     Membership,
     Outbox,
@@ -136,3 +137,36 @@ def enqueue(
     session.flush()
     session.info[OUTBOX_CHANGED] = True
     return row
+
+
+# The one rule for telling a unit: it hears in its bound group chats, or, when it has none,
+# through each member's private chat. The planner applies the same rule in bulk
+# (scheduler.audience.Directory, with UNIT_GROUP below).
+UNIT_GROUP = Chat.kind == "group"
+
+
+def unit_groups(session: Session, unit_id: int) -> list[Chat]:
+    """The group chats bound to a unit, oldest first."""
+    return list(session.scalars(
+        select(Chat).where(Chat.unit_id == unit_id, UNIT_GROUP).order_by(Chat.id)))
+
+
+def enqueue_to_unit(
+    session: Session, *, unit_id: int, text: str, kind: str, key: str, now: datetime,
+    task_ids: Sequence[int] = (), priority: int = 10,
+) -> int:
+    """Queue `text` to a unit by the rule above; returns how many messages were queued."""
+    groups = unit_groups(session, unit_id)
+    queued = 0
+    if groups:
+        for chat in groups:
+            row = enqueue(session, platform=chat.platform, chat_id=chat.external_id, text=text,
+                          kind=kind, key=f"{key}:chat{chat.id}", now=now, task_ids=task_ids,
+                          priority=priority, chat_kind=chat.kind)
+            queued += row is not None
+        return queued
+    for person in members_of(session, unit_id):
+        row = enqueue_to_person(session, person=person, text=text, kind=kind, key=key, now=now,
+                                task_ids=task_ids, priority=priority)
+        queued += row is not None
+    return queued

@@ -12,7 +12,7 @@ from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, or_, 
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
 
-from db.models import Occurrence, Task, Unit, task_support_units
+from db.models import CalendarOverride, Occurrence, Task, Unit, task_support_units
 from timelang.calendar import WorkingCalendar
 
 
@@ -143,7 +143,6 @@ def units_by_codes(session: Session, codes: Collection[str]) -> dict[str, Unit]:
 
 def load_calendar(session: Session) -> WorkingCalendar:
     """The national calendar with the admins' local days off and make-up working days."""
-    from db.models import CalendarOverride
 
     overrides = session.execute(select(CalendarOverride.day, CalendarOverride.is_working_day)).all()
     return WorkingCalendar(

@@ -25,12 +25,15 @@ from db.joining import (
     set_membership,
 )
 from db.outbox import (
+    UNIT_GROUP,
     admins,
     enqueue,
     enqueue_to_person,
+    enqueue_to_unit,
     leaders_of,
     members_of,
     reachable_identity,
+    unit_groups,
 )
 from db.tasks import (
     add_evidence,
@@ -64,6 +67,7 @@ __all__ = [
     "INBOUND_STAMP_INTERVAL",
     "OCCURRENCES_AHEAD",
     "OUTBOX_CHANGED",
+    "UNIT_GROUP",
     "Actor",
     "DomainError",
     "add_evidence",
@@ -83,6 +87,7 @@ __all__ = [
     "decide_join",
     "enqueue",
     "enqueue_to_person",
+    "enqueue_to_unit",
     "ensure_chat",
     "ensure_occurrences",
     "get_task",
@@ -102,5 +107,6 @@ __all__ = [
     "subtree_ids",
     "task_deadline",
     "unit_by_code",
+    "unit_groups",
     "visible_unit_ids",
 ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
+from texts import messages
 from texts.clean import utf16_length
 from texts.menus import MenuOption, menu_entries, render_numbered_menu
 
@@ -103,7 +104,6 @@ class Replier:
         await self.send_text(render_numbered_menu(text, options))
 
     async def send_file(self, file: OutgoingFile) -> None:
-        from texts import messages
 
         await self.send_text(messages.FILE_NOT_SUPPORTED.format(name=html.escape(file.file_name)))
 

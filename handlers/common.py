@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from db import services
-from db.models import Occurrence, Task, Unit
+from db.models import Occurrence, Person, Task, Unit
 from handlers.base import Context
 from texts import messages
 from timelang import numbers
@@ -179,7 +179,6 @@ def human_size(size: int) -> str:
 def person_name(ctx: Context, person_id: int | None) -> str:
     if person_id is None:
         return "—"
-    from db.models import Person
 
     person = ctx.session.get(Person, person_id)
     return messages.esc(person.display_name) if person else "—"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select, update
 
@@ -54,14 +55,19 @@ async def link(msg: Incoming, ctx: Context) -> None:
         code=code, minutes=int(CODE_LIFETIME.total_seconds() // 60)))
 
 
+def _rows_changed(result: Any) -> int:
+    """UPDATE results carry rowcount (a CursorResult); the session types them as Result."""
+    return int(result.rowcount)
+
+
 def _burn(ctx: Context, word: str) -> bool:
     """A live code typed in a group has been seen there: it is used up, unredeemed."""
     code = word.upper()
     if len(code) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in code):
         return False
-    burnt = ctx.session.execute(update(LinkCode).where(
+    burnt = _rows_changed(ctx.session.execute(update(LinkCode).where(
         LinkCode.code == code, LinkCode.used_at.is_(None), LinkCode.expires_at > ctx.now,
-    ).values(used_at=ctx.now)).rowcount
+    ).values(used_at=ctx.now)))
     if burnt:
         services.audit(ctx.session, actor=ctx.actor, action="identity.link_code_burnt",
                        entity="person", entity_id=None, now=ctx.now)
@@ -92,8 +98,8 @@ async def _redeem(msg: Incoming, ctx: Context, code: str) -> None:
     if target.id == current.id:
         raise UserError(messages.LINK_SAME_PLATFORM)
     # Claimed with a conditional update, so two redemptions at once cannot both succeed.
-    claimed = ctx.session.execute(update(LinkCode).where(
-        LinkCode.id == link_code.id, LinkCode.used_at.is_(None)).values(used_at=ctx.now)).rowcount
+    claimed = _rows_changed(ctx.session.execute(update(LinkCode).where(
+        LinkCode.id == link_code.id, LinkCode.used_at.is_(None)).values(used_at=ctx.now)))
     if claimed != 1:
         raise UserError(messages.LINK_BAD_CODE)
     joined = ctx.session.scalars(select(Identity).where(

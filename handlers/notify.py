@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
-
 from db import services
-from db.models import Chat, Person, Unit
+from db.models import Person, Unit
 from handlers.base import Context, MenuOption
 
 
@@ -57,15 +55,7 @@ def notify_unit(
     key: str,
     task_ids: Sequence[int] = (),
 ) -> int:
-    """A unit hears through its bound groups, or through each member when it has none."""
-    groups = list(ctx.session.scalars(select(Chat).where(Chat.unit_id == unit.id)))
-    if groups:
-        for chat in groups:
-            services.enqueue(
-                ctx.session, platform=chat.platform, chat_id=chat.external_id, text=text,
-                kind=kind, key=f"{key}:chat{chat.id}", now=ctx.now, task_ids=task_ids,
-                priority=10, chat_kind=chat.kind,
-            )
-        return len(groups)
-    return notify_people(ctx, services.members_of(ctx.session, unit.id), text, kind=kind, key=key,
-                         task_ids=task_ids)
+    """A unit hears through its bound groups, or through each member when it has none
+    (services.enqueue_to_unit: the one rule)."""
+    return services.enqueue_to_unit(ctx.session, unit_id=unit.id, text=text, kind=kind,
+                                    key=key, now=ctx.now, task_ids=task_ids)

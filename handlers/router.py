@@ -272,7 +272,7 @@ class Router:
                 messages.MENU_STALE if had_menu else messages.MENU_NONE, number=text[:12]))
         if text and not msg.is_group:
             suggestion = intents.understand(text, now.astimezone(self.settings.tz).date())
-            if suggestion is not None and suggestion.direct:
+            if suggestion is not None and suggestion.direct and suggestion.command:
                 return self._resolve_command(suggestion.command, None)
             if suggestion is not None:
                 return Resolved(suggestion=suggestion)

@@ -7,16 +7,17 @@ A change that concerns a frozen report period says so: frozen figures never move
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from db import services, task_life
-from db.models import Occurrence, Task
+from db.models import Occurrence, Person, Task
 from handlers import confirm
 from handlers.base import Context, Incoming
 from handlers.common import (
     UserError,
     load_task,
     local_time,
+    normalize_command,
     parse_task_id,
     person_name,
     require_units,
@@ -98,7 +99,6 @@ async def reopen(msg: Incoming, ctx: Context) -> None:
                              task_id=task.id, title=shorten(task.title, 120), reason=reason)
     _tell_leaders(ctx, task, notice, f"reopen:{occurrence.id}:{ctx.now.timestamp():.0f}")
     if kept["done_by"] is not None and kept["done_by"] != ctx.actor.person_id:
-        from db.models import Person
 
         completer = ctx.session.get(Person, kept["done_by"])
         if completer is not None:
@@ -139,7 +139,6 @@ async def edit(msg: Incoming, ctx: Context) -> None:
                      allow_cancelled=True)
     field = EDIT_FIELDS.get(ctx.args[1].lower().replace("đ", "d"))
     if field is None:
-        from handlers.common import normalize_command
 
         field = EDIT_FIELDS.get(normalize_command(ctx.args[1]))
     if field is None:
@@ -198,7 +197,6 @@ def history_lines(ctx: Context, task: Task) -> list[tuple[object, str]]:
 
 
 def _history_what(ctx: Context, action: str, details: dict[str, object]) -> str | None:
-    from datetime import datetime
 
     def completion_text() -> tuple[str, str]:
         kept = details.get("completion") or {}
@@ -226,7 +224,7 @@ def _history_what(ctx: Context, action: str, details: dict[str, object]) -> str 
         changes = details.get("changes") or {}
         assert isinstance(changes, dict)
         return messages.HISTORY_EDITED.format(fields=", ".join(
-            messages.EDIT_FIELD_NAMES.get(name, name) for name in changes))
+            messages.EDIT_FIELD_NAMES.get(str(name), str(name)) for name in changes))
     if action == "task.reschedule":
         return messages.HISTORY_RESCHEDULED.format(old=messages.esc(str(details.get("old"))),
                                                    new=messages.esc(str(details.get("new"))))

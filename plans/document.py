@@ -38,6 +38,7 @@ from plans.text import (
     starts_lowercase,
 )
 from plans.unitnames import Responsibility, parse_responsibility
+from plans.units import sentence_actors
 
 if TYPE_CHECKING:
     from plans.task_tables import _TaskRow, _TaskTable
@@ -365,7 +366,7 @@ class _BodyReader:
         heading = line.marker in ("number", "letter") and bool(_ROLE_HEADING.match(folded))
         if heading or (labelled and labelled[0] in ("lead", "support", "exec") and line.marker
                        in ("number", "letter") and not labelled[2]):
-            kind = "support" if "phoi hop" in folded and "chu tri" not in folded else (
+            kind: str | None = "support" if "phoi hop" in folded and "chu tri" not in folded else (
                 "exec" if folded.endswith("thuc hien") and "chu tri" not in folded else "lead"
             )
             if line.marker == "number" or self.role is None:
@@ -567,7 +568,6 @@ def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
     """(addressees, duty nodes) from the preamble. The addressees of a closing "… yêu cầu X, Y
     triển khai các nội dung sau:" lead every item below it. A document with no numbered
     structure at all is prose: each preamble paragraph that names an actor is a duty."""
-    from plans.units import sentence_actors
 
     addressees: list[str] = []
     if reader.preamble and reader.preamble[-1].rstrip().endswith(":"):

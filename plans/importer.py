@@ -26,15 +26,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from db import services
-from db.models import Chat, Plan, Task, Unit
+from db.models import Plan, Task, Unit, UnitAlias
 from plans.matching import KnownUnit, MatchResult, UnitMatcher, canonical_words, name_key
 from plans.parser import ParsedPlan, ParsedTask
 from plans.text import fold
+from texts import messages
+from timelang.deadlines import Deadline, parse_deadline
 from timelang.words import shorten
 
 if TYPE_CHECKING:
     from timelang.calendar import WorkingCalendar
-    from timelang.deadlines import Deadline
 
 # Tasks whose plan gives no readable time are followed as ongoing duties until the admin
 # sets a deadline; the preview says how many.
@@ -253,10 +254,6 @@ def guess_kind(name: str) -> str | None:
 
 
 def _ongoing(reference: date) -> Deadline | None:
-    try:
-        from timelang.deadlines import parse_deadline
-    except ImportError:
-        return None
     return parse_deadline(ONGOING_PHRASE, reference)
 
 
@@ -405,7 +402,6 @@ def import_plan(
             if unit is not None and fold(name) not in {fold(a.alias) for a in unit.aliases} and (
                 fold(name) != fold(unit.name)
             ):
-                from db.models import UnitAlias
 
                 unit.aliases.append(UnitAlias(alias=name.strip()))
 
@@ -490,7 +486,6 @@ def queue_unit_notices(
     """One message per unit listing its new tasks, through the unit's bound groups or else
     each member's private chat (as `handlers.notify.notify_unit` does). Returns how many
     messages were queued."""
-    from texts import messages
 
     queued = 0
     for unit_id, tasks in result.by_unit().items():
@@ -517,28 +512,14 @@ def queue_unit_notices(
         text = "\n".join(lines)
         key = f"plan:{result.plan.id}:unit:{unit.id}:{min(t.id for t in tasks)}"
         task_ids = [task.id for task in tasks]
-        groups = list(session.scalars(select(Chat).where(Chat.unit_id == unit.id)))
-        if groups:
-            for chat in groups:
-                row = services.enqueue(
-                    session, platform=chat.platform, chat_id=chat.external_id, text=text,
-                    kind="plan_import", key=f"{key}:chat{chat.id}", now=now,
-                    task_ids=task_ids, priority=10, chat_kind=chat.kind,
-                )
-                queued += row is not None
-            continue
-        for person in services.members_of(session, unit.id):
-            row = services.enqueue_to_person(
-                session, person=person, text=text, kind="plan_import", key=key, now=now,
-                task_ids=task_ids, priority=10,
-            )
-            queued += row is not None
+        queued += services.enqueue_to_unit(session, unit_id=unit.id, text=text,
+                                           kind="plan_import", key=key, now=now,
+                                           task_ids=task_ids)
     return queued
 
 
 def deadline_phrase(task: Task, reference: date) -> str:
     """"hạn 31/12/2024", "định kỳ: …, kỳ đầu …", "thường xuyên", as plain text."""
-    from texts import messages
 
     if task.schedule_kind == "ongoing":
         return messages.PLAN_WHEN_ONGOING

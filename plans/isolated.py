@@ -18,6 +18,7 @@ import resource
 import threading
 from datetime import date
 from multiprocessing.connection import Connection
+from pathlib import PurePath
 from typing import Any
 
 from plans.limits import DEFAULT_LIMITS, MB, ReadLimits, count_text
@@ -68,7 +69,6 @@ def read_plan_isolated(
 ) -> ParsedPlan:
     """`read_plan` in a child process. Blocking: call it from a worker thread. Raises
     PlanReadError for every refusal, including the time and memory caps."""
-    from pathlib import PurePath
 
     name = PurePath(filename or "tệp").name or "tệp"
     with _SLOTS:

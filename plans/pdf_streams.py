@@ -71,7 +71,7 @@ def _inflate(raw: bytes, cap: int, keep: bool) -> tuple[int, bytes]:
     kept: list[bytes] = []
     view = memoryview(raw)
     for offset in range(0, len(raw), _CHUNK):
-        piece = view[offset : offset + _CHUNK]
+        piece: bytes | memoryview = view[offset : offset + _CHUNK]
         while piece:
             out = decompressor.decompress(piece, _CHUNK)
             size += len(out)
@@ -86,6 +86,7 @@ def _inflate(raw: bytes, cap: int, keep: bool) -> tuple[int, bytes]:
 
 
 def _lzw(raw: bytes, cap: int, keep: bool) -> tuple[int, bytes]:
+    # pdfminer loads only when a PDF is read (optional heavy library).
     from pdfminer.lzw import LZWDecoder
 
     size = 0
@@ -130,11 +131,13 @@ def _decoded_size(raw: bytes, filters: list[bytes], cap: int) -> int:
             elif name in RUN_LENGTH and last:
                 size = _run_length_size(data)
             elif name in RUN_LENGTH:
+                # pdfminer loads only when a PDF is read (optional heavy library).
                 from pdfminer.runlength import rldecode
 
                 data = rldecode(data)
                 size = len(data)
             elif name in ASCII:
+                # pdfminer loads only when a PDF is read (optional heavy library).
                 from pdfminer.ascii85 import ascii85decode, asciihexdecode
 
                 data = asciihexdecode(data) if name in (b"ASCIIHexDecode", b"AHx") else (
@@ -187,6 +190,7 @@ def check_encrypted_streams(document: object, guard: ReadGuard) -> None:
     """Same measure for an encrypted PDF (owner password only, readable without one), whose
     raw streams are ciphertext: pdfminer's parsed objects are walked and each stream is
     deciphered, then measured. Objects inside object streams are never streams themselves."""
+    # pdfminer loads only when a PDF is read (optional heavy library).
     from pdfminer.pdftypes import PDFStream
 
     limits = guard.limits
@@ -211,7 +215,7 @@ def check_encrypted_streams(document: object, guard: ReadGuard) -> None:
                 continue
             raw = obj.rawdata or b""
             if obj.decipher:
-                raw = obj.decipher(obj.objid, obj.genno, raw, obj.attrs)
+                raw = obj.decipher(obj.objid or 0, obj.genno or 0, raw, obj.attrs)
             filters = [name.encode() for name in _filter_names(obj)]
             try:
                 size = _decoded_size(raw, filters, limits.pdf_max_stream_bytes)

@@ -102,10 +102,10 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
                 for row in item.rows:
                     for cell in row:
                         issuer_lines: list[str] = []
-                        for line in cell.split("\n"):
-                            _read_header_line(header, line)
-                            if is_upper_heading(line) and not _MOTTO.search(line):
-                                issuer_lines.append(clean_text(line))
+                        for cell_line in cell.split("\n"):
+                            _read_header_line(header, cell_line)
+                            if is_upper_heading(cell_line) and not _MOTTO.search(cell_line):
+                                issuer_lines.append(clean_text(cell_line))
                             elif issuer_lines:
                                 break
                         if header.issuer is None and issuer_lines:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from plans.readers import FileType
 from plans.text import (
     fold,
 )
-
-if TYPE_CHECKING:
-    from timelang.deadlines import Deadline
-
+from timelang.deadlines import Deadline
 
 DEFAULT_KIND = "KẾ HOẠCH"
 
@@ -56,21 +54,21 @@ class ParsedTask:
 class ParsedPlan:
     kind: str
     number: str | None
-    date: date | None
+    date: dt.date | None
     place: str | None
     title: str
     tasks: list[ParsedTask] = field(default_factory=list)
     issuer: str | None = None
-    reference_date: date | None = None
+    reference_date: dt.date | None = None
     source_name: str | None = None
     source_type: FileType | None = None
     warnings: list[str] = field(default_factory=list)
 
     @property
-    def deadline_reference(self) -> date:
+    def deadline_reference(self) -> dt.date:
         """The day relative deadlines count from: the plan's date, else 1 January of its
         year, else the day it was read."""
-        return self.date or self.reference_date or date.today()
+        return self.date or self.reference_date or dt.date.today()
 
     def to_json(self, count: int = 4) -> dict[str, Any]:
         reference = self.deadline_reference
@@ -120,9 +118,6 @@ class ParsedPlan:
 
     @classmethod
     def from_state(cls, data: dict[str, Any]) -> ParsedPlan:
-        deadline_type: Any = None
-        if any(task.get("deadline") for task in data.get("tasks", [])):
-            from timelang.deadlines import Deadline as deadline_type
         tasks = [
             ParsedTask(
                 ref=task["ref"],
@@ -130,7 +125,7 @@ class ParsedPlan:
                 lead=list(task["lead"]),
                 support=list(task["support"]),
                 deadline_text=task.get("deadline_text"),
-                deadline=deadline_type.from_spec(task["deadline"])
+                deadline=Deadline.from_spec(task["deadline"])
                 if task.get("deadline")
                 else None,
                 detail=task.get("detail") or "",

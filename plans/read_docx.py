@@ -149,6 +149,7 @@ def _docx_cell_text(cell: Any) -> str:
 def _read_docx(data: bytes, name: str, guard: ReadGuard) -> ReadDocument:
     # The parts' sizes were bounded by check_zip before python-docx parses any of them.
     try:
+        # python-docx loads only when a Word file is read (optional heavy library).
         import docx
         from docx.table import Table as DocxTable
         from docx.text.paragraph import Paragraph as DocxParagraph

@@ -36,6 +36,7 @@ class _Line:
 
 
 def _page_chars(layout: Any) -> Iterator[Any]:
+    # pdfplumber/pdfminer load only when a PDF is read (optional heavy library).
     from pdfminer.layout import LTChar, LTContainer
 
     for item in layout:
@@ -58,6 +59,7 @@ def _guarded_layout(page: Any, number: int, guard: ReadGuard) -> Any:
     """The page's layout, as pdfplumber's `page.layout` builds it, but through a device that
     counts characters and watches the clock while pdfminer interprets the page, so a page
     drawing millions of characters is stopped at the limit instead of after the fact."""
+    # pdfplumber/pdfminer load only when a PDF is read (optional heavy library).
     from pdfminer.pdfinterp import PDFPageInterpreter
     from pdfplumber.page import PDFPageAggregatorWithMarkedContent
 
@@ -222,6 +224,7 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[str]:
 def _read_pdf(data: bytes, name: str, guard: ReadGuard) -> ReadDocument:
     check_pdf_streams(data, guard)
     try:
+        # pdfplumber/pdfminer load only when a PDF is read (optional heavy library).
         import pdfplumber
         from pdfminer.pdfdocument import PDFPasswordIncorrect
 

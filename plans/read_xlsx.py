@@ -170,6 +170,7 @@ def _cell_text(value: Any) -> str:
 def _read_xlsx(data: bytes, name: str, guard: ReadGuard) -> ReadDocument:
     _scan_sheets(data, guard)
     try:
+        # openpyxl loads only when a spreadsheet is read (optional heavy library).
         import openpyxl
 
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)

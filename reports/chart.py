@@ -96,6 +96,7 @@ def build_figure(report: Report, scope_label: str = "") -> Figure:
 
 
 def render_png(figure: Figure) -> bytes:
+    # matplotlib (with numpy) loads on the first chart, not at start (heavy library).
     from matplotlib import rc_context
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -114,7 +114,7 @@ class Directory:
 
     def _load_groups(self, unit_ids: list[int] | None) -> None:
         query = select(Chat.unit_id, Chat.platform, Chat.external_id).where(
-            Chat.unit_id.is_not(None), Chat.kind == "group"
+            Chat.unit_id.is_not(None), services.UNIT_GROUP
         ).order_by(Chat.id)
         for chunk in [None] if unit_ids is None else list(chunks(unit_ids)):
             scoped = query if chunk is None else query.where(Chat.unit_id.in_(chunk))

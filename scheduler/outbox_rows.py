@@ -99,6 +99,7 @@ def _copy_into_outbox(connection: Any, columns: str, rows: list[tuple[Any, ...]]
     no keys in the outbox yet, so the rows are copied straight in; if one is there already
     (`nhacviec remind` queued part of the slot), the COPY is rolled back to its savepoint and
     the rows go through a scratch table and an INSERT … ON CONFLICT DO NOTHING instead."""
+    # psycopg is installed only where PostgreSQL is used.
     from psycopg.errors import UniqueViolation
 
     cursor = connection.connection.dbapi_connection.cursor()

@@ -74,7 +74,7 @@ from timelang.calendar import WorkingCalendar
 from timelang.clock import Clock
 
 if TYPE_CHECKING:
-    from scheduler.sender import OutboxRow
+    from scheduler.outbox_upkeep import OutboxRow
 
 logger = logging.getLogger(__name__)
 

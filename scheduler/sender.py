@@ -47,12 +47,11 @@ import contextlib
 import heapq
 import logging
 import os
-import random
 import socket
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -63,6 +62,18 @@ from sqlalchemy.orm import Session
 from db import chat_state as state
 from db.models import AuditLog, Chat, Identity, Outbox
 from db.session import SessionFactory
+from scheduler.outbox_upkeep import (
+    ROW_COLUMNS,
+    SENDER_ACTOR,
+    OutboxRow,
+    Outcome,
+    SenderOptions,
+    SenderStats,
+    classify_failure,
+    expire_stale_rows,
+    problem_details,
+    recover_orphans,
+)
 from scheduler.policy import (
     KIND_DELIVERY_REPORT,
     REMINDER_KINDS,
@@ -71,13 +82,8 @@ from scheduler.policy import (
 )
 from scheduler.ratelimit import OutboxSendScope, PlatformRateLimiter
 from scheduler.transport import (
-    Blocked,
-    ChatNotFound,
-    RetryAfter,
     SendError,
-    TransientError,
     Transport,
-    UnknownOutcome,
 )
 from texts.menus import MenuOption
 from timelang.clock import Clock
@@ -87,89 +93,7 @@ logger = logging.getLogger(__name__)
 # Rows queued by a person's action (services.enqueue_to_person's default) ride the priority
 # lane: someone just acted and waits for the consequence.
 INTERACTIVE_PRIORITY = 10
-SENDER_ACTOR = "sender"
 
-LEASE = timedelta(minutes=2)
-MAX_ATTEMPTS = 6
-
-
-@dataclass(frozen=True)
-class SenderOptions:
-    concurrency: int = 8
-    # Rows claimed ahead of the workers; at least `concurrency` keeps them busy.
-    prefetch: int = 24
-    lease: timedelta = LEASE
-    max_attempts: int = MAX_ATTEMPTS
-    backoff_base: float = 5.0
-    backoff_max: float = 900.0
-    catchup_window: timedelta = timedelta(hours=12)
-    idle_seconds: float = 5.0
-    maintain_every: float = 30.0
-    stop_grace: float = 15.0
-
-    @classmethod
-    def from_settings(cls, settings: Any) -> SenderOptions:
-        concurrency = settings.sender_concurrency
-        return cls(
-            concurrency=concurrency,
-            prefetch=max(3 * concurrency, 16),
-            lease=timedelta(seconds=settings.sender_lease_seconds),
-            max_attempts=settings.sender_max_attempts,
-            catchup_window=timedelta(hours=settings.reminder_catchup_hours),
-        )
-
-
-@dataclass(frozen=True)
-class OutboxRow:
-    """A claimed row, detached from any session."""
-
-    id: int
-    kind: str
-    platform: str
-    chat_id: str
-    chat_kind: str
-    text: str
-    menu: list[dict[str, str]] | None
-    task_ids: list[int]
-    person_id: int | None
-    priority: int
-    scheduled_at: datetime
-    attempts: int
-    lease_until: datetime | None
-    key: str = ""
-
-
-_ROW_COLUMNS = (
-    Outbox.id, Outbox.kind, Outbox.platform, Outbox.chat_id, Outbox.chat_kind, Outbox.text,
-    Outbox.menu, Outbox.task_ids, Outbox.person_id, Outbox.priority, Outbox.scheduled_at,
-    Outbox.attempts, Outbox.lease_until, Outbox.idempotency_key,
-)
-
-
-@dataclass
-class SenderStats:
-    sent: int = 0
-    rate_limited: int = 0
-    retried: int = 0
-    failed: int = 0
-    blocked: int = 0
-    unknown: int = 0
-    expired: int = 0
-    cancelled: int = 0
-    recovered: int = 0
-    lost_lease: int = 0
-    first_send_at: float | None = None  # time.time() of the first delivery
-    by_status: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    status: str  # sent | pending | failed | blocked | unknown | expired | cancelled
-    error: str | None = None
-    retry_at: datetime | None = None
-    audit_action: str | None = None
-    uncount_attempt: bool = False
-    unreachable: bool = False
 
 
 Refresher = Callable[[Session, OutboxRow], Any]
@@ -307,7 +231,7 @@ class OutboxSender:
             except Exception as error:  # a bug must not lose the row: it is handed back
                 logger.exception("outbox %s: delivery crashed", row.id)
                 with contextlib.suppress(Exception):
-                    await self._db(self._finish, row, _Outcome(
+                    await self._db(self._finish, row, Outcome(
                         "pending", f"{type(error).__name__}: {error}",
                         retry_at=self.clock.now() + timedelta(seconds=60)))
             finally:
@@ -354,7 +278,7 @@ class OutboxSender:
         now = self.clock.now()
         if row.kind in SCHEDULED_KINDS:
             if row.scheduled_at < now - self.options.catchup_window:
-                await self._db(self._finish, row, _Outcome(
+                await self._db(self._finish, row, Outcome(
                     "expired", "expired: outside the catch-up window",
                     audit_action=None if row.kind == KIND_DELIVERY_REPORT
                     else "outbox.expired"))
@@ -366,7 +290,7 @@ class OutboxSender:
         if row.kind in REMINDER_KINDS and self.refresher is not None:
             refreshed = await self._read(self._refresh, row)
             if refreshed is None:
-                await self._db(self._finish, row, _Outcome(
+                await self._db(self._finish, row, Outcome(
                     "cancelled", "nothing left to remind: the tasks were completed"))
                 return
             row = refreshed
@@ -385,7 +309,7 @@ class OutboxSender:
         try:
             with OutboxSendScope():
                 await transport.send(row.chat_id, row.text, menu)
-            outcome = _Outcome("sent")
+            outcome = Outcome("sent")
         except SendError as error:
             outcome = self._classify(row, error)
         finally:
@@ -397,29 +321,8 @@ class OutboxSender:
             limiter.on_retry_after(row.chat_id, seconds, group=row.chat_kind == "group")
         await self._db(self._finish, row, outcome, menu, transport.supports_buttons)
 
-    def _classify(self, row: OutboxRow, error: SendError) -> _Outcome:
-        now = self.clock.now()
-        described = f"{type(error).__name__}: {error}"[:500]
-        if isinstance(error, RetryAfter):
-            return _Outcome("pending", described,
-                            retry_at=now + timedelta(seconds=max(error.seconds, 0.5)),
-                            uncount_attempt=True)
-        if isinstance(error, Blocked):
-            return _Outcome("blocked", described, audit_action="outbox.blocked",
-                            unreachable=True)
-        if isinstance(error, ChatNotFound):
-            return _Outcome("blocked", described, audit_action="outbox.chat_not_found",
-                            unreachable=True)
-        if isinstance(error, UnknownOutcome):
-            return _Outcome("unknown", described, audit_action="outbox.unknown")
-        if isinstance(error, TransientError):
-            if row.attempts >= self.options.max_attempts:
-                return _Outcome("failed", described, audit_action="outbox.failed")
-            delay = min(self.options.backoff_max,
-                        self.options.backoff_base * 2 ** max(0, row.attempts - 1))
-            delay *= random.uniform(0.8, 1.2)  # restarts must not retry in lockstep
-            return _Outcome("pending", described, retry_at=now + timedelta(seconds=delay))
-        return _Outcome("failed", described, audit_action="outbox.failed")
+    def _classify(self, row: OutboxRow, error: SendError) -> Outcome:
+        return classify_failure(row, error, self.options, self.clock.now())
 
     def _quiet_until(self, now: datetime) -> datetime | None:
         if self.policy_provider is None:
@@ -501,7 +404,7 @@ class OutboxSender:
             .where(Outbox.id == picked.c.id, Outbox.status == "pending")
             .values(status="sending", claimed_by=self.instance_id,
                     lease_until=now + self.options.lease, attempts=Outbox.attempts + 1)
-            .returning(*_ROW_COLUMNS)
+            .returning(*ROW_COLUMNS)
             .execution_options(synchronize_session=False)
         )
         with self.session_factory() as session:
@@ -540,7 +443,7 @@ class OutboxSender:
     def _finish(
         self,
         row: OutboxRow,
-        outcome: _Outcome,
+        outcome: Outcome,
         menu: list[MenuOption] | None = None,
         supports_buttons: bool = True,
     ) -> None:
@@ -578,7 +481,7 @@ class OutboxSender:
             if outcome.audit_action:
                 session.add(AuditLog(at=now, actor=SENDER_ACTOR, action=outcome.audit_action,
                                      entity="outbox", entity_id=row.id,
-                                     details=_problem_details(row, outcome.error)))
+                                     details=problem_details(row, outcome.error)))
             if outcome.unreachable:
                 self._retire_chat(session, row, now)
             if (outcome.status == "sent" and menu and not supports_buttons
@@ -592,7 +495,7 @@ class OutboxSender:
             logger.warning("outbox %s to %s:%s → %s (%s)", row.id, row.platform, row.chat_id,
                            outcome.status, outcome.error)
 
-    def _count(self, outcome: _Outcome) -> None:
+    def _count(self, outcome: Outcome) -> None:
         stats = self.stats
         stats.by_status[outcome.status] = stats.by_status.get(outcome.status, 0) + 1
         if outcome.status == "sent":
@@ -660,24 +563,9 @@ class OutboxSender:
         await self._db(self.expire_stale, now=now)
 
     def recover(self, *, now: datetime | None = None, all_orphans: bool = False) -> int:
-        """Rows left `sending` by a dead instance become pending again. With `all_orphans`
-        (SQLite start-up, where the file lock proves no other sender is alive) that is every
-        such row at once; otherwise only those whose lease ran out."""
-        now = now or self.clock.now()
-        condition = [Outbox.status == "sending"]
-        if all_orphans:
-            condition.append(Outbox.claimed_by.is_distinct_from(self.instance_id))
-        else:
-            condition.append(Outbox.lease_until < now)
-        with self.session_factory() as session:
-            result = session.execute(
-                update(Outbox)
-                .where(*condition)
-                .values(status="pending", claimed_by=None, lease_until=None)
-                .execution_options(synchronize_session=False)
-            )
-            session.commit()
-        count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        """Rows left `sending` by a dead instance become pending again (outbox_upkeep)."""
+        count = recover_orphans(self.session_factory, now=now or self.clock.now(),
+                                instance_id=self.instance_id, all_orphans=all_orphans)
         if count:
             self.stats.recovered += count
             logger.warning("outbox: %d message(s) left in flight by a stopped sender are sent "
@@ -685,39 +573,8 @@ class OutboxSender:
         return count
 
     def expire_stale(self, *, now: datetime | None = None) -> int:
-        """Scheduled messages still pending past the catch-up window are not sent late: they
-        are marked expired and recorded for the admins' report."""
-        now = now or self.clock.now()
-        cutoff = now - self.options.catchup_window
-        with self.session_factory() as session:
-            rows = session.execute(
-                update(Outbox)
-                .where(Outbox.status == "pending", Outbox.kind.in_(sorted(SCHEDULED_KINDS)),
-                       Outbox.scheduled_at < cutoff)
-                .values(status="expired", last_error="expired: outside the catch-up window")
-                .returning(*_ROW_COLUMNS)
-                .execution_options(synchronize_session=False)
-            ).all()
-            for values in rows:
-                row = OutboxRow(*values)
-                if row.kind == KIND_DELIVERY_REPORT:
-                    continue  # a report that could not go out is not itself worth a report
-                session.add(AuditLog(at=now, actor=SENDER_ACTOR, action="outbox.expired",
-                                     entity="outbox", entity_id=row.id,
-                                     details=_problem_details(row, None)))
-            session.commit()
-        self.stats.expired += len(rows)
-        return len(rows)
-
-
-def _problem_details(row: OutboxRow, error: str | None) -> dict[str, Any]:
-    return {
-        "kind": row.kind,
-        "platform": row.platform,
-        "chat_id": row.chat_id,
-        "chat_kind": row.chat_kind,
-        "person_id": row.person_id,
-        "task_ids": list(row.task_ids or [])[:50],
-        "scheduled_at": row.scheduled_at.isoformat() if row.scheduled_at else None,
-        "error": error,
-    }
+        """Scheduled messages past the catch-up window are expired, not sent late."""
+        count = expire_stale_rows(self.session_factory, now=now or self.clock.now(),
+                                  catchup_window=self.options.catchup_window)
+        self.stats.expired += count
+        return count

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from typing import Literal
 
 from timelang.calendar import WorkingCalendar
@@ -389,13 +390,13 @@ def collect_dates(p: Phrase) -> list[tuple[int, int, date, bool]]:
         if match.group(3):
             add(match, month_end(int(match.group(3)), end_month))
         else:
-            add(match, next_on_or_after(ref, lambda year, m=end_month: month_end(year, m)))
+            add(match, next_on_or_after(ref, partial(month_end, month=end_month)))
     for match in _QUARTER.finditer(phrase):
         quarter = number(match.group(1))
         if match.group(2):
             add(match, quarter_end(int(match.group(2)), quarter))
         else:
-            add(match, next_on_or_after(ref, lambda year, q=quarter: quarter_end(year, q)))
+            add(match, next_on_or_after(ref, partial(quarter_end, quarter=quarter)))
     for match in _MONTH_YEAR.finditer(phrase):
         add(match, month_end(int(match.group(2)), month(match.group(1))))
     for match in _WORDY_DAY_MONTH.finditer(phrase):
@@ -409,7 +410,7 @@ def collect_dates(p: Phrase) -> list[tuple[int, int, date, bool]]:
             add(match, next_day_month(ref, day, month_number), False)
     for match in _MONTH_ONLY.finditer(phrase):
         month_number = month(match.group(1))
-        add(match, next_on_or_after(ref, lambda year, m=month_number: month_end(year, m)))
+        add(match, next_on_or_after(ref, partial(month_end, month=month_number)))
     for match in _YEAR_ONLY.finditer(phrase):
         if not STARTS.match(phrase, max(0, match.start() - 3)):
             add(match, date(int(match.group(1)), 12, 31))
