@@ -327,9 +327,8 @@ class ConversationWindow:
                                            or now - i.last_inbound_at >= self.length))]
         if not reachable:
             return
-        preferred = [i for i in reachable if i.platform == admin.preferred_platform]
-        identity = (preferred or sorted(reachable, key=lambda i: i.last_inbound_at or i.created_at,
-                                        reverse=True))[0]
+        identity = services.choose_identity(admin.preferred_platform, reachable)
+        assert identity is not None  # `reachable` is not empty
         services.enqueue(session, platform=identity.platform, chat_id=str(identity.private_chat_id),
                          text=text, kind="undeliverable", key=f"{key}:{admin.id}", now=now,
                          person_id=admin.id, priority=10)

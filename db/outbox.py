@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,17 +56,36 @@ def members_of(session: Session, unit_id: int) -> list[Person]:
     )
 
 
-def reachable_identity(person: Person) -> Identity | None:
-    """The identity a message to this person should go to: the preferred platform first,
-    then the most recently active one with a private chat."""
-    reachable = [i for i in person.identities if i.private_chat_id]
+class _Reachable(Protocol):
+    @property
+    def platform(self) -> str: ...
+    @property
+    def last_inbound_at(self) -> datetime | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+IdentityLike = TypeVar("IdentityLike", bound=_Reachable)
+
+
+def choose_identity(preferred: str | None, reachable: Sequence[IdentityLike]
+                    ) -> IdentityLike | None:
+    """The one rule for which app a person is told on, among identities with a private chat:
+    the preferred platform first, then the most recently active. Used on ORM identities here,
+    on plain rows by the planner (scheduler.audience) and by the Zalo OA's fallbacks."""
     if not reachable:
         return None
-    if person.preferred_platform:
-        preferred = [i for i in reachable if i.platform == person.preferred_platform]
-        if preferred:
-            return preferred[0]
+    if preferred:
+        matching = [i for i in reachable if i.platform == preferred]
+        if matching:
+            return matching[0]
     return max(reachable, key=lambda i: i.last_inbound_at or i.created_at)
+
+
+def reachable_identity(person: Person) -> Identity | None:
+    """The identity a message to this person should go to (see `choose_identity`)."""
+    return choose_identity(person.preferred_platform,
+                           [i for i in person.identities if i.private_chat_id])
 
 
 def enqueue_to_person(

@@ -27,6 +27,7 @@ from db.joining import (
 from db.outbox import (
     UNIT_GROUP,
     admins,
+    choose_identity,
     enqueue,
     enqueue_to_person,
     enqueue_to_unit,
@@ -79,6 +80,7 @@ __all__ = [
     "can_act_on_task",
     "can_lead_unit",
     "can_view_task",
+    "choose_identity",
     "complete_occurrence",
     "create_task",
     "create_unit",

@@ -52,17 +52,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def pick_identity(preferred: str | None, identities: Sequence[_IdentityRow]) -> _IdentityRow | None:
-    """`services.reachable_identity` over plain rows (same rule, tested to agree): the
-    preferred platform first, then the most recently active identity with a private chat."""
-    if not identities:
-        return None
+    """`services.choose_identity` over plain rows; one identity needs no choosing."""
     if len(identities) == 1:
         return identities[0]
-    if preferred:
-        matching = [i for i in identities if i.platform == preferred]
-        if matching:
-            return matching[0]
-    return max(identities, key=lambda i: i.last_inbound_at or i.created_at)
+    return services.choose_identity(preferred, identities)
 
 
 def chunks(values: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:

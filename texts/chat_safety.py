@@ -41,7 +41,6 @@ NOT_A_COMMAND_HINT = (
 DONE_CONFIRM = "Báo <b>hoàn thành</b> nhiệm vụ #{task_id} «{title}» ({period})?"
 DONE_UNDO_HINT = "Nhầm? Trong {minutes} phút có thể gõ <code>/hoantac {task_id}</code> để hoàn tác."
 
-TASK_CANCELLED_LABEL = "⛔ ĐÃ HUỶ"
 DETAIL_CANCELLED = "⛔ <b>Nhiệm vụ đã huỷ</b> — không còn nhắc và không tính vào thống kê."
 HISTORY_REOPENED = "mở lại kỳ đã hoàn thành (hoàn thành lúc {done_at}{note}) — lý do: {reason}"
 HISTORY_UNDONE = "hoàn tác báo hoàn thành (lúc {done_at}{note})"

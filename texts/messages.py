@@ -44,9 +44,7 @@ GENERIC_ERROR = (
 UNKNOWN_COMMAND = (
     "Tôi chưa hiểu lệnh <code>{command}</code>. Gõ /trogiup để xem các lệnh có thể dùng."
 )
-NOT_A_COMMAND = "Tôi chỉ hiểu các lệnh bắt đầu bằng dấu /. Gõ /trogiup để xem các lệnh."
 NUMBERED_MENU_HINT = "Trả lời bằng số thứ tự để chọn."
-MENU_CHOICE_OUT_OF_RANGE = "Không có lựa chọn số {number}. Vui lòng chọn từ 1 đến {count}."
 FILE_NOT_SUPPORTED = "Nền tảng này chưa gửi được tệp «{name}». Vui lòng lấy tệp qua Telegram."
 CANCELLED = "Đã huỷ thao tác đang làm."
 NOTHING_TO_CANCEL = "Không có thao tác nào đang chờ."
@@ -70,7 +68,6 @@ UNIT_BAD_INPUT = "Mã và tên đơn vị không được để trống."
 BAD_DATE = "«{value}» không phải ngày hợp lệ. Viết theo dạng dd/mm/yyyy, ví dụ 15/12/2026."
 ALREADY_DECIDED = "Yêu cầu này đã được xử lý trước đó."
 BAD_ROLE = "Vai trò phải là «member» (cán bộ) hoặc «leader» (lãnh đạo)."
-CHAT_GROUP_ONLY_TEXT = "Trong nhóm, hãy gõ lệnh bắt đầu bằng dấu /."
 
 # --- the command menu (Telegram's setMyCommands) ---------------------------------------
 
@@ -428,7 +425,6 @@ TOO_MANY_UNITS = "Mỗi lần giao tối đa {limit} đơn vị."
 BAD_PAGE = "«{value}» không phải số trang hợp lệ (số từ 1 đến {high})."
 BAD_REQUEST_NUMBER = "«{value}» không phải là số đề nghị. Cách dùng: {usage}"
 REPORT_BAD_YEAR = "Năm «{value}» không hợp lệ: năm phải từ {low} đến {high}.\nCách dùng: {usage}"
-MENU_NOT_A_CHOICE = "«{value}» không phải số thứ tự. Vui lòng gõ số từ 1 đến {count}."
 
 DOMAIN_ERRORS.update({
     "extension_own_request": EXTEND_OWN_REQUEST,
