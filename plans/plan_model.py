@@ -34,7 +34,7 @@ class ParsedTask:
     section: str = ""
     deadline_error: str | None = None
     # What the parser could not settle and the preview must ask about: "no_unit",
-    # "deadline_unread", "date_guessed".
+    # "deadline_unread", "date_guessed", "ocr" (read from a scan: any word may be misread).
     unsure: list[str] = field(default_factory=list)
 
     def to_json(self, reference: date, count: int = 4) -> dict[str, Any]:
@@ -65,6 +65,7 @@ class ParsedPlan:
     source_name: str | None = None
     source_type: FileType | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # read by OCR from a scan or a photo
 
     @property
     def deadline_reference(self) -> date:
@@ -83,7 +84,7 @@ class ParsedPlan:
             "tasks": [task.to_json(reference, count) for task in self.tasks],
             "issuer": self.issuer,
             "reference_date": reference.isoformat(),
-            "source": {"name": self.source_name, "type": self.source_type},
+            "source": {"name": self.source_name, "type": self.source_type, "ocr": self.ocr},
             "warnings": list(self.warnings),
         }
 
@@ -101,6 +102,7 @@ class ParsedPlan:
             "source_name": self.source_name,
             "source_type": self.source_type,
             "warnings": list(self.warnings),
+            "ocr": self.ocr,
             "tasks": [
                 {
                     "ref": task.ref,
@@ -112,6 +114,7 @@ class ParsedPlan:
                     "detail": task.detail,
                     "section": task.section,
                     "deadline_error": task.deadline_error,
+                    "unsure": list(task.unsure),
                 }
                 for task in self.tasks
             ],
@@ -135,6 +138,7 @@ class ParsedPlan:
                 detail=task.get("detail") or "",
                 section=task.get("section") or "",
                 deadline_error=task.get("deadline_error"),
+                unsure=list(task.get("unsure") or []),
             )
             for task in data.get("tasks", [])
         ]
@@ -152,6 +156,7 @@ class ParsedPlan:
             source_name=data.get("source_name"),
             source_type=data.get("source_type"),
             warnings=list(data.get("warnings") or []),
+            ocr=bool(data.get("ocr")),
         )
 
     def fingerprint(self) -> str:
