@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -40,6 +41,11 @@ MAX_SIDE = 3600
 # A word Tesseract itself doubts this much and made only of punctuation is a speck of dust.
 _NOISE_CONFIDENCE = 60
 _PUNCTUATION_ONLY = frozenset(".,:;-_–—'\"`~|!*^°‘’“”")
+# Round bullets ("•", "●", "▪") come out of Tesseract as look-alikes; at the start of a line and
+# before a capital they can only be a bullet (no Vietnamese word is "s" or "e" alone), and the
+# parser needs the bullet to see where an item starts.
+_BULLET_LOOKALIKES = frozenset("«»•·●○◦▪■►❖®©¢°es")
+_ITEM_LABEL = re.compile(r"^(?:[a-zđ]|\d{1,2}(?:\.\d{1,2})*)[.)]")
 # Tesseract's own threads fight over the few cores a server has; pages are read one by one.
 _TESSERACT_ENV = {"OMP_THREAD_LIMIT": "1"}
 
@@ -121,7 +127,12 @@ def page_lines(image: Any, number: int, guard: ReadGuard, *, dpi: float) -> list
         grouped.setdefault(key, []).append(index)
     lines: list[_Line] = []
     for indexes in grouped.values():
-        text = squash_spaces(nfc(" ".join(data["text"][i].strip() for i in indexes)))
+        words = [data["text"][i].strip() for i in indexes]
+        if len(words) > 1 and words[0] in _BULLET_LOOKALIKES and (
+            words[1][:1].isupper() or _ITEM_LABEL.match(words[1])
+        ):
+            words[0] = "•"
+        text = squash_spaces(nfc(" ".join(words)))
         if not text or _PAGE_NUMBER.match(text):
             continue
         left = min(data["left"][i] for i in indexes)

@@ -3,7 +3,9 @@
 Tesseract finds lines well on a straight page but loses words along a line tilted by a
 degree or more (a page fed askew, a phone held at a slant), and reads scanner speckles as
 stray ":" and "-" that look like list markers to the parser. Pillow and numpy are enough
-here: a median filter for the speckles, the projection profile for the tilt.
+here: the projection profile for the tilt, Otsu's threshold for black on white, and lone
+specks of ink dropped by counting their inked neighbours (a 3×3 median filter does the same
+but costs half a second a page in Pillow).
 """
 
 from __future__ import annotations
@@ -63,16 +65,31 @@ def _otsu(pixels: Any) -> int:
     return int(np.argmax(between))
 
 
-def prepare_page(image: Any) -> Any:
-    """The page as Tesseract reads it best: grey, despeckled, straight, black on white."""
+def despeckle(ink: Any) -> Any:
+    """`ink` (booleans) without specks: an inked pixel with at most one inked neighbour is
+    dust (a letter's stroke is at least two pixels wide at the resolutions we read), and a
+    paper pixel inside a stroke (seven or more inked neighbours) is a hole."""
     import numpy as np
-    from PIL import Image, ImageFilter
+
+    padded = np.pad(ink.astype(np.uint8), 1)
+    height, width = ink.shape
+    neighbours = np.zeros(ink.shape, dtype=np.uint8)
+    for dy in (0, 1, 2):
+        for dx in (0, 1, 2):
+            if dy != 1 or dx != 1:
+                neighbours += padded[dy : dy + height, dx : dx + width]
+    return np.where(ink, neighbours >= 2, neighbours >= 7)
+
+
+def prepare_page(image: Any) -> Any:
+    """The page as Tesseract reads it best: straight, black on white, despeckled."""
+    import numpy as np
+    from PIL import Image
 
     gray = image.convert("L")
-    gray = gray.filter(ImageFilter.MedianFilter(3))
     angle = skew_angle(gray)
     if abs(angle) >= 0.1:
         gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
     pixels = np.asarray(gray, dtype=np.uint8)
-    threshold = _otsu(pixels)
-    return Image.fromarray(np.where(pixels > threshold, 255, 0).astype(np.uint8))
+    ink = despeckle(pixels <= _otsu(pixels))
+    return Image.fromarray(np.where(ink, 0, 255).astype(np.uint8))
