@@ -45,6 +45,8 @@ _PUNCTUATION_ONLY = frozenset(".,:;-_–—'\"`~|!*^°‘’“”")
 # before a capital they can only be a bullet (no Vietnamese word is "s" or "e" alone), and the
 # parser needs the bullet to see where an item starts.
 _BULLET_LOOKALIKES = frozenset("«»•·●○◦▪■►❖®©¢°es")
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_COMMA_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*,$")
 _ITEM_LABEL = re.compile(r"^(?:[a-zđ]|\d{1,2}(?:\.\d{1,2})*)[.)]")
 # Tesseract's own threads fight over the few cores a server has; pages are read one by one.
 _TESSERACT_ENV = {"OMP_THREAD_LIMIT": "1"}
@@ -110,6 +112,28 @@ def _page_data(image: Any, guard: ReadGuard, number: int) -> dict[str, list[Any]
     return data
 
 
+def _footnote_mark(data: dict[str, list[Any]], indexes: list[int]) -> str | None:
+    """"⁽²⁾" when the line's first word is a footnote's mark: a few characters, no letters,
+    set smaller than the words after it, its top at theirs (raised; a round bullet is small
+    too but sits in the middle of the line). Tesseract reads such marks as "2)", "+)", "ữ)".
+    Footnote lines are left out of the tasks, so a mark whose number is unreadable gets 0."""
+    first, rest = indexes[0], indexes[1:]
+    word = data["text"][first].strip()
+    if len(word) > 4 or (")" not in word and any(char.isalpha() for char in word)):
+        return None
+    heights = sorted(data["height"][i] for i in rest)
+    tops = sorted(data["top"][i] for i in rest)
+    bottoms = sorted(data["top"][i] + data["height"][i] for i in rest)
+    height, top, bottom = (values[len(values) // 2] for values in (heights, tops, bottoms))
+    small = data["height"][first] < 0.7 * height
+    raised = (data["top"][first] <= top + 0.2 * height
+              and data["top"][first] + data["height"][first] < bottom - 0.25 * height)
+    if not (small and raised):
+        return None
+    digits = "".join(char for char in word if char.isdigit()) or "0"
+    return f"⁽{digits.translate(_SUPERSCRIPT_DIGITS)}⁾"
+
+
 def page_lines(image: Any, number: int, guard: ReadGuard, *, dpi: float) -> list[_Line]:
     """The text lines of one page image, positioned in points as a PDF's would be."""
     from plans.ocr_image import prepare_page
@@ -128,6 +152,10 @@ def page_lines(image: Any, number: int, guard: ReadGuard, *, dpi: float) -> list
     lines: list[_Line] = []
     for indexes in grouped.values():
         words = [data["text"][i].strip() for i in indexes]
+        if len(words) > 1:
+            words[0] = _footnote_mark(data, indexes) or words[0]
+        if len(words) > 1 and words[1][:1].isupper() and _COMMA_NUMBER.match(words[0]):
+            words[0] = words[0][:-1] + "."  # "5, Tiếp tục…": item 5, its dot read as a comma
         if len(words) > 1 and words[0] in _BULLET_LOOKALIKES and (
             words[1][:1].isupper() or _ITEM_LABEL.match(words[1])
         ):
