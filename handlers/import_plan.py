@@ -26,6 +26,7 @@ from db import chat_state as state
 from db import services
 from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption
 from handlers.common import UserError, human_size, require_admin, strip_accents, usage
+from handlers.ocr_progress import ChatProgress
 from plans import importer
 from plans.importer import Decisions, ImportPreview, NewUnit
 from plans.isolated import read_plan_isolated
@@ -34,6 +35,7 @@ from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 from texts import messages
+from texts import ocr as ocr_texts
 from timelang import numbers
 
 FLOW = "import_plan"
@@ -131,12 +133,17 @@ async def _receive_file(msg: Incoming, ctx: Context, attachment: Attachment) -> 
             raise
         except Exception:
             raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
+        # A scan read by OCR says how far it has got ("đang đọc trang 3/12").
+        progress = ChatProgress(replier, asyncio.get_running_loop(), name)
         try:
             # Off the event loop, and with the limits of plans.limits: in a child process
             # killed past the time limit unless the settings turn that off.
-            return await asyncio.to_thread(_read, data, name, today, calendar, settings)
+            return await asyncio.to_thread(_read, data, name, today, calendar, settings,
+                                           progress)
         except PlanReadError as error:
             return error
+        finally:
+            await progress.finish()
 
     ctx.outside_turn(download_and_read, _file_read)
 
@@ -145,12 +152,15 @@ def _file_name(attachment: Attachment) -> str:
     return attachment.file_name or ("anh.jpg" if attachment.kind == "photo" else "tep")
 
 
-def _read(data: bytes, name: str, today: date, calendar: Any, settings: Any) -> ParsedPlan:
+def _read(
+    data: bytes, name: str, today: date, calendar: Any, settings: Any, progress: ChatProgress,
+) -> ParsedPlan:
     limits = ReadLimits.from_settings(settings)
     if settings.plan_read_in_child:
         return read_plan_isolated(data, name, today=today, calendar=calendar, limits=limits,
-                                  memory_mb=settings.plan_read_memory_mb)
-    return read_plan(data, name, today=today, calendar=calendar, limits=limits)
+                                  memory_mb=settings.plan_read_memory_mb, progress=progress)
+    return read_plan(data, name, today=today, calendar=calendar, limits=limits,
+                     progress=progress)
 
 
 async def _file_read(msg: Incoming, ctx: Context, result: ParsedPlan | PlanReadError) -> None:
@@ -366,6 +376,9 @@ def render_preview(
         count=len(plan.tasks), file=str(data.get("file") or plan.source_name or ""))]
     if preview.existing_plan_id is not None:
         lines.append(messages.PLAN_PREVIEW_ALREADY.format(existing=preview.existing_task_count))
+    if plan.ocr:
+        # Read from a scan: any word may be misread, and the officer is told before confirming.
+        lines += ["", ocr_texts.PREVIEW_OCR.format(count=len(plan.tasks))]
 
     per_unit = preview.per_unit
     if per_unit:
@@ -489,7 +502,8 @@ async def _list(ctx: Context, data: dict[str, Any], rest: list[str]) -> None:
             task.parsed.title[:159] + "…")
         lines.append(messages.PLAN_LIST_LINE.format(
             ref=messages.esc(task.parsed.ref), title=messages.esc(title),
-            lead=messages.esc(lead), support=support, when=messages.esc(_meaning(task, plan))))
+            lead=messages.esc(lead), support=support, when=messages.esc(_meaning(task, plan)))
+            + (ocr_texts.LIST_OCR_MARK if "ocr" in task.parsed.unsure else ""))
     options: list[MenuOption] = []
     if page < pages:
         lines.append(messages.PLAN_LIST_NEXT.format(page=page + 1))

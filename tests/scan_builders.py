@@ -33,9 +33,11 @@ def _wrap(text: str, font: Any, width: float) -> list[str]:
 
 def text_to_page_images(
     text: str, *, dpi: int = 200, font_pt: float = 12.0, max_pages: int | None = None,
+    printed: list[str] | None = None,
 ) -> list[Any]:
     """Clean white pages (PIL images, mode "L") with the text set as `text_to_pdf` sets it:
-    one paragraph per non-empty line, bullets kept, Markdown emphasis dropped."""
+    one paragraph per non-empty line, bullets kept, Markdown emphasis dropped. `printed`
+    receives the lines set, for a truth to compare OCR with when `max_pages` cuts the text."""
     from PIL import Image, ImageDraw, ImageFont
 
     px_per_mm = dpi / 25.4
@@ -68,6 +70,8 @@ def text_to_page_images(
                 new_page()
             assert draw is not None
             draw.text((margin, y), line, font=font, fill=0)
+            if printed is not None:
+                printed.append(line)
             y += line_height
         y += round(line_height * 0.6)
     return pages

@@ -270,7 +270,8 @@ async def test_chat_cancel_writes_nothing(harness: Harness) -> None:
     ("data", "name", "size", "words"),
     [
         (b"", "trong.docx", None, "trống"),
-        (text_pdf_without_text_layer(), "scan.pdf", None, "không có lớp chữ"),
+        # Read by OCR (no text in it), or refused because Tesseract is not installed.
+        (text_pdf_without_text_layer(), "scan.pdf", None, "bản scan/ảnh"),
         (b"%PDF-1.4 not really", "ke-hoach.docx", None, "đuôi"),
         (b"x" * 10, "lon.pdf", 25 * 1024 * 1024, "vượt giới hạn"),
         ("Kính gửi Phòng Nội vụ.\n\nTrân trọng.".encode(), "thu.txt", None,
