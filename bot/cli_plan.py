@@ -89,7 +89,6 @@ def _plan_date(text: str) -> date:
 
 def _parse(path_text: str, calendar: Any = None, plan_date: date | None = None) -> Any:
     from plans.parser import read_plan
-
     from texts import ocr as ocr_texts
 
     def progress(page: int, pages: int) -> None:

@@ -56,7 +56,7 @@ _TESSERACT_ENV = {"OMP_THREAD_LIMIT": "1"}
 def tesseract_status() -> str | None:
     """None when Tesseract and its Vietnamese model are installed, else what is missing."""
     try:
-        import pytesseract
+        import pytesseract  # type: ignore[import-untyped]
     except ImportError:
         return "pytesseract"
     try:
@@ -83,7 +83,7 @@ def _is_noise(word: str, confidence: float) -> bool:
 
 
 def _page_data(image: Any, guard: ReadGuard, number: int) -> dict[str, list[Any]]:
-    import pytesseract
+    import pytesseract  # type: ignore[import-untyped]
 
     seconds = guard.seconds_left()
     if seconds <= 0:
@@ -205,7 +205,7 @@ def read_scanned_pdf(
 ) -> ReadDocument:
     """A PDF whose pages are pictures: each page rendered, then read by OCR."""
     _require_tesseract(name)
-    import pypdfium2 as pdfium
+    import pypdfium2 as pdfium  # type: ignore[import-untyped]
 
     guard.start_ocr()
     try:

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from plans.limits import DEFAULT_LIMITS, ReadGuard, ReadLimits, check_zip
+from plans.ocr import Progress, read_image, read_scanned_pdf
 from plans.read_document import (
     _LABEL_START,
     _STRUCTURE_START,
@@ -37,7 +38,6 @@ from plans.read_document import (
 from plans.read_docx import _read_docx
 from plans.read_pdf import _read_pdf
 from plans.read_xlsx import _read_xlsx
-from plans.ocr import Progress, read_image, read_scanned_pdf
 from plans.text import clean_text, nfc
 
 __all__ = [

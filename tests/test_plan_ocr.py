@@ -9,15 +9,18 @@ runs always.
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from handlers.ocr_progress import pages_to_tell
 from plans import ocr
 from plans.limits import ReadLimits
 from plans.ocr_image import skew_angle
-from plans.parser import ParsedPlan, parse_document, read_plan
+from plans.parser import ParsedPlan, ParsedTask, parse_document, read_plan
 from plans.readers import PlanReadError, read_document
 from tests.golden_score import Score, load_golden, score_plan
 from tests.plan_builders import GOLDEN_DIR, sample_text
@@ -80,18 +83,28 @@ def test_every_scanned_sample_plan_scores_like_the_golden_files() -> None:
 
 
 @needs_tesseract
-def test_scan_tasks_are_unsure_in_json_and_state_and_pages_are_reported() -> None:
+def test_plan_parse_of_a_scan_marks_every_task_unsure_and_reports_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
     pages = scanned_pages(sample_text("000"), dpi=200, max_pages=2)
-    heard: list[tuple[int, int]] = []
-    plan = read_plan(pages_to_pdf(pages), "ban-scan.pdf",
-                     progress=lambda page, total: heard.append((page, total)))
-    assert heard == [(1, 2), (2, 2)]
-    data = plan.to_json()
+    (tmp_path / "ban-scan.pdf").write_bytes(pages_to_pdf(pages))
+    monkeypatch.chdir(tmp_path)
+    assert main(["plan", "parse", "ban-scan.pdf"]) == 0
+    out, err = capsys.readouterr()
+    data = json.loads(out)
     assert data["source"] == {"name": "ban-scan.pdf", "type": "pdf", "ocr": True}
     assert data["tasks"] and all("ocr" in task["unsure"] for task in data["tasks"])
     assert any("OCR" in warning for warning in data["warnings"])
-    again = ParsedPlan.from_state(plan.to_state())  # the chat keeps it until confirmed
-    assert again.ocr and all("ocr" in task.unsure for task in again.tasks)
+    assert "đang đọc trang 1/2" in err and "đang đọc trang 2/2" in err
+
+
+def test_the_ocr_mark_survives_the_chat_state() -> None:
+    """The chat keeps the plan between preview and confirmation: still unsure there."""
+    plan = ParsedPlan(kind="KẾ HOẠCH", number=None, date=None, place=None, title="Thử",
+                      tasks=[ParsedTask(ref="1", title="Việc", unsure=["no_unit", "ocr"])],
+                      ocr=True)
+    again = ParsedPlan.from_state(plan.to_state())
+    assert again.ocr and again.tasks[0].unsure == ["no_unit", "ocr"]
 
 
 @needs_tesseract
