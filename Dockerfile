@@ -6,6 +6,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     TIMEZONE=Asia/Ho_Chi_Minh \
     PORT=8080
 
+# Tesseract and its Vietnamese model read scanned plans and photos (plans/ocr.py).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie \
+    && rm -rf /var/lib/apt/lists/*
+
 RUN useradd --create-home --uid 10001 nhacviec \
     && mkdir -p /data && chown nhacviec:nhacviec /data
 

@@ -92,10 +92,15 @@ def _plan_date(text: str) -> date:
 
 def _parse(path_text: str, calendar: Any = None, plan_date: date | None = None) -> Any:
     from plans.parser import read_plan
+    from texts import ocr as ocr_texts
+
+    def progress(page: int, pages: int) -> None:
+        # stderr: stdout carries the JSON.
+        print(ocr_texts.CLI_PROGRESS.format(page=page, pages=pages), file=sys.stderr, flush=True)
 
     data, name = _read_file(path_text)
     try:
-        return read_plan(data, name, calendar=calendar, today=plan_date)
+        return read_plan(data, name, calendar=calendar, today=plan_date, progress=progress)
     except PlanReadError as error:
         raise CliError(error.message) from None
 
@@ -281,6 +286,10 @@ def _preview_lines(preview: Any) -> list[str]:
     if plan.date:
         head += f" ngày {plan.date:%d/%m/%Y}"
     lines = [f"{head}: {plan.title}", f"Đọc được {len(plan.tasks)} nhiệm vụ."]
+    if plan.ocr:
+        from texts import ocr as ocr_texts
+
+        lines.append(ocr_texts.OCR_WARNING.format(pages="các"))
     if preview.existing_plan_id is not None:
         lines.append(
             f"Kế hoạch này đã nhập trước đây (#{preview.existing_plan_id}): "

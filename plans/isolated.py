@@ -16,12 +16,14 @@ from __future__ import annotations
 import multiprocessing
 import resource
 import threading
+import time
 from datetime import date
 from multiprocessing.connection import Connection
 from pathlib import PurePath
 from typing import Any
 
 from plans.limits import DEFAULT_LIMITS, MB, ReadLimits, count_text
+from plans.ocr import Progress
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 from texts import messages
@@ -51,7 +53,11 @@ def _child(
     try:
         if memory_bytes > 0:
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        plan = read_plan(data, filename, today=today, calendar=calendar, limits=limits)
+        def progress(page: int, pages: int) -> None:
+            conn.send(("progress", page, pages))
+
+        plan = read_plan(data, filename, today=today, calendar=calendar, limits=limits,
+                         progress=progress)
         conn.send(("ok", plan.to_state()))
     except PlanReadError as error:
         conn.send(("refused", error.code, error.message))
@@ -66,9 +72,12 @@ def _child(
 def read_plan_isolated(
     data: bytes, filename: str, *, today: date | None = None, calendar: Any = None,
     limits: ReadLimits = DEFAULT_LIMITS, memory_mb: int = 1024,
+    progress: Progress | None = None,
 ) -> ParsedPlan:
     """`read_plan` in a child process. Blocking: call it from a worker thread. Raises
-    PlanReadError for every refusal, including the time and memory caps."""
+    PlanReadError for every refusal, including the time and memory caps. A scan read by OCR
+    reports its pages (`progress` is called here, in the caller's thread) and gets the
+    longer OCR time budget from its first page on."""
 
     name = PurePath(filename or "tệp").name or "tệp"
     with _SLOTS:
@@ -80,16 +89,26 @@ def read_plan_isolated(
         )
         process.start()
         sender.close()
+        started = time.monotonic()
+        seconds = limits.max_seconds
         try:
-            if not receiver.poll(limits.max_seconds + _START_SECONDS):
-                raise PlanReadError("limit_time", messages.READ_LIMIT_TIME.format(
-                    name=name, seconds=count_text(limits.max_seconds)))
-            try:
-                outcome = receiver.recv()
-            except EOFError:
-                # The child died without a word: the kernel killed it, or it could not
-                # even allocate the exception. Either way the cap is what it hit.
-                outcome = ("memory",)
+            while True:
+                left = started + seconds + _START_SECONDS - time.monotonic()
+                if left <= 0 or not receiver.poll(left):
+                    raise PlanReadError("limit_time", messages.READ_LIMIT_TIME.format(
+                        name=name, seconds=count_text(seconds)))
+                try:
+                    outcome = receiver.recv()
+                except EOFError:
+                    # The child died without a word: the kernel killed it, or it could not
+                    # even allocate the exception. Either way the cap is what it hit.
+                    outcome = ("memory",)
+                if outcome[0] != "progress":
+                    break
+                # OCR under way: the child's guard switched to the OCR budget too.
+                seconds = max(limits.max_seconds, limits.ocr_max_seconds)
+                if progress is not None:
+                    progress(outcome[1], outcome[2])
         finally:
             receiver.close()
             if process.is_alive():

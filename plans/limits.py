@@ -15,7 +15,7 @@ import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NoReturn
 
 from plans.read_document import PlanReadError
 from texts import messages
@@ -48,6 +48,10 @@ class ReadLimits:
     pdf_max_total_bytes: int = 200 * MB  # all streams, inflated
     pdf_max_ratio: float = 200.0  # applies to streams over zip_ratio_floor_bytes
     pdf_max_page_chars: int = 40_000
+    # scans and photos read by OCR (plans.ocr): a page costs seconds, not milliseconds
+    ocr_max_pages: int = 40
+    ocr_max_seconds: float = 180.0
+    ocr_max_pixels: int = 40_000_000  # one page or photo; A4 at 300 dpi is 8.7 million
     # every format
     max_text_chars: int = 2_000_000
     max_seconds: float = 60.0
@@ -91,18 +95,29 @@ class ReadGuard:
         self.name = name
         self.limits = limits
         self._clock = clock
-        self._deadline = clock() + limits.max_seconds
+        self._start = clock()
+        self._deadline = self._start + limits.max_seconds
+        self._seconds = limits.max_seconds
         self.text_chars = 0
+
+    def start_ocr(self) -> None:
+        """From here the read is OCR: its own, longer time budget, counted from the start."""
+        self._seconds = max(self.limits.max_seconds, self.limits.ocr_max_seconds)
+        self._deadline = self._start + self._seconds
+
+    def seconds_left(self) -> float:
+        return self._deadline - self._clock()
+
+    def expire(self) -> NoReturn:
+        """Refuses for time (something outside the loop, such as Tesseract, ran out of it)."""
+        raise self.refuse("limit_time", messages.READ_LIMIT_TIME, seconds=count_text(self._seconds))
 
     def refuse(self, code: str, template: str, **params: Any) -> PlanReadError:
         return PlanReadError(code, template.format(name=self.name, **params))
 
     def tick(self) -> None:
         if self._clock() > self._deadline:
-            raise self.refuse(
-                "limit_time", messages.READ_LIMIT_TIME,
-                seconds=count_text(self.limits.max_seconds),
-            )
+            self.expire()
 
     def add_text(self, chars: int) -> None:
         self.text_chars += chars

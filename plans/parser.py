@@ -26,10 +26,12 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 from plans.limits import DEFAULT_LIMITS, ReadLimits
+from plans.ocr import Progress
 from plans.readers import Paragraph, PlanReadError, ReadDocument, read_document
 from plans.text import (
     sentence_case,
 )
+from texts import ocr as ocr_texts
 
 if TYPE_CHECKING:
     pass
@@ -86,6 +88,11 @@ def parse_document(
     _unique_refs(builder.tasks)
     title = header.title or PurePath(document.filename).stem
     warnings = list(document.warnings)
+    if document.ocr:
+        # Every word may be misread: each task says so until the officer has checked it.
+        for task in builder.tasks:
+            task.unsure.append("ocr")
+        warnings.append(ocr_texts.OCR_WARNING.format(pages=document.pages or 1))
     undated = sum(1 for task in builder.tasks if task.deadline is None)
     if builder.tasks and undated:
         warnings.append(f"{undated} nhiệm vụ chưa có thời hạn đọc được.")
@@ -101,6 +108,7 @@ def parse_document(
         source_name=document.filename,
         source_type=document.file_type,
         warnings=warnings,
+        ocr=document.ocr,
     )
 
 
@@ -114,12 +122,12 @@ def parse_text(
 
 def read_plan(
     data: bytes, filename: str, *, today: date | None = None, calendar: Any = None,
-    limits: ReadLimits = DEFAULT_LIMITS,
+    limits: ReadLimits = DEFAULT_LIMITS, progress: Progress | None = None,
 ) -> ParsedPlan:
     """Read and parse an uploaded plan. Raises PlanReadError (with a Vietnamese message) for
     a file that cannot be read, that passes a reading limit, or in which no task can be
-    recognised."""
-    document = read_document(data, filename, limits=limits)
+    recognised. `progress` hears of each page a scan's OCR reads."""
+    document = read_document(data, filename, limits=limits, progress=progress)
     plan = parse_document(document, today=today, calendar=calendar)
     if not plan.tasks:
         raise PlanReadError(

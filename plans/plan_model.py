@@ -32,7 +32,7 @@ class ParsedTask:
     section: str = ""
     deadline_error: str | None = None
     # What the parser could not settle and the preview must ask about: "no_unit",
-    # "deadline_unread", "date_guessed".
+    # "deadline_unread", "date_guessed", "ocr" (read from a scan: any word may be misread).
     unsure: list[str] = field(default_factory=list)
 
     def to_json(self, reference: date, count: int = 4) -> dict[str, Any]:
@@ -63,6 +63,7 @@ class ParsedPlan:
     source_name: str | None = None
     source_type: FileType | None = None
     warnings: list[str] = field(default_factory=list)
+    ocr: bool = False  # read by OCR from a scan or a photo
 
     @property
     def deadline_reference(self) -> dt.date:
@@ -81,7 +82,7 @@ class ParsedPlan:
             "tasks": [task.to_json(reference, count) for task in self.tasks],
             "issuer": self.issuer,
             "reference_date": reference.isoformat(),
-            "source": {"name": self.source_name, "type": self.source_type},
+            "source": {"name": self.source_name, "type": self.source_type, "ocr": self.ocr},
             "warnings": list(self.warnings),
         }
 
@@ -99,6 +100,7 @@ class ParsedPlan:
             "source_name": self.source_name,
             "source_type": self.source_type,
             "warnings": list(self.warnings),
+            "ocr": self.ocr,
             "tasks": [
                 {
                     "ref": task.ref,
@@ -149,6 +151,7 @@ class ParsedPlan:
             source_name=data.get("source_name"),
             source_type=data.get("source_type"),
             warnings=list(data.get("warnings") or []),
+            ocr=bool(data.get("ocr")),
         )
 
     def fingerprint(self) -> str:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from plans.text import FOOTNOTE_LINE, starts_lowercase
 
-FileType = Literal["text", "markdown", "docx", "pdf", "xlsx"]
+FileType = Literal["text", "markdown", "docx", "pdf", "xlsx", "image"]
 
 class PlanReadError(ValueError):
     """A file we will not read. `message` is Vietnamese and safe to show to the sender."""
@@ -42,6 +42,8 @@ class ReadDocument:
     blocks: tuple[Block, ...]
     pages: int | None = None
     warnings: tuple[str, ...] = field(default=())
+    # Read by OCR from page images (plans.ocr): every word may be misread.
+    ocr: bool = False
 
     @property
     def paragraphs(self) -> list[str]:

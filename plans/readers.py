@@ -10,6 +10,7 @@ Readers:
   rendered back into the text ("1.", "a)", "-") because the parser relies on it.
 - .pdf (pdfplumber): text lines regrouped into paragraphs from their geometry.
 - .xlsx (openpyxl): every sheet as a table, merged cells filled in.
+- scans: a PDF without a text layer, and photos (JPEG, PNG…), are read by OCR (plans.ocr).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from collections.abc import Callable
 from pathlib import PurePath
 
 from plans.limits import DEFAULT_LIMITS, ReadGuard, ReadLimits, check_zip
+from plans.ocr import Progress, read_image, read_scanned_pdf
 from plans.read_document import (
     _LABEL_START,
     _STRUCTURE_START,
@@ -97,7 +99,7 @@ EXTENSION_TYPES: dict[str, str] = {
 }
 
 SUPPORTED_TYPES = ("text", "markdown", "docx", "pdf", "xlsx")
-SUPPORTED_HINT = ".docx, .pdf (có lớp chữ), .xlsx, .txt hoặc .md"
+SUPPORTED_HINT = ".docx, .pdf, .xlsx, .txt, .md hoặc ảnh chụp .jpg/.png"
 
 
 # --- type detection ------------------------------------------------------------------------
@@ -180,6 +182,10 @@ def detect_type(data: bytes, filename: str, limits: ReadLimits = DEFAULT_LIMITS)
         )
     if actual == "text" and claimed == "markdown":
         return "markdown"
+    if actual == "image":
+        # A picture is read as one whatever its name: scans arrive saved as ".pdf", phone
+        # photos forwarded with no extension; nothing else could be misread for it.
+        return "image"
     if actual in SUPPORTED_TYPES:
         # A text file may carry any "text-like" extension; binary formats must agree.
         if claimed is None and extension and actual != "text":
@@ -207,12 +213,6 @@ def _mismatch(name: str, extension: str, actual: str) -> PlanReadError:
 
 
 def _unsupported(name: str, actual: str, claimed: str | None) -> PlanReadError:
-    if actual == "image":
-        return PlanReadError(
-            "image",
-            f"Tệp «{name}» là ảnh chụp, không có chữ để đọc. "
-            f"Vui lòng gửi bản gốc dạng {SUPPORTED_HINT}.",
-        )
     if actual == "ole":
         label = TYPE_LABELS.get(claimed or "ole", TYPE_LABELS["ole"])
         target = ".xlsx" if claimed == "xls" else ".docx"
@@ -233,10 +233,11 @@ def _unsupported(name: str, actual: str, claimed: str | None) -> PlanReadError:
 
 def read_document(
     data: bytes, filename: str, *, limits: ReadLimits = DEFAULT_LIMITS,
-    clock: Callable[[], float] = time.monotonic,
+    clock: Callable[[], float] = time.monotonic, progress: Progress | None = None,
 ) -> ReadDocument:
     """Reads within `limits` (plans.limits): what the file declares is measured before any
-    library expands it, and the time and text spent are watched while reading."""
+    library expands it, and the time and text spent are watched while reading. `progress`
+    hears of each page read by OCR (page, pages), for a "đang đọc trang 3/12"."""
     file_type = detect_type(data, filename, limits)
     name = PurePath(filename or "tệp").name or "tệp"
     guard = ReadGuard(name, limits, clock)
@@ -247,7 +248,15 @@ def read_document(
         check_zip(data, guard)
         document = _read_docx(data, name, guard)
     elif file_type == "pdf":
-        document = _read_pdf(data, name, guard)
+        try:
+            document = _read_pdf(data, name, guard)
+        except PlanReadError as error:
+            if error.code != "scanned_pdf":
+                raise
+            # No text layer: the pages are pictures, read them.
+            document = read_scanned_pdf(data, name, guard, progress)
+    elif file_type == "image":
+        document = read_image(data, name, guard, progress)
     else:
         check_zip(data, guard)
         document = _read_xlsx(data, name, guard)

@@ -20,8 +20,10 @@ from handlers import registry
 from handlers.import_plan import FLOW, import_plan, import_plan_flow
 from plans import importer
 from plans.importer import Decisions, NewUnit
+from plans.ocr import ocr_available
 from plans.parser import parse_text
 from tests.plan_builders import sample_text, text_pdf_without_text_layer, text_to_docx
+from tests.scan_builders import pages_to_pdf, scanned_pages
 from tests.support import Harness, make_settings
 from timelang.clock import FakeClock
 
@@ -270,7 +272,8 @@ async def test_chat_cancel_writes_nothing(harness: Harness) -> None:
     ("data", "name", "size", "words"),
     [
         (b"", "trong.docx", None, "trống"),
-        (text_pdf_without_text_layer(), "scan.pdf", None, "không có lớp chữ"),
+        # Read by OCR (no text in it), or refused because Tesseract is not installed.
+        (text_pdf_without_text_layer(), "scan.pdf", None, "bản scan/ảnh"),
         (b"%PDF-1.4 not really", "ke-hoach.docx", None, "đuôi"),
         (b"x" * 10, "lon.pdf", 25 * 1024 * 1024, "vượt giới hạn"),
         ("Kính gửi Phòng Nội vụ.\n\nTrân trọng.".encode(), "thu.txt", None,
@@ -375,3 +378,20 @@ def test_cli_import_asks_then_imports_once(env: Path, capsys: pytest.CaptureFixt
     assert result["created_tasks"] > 40 and result["existing_tasks"] == 0
     assert main(["plan", "import", "kh341.txt", "--yes"]) == 0
     assert "Không có nhiệm vụ mới" in capsys.readouterr().out
+
+
+@pytest.mark.skipif(not ocr_available(), reason="Tesseract (vie) is not installed")
+async def test_a_scanned_plan_in_chat_says_how_far_it_has_got_and_is_marked_unsure(
+    harness: Harness,
+) -> None:
+    pages = scanned_pages(sample_text("000"), dpi=200, max_pages=2)
+    await harness.send(ADMIN, "/nhapkehoach")
+    document = harness.attach("scan", pages_to_pdf(pages), file_name="ban-scan.pdf")
+    reply = await harness.send(ADMIN, "", attachment=document)
+    texts = [sent.text for sent in reply.replies]
+    assert "đang nhận dạng chữ (2 trang)" in texts[0]
+    assert "Đang đọc trang 2/2" in texts[1]
+    assert "Đọc bằng nhận dạng chữ (OCR)" in texts[-1] and "chưa chắc" in texts[-1]
+    listing = await harness.send(ADMIN, "/nhapkehoach ds")
+    assert "OCR, chưa chắc" in listing.text
+    assert _count(harness.app, Task) == 0

@@ -10,7 +10,8 @@ PLAN_HEADING_DATE = " ngày {date}"
 
 # /nhapkehoach: read a plan document, preview, map unknown unit names, confirm.
 PLAN_IMPORT_WAITING = (
-    "📄 Gửi tệp kế hoạch (.docx, .pdf có lớp chữ, .xlsx, .txt hoặc .md; tối đa {max_mb} MB).\n"
+    "📄 Gửi tệp kế hoạch (.docx, .pdf, .xlsx, .txt, .md, hoặc bản scan/ảnh chụp .jpg, .png; "
+    "tối đa {max_mb} MB).\n"
     "Tôi sẽ đọc và cho xem trước, chưa ghi gì cho đến khi anh/chị xác nhận. Gõ /huy để thôi."
 )
 PLAN_IMPORT_NEED_FILE = (
