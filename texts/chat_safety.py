@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # Kept in one block so that other work on the catalogue merges cleanly.
 
-NUMBERED_MENU_KEYED_HINT = "Trả lời bằng số nhiệm vụ (số đứng đầu dòng) để chọn."
+NUMBERED_MENU_KEYED_HINT = "Trả lời bằng số đứng đầu dòng để chọn."
 MENU_CHOICE_NOT_OFFERED = (
     "Không có lựa chọn «{number}» trong danh sách vừa gửi (chọn một trong: {keys}). "
     "Không có gì thay đổi."
