@@ -239,6 +239,7 @@ class InboxQueue(asyncio.Queue[object]):
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self.inbox = inbox
+        self.replayed: set[int] = set()  # update ids put back by `put_recorded`
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and not self.inbox.record(
@@ -249,6 +250,7 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put_recorded(self, update: Update) -> None:
         """An update already in the inbox (left unhandled by the previous run)."""
+        self.replayed.add(update.update_id)
         await super().put(update)
 
 
@@ -330,6 +332,13 @@ def build_application(
             routed.add(update.update_id)
         await router.handle(incoming, TelegramReplier(context.bot, incoming.chat_id))
 
+    async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Group -2 runs first, when this update's turn in its chat has come.
+        queue = context.application.update_queue
+        if isinstance(queue, InboxQueue) and update.update_id in queue.replayed:
+            queue.replayed.discard(update.update_id)
+            queue.inbox.replaying(PLATFORM, str(update.update_id))
+
     async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         # Group 1 runs after the command handlers, also when they failed: updates the router
         # did not take (kinds the bot ignores, errors before it) are done with all the same.
@@ -385,5 +394,6 @@ def build_application(
     application.add_handler(CallbackQueryHandler(on_update))
     application.add_error_handler(on_error)
     if inbox is not None:
+        application.add_handler(TypeHandler(Update, begin), group=-2)
         application.add_handler(TypeHandler(Update, finish), group=1)
     return application

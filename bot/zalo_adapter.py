@@ -346,13 +346,15 @@ class ZaloBot:
             if ids is None:
                 self.inbox.done(PLATFORM, item.key)
                 continue
-            self.dispatcher.submit(
-                ids[0], lambda update=item.payload, key=item.key: self._handle(update, key))
+            self.dispatcher.submit(ids[0], lambda update=item.payload, key=item.key: self._handle(
+                update, key, replay=True))
         if pending:
             logger.info("Zalo: xử lý tiếp %d cập nhật chưa xong từ lần chạy trước", len(pending))
         return len(pending)
 
-    async def _handle(self, update: dict[str, Any], key: str) -> None:
+    async def _handle(self, update: dict[str, Any], key: str, *, replay: bool = False) -> None:
+        if replay and self.inbox is not None:
+            self.inbox.replaying(PLATFORM, key)
         incoming = to_incoming(update)
         if incoming is None:
             # Nothing to change: done with before the (best-effort) answer goes out.

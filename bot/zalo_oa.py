@@ -468,14 +468,16 @@ class ZaloOABot:
         pending = self.inbox.unhandled(PLATFORM_OA)
         for item in pending:
             sender = str((item.payload.get("sender") or {}).get("id") or "")
-            self.dispatcher.submit(
-                sender, lambda event=item.payload, key=item.key: self._handle(event, key))
+            self.dispatcher.submit(sender, lambda event=item.payload, key=item.key: self._handle(
+                event, key, replay=True))
         if pending:
             logger.info("Zalo OA: xử lý tiếp %d sự kiện chưa xong từ lần chạy trước",
                         len(pending))
         return len(pending)
 
-    async def _handle(self, event: dict[str, Any], key: str) -> None:
+    async def _handle(self, event: dict[str, Any], key: str, *, replay: bool = False) -> None:
+        if replay:
+            self.inbox.replaying(PLATFORM_OA, key)
         sender = str((event.get("sender") or {}).get("id") or "")
         incoming = oa_to_incoming(event, await self._name_of(sender))
         if incoming is None:

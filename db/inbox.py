@@ -99,8 +99,8 @@ class Inbox:
 
     def unhandled(self, platform: str) -> list[PendingUpdate]:
         """The updates a previous run received but did not finish, in the order they came
-        (so in order per chat). Each call counts as one more attempt; past MAX_REPLAYS an
-        update is marked handled and logged instead of returned."""
+        (so in order per chat). One whose handling was begun MAX_REPLAYS times on start-up
+        and never finished is marked handled and logged instead of returned."""
         now = self.clock.now()
         pending: list[PendingUpdate] = []
         with self.session_factory() as session:
@@ -114,10 +114,19 @@ class Inbox:
                     logger.error("%s: bỏ qua cập nhật %s sau %d lần khởi động lại không xử lý "
                                  "xong", platform, row.key, row.replays)
                     continue
-                row.replays += 1
                 pending.append(PendingUpdate(id=row.id, key=row.key, payload=dict(row.payload)))
             session.commit()
         return pending
+
+    def replaying(self, platform: str, key: str) -> None:
+        """Handling of a replayed update begins: counted (committed) now, so that only an
+        update that was really being handled when the bot died counts against it, not the
+        ones still waiting in the queue (a bot killed twice in a row loses nothing)."""
+        with self.session_factory() as session:
+            session.execute(update(InboxUpdate).where(
+                InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key))
+                .values(replays=InboxUpdate.replays + 1))
+            session.commit()
 
     def prune(self) -> int:
         """Forgets handled updates older than the retention; how many rows went. Redeliveries
