@@ -239,19 +239,28 @@ class InboxQueue(asyncio.Queue[object]):
     def __init__(self, inbox: Inbox) -> None:
         super().__init__()
         self.inbox = inbox
-        self.replayed: set[int] = set()  # update ids put back by `put_recorded`
+        self.replayed: set[int] = set()  # update ids put back by `replay`
+        # Until the previous run's leftovers are queued, new updates (a webhook left
+        # registered delivers at once) are only written: the replay reads them back in order.
+        self.accepting = False
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and not self.inbox.record(
-                PLATFORM, str(item.update_id), item.to_dict()):
-            logger.info("Telegram: bỏ qua cập nhật gửi lại %s", item.update_id)
-            return
+        if isinstance(item, Update):
+            if not self.inbox.record(PLATFORM, str(item.update_id), item.to_dict()):
+                logger.info("Telegram: bỏ qua cập nhật gửi lại %s", item.update_id)
+                return
+            if not self.accepting:
+                return
         await super().put(item)
 
-    async def put_recorded(self, update: Update) -> None:
-        """An update already in the inbox (left unhandled by the previous run)."""
-        self.replayed.add(update.update_id)
-        await super().put(update)
+    def replay(self, updates: Sequence[Update]) -> None:
+        """Queues the updates the inbox holds unhandled, oldest first, then accepts new
+        ones. Synchronous on purpose: no new update can slip in between the inbox read and
+        `accepting` (they would be neither read nor queued)."""
+        for update in updates:
+            self.replayed.add(update.update_id)
+            self.put_nowait(update)
+        self.accepting = True
 
 
 def to_incoming(update: Update) -> Incoming | None:

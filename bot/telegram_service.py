@@ -129,10 +129,7 @@ class TelegramService:
         queue = self.application.update_queue
         assert isinstance(queue, InboxQueue)
         pending = self.inbox.unhandled(PLATFORM)
-        for item in pending:
-            update = Update.de_json(item.payload, self.application.bot)
-            if update is not None:
-                await queue.put_recorded(update)
+        queue.replay([Update.de_json(item.payload, self.application.bot) for item in pending])
         if pending:
             logger.info("Telegram: xử lý tiếp %d cập nhật chưa xong từ lần chạy trước",
                         len(pending))
