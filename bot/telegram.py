@@ -6,6 +6,7 @@ It only translates; every decision is made by the platform-neutral handlers.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -35,11 +36,13 @@ from telegram.ext import (
     Defaults,
     ExtBot,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
 
 from config.settings import Settings
+from db.inbox import Inbox
 from handlers import registry
 from handlers.base import (
     Attachment,
@@ -219,6 +222,48 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         return None
 
 
+class InboxQueue(asyncio.Queue[object]):
+    """PTB's update queue, writing every update to the inbox before queueing it.
+
+    What this guarantees, read from python-telegram-bot 22's source (`Updater._start_polling`):
+    the Updater puts each update of a getUpdates batch into this queue and only then sets
+    `offset = last update_id + 1`, which Telegram takes as confirmation on the NEXT
+    getUpdates. So when Telegram forgets an update, it is already committed in the inbox.
+    Webhook mode (`bot.http.telegram_webhook_handler`) awaits this same `put` before it
+    answers 200, so Telegram keeps redelivering until the row is written. A kill -9 after the
+    write and before the handler's commit leaves the row unhandled; `TelegramService` puts it
+    back in the queue on the next start (`put_recorded`), before polling resumes. Updates
+    Telegram sends again (offset not yet confirmed, webhook retried) meet the unique key and
+    are dropped here. Replies go out after the handler's commit: a kill between the two
+    loses that reply, never the change (the outbox carries what must reach other people)."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+        self.replayed: set[int] = set()  # update ids put back by `replay`
+        # Until the previous run's leftovers are queued, new updates (a webhook left
+        # registered delivers at once) are only written: the replay reads them back in order.
+        self.accepting = False
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            if not self.inbox.record(PLATFORM, str(item.update_id), item.to_dict()):
+                logger.info("Telegram: bỏ qua cập nhật gửi lại %s", item.update_id)
+                return
+            if not self.accepting:
+                return
+        await super().put(item)
+
+    def replay(self, updates: Sequence[Update]) -> None:
+        """Queues the updates the inbox holds unhandled, oldest first, then accepts new
+        ones. Synchronous on purpose: no new update can slip in between the inbox read and
+        `accepting` (they would be neither read nor queued)."""
+        for update in updates:
+            self.replayed.add(update.update_id)
+            self.put_nowait(update)
+        self.accepting = True
+
+
 def to_incoming(update: Update) -> Incoming | None:
     """A Telegram update as the handlers see it; None for updates the bot does not act on."""
     query = update.callback_query
@@ -275,17 +320,41 @@ def build_application(
     *,
     on_ready: Callable[[Application], object] | None = None,
     rate_limiter: BaseRateLimiter | None = None,  # type: ignore[type-arg]
+    inbox: Inbox | None = None,
 ) -> Application:  # type: ignore[type-arg]
-    """One Application, every command registered explicitly (as in PTB's rules-bot)."""
+    """One Application, every command registered explicitly (as in PTB's rules-bot). With an
+    inbox, every update goes through it (`InboxQueue`) and is marked handled when done."""
+    routed: set[int] = set()  # updates the router took, so it marks them itself
 
     async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         incoming = to_incoming(update)
         if incoming is None:
             return
         if update.callback_query is not None:
-            # Stops the button's spinner; the answer itself comes as a message.
-            await update.callback_query.answer()
+            # Stops the button's spinner; the answer itself comes as a message. A failure
+            # here leaves a spinner turning, not the press unhandled.
+            try:
+                await update.callback_query.answer()
+            except TelegramError as error:
+                log_error(logger, "telegram callback answer failed", error, settings.secrets)
+        if inbox is not None:
+            incoming = dataclasses.replace(incoming, inbox_key=str(update.update_id))
+            routed.add(update.update_id)
         await router.handle(incoming, TelegramReplier(context.bot, incoming.chat_id))
+
+    async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Group -2 runs first, when this update's turn in its chat has come.
+        queue = context.application.update_queue
+        if isinstance(queue, InboxQueue) and update.update_id in queue.replayed:
+            queue.replayed.discard(update.update_id)
+            queue.inbox.replaying(PLATFORM, str(update.update_id))
+
+    async def finish(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        # Group 1 runs after the command handlers, also when they failed: updates the router
+        # did not take (kinds the bot ignores, errors before it) are done with all the same.
+        if inbox is not None and update.update_id not in routed:
+            inbox.done(PLATFORM, str(update.update_id))
+        routed.discard(update.update_id)
 
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
@@ -321,6 +390,8 @@ def build_application(
     if rate_limiter is not None:
         # Replies share the platform's budget with the outbox sender (scheduler.ratelimit).
         builder = builder.rate_limiter(rate_limiter)
+    if inbox is not None:
+        builder = builder.update_queue(InboxQueue(inbox))
     application = builder.build()
     # One handler for every message: the router finds the command (also typed with accents,
     # capitals, "@bot" or a typo), the numbered choice, or the flow; PTB only delivers.
@@ -332,4 +403,7 @@ def build_application(
     )
     application.add_handler(CallbackQueryHandler(on_update))
     application.add_error_handler(on_error)
+    if inbox is not None:
+        application.add_handler(TypeHandler(Update, begin), group=-2)
+        application.add_handler(TypeHandler(Update, finish), group=1)
     return application

@@ -23,8 +23,9 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.health import Health, PlatformHealth
 from bot.http import TELEGRAM_WEBHOOK_PATH, WebServer, telegram_webhook_handler
 from bot.startup import RateLimitedLog, RetryPolicy, retry_until_done
-from bot.telegram import TelegramTransport, build_application, build_sender_bot
+from bot.telegram import InboxQueue, TelegramTransport, build_application, build_sender_bot
 from config.settings import Settings
+from db.inbox import inbox_for
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -64,8 +65,10 @@ class TelegramService:
         self.policy = policy
         self.mode = settings.telegram_mode
         self.entry: PlatformHealth = health.platform(PLATFORM, self.mode)
+        # Every update is written to the inbox before Telegram is told it arrived (InboxQueue).
+        self.inbox = inbox_for(app.session_factory, app.clock, settings.inbox_retention_days)
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, app.router, rate_limiter=rate_limiter)
+            settings, app.router, rate_limiter=rate_limiter, inbox=self.inbox)
 
         async def seen(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             health.saw_update(PLATFORM)
@@ -99,6 +102,7 @@ class TelegramService:
         post_init = application.post_init
         await retry(lambda: post_init(application), "Telegram setMyCommands")
         await application.start()
+        await self.replay_unhandled()
         if self.mode == "webhook":
             await retry(self._set_webhook, "Telegram setWebhook")
             self.entry.webhook_registered = True
@@ -116,6 +120,20 @@ class TelegramService:
         self.app.add_transport(TelegramTransport(self.sender_bot))
         self.app.sender.kick()
         self.entry.state = "running"
+
+    async def replay_unhandled(self) -> int:
+        """Updates the previous run wrote to the inbox but did not finish go first into the
+        queue, in the order they came, before polling or the webhook brings new ones."""
+        if self.inbox is None:
+            return 0
+        queue = self.application.update_queue
+        assert isinstance(queue, InboxQueue)
+        pending = self.inbox.unhandled(PLATFORM)
+        queue.replay([Update.de_json(item.payload, self.application.bot) for item in pending])
+        if pending:
+            logger.info("Telegram: xử lý tiếp %d cập nhật chưa xong từ lần chạy trước",
+                        len(pending))
+        return len(pending)
 
     async def _set_webhook(self) -> None:
         await self.application.bot.set_webhook(

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import functools
 import html
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -32,7 +33,7 @@ from bot.zalo import (
 )
 from bot.zalo_plumbing import Backoff, ChatDispatcher, Pacer, RecentKeys, SendPacer, file_link_text
 from config.settings import Settings
-from db.seen_events import SeenEvents, content_key
+from db.inbox import Inbox, content_key, inbox_for
 from db.session import SessionFactory
 from handlers.base import (
     Attachment,
@@ -107,21 +108,12 @@ def event_name(update: Mapping[str, Any]) -> str:
 
 
 def update_key(update: Mapping[str, Any]) -> str:
-    """What makes an event unique, to drop Zalo's redeliveries: its message id, else a hash of
-    its content."""
+    """What makes an event unique, to drop Zalo's redeliveries (its inbox key): its message
+    id, else a hash of its content."""
     message_id = (update.get("message") or {}).get("message_id")
     if message_id in (None, ""):
         return content_key(update)
     return f"{event_name(update)}:{message_id}"
-
-
-def seen_events(settings: Settings, session_factory: SessionFactory | None,
-                clock: Clock | None) -> SeenEvents | None:
-    """The database record of accepted events; None (memory only) without a database."""
-    if session_factory is None:
-        return None
-    return SeenEvents(session_factory, clock or SystemClock(),
-                      retention=timedelta(hours=settings.webhook_dedup_retention_hours))
 
 
 def chat_of(update: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -282,7 +274,7 @@ class ZaloBot:
         settings: Settings,
         file_links: FileLinks | None = None,
         pacer: Pacer | None = None,
-        seen: SeenEvents | None = None,
+        inbox: Inbox | None = None,
     ) -> None:
         self.client = client
         self.router = router
@@ -291,8 +283,9 @@ class ZaloBot:
         self.pacer = pacer or SendPacer(settings.zalo_messages_per_second,
                                         settings.zalo_chat_interval_seconds)
         self.dispatcher = ChatDispatcher(settings.zalo_max_concurrent_updates, settings.secrets)
+        # Without a database (tests of the adapter alone) redeliveries are caught in memory.
         self.recent = RecentKeys()
-        self.seen = seen
+        self.inbox = inbox
         self.transport = ZaloTransport(self)
         self._poll_task: asyncio.Task[None] | None = None
         # Set by `start_zalo_platforms` in `nhacviec run`: /healthz state, start-up retries.
@@ -309,7 +302,8 @@ class ZaloBot:
         client = ZaloBotClient(settings.zalo_bot_token.get_secret_value(),
                                base_url=settings.zalo_api_base_url)
         return cls(client=client, router=router, settings=settings, file_links=file_links,
-                   seen=seen_events(settings, session_factory, clock))
+                   inbox=inbox_for(session_factory, clock or SystemClock(),
+                                   settings.inbox_retention_days))
 
     def replier(self, chat_id: str) -> ZaloReplier:
         return ZaloReplier(self.client, chat_id, settings=self.settings, pacer=self.pacer,
@@ -318,7 +312,10 @@ class ZaloBot:
     # --- receiving -------------------------------------------------------------------
 
     def accept(self, payload: object) -> bool:
-        """Queue one update for handling; False when it is not one or was seen before."""
+        """Writes one update to the inbox and queues it for handling; False when it is not one
+        or was received before. Called before the update is acknowledged: the webhook answers
+        after it, and polling asks for the next update after it (Zalo's getUpdates has no
+        offset: an update counts as delivered once fetched, so the write follows at once)."""
         try:
             validate_zalo_update(payload)
         except BadPayload as error:
@@ -333,20 +330,46 @@ class ZaloBot:
         if self.on_update is not None:
             self.on_update()
         key = update_key(update)
-        first = self.seen.add(PLATFORM, key) if self.seen is not None else self.recent.add(key)
+        first = (self.inbox.record(PLATFORM, key, update) if self.inbox is not None
+                 else self.recent.add(key))
         if not first:
             logger.info("Zalo: bỏ qua sự kiện gửi lại %s", key)
             return False
-        self.dispatcher.submit(ids[0], lambda: self._handle(update))
+        self.dispatcher.submit(ids[0], lambda: self._handle(update, key))
         return True
 
-    async def _handle(self, update: dict[str, Any]) -> None:
+    def replay_unhandled(self) -> int:
+        """Updates the previous run received but did not finish, queued before new ones (in
+        the order they came, so in order per chat)."""
+        if self.inbox is None:
+            return 0
+        pending = self.inbox.unhandled(PLATFORM)
+        for item in pending:
+            ids = chat_of(item.payload)
+            if ids is None:
+                self.inbox.done(PLATFORM, item.key)
+                continue
+            self.dispatcher.submit(ids[0], functools.partial(
+                self._handle, item.payload, item.key, replay=True))
+        if pending:
+            logger.info("Zalo: xử lý tiếp %d cập nhật chưa xong từ lần chạy trước", len(pending))
+        return len(pending)
+
+    async def _handle(self, update: dict[str, Any], key: str, *, replay: bool = False) -> None:
+        if replay and self.inbox is not None:
+            self.inbox.replaying(PLATFORM, key)
         incoming = to_incoming(update)
         if incoming is None:
+            # Nothing to change: done with before the (best-effort) answer goes out.
+            if self.inbox is not None:
+                self.inbox.done(PLATFORM, key)
             await self._answer_unsupported(update)
             return
         with contextlib.suppress(ZaloError):
             await self.client.send_chat_action(incoming.chat_id, "typing")
+        if self.inbox is not None:
+            # The router marks it handled in its own unit of work.
+            incoming = dataclasses.replace(incoming, inbox_key=key)
         await self.router.handle(incoming, self.replier(incoming.chat_id))
 
     async def _answer_unsupported(self, update: Mapping[str, Any]) -> None:
@@ -404,7 +427,9 @@ class ZaloBot:
     # --- life cycle ------------------------------------------------------------------
 
     async def start(self, web_server: WebServer | None = None) -> None:
-        """Webhook mode when the settings allow it and a server is given; else long polling."""
+        """Webhook mode when the settings allow it and a server is given; else long polling.
+        What the previous run left unhandled is queued first."""
+        self.replay_unhandled()
         try:
             me = await self.client.get_me()
             logger.info("Zalo: bot %s", (me or {}).get("account_name") or (me or {}).get("id"))

@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -51,8 +53,8 @@ from bot.zalo_plumbing import (
 )
 from config.settings import Settings
 from db import services
+from db.inbox import Inbox, content_key
 from db.models import Identity, Person
-from db.seen_events import SeenEvents, content_key
 from db.session import SessionFactory, unit_of_work
 from handlers.base import (
     Attachment,
@@ -398,9 +400,10 @@ class ZaloOABot:
         self.window = ConversationWindow(session_factory, settings, clock)
         self.dispatcher = ChatDispatcher(settings.zalo_max_concurrent_updates, settings.secrets)
         self.clock = clock
-        # Accepted events, in the database: a redelivery is refused also after a restart.
-        self.seen = SeenEvents(session_factory, clock,
-                               retention=timedelta(hours=settings.webhook_dedup_retention_hours))
+        # Every accepted event, in the database before Zalo hears 200: a redelivery is refused
+        # also after a restart, and what a crash left unhandled is handled on start.
+        self.inbox = Inbox(session_factory, clock,
+                           retention=timedelta(days=settings.inbox_retention_days))
         self.event_window = timedelta(minutes=settings.zalo_oa_event_window_minutes)
         self.transport = ZaloOATransport(self)
         self._names: dict[str, str] = {}
@@ -454,18 +457,35 @@ class ZaloOABot:
         if not sender:
             return False
         key = event_key(event)
-        if not self.seen.add(PLATFORM_OA, key):
+        if not self.inbox.record(PLATFORM_OA, key, event):
             logger.info("Zalo OA: bỏ qua sự kiện gửi lại %s", key)
             return False
-        self.dispatcher.submit(sender, lambda: self._handle(event))
+        self.dispatcher.submit(sender, lambda: self._handle(event, key))
         return True
 
-    async def _handle(self, event: dict[str, Any]) -> None:
+    def replay_unhandled(self) -> int:
+        """Events the previous run accepted but did not finish, queued in the order they came."""
+        pending = self.inbox.unhandled(PLATFORM_OA)
+        for item in pending:
+            sender = str((item.payload.get("sender") or {}).get("id") or "")
+            self.dispatcher.submit(sender, functools.partial(
+                self._handle, item.payload, item.key, replay=True))
+        if pending:
+            logger.info("Zalo OA: xử lý tiếp %d sự kiện chưa xong từ lần chạy trước",
+                        len(pending))
+        return len(pending)
+
+    async def _handle(self, event: dict[str, Any], key: str, *, replay: bool = False) -> None:
+        if replay:
+            self.inbox.replaying(PLATFORM_OA, key)
         sender = str((event.get("sender") or {}).get("id") or "")
         incoming = oa_to_incoming(event, await self._name_of(sender))
         if incoming is None:
+            self.inbox.done(PLATFORM_OA, key)  # follows and the like: nothing to handle
             return
-        await self.router.handle(incoming, self.replier(incoming.chat_id))
+        # The router marks it handled in its own unit of work.
+        await self.router.handle(dataclasses.replace(incoming, inbox_key=key),
+                                 self.replier(incoming.chat_id))
 
     async def _name_of(self, user_id: str) -> str:
         """The person's Zalo name, asked once per process: OA events carry only an id."""
@@ -484,6 +504,7 @@ class ZaloOABot:
         if self.client.tokens.store.encrypt_legacy():
             logger.info("Zalo OA: token lưu từ phiên bản trước đã được mã hoá")
         web_server.add_post(WEBHOOK_PATH, self.webhook)
+        self.replay_unhandled()
         logger.info("Zalo OA: khai báo webhook %s%s trong trang quản lý ứng dụng Zalo",
                     self.settings.webhook_base_url.rstrip("/"), WEBHOOK_PATH)
 

@@ -49,9 +49,9 @@ class Settings(BaseSettings):
     webhook_max_connections: int = Field(default=200, ge=1)
     # Rejected calls (bad secret, bad payload, …) are summed up in one log line per interval.
     webhook_reject_log_interval_seconds: float = Field(default=60.0, gt=0)
-    # Zalo events are remembered (by message id, else a content hash) this long in the database
-    # so that a redelivery is handled once, also after a restart.
-    webhook_dedup_retention_hours: float = Field(default=72.0, gt=0)
+    # Every update is kept in the inbox (db.inbox) this long after it was handled, so that a
+    # redelivery (by its update id, else a content hash) is handled once, also after a restart.
+    inbox_retention_days: float = Field(default=3.0, gt=0)
     # Fernet key(s) for secrets kept in the database (the Zalo OA tokens); comma-separated,
     # the first encrypts, all decrypt (key rotation).
     data_encryption_key: SecretStr = NO_SECRET

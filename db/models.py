@@ -437,18 +437,26 @@ class LinkCode(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class WebhookEvent(Base):
-    """A platform event already accepted, so that a redelivery, also after a restart, is
-    handled once. Keyed by the platform's message id, or a content hash when there is none;
-    rows older than WEBHOOK_DEDUP_RETENTION_HOURS are pruned."""
+class InboxUpdate(Base):
+    """A platform update, written before the platform is told it arrived and marked handled
+    in the handler's own transaction: after a crash the unhandled ones are handled on start,
+    and a redelivery (same platform and key) is refused by the unique key. The key is the
+    platform's update or message id, or a content hash when there is none (`db.inbox`);
+    handled rows older than INBOX_RETENTION_DAYS are pruned."""
 
-    __tablename__ = "webhook_events"
-    __table_args__ = (UniqueConstraint("source", "key"),)
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "key"),
+                      Index("ix_inbox_pending", "platform", "handled_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    source: Mapped[str] = mapped_column(String(16))
+    platform: Mapped[str] = mapped_column(String(16))
     key: Mapped[str] = mapped_column(String(128))
-    seen_at: Mapped[datetime] = mapped_column(index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    handled_at: Mapped[datetime | None]
+    # Times handling was started again on start-up: an update that kills the bot every
+    # time is given up after a few, not retried forever.
+    replays: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CalendarFeed(Base):

@@ -55,6 +55,9 @@ class Incoming:
     attachment: Attachment | None = None
     # Set when the message is a button press; `text` then holds the button's command.
     is_button: bool = False
+    # The update's key in the inbox (db.inbox): the router marks it handled in its unit of
+    # work. None for messages that did not come through the inbox (CLI, tests).
+    inbox_key: str | None = None
 
     @property
     def is_group(self) -> bool:

@@ -17,6 +17,7 @@ from config.settings import Settings
 from db import chat_state as state
 from db import services
 from db.evidence_files import EvidenceStore
+from db.inbox import mark_handled
 from db.session import SessionFactory
 from handlers import intents, registry
 from handlers.base import (
@@ -70,6 +71,11 @@ class BufferedReplier(Replier):
     def replace_with(self, text: str) -> None:
         """What the handler meant to say is dropped: its work was rolled back."""
         self._calls = [("send_text", (text,), {})]
+        self.numbered_menu = None
+
+    def replace_with_nothing(self) -> None:
+        """The update was handled already (a redelivery, another instance): say nothing."""
+        self._calls = []
         self.numbered_menu = None
 
     async def flush(self) -> None:
@@ -151,7 +157,16 @@ class Router:
         commit queued outbox messages, and the work the handler left for outside the turn.
         On failure the buffer holds the one sentence that explains why nothing changed."""
         session = self.session_factory()
+        # The update's own unit of work marks it handled in the inbox, first (so a duplicate
+        # handled elsewhere meanwhile costs nothing): a crash before the commit leaves it for
+        # the next start, and only one transaction can ever commit it.
+        marks_inbox = resume is None and msg.inbox_key is not None
         try:
+            if marks_inbox and not mark_handled(session, msg.platform, str(msg.inbox_key),
+                                                self.clock.now()):
+                session.rollback()
+                buffered.replace_with_nothing()
+                return False, None
             later = await self._handle_in_session(msg, buffered, session, resume, result)
             queued = bool(session.info.get(services.OUTBOX_CHANGED))
             session.commit()
@@ -169,7 +184,22 @@ class Router:
             return queued, later
         finally:
             session.close()
+        if marks_inbox:
+            # Nothing was changed, but the person is told why: the update is done with.
+            self._mark_alone(msg)
         return False, None
+
+    def _mark_alone(self, msg: Incoming) -> None:
+        session = self.session_factory()
+        try:
+            mark_handled(session, msg.platform, str(msg.inbox_key), self.clock.now())
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            # Left unhandled: the next start handles it again (and says the same thing).
+            log_error(logger, "marking an update handled failed", error, self.settings.secrets)
+        finally:
+            session.close()
 
     async def _handle_in_session(
         self, msg: Incoming, replier: BufferedReplier, session: Any,

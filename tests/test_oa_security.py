@@ -81,12 +81,13 @@ async def test_events_without_a_message_id_are_recognised_by_their_content(
 async def test_old_duplicate_records_are_pruned(world: OAWorld) -> None:
     event = world.fake.text_event("246810", "/start")
     assert world.bot.accept(event)
+    await world.bot.dispatcher.join()  # only handled updates are ever pruned
     clock = world.app.clock
     assert isinstance(clock, FakeClock)
     clock.advance(days=30)
-    assert world.bot.seen.prune() >= 1
-    assert world.bot.seen.add("zalo_oa", "user_send_text:" + event["message"]["msg_id"])
-    await world.bot.dispatcher.join()
+    assert world.bot.inbox.prune() >= 1
+    assert world.bot.inbox.record("zalo_oa", "user_send_text:" + event["message"]["msg_id"],
+                                  event)
 
 
 @pytest.mark.parametrize("change", [

@@ -653,6 +653,14 @@ class FakeTelegramServer:
         self._wake_webhook()
         return update
 
+    def redeliver(self, update: Mapping[str, Any]) -> None:
+        """Queues an update again under its own update_id, as Telegram does when a bot died
+        before confirming it (getUpdates offset) or a webhook call was not answered 2xx."""
+        self._pending.append(dict(update))
+        self._pending.sort(key=lambda u: u["update_id"])
+        self._wake_poller("update")
+        self._wake_webhook()
+
     def send_text(self, user: FakeUser | int, text: str,
                   chat: FakeChat | int | None = None, *,
                   reply_to: BotMessage | Mapping[str, Any] | None = None) -> dict[str, Any]:

@@ -1,0 +1,149 @@
+"""The inbox: every platform update is written here before the platform is told it arrived,
+and marked handled inside the handler's own unit of work.
+
+So a crash between receiving and handling leaves the row unhandled, and the bot handles it on
+its next start (`Inbox.unhandled`); a redelivered update meets the unique (platform, key) and
+is dropped (`Inbox.record` answers False). Marking is a compare-and-set
+(`mark_handled`: only the transaction that turns `handled_at` from NULL commits its work), so
+two instances, or a replay racing a redelivery, never both commit the same update.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from db.models import InboxUpdate
+from db.session import SessionFactory
+from timelang.clock import Clock
+
+logger = logging.getLogger(__name__)
+
+KEY_LENGTH = 128
+# An update that took the bot down this many starts in a row is set aside (logged), so one
+# poisonous update cannot keep the bot from ever coming up.
+MAX_REPLAYS = 3
+
+
+def content_key(event: Any) -> str:
+    """For an event without a message id: the hash of its canonical JSON."""
+    canonical = json.dumps(event, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def bounded_key(key: str) -> str:
+    return key if len(key) <= KEY_LENGTH else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    id: int
+    key: str
+    payload: dict[str, Any]
+
+
+def mark_handled(session: Session, platform: str, key: str, now: datetime) -> bool:
+    """Inside the caller's unit of work: True when this transaction is the one that handles
+    the update (it stays so only if the transaction commits), False when another already did.
+    A key the inbox never recorded (an update from before the inbox, a test) counts as new."""
+    result = session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key),
+               InboxUpdate.handled_at.is_(None))
+        .values(handled_at=now))
+    if result.rowcount:  # type: ignore[attr-defined]
+        return True
+    handled = session.scalar(select(InboxUpdate.handled_at).where(
+        InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key)))
+    return handled is None
+
+
+class Inbox:
+    def __init__(self, session_factory: SessionFactory, clock: Clock, *,
+                 retention: timedelta, prune_every: timedelta = timedelta(hours=1)) -> None:
+        self.session_factory = session_factory
+        self.clock = clock
+        self.retention = retention
+        self.prune_every = prune_every
+        self._pruned_at: datetime | None = None
+
+    def record(self, platform: str, key: str, payload: dict[str, Any]) -> bool:
+        """Writes the update (committed before this returns); False for a redelivery."""
+        now = self.clock.now()
+        if self._pruned_at is None or now - self._pruned_at >= self.prune_every:
+            self.prune()
+        with self.session_factory() as session:
+            session.add(InboxUpdate(platform=platform, key=bounded_key(key), payload=payload,
+                                    received_at=now, replays=0))
+            try:
+                session.commit()
+            except IntegrityError:
+                session.rollback()
+                return False
+        return True
+
+    def done(self, platform: str, key: str) -> None:
+        """Marks an update handled on its own, for the ones no unit of work took (ignored
+        kinds, a handler that failed and was rolled back). Does nothing if already marked."""
+        with self.session_factory() as session:
+            mark_handled(session, platform, key, self.clock.now())
+            session.commit()
+
+    def unhandled(self, platform: str) -> list[PendingUpdate]:
+        """The updates a previous run received but did not finish, in the order they came
+        (so in order per chat). One whose handling was begun MAX_REPLAYS times on start-up
+        and never finished is marked handled and logged instead of returned."""
+        now = self.clock.now()
+        pending: list[PendingUpdate] = []
+        with self.session_factory() as session:
+            rows = session.scalars(
+                select(InboxUpdate)
+                .where(InboxUpdate.platform == platform, InboxUpdate.handled_at.is_(None))
+                .order_by(InboxUpdate.id)).all()
+            for row in rows:
+                if row.replays >= MAX_REPLAYS:
+                    row.handled_at = now
+                    logger.error("%s: bỏ qua cập nhật %s sau %d lần khởi động lại không xử lý "
+                                 "xong", platform, row.key, row.replays)
+                    continue
+                pending.append(PendingUpdate(id=row.id, key=row.key, payload=dict(row.payload)))
+            session.commit()
+        return pending
+
+    def replaying(self, platform: str, key: str) -> None:
+        """Handling of a replayed update begins: counted (committed) now, so that only an
+        update that was really being handled when the bot died counts against it, not the
+        ones still waiting in the queue (a bot killed twice in a row loses nothing)."""
+        with self.session_factory() as session:
+            session.execute(update(InboxUpdate).where(
+                InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key))
+                .values(replays=InboxUpdate.replays + 1))
+            session.commit()
+
+    def prune(self) -> int:
+        """Forgets handled updates older than the retention; how many rows went. Redeliveries
+        come within hours (Telegram keeps an update 24 hours), so a few days is plenty."""
+        now = self.clock.now()
+        self._pruned_at = now
+        with self.session_factory() as session:
+            result = session.execute(delete(InboxUpdate).where(
+                InboxUpdate.received_at < now - self.retention,
+                InboxUpdate.handled_at.is_not(None)))
+            session.commit()
+            return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def inbox_for(session_factory: SessionFactory | None, clock: Clock,
+              retention_days: float) -> Inbox | None:
+    """The inbox of a bot with a database; None (memory-only duplicate check) without."""
+    if session_factory is None:
+        return None
+    return Inbox(session_factory, clock, retention=timedelta(days=retention_days))
