@@ -54,6 +54,9 @@ class Incoming:
     attachment: Attachment | None = None
     # Set when the message is a button press; `text` then holds the button's command.
     is_button: bool = False
+    # A shared contact (Telegram's contact button): the phone number when the card is the
+    # sender's own, "" when it is someone else's (never matched), None for other messages.
+    contact_phone: str | None = None
 
     @property
     def is_group(self) -> bool:
@@ -78,6 +81,7 @@ class Replier:
     max_text_length = 4096
     supports_buttons = False
     supports_files = False
+    supports_contact = False  # a button that shares the person's own phone number
 
     def __init__(self) -> None:
         # The last numbered menu shown as (key, command), so that the key typed next runs it.
@@ -111,8 +115,29 @@ class Replier:
         """The attachment's bytes; raises `FileTooLarge` past max_bytes."""
         raise NotImplementedError("this platform cannot download files")
 
+    async def ask_contact(self, text: str, button: str) -> None:
+        """`text` with a button that shares the person's phone number (supports_contact)."""
+        await self.send_text(text)
+
+    def upload_link(self, user_id: str, purpose: UploadPurpose) -> UploadLink | None:
+        """A link to a web page where this person uploads the file a command waits for, on
+        platforms that do not pass files to bots (Zalo); None where files come in chat."""
+        return None
+
     async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class UploadPurpose:
+    kind: Literal["evidence", "plan"]
+    task_id: int | None = None  # evidence: the task the file is for
+
+
+@dataclass(frozen=True)
+class UploadLink:
+    url: str
+    expires_at: datetime
 
 
 @dataclass

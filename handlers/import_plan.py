@@ -24,8 +24,8 @@ from typing import Any
 
 from db import chat_state as state
 from db import services
-from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption
-from handlers.common import UserError, human_size, require_admin, strip_accents, usage
+from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption, UploadPurpose
+from handlers.common import UserError, human_size, local_time, require_admin, strip_accents, usage
 from plans import importer
 from plans.importer import Decisions, ImportPreview, NewUnit
 from plans.isolated import read_plan_isolated
@@ -34,7 +34,7 @@ from plans.matching import name_key
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 from plans.review import needs_date, review, with_plan_date
-from texts import messages
+from texts import messages, onboarding
 from timelang import numbers
 
 FLOW = "import_plan"
@@ -65,6 +65,11 @@ async def import_plan(msg: Incoming, ctx: Context) -> None:
     if not ctx.args:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"stage": "file"}, ctx.now)
+        link = ctx.replier.upload_link(msg.user_id, UploadPurpose("plan"))
+        if link is not None:  # a platform that passes no documents to bots (Zalo)
+            await ctx.replier.send_text(onboarding.UPLOAD_PLAN_LINK.format(
+                max_mb=_max_mb(ctx), url=link.url, expires=local_time(ctx, link.expires_at)))
+            return
         await ctx.replier.send_text(messages.PLAN_IMPORT_WAITING.format(max_mb=_max_mb(ctx)))
         return
     action = _SUBCOMMANDS.get(strip_accents(ctx.args[0]).lower())

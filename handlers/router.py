@@ -27,6 +27,8 @@ from handlers.base import (
     OutgoingFile,
     OutsideTurn,
     Replier,
+    UploadLink,
+    UploadPurpose,
     menu_entries,
 )
 from handlers.common import UserError, normalize_command
@@ -49,6 +51,7 @@ class BufferedReplier(Replier):
         self.max_text_length = target.max_text_length
         self.supports_buttons = target.supports_buttons
         self.supports_files = target.supports_files
+        self.supports_contact = target.supports_contact
         self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     async def send_text(self, text: str) -> None:
@@ -66,6 +69,12 @@ class BufferedReplier(Replier):
 
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
         return await self.target.download(attachment, max_bytes)
+
+    async def ask_contact(self, text: str, button: str) -> None:
+        self._calls.append(("ask_contact", (text, button), {}))
+
+    def upload_link(self, user_id: str, purpose: UploadPurpose) -> UploadLink | None:
+        return self.target.upload_link(user_id, purpose)
 
     def replace_with(self, text: str) -> None:
         """What the handler meant to say is dropped: its work was rolled back."""
@@ -247,6 +256,8 @@ class Router:
         chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
         menu = state.current_menu(chat_state, now)
         had_menu = state.clear_menu(session, chat_state)
+        if msg.contact_phone is not None and not msg.is_group:
+            return self._resolve_command(f"/{registry.CONTACT_COMMAND}", None)
         if text.startswith("/"):
             return self._resolve_command(text, menu)
         if menu is not None:
