@@ -7,8 +7,8 @@ to the person's Zalo chat and onto the page.
 The token is signed (HMAC-SHA256, a key derived from the file-link key), names one person in
 one chat, one purpose (evidence for one task, or a plan), expires, and is used once (its
 nonce is recorded in `webhook_events`). The form carries a CSRF value derived from the token
-and a POST from another origin is refused; the page sends no referrer, so the token does not
-leak to other sites, and the body is read as a stream capped at MAX_FILE_BYTES.
+and a POST from another origin is refused; the page sends its address to no other site, and
+the body is read as a stream capped at MAX_FILE_BYTES within UPLOAD_TIMEOUT_SECONDS.
 """
 
 from __future__ import annotations
@@ -321,7 +321,9 @@ def _page(body: str, *, status: int = 200) -> web.Response:
     )
     return web.Response(status=status, text=document, content_type="text/html", headers={
         "Cache-Control": "no-store",
-        "Referrer-Policy": "no-referrer",
+        # same-origin: no other site sees the token in a Referer, and our own form POST still
+        # carries its Origin (with no-referrer, Chromium sends "Origin: null").
+        "Referrer-Policy": "same-origin",
         "X-Content-Type-Options": "nosniff",
         "X-Frame-Options": "DENY",
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "

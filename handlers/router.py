@@ -200,6 +200,9 @@ class Router:
         if resume is not None:
             ctx = self._context(session, actor, replier, "")
             await resume(msg, ctx, result)
+            # A menu shown after work outside the turn (a plan's preview) answers the next
+            # message too: on Zalo its numbers are typed.
+            self._remember_menu(session, msg, replier, ctx, now)
             return ctx.later
         resolved = self._resolve(session, msg, now)
         if resolved.menu_error:
@@ -228,11 +231,16 @@ class Router:
             await resolved.command.handler(msg, ctx)
         elif resolved.flow is not None:
             await resolved.flow(msg, ctx, resolved.flow_data or {})
+        self._remember_menu(session, msg, replier, ctx, now)
+        return ctx.later
+
+    @staticmethod
+    def _remember_menu(session: Any, msg: Incoming, replier: BufferedReplier, ctx: Context,
+                       now: Any) -> None:
         if replier.numbered_menu or ctx.pending_confirmation:
             state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
                             replier.numbered_menu or [], now,
                             confirm=ctx.pending_confirmation, lifetime=state.MENU_LIFETIME)
-        return ctx.later
 
     def _context(self, session: Any, actor: Any, replier: BufferedReplier, raw_args: str,
                  *, confirmed: bool = False) -> Context:
