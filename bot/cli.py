@@ -13,7 +13,16 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot import cli_backup, cli_core, cli_deadline, cli_feed, cli_plan, cli_reminders, cli_reports
+from bot import (
+    cli_backup,
+    cli_core,
+    cli_deadline,
+    cli_feed,
+    cli_onboarding,
+    cli_plan,
+    cli_reminders,
+    cli_reports,
+)
 from bot.cli_common import ArgumentParser, CliError, Runner, one_line
 from config.settings import ConfigError, load_settings
 from db.services import DomainError
@@ -25,6 +34,7 @@ logger = logging.getLogger("nhacviec")
 
 COMMAND_MODULES = (
     cli_core, cli_deadline, cli_plan, cli_reminders, cli_reports, cli_feed, cli_backup,
+    cli_onboarding,
 )
 
 

@@ -86,6 +86,11 @@ class FileLinks:
         return cls(base_url=settings.webhook_base_url, root=root, key=key,
                    lifetime_seconds=settings.file_link_lifetime_minutes * 60, clock=clock)
 
+    def derive_key(self, purpose: str) -> bytes:
+        """A separate key for another kind of signed link (upload pages): a token of one
+        kind never verifies as the other."""
+        return hmac.new(self._key, b"nhacviec-derive\0" + purpose.encode(), hashlib.sha256).digest()
+
     def publish(self, file: OutgoingFile) -> PublishedFile:
         self.sweep()
         file_id = secrets.token_urlsafe(18)

@@ -211,7 +211,10 @@ def guard_middleware(guard: ConnectionGuard, rejections: RejectionLog,
             protocol.request_started()
         try:
             try:
-                if request.body_exists:
+                # A route that takes files (the upload page) reads its body itself, as a
+                # stream with its own size and time limits.
+                own_body = getattr(request.match_info.handler, "reads_own_body", False)
+                if request.body_exists and not own_body:
                     try:
                         # Read whole here, under a deadline; handlers get the cached body.
                         await asyncio.wait_for(request.read(), body_timeout)

@@ -19,8 +19,10 @@ from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
+    KeyboardButton,
     LinkPreviewOptions,
     Message,
+    ReplyKeyboardMarkup,
     Update,
 )
 from telegram.constants import ParseMode
@@ -95,6 +97,7 @@ class TelegramReplier(Replier):
     max_text_length = 4096
     supports_buttons = True
     supports_files = True
+    supports_contact = True
 
     def __init__(self, bot: TelegramBot, chat_id: int | str) -> None:
         super().__init__()
@@ -105,6 +108,13 @@ class TelegramReplier(Replier):
         # HTML and no link previews come from TELEGRAM_DEFAULTS, set on every Bot we build.
         await self.bot.send_message(
             chat_id=self.chat_id, text=text, reply_markup=keyboard(buttons))
+
+    async def ask_contact(self, text: str, button: str) -> None:
+        # A reply keyboard, not an inline one: only it can share the person's own number.
+        await self.bot.send_message(
+            chat_id=self.chat_id, text=text, parse_mode=ParseMode.HTML,
+            reply_markup=ReplyKeyboardMarkup([[KeyboardButton(button, request_contact=True)]],
+                                             one_time_keyboard=True, resize_keyboard=True))
 
     async def send_file(self, file: OutgoingFile) -> None:
         caption = file.caption
@@ -299,7 +309,17 @@ def to_incoming(update: Update) -> Incoming | None:
         text=message.text or message.caption or "",
         message_id=str(message.message_id),
         attachment=_attachment(message),
+        contact_phone=_own_contact(message, sender.id),
     )
+
+
+def _own_contact(message: Message, user_id: int) -> str | None:
+    """The phone of a shared contact card, only when the card is the sender's own: a card
+    forwarded from someone else must not join the sender with that person's role."""
+    contact = message.contact
+    if contact is None:
+        return None
+    return contact.phone_number if contact.user_id == user_id else ""
 
 
 def _attachment(message: Message) -> Attachment | None:
@@ -368,6 +388,9 @@ def build_application(
                 log_error(logger, "telegram error reply failed", send_error, settings.secrets)
 
     async def post_init(application: Application) -> None:  # type: ignore[type-arg]
+        if not settings.telegram_bot_username and application.bot.username:
+            # Invitation deep links need the name; getMe (run by initialize) knows it.
+            settings.telegram_bot_username = application.bot.username
         await application.bot.set_my_commands(
             [BotCommand(name, description) for name, description in registry.menu_commands()]
         )
@@ -397,7 +420,8 @@ def build_application(
     # capitals, "@bot" or a typo), the numbered choice, or the flow; PTB only delivers.
     application.add_handler(
         MessageHandler(
-            (filters.TEXT | filters.PHOTO | filters.Document.ALL) & ~filters.UpdateType.EDITED,
+            (filters.TEXT | filters.PHOTO | filters.Document.ALL | filters.CONTACT)
+            & ~filters.UpdateType.EDITED,
             on_update,
         )
     )

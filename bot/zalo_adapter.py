@@ -43,6 +43,8 @@ from handlers.base import (
     MenuOption,
     OutgoingFile,
     Replier,
+    UploadLink,
+    UploadPurpose,
     split_text,
     to_plain_text,
 )
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
     from bot.health import PlatformHealth
     from bot.http import FileLinks, WebServer
     from bot.startup import RetryPolicy
+    from bot.upload_page import UploadLinks
 
 logger = logging.getLogger(__name__)
 
@@ -172,10 +175,12 @@ class ZaloReplier(Replier):
         settings: Settings,
         pacer: Pacer | None = None,
         file_links: FileLinks | None = None,
+        upload_links: UploadLinks | None = None,
     ) -> None:
         super().__init__()
         self.client = client
         self.chat_id = chat_id
+        self.upload_links = upload_links
         self.settings = settings
         self.pacer = pacer
         self.file_links = file_links
@@ -209,6 +214,12 @@ class ZaloReplier(Replier):
             return
         await self.send_text(file_link_text(file, published.url, published.expires_at,
                                             self.settings))
+
+    def upload_link(self, user_id: str, purpose: UploadPurpose) -> UploadLink | None:
+        # Zalo passes no documents to bots: they come through the bot's upload page.
+        if self.upload_links is None:
+            return None
+        return self.upload_links.make(PLATFORM, self.chat_id, user_id, purpose)
 
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
         if not attachment.url:
@@ -293,6 +304,8 @@ class ZaloBot:
         self.on_update: Callable[[], None] | None = None
         self.retry_policy: RetryPolicy | None = None
         self._webhook_task: asyncio.Task[None] | None = None
+        # Set by bot.zalo_platforms when the server has the upload page (bot.upload_page).
+        self.upload_links: UploadLinks | None = None
 
     @classmethod
     def from_settings(cls, settings: Settings, router: Router,
@@ -307,7 +320,7 @@ class ZaloBot:
 
     def replier(self, chat_id: str) -> ZaloReplier:
         return ZaloReplier(self.client, chat_id, settings=self.settings, pacer=self.pacer,
-                           file_links=self.file_links)
+                           file_links=self.file_links, upload_links=self.upload_links)
 
     # --- receiving -------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
+from bot import upload_page
 from bot.zalo_adapter import PLATFORM, ZaloBot
 from bot.zalo_oa import ZaloOABot
 
@@ -34,6 +35,11 @@ async def start_zalo_platforms(
             zalo.health = health.platform(PLATFORM, "webhook" if webhook else "polling")
             zalo.on_update = lambda: health.saw_update(PLATFORM)
             zalo.retry_policy = retry_policy
+        if web_server is not None:
+            zalo.upload_links = upload_page.mount(
+                web_server, router=app.router, settings=settings,
+                session_factory=app.session_factory, clock=app.clock,
+                repliers={PLATFORM: zalo.replier})
         await zalo.start(web_server)
         app.add_transport(zalo.transport)
         closers.append(zalo.stop)

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr = NO_SECRET
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    # The bot's username (without @), for invitation deep links https://t.me/<name>?start=…
+    telegram_bot_username: str = ""
 
     zalo_bot_token: SecretStr = NO_SECRET
     zalo_api_base_url: str = "https://bot-api.zaloplatforms.com/bot"
@@ -80,6 +82,9 @@ class Settings(BaseSettings):
     # Outgoing files reach Zalo users as signed links served under WEBHOOK_BASE_URL.
     file_link_lifetime_minutes: int = Field(default=24 * 60, ge=1)
     file_link_secret: SecretStr = NO_SECRET  # empty: a random key kept in DATA_DIR
+    # Zalo users send documents through a one-person, one-use upload page (bot.upload_page).
+    upload_link_lifetime_minutes: int = Field(default=60, ge=1, le=7 * 24 * 60)
+    upload_timeout_seconds: float = Field(default=300.0, gt=0)
     # Zalo Official Account mode, for units that run an OA.
     zalo_oa_app_id: str = ""
     zalo_oa_app_secret: SecretStr = NO_SECRET  # the app's secret key, for the token refresh

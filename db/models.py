@@ -472,3 +472,41 @@ class CalendarFeed(Base):
     label: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class Invitation(Base):
+    """A unit's invitation link (Telegram `?start=TOKEN`, a QR code). Only the token's SHA-256
+    is kept: the link is shown once, at creation. Joining through it is immediate when
+    `auto_approve`, else a join request for the unit's leaders."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    auto_approve: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by: Mapped[str] = mapped_column(String(160))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None] = mapped_column()
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+
+    unit: Mapped[Unit] = relationship()
+
+
+class StaffEntry(Base):
+    """One row of the staff list an admin imported: who works where, matched by the phone
+    number a person shares from Telegram's contact button."""
+
+    __tablename__ = "staff_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(16), unique=True)  # 0xxxxxxxxx
+    full_name: Mapped[str] = mapped_column(String(255))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    role: Mapped[str] = mapped_column(String(16), default=ROLE_MEMBER)
+    imported_at: Mapped[datetime]
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    joined_at: Mapped[datetime | None] = mapped_column()
+
+    unit: Mapped[Unit] = relationship()

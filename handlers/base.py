@@ -58,6 +58,9 @@ class Incoming:
     # The update's key in the inbox (db.inbox): the router marks it handled in its unit of
     # work. None for messages that did not come through the inbox (CLI, tests).
     inbox_key: str | None = None
+    # A shared contact (Telegram's contact button): the phone number when the card is the
+    # sender's own, "" when it is someone else's (never matched), None for other messages.
+    contact_phone: str | None = None
 
     @property
     def is_group(self) -> bool:
@@ -82,6 +85,7 @@ class Replier:
     max_text_length = 4096
     supports_buttons = False
     supports_files = False
+    supports_contact = False  # a button that shares the person's own phone number
 
     def __init__(self) -> None:
         # The last numbered menu shown as (key, command), so that the key typed next runs it.
@@ -114,8 +118,29 @@ class Replier:
         """The attachment's bytes; raises `FileTooLarge` past max_bytes."""
         raise NotImplementedError("this platform cannot download files")
 
+    async def ask_contact(self, text: str, button: str) -> None:
+        """`text` with a button that shares the person's phone number (supports_contact)."""
+        await self.send_text(text)
+
+    def upload_link(self, user_id: str, purpose: UploadPurpose) -> UploadLink | None:
+        """A link to a web page where this person uploads the file a command waits for, on
+        platforms that do not pass files to bots (Zalo); None where files come in chat."""
+        return None
+
     async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
         raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class UploadPurpose:
+    kind: Literal["evidence", "plan"]
+    task_id: int | None = None  # evidence: the task the file is for
+
+
+@dataclass(frozen=True)
+class UploadLink:
+    url: str
+    expires_at: datetime
 
 
 @dataclass

@@ -5,15 +5,16 @@ from __future__ import annotations
 from db import chat_state as state
 from db import services
 from db.evidence_files import sniff_mime
-from handlers.base import Attachment, Context, FileTooLarge, Incoming
+from handlers.base import Attachment, Context, FileTooLarge, Incoming, UploadPurpose
 from handlers.common import (
     UserError,
     human_size,
     load_task_to_act,
+    local_time,
     open_occurrence,
     parse_task_id,
 )
-from texts import messages
+from texts import messages, onboarding
 
 FLOW = "evidence"
 
@@ -25,8 +26,15 @@ async def evidence(msg: Incoming, ctx: Context) -> None:
     if msg.attachment is None:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"task_id": task.id}, ctx.now)
+        max_mb = ctx.settings.max_file_bytes // (1024 * 1024)
+        link = ctx.replier.upload_link(msg.user_id, UploadPurpose("evidence", task.id))
+        if link is not None:  # a platform that passes no documents to bots (Zalo)
+            await ctx.replier.send_text(onboarding.UPLOAD_EVIDENCE_LINK.format(
+                task_id=task.id, max_mb=max_mb, url=link.url,
+                expires=local_time(ctx, link.expires_at)))
+            return
         await ctx.replier.send_text(messages.EVIDENCE_WAITING.format(
-            task_id=task.id, max_mb=ctx.settings.max_file_bytes // (1024 * 1024)))
+            task_id=task.id, max_mb=max_mb))
         return
     await _store(msg, ctx, task.id, msg.attachment)
 

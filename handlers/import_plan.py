@@ -23,8 +23,8 @@ from typing import Any
 
 from db import chat_state as state
 from db import services
-from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption
-from handlers.common import UserError, human_size, require_admin, strip_accents, usage
+from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption, UploadPurpose
+from handlers.common import UserError, human_size, local_time, require_admin, strip_accents, usage
 from handlers.ocr_progress import ChatProgress
 from handlers.plan_preview import render_preview, task_meaning, tasks_naming
 from plans import importer
@@ -34,7 +34,7 @@ from plans.limits import ReadLimits
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 from plans.review import needs_date, with_plan_date
-from texts import messages
+from texts import messages, onboarding
 from texts import ocr as ocr_texts
 from timelang import numbers
 
@@ -65,6 +65,11 @@ async def import_plan(msg: Incoming, ctx: Context) -> None:
     if not ctx.args:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"stage": "file"}, ctx.now)
+        link = ctx.replier.upload_link(msg.user_id, UploadPurpose("plan"))
+        if link is not None:  # a platform that passes no documents to bots (Zalo)
+            await ctx.replier.send_text(onboarding.UPLOAD_PLAN_LINK.format(
+                max_mb=_max_mb(ctx), url=link.url, expires=local_time(ctx, link.expires_at)))
+            return
         await ctx.replier.send_text(messages.PLAN_IMPORT_WAITING.format(max_mb=_max_mb(ctx)))
         return
     action = _SUBCOMMANDS.get(strip_accents(ctx.args[0]).lower())

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 from db import chat_state as state
 from db import queries, services
 from db.models import ROLE_LEADER, ROLE_MEMBER, JoinRequest, Membership, Unit
+from handlers import onboarding
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import UserError, parse_request_id, require_unit, usage
 from handlers.notify import approvers_of, notify_people
@@ -23,6 +24,10 @@ ROLE_WORDS = {
 
 
 async def start(msg: Incoming, ctx: Context) -> None:
+    if ctx.args:
+        # `/start TOKEN`: Telegram's deep link of an invitation (or its QR code).
+        await onboarding.start_with_token(msg, ctx, ctx.args[0])
+        return
     lines = [messages.render(messages.WELCOME, name=ctx.actor.display_name)]
     # The first admin is named on the command line by this ID: /start is where one finds it.
     lines.append(messages.render(messages.YOUR_ID, identity=f"{msg.platform}:{msg.user_id}"))
@@ -46,6 +51,7 @@ async def start(msg: Incoming, ctx: Context) -> None:
     if ctx.actor.is_admin:
         lines += messages.HELP_ADMIN
     await ctx.replier.send_text("\n".join(lines))
+    await onboarding.ask_contact(ctx)
 
 
 async def join(msg: Incoming, ctx: Context) -> None:
@@ -53,6 +59,11 @@ async def join(msg: Incoming, ctx: Context) -> None:
         raise usage(messages.JOIN_USAGE)
     unit = require_unit(ctx.session, ctx.raw_args)
     request = services.request_join(ctx.session, actor=ctx.actor, unit=unit, now=ctx.now)
+    await send_join_request(ctx, unit, request)
+
+
+async def send_join_request(ctx: Context, unit: Unit, request: JoinRequest) -> None:
+    """Tells the unit's approvers (with buttons) and the person that the request is sent."""
     text = messages.render(
         messages.JOIN_REQUEST_NOTICE,
         name=ctx.actor.display_name,
@@ -81,6 +92,12 @@ def _load_join_request(ctx: Context) -> JoinRequest:
 
 
 async def approve_join(msg: Incoming, ctx: Context) -> None:
+    if not ctx.args:
+        await onboarding.list_pending(ctx)
+        return
+    if ctx.args[0].lower() in ("tatca", "all"):
+        await onboarding.approve_all(ctx)
+        return
     request = _load_join_request(ctx)
     word = ctx.args[1].lower() if len(ctx.args) > 1 else "canbo"
     role = ROLE_WORDS.get(word)

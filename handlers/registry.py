@@ -6,7 +6,17 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from handlers import confirm, evidence, import_plan, link, people, reports, task_life, tasks
+from handlers import (
+    confirm,
+    evidence,
+    import_plan,
+    link,
+    onboarding,
+    people,
+    reports,
+    task_life,
+    tasks,
+)
 from handlers.base import Context, Handler, Incoming
 from texts import messages
 
@@ -22,6 +32,9 @@ class Command:
         """The Vietnamese line shown in Telegram's command menu."""
         return messages.COMMAND_DESCRIPTIONS[self.name]
 
+
+# A shared contact (Telegram's contact button) is routed here, whatever the chat was doing.
+CONTACT_COMMAND = "sodienthoai"
 
 FlowHandler = Callable[[Incoming, Context, dict[str, Any]], Awaitable[None]]
 
@@ -51,6 +64,9 @@ COMMANDS: list[Command] = [
     Command("sua", task_life.edit),
     Command("huynhiemvu", task_life.cancel_task),
     Command("molai", task_life.reopen),
+    Command("moi", onboarding.invite, in_menu=False),
+    Command("nhapcanbo", onboarding.staff_import, in_menu=False),
+    Command(CONTACT_COMMAND, onboarding.contact_shared, in_menu=False),
     Command("co", confirm.yes, in_menu=False),
     Command("khong", confirm.no, in_menu=False),
 ]
@@ -71,11 +87,14 @@ ALIASES: dict[str, str] = {
     "mora": "molai",
     "hoantat": "hoanthanh",
     "danhsach": "nhiemvu",
+    "moicanbo": "moi",
+    "danhsachcanbo": "nhapcanbo",
 }
 
 FLOWS: dict[str, FlowHandler] = {
     evidence.FLOW: evidence.evidence_flow,
     import_plan.FLOW: import_plan.import_plan_flow,
+    onboarding.STAFF_FLOW: onboarding.staff_flow,
 }
 
 

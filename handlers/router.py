@@ -28,6 +28,8 @@ from handlers.base import (
     OutgoingFile,
     OutsideTurn,
     Replier,
+    UploadLink,
+    UploadPurpose,
     menu_entries,
 )
 from handlers.common import UserError, normalize_command
@@ -50,6 +52,7 @@ class BufferedReplier(Replier):
         self.max_text_length = target.max_text_length
         self.supports_buttons = target.supports_buttons
         self.supports_files = target.supports_files
+        self.supports_contact = target.supports_contact
         self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     async def send_text(self, text: str) -> None:
@@ -67,6 +70,12 @@ class BufferedReplier(Replier):
 
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
         return await self.target.download(attachment, max_bytes)
+
+    async def ask_contact(self, text: str, button: str) -> None:
+        self._calls.append(("ask_contact", (text, button), {}))
+
+    def upload_link(self, user_id: str, purpose: UploadPurpose) -> UploadLink | None:
+        return self.target.upload_link(user_id, purpose)
 
     def replace_with(self, text: str) -> None:
         """What the handler meant to say is dropped: its work was rolled back."""
@@ -221,6 +230,9 @@ class Router:
         if resume is not None:
             ctx = self._context(session, actor, replier, "")
             await resume(msg, ctx, result)
+            # A menu shown after work outside the turn (a plan's preview) answers the next
+            # message too: on Zalo its numbers are typed.
+            self._remember_menu(session, msg, replier, ctx, now)
             return ctx.later
         resolved = self._resolve(session, msg, now)
         if resolved.menu_error:
@@ -249,11 +261,16 @@ class Router:
             await resolved.command.handler(msg, ctx)
         elif resolved.flow is not None:
             await resolved.flow(msg, ctx, resolved.flow_data or {})
+        self._remember_menu(session, msg, replier, ctx, now)
+        return ctx.later
+
+    @staticmethod
+    def _remember_menu(session: Any, msg: Incoming, replier: BufferedReplier, ctx: Context,
+                       now: Any) -> None:
         if replier.numbered_menu or ctx.pending_confirmation:
             state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
                             replier.numbered_menu or [], now,
                             confirm=ctx.pending_confirmation, lifetime=state.MENU_LIFETIME)
-        return ctx.later
 
     def _context(self, session: Any, actor: Any, replier: BufferedReplier, raw_args: str,
                  *, confirmed: bool = False) -> Context:
@@ -277,6 +294,8 @@ class Router:
         chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
         menu = state.current_menu(chat_state, now)
         had_menu = state.clear_menu(session, chat_state)
+        if msg.contact_phone is not None and not msg.is_group:
+            return self._resolve_command(f"/{registry.CONTACT_COMMAND}", None)
         if text.startswith("/"):
             return self._resolve_command(text, menu)
         if menu is not None:
