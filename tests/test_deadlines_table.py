@@ -208,7 +208,7 @@ def test_unreadable_phrases_explain_themselves(phrase: str, fragment: str) -> No
 
 def test_error_names_what_was_understood() -> None:
     with pytest.raises(DeadlineError) as caught:
-        parse_deadline("vào dịp thuận tiện của quý sau", ref=PLAN_004)
+        parse_deadline("vào dịp thuận tiện trong quý", ref=PLAN_004)
     message = str(caught.value)
     assert "quý" in message and "«31/12/2026»" in message
 

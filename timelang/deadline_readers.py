@@ -226,7 +226,9 @@ def read_recurring(p: Phrase) -> Deadline | None:
     if match := _WEEKLY.search(phrase):
         word = match.group(1) or match.group(3)
         weekday = 6 if (match.group(2) or match.group(4)) else _WEEKDAYS[word]
-        p.used.add(match)
+        # Only the weekday is read: a month or date between it and "hằng tuần" ("thứ Hai
+        # tháng 3 hằng tuần") stays unused, so the phrase is refused rather than half read.
+        p.used.add(match, next(g for g in (1, 2, 3, 4) if match.group(g)))
         return recurring(p, "week", f"FREQ=WEEKLY;BYDAY={_RRULE_DAYS[weekday]}", "due",
                          f"{_WEEKDAY_NAMES[weekday]} hằng tuần")
 

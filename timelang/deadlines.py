@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
+from timelang import next_period
 from timelang.calendar import WorkingCalendar, default_calendar
 from timelang.deadline_readers import (
     EXAMPLES,
@@ -96,6 +97,11 @@ def read_deadline(
     folded = fold(display)
     if not folded:
         return Refusal(source, f"chưa có thời hạn. Ví dụ cách viết: {EXAMPLES}.")
+    resolved = next_period.resolve(display, folded, reference_date)
+    if isinstance(resolved, next_period.Ask):
+        return Refusal(source, resolved.reason)
+    if resolved is not None:
+        return _as_written(read_deadline(resolved, reference_date, calendar), source, resolved)
     if match := _BAD_QUARTER.search(folded):
         return Refusal(source, f"không có quý {match.group(1).upper()}: một năm có 4 quý "
                                f"(I, II, III, IV). Ví dụ cách viết: {EXAMPLES}.")
@@ -130,6 +136,15 @@ def read_deadline(
                                f"Hãy viết lại rõ hơn, ví dụ: {EXAMPLES}.",
                        understood=deadline, unused=tuple(unused))
     return Reading(deadline, reference_date)
+
+
+def _as_written(result: Reading | Refusal, source: str, resolved: str) -> Reading | Refusal:
+    """A reading of the rewritten phrase ("cuối tháng sau" → "cuối tháng 1 năm 2027"), told
+    as the person wrote it."""
+    if isinstance(result, Reading):
+        return Reading(replace(result.deadline, source=source), result.reference)
+    return Refusal(source, f"(hiểu là «{resolved}») {result.reason}", result.understood,
+                   result.unused)
 
 
 def _first_reading(p: Phrase) -> Deadline | None:

@@ -1,0 +1,87 @@
+"""Words only the accents tell apart ("tháng sau" next month / "tháng sáu" June), "tới",
+durations and vague positions inside a period: read when certain, asked otherwise."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from timelang.deadlines import Reading, Refusal, read_deadline
+
+DEC = date(2026, 12, 3)
+MAY = date(2026, 5, 20)
+AUG = date(2026, 8, 10)
+
+READ: list[tuple[str, date, date]] = [
+    ("tháng sau", DEC, date(2027, 1, 31)),
+    ("cuối tháng sau", DEC, date(2027, 1, 31)),
+    ("trong tháng sau", AUG, date(2026, 9, 30)),
+    ("ngày 15 tháng sau", DEC, date(2027, 1, 15)),
+    ("trước ngày 10 tháng sau", AUG, date(2026, 9, 10)),
+    ("tháng sau nữa", DEC, date(2027, 2, 28)),
+    ("tháng tới", AUG, date(2026, 9, 30)),
+    ("cuoi thang toi", AUG, date(2026, 9, 30)),
+    ("quý sau", DEC, date(2027, 3, 31)),
+    ("cuối quý tới", AUG, date(2026, 12, 31)),
+    ("năm sau", DEC, date(2027, 12, 31)),
+    ("cuối năm tới", AUG, date(2027, 12, 31)),
+    ("6 tháng đầu năm sau", DEC, date(2027, 6, 30)),
+    # The accent says six: June, as before.
+    ("tháng sáu", DEC, date(2027, 6, 30)),
+    ("cuối tháng sáu", AUG, date(2027, 6, 30)),
+    ("cuối thang sáu", AUG, date(2027, 6, 30)),
+    # Unaccented, but next month is June: both readings agree.
+    ("cuoi thang sau", MAY, date(2026, 6, 30)),
+    # "tuần sau" and weekdays are not touched.
+    ("thứ sáu tuần sau", DEC, date(2026, 12, 11)),
+]
+
+
+@pytest.mark.parametrize(("phrase", "ref", "due"), READ, ids=[p for p, _, _ in READ])
+def test_next_periods_are_read(phrase: str, ref: date, due: date) -> None:
+    result = read_deadline(phrase, ref)
+    assert isinstance(result, Reading), result
+    assert result.deadline.due == due
+    assert result.deadline.source == phrase  # told as written, not as rewritten
+
+
+ASKED: list[tuple[str, date, list[str]]] = [
+    # Typed without accents: next month or June? Both dates are offered.
+    ("thang sau", DEC, ["tháng 1/2027", "tháng 6/2027"]),
+    ("cuoi thang sau", AUG, ["tháng 9/2026", "tháng 6/2027"]),
+    # A duration: from when?
+    ("2 tháng sau", DEC, ["tính từ ngày nào", "05/01/2027"]),
+    ("hai tháng sau", DEC, ["tính từ ngày nào"]),
+    # A position inside a period names no day.
+    ("đầu tháng sau", DEC, ["chưa nói rõ ngày nào"]),
+    ("đầu tháng 6/2027", DEC, ["chưa nói rõ ngày nào"]),
+    ("giữa năm 2027", DEC, ["chưa nói rõ ngày nào"]),
+    ("những tháng đầu năm 2027", DEC, ["chưa nói rõ ngày nào"]),
+]
+
+
+@pytest.mark.parametrize(("phrase", "ref", "fragments"), ASKED, ids=[p for p, _, _ in ASKED])
+def test_unsure_phrases_ask_instead_of_guessing(phrase: str, ref: date,
+                                                fragments: list[str]) -> None:
+    result = read_deadline(phrase, ref)
+    assert isinstance(result, Refusal), result
+    assert result.phrase == phrase
+    for fragment in fragments:
+        assert fragment in result.message
+    assert "\n" not in result.message
+
+
+def test_after_an_event_is_not_next_month() -> None:
+    # "1 tháng sau khi ký": a duration after an event, never "next month".
+    result = read_deadline("1 tháng sau khi ký", DEC)
+    assert isinstance(result, Refusal)
+    assert "2027-01-31" not in result.message and "31/01/2027" not in result.message
+
+
+def test_a_month_inside_a_weekly_phrase_is_not_dropped() -> None:
+    # Found by tests/test_deadlines_props.py: the weekly reader used to mark everything
+    # between the weekday and "hằng tuần" as read, silently dropping "tháng 3".
+    result = read_deadline("thứ Hai tháng 3 hằng tuần", DEC)
+    assert isinstance(result, Refusal)
+    assert result.unused == ("3",)

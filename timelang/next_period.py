@@ -1,0 +1,108 @@
+"""Words that only the accents tell apart, resolved before a deadline phrase is read.
+
+Folding accents away makes "tháng sau" (next month) and "tháng sáu" (June) the same text, so
+the readers would silently read "cuối tháng sau" as 30 June. This pre-pass looks at the
+phrase as written:
+- "sáu" with its accent is the number six and is left to the readers;
+- plain "sau" after an accented "tháng"/"quý"/"năm" says "next": the phrase is rewritten with
+  the period it names ("cuối tháng sau" on 03/12/2026 → "cuối tháng 1 năm 2027");
+- "thang sau" typed without any accent could be either: unless next month is June, the
+  person is asked which one.
+Vague positions inside a period ("đầu tháng 6", "giữa năm 2027") name no day: they are refused
+with a question rather than read as the period's last day.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from timelang.periods import ROMAN_QUARTERS
+
+# "tháng sau", "quý tới", "năm sau nữa"; not "2 tháng sau" (a duration), not "tháng sau khi …"
+# (after an event), not "thứ năm sau" (a weekday).
+_NEXT = re.compile(r"(?<!\bthu )\b(thang|quy|nam) (sau|toi)\b( nua\b)?(?! (?:khi|ngay|ke|do|nay))")
+# A number right before is a duration ("2 tháng sau"), unless it is a day ("ngày 15 tháng sau").
+_DURATION_BEFORE = re.compile(r"(?<!ngay )\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) $")
+# "đầu tháng 6", "giữa năm": no day named. "6 tháng đầu năm" is a half year, read elsewhere.
+_VAGUE = re.compile(r"\b(dau|giua) (thang|quy|nam|tuan)\b")
+_HALF_YEAR = re.compile(r"\b(?:6|sau|9|chin|3|ba) thang (?:dau|cuoi) nam\b")
+
+
+@dataclass(frozen=True)
+class Ask:
+    """The phrase cannot be read without asking: `reason` is the question, in one line."""
+
+    reason: str
+
+
+def _accented(word: str) -> bool:
+    return any(ord(ch) > 127 for ch in word)
+
+
+def _months_later(reference: date, steps: int) -> tuple[int, int]:
+    index = reference.year * 12 + reference.month - 1 + steps
+    return index // 12, index % 12 + 1
+
+
+def _replacement(unit: str, reference: date, steps: int) -> str:
+    """The period `steps` after the reference's, written so that the readers read it."""
+    if unit == "thang":
+        year, month = _months_later(reference, steps)
+        return f"tháng {month} năm {year}"
+    if unit == "quy":
+        index = reference.year * 4 + (reference.month - 1) // 3 + steps
+        return f"quý {ROMAN_QUARTERS[index % 4 + 1]} năm {index // 4}"
+    return f"năm {reference.year + steps}"
+
+
+def resolve(display: str, folded: str, reference: date) -> str | Ask | None:
+    """The phrase rewritten with the periods "sau" names, an `Ask`, or None (nothing to do).
+    `display` is the cleaned phrase as written; `folded` has the same length."""
+    if ask := _vague(display, folded, reference):
+        return ask
+    pieces: list[str] = []
+    last = 0
+    for match in _NEXT.finditer(folded):
+        if duration := _DURATION_BEFORE.search(folded[:match.start()]):
+            # "2 tháng sau": counted from when? Ask with the date it would be from today.
+            written = display[duration.start():match.end()]
+            return Ask(f"«{written}» tính từ ngày nào? Hãy ghi hạn là một ngày cụ thể, "
+                       f"ví dụ «{_example_day(reference)}».")
+        unit_as_written = display[match.start(1):match.end(1)]
+        six_as_written = display[match.start(2):match.end(2)]
+        if match.group(2) == "sau" and _accented(six_as_written):
+            continue  # "tháng sáu": June
+        unit = match.group(1)
+        if match.group(2) == "sau" and not _accented(unit_as_written) and unit == "thang":
+            year, month = _months_later(reference, 1)
+            if month != 6:
+                written = display[match.start():match.end()]
+                return Ask(f"«{written}» là tháng sau (tháng {month}/{year}) hay tháng Sáu? "
+                           f"Hãy ghi rõ, ví dụ «cuối tháng {month}/{year}» hoặc "
+                           f"«cuối tháng 6/{year if month < 6 else year + 1}».")
+        pieces.append(display[last:match.start()])
+        pieces.append(_replacement(unit, reference, 2 if match.group(3) else 1))
+        last = match.end()
+    if not pieces:
+        return None
+    pieces.append(display[last:])
+    return "".join(pieces)
+
+
+def _example_day(reference: date) -> str:
+    year, month = _months_later(reference, 1)
+    return f"ngày 05/{month:02d}/{year}"
+
+
+def _vague(display: str, folded: str, reference: date) -> Ask | None:
+    halves = [m.span() for m in _HALF_YEAR.finditer(folded)]
+    for match in _VAGUE.finditer(folded):
+        if any(start <= match.start() < end for start, end in halves):
+            continue
+        written = display[match.start():match.end()]
+        year, month = _months_later(reference, 1)
+        return Ask(f"«{written}» chưa nói rõ ngày nào. Hãy ghi ngày cụ thể, ví dụ "
+                   f"«{_example_day(reference)}», hoặc cả kỳ, ví dụ «cuối tháng {month}/{year}».")
+    return None
