@@ -97,6 +97,17 @@ def undo_completion(session: Session, *, actor: Actor, occurrence: Occurrence,
     return kept
 
 
+def recent_own_completion(session: Session, actor: Actor, now: datetime,
+                          window: timedelta = UNDO_WINDOW) -> Occurrence | None:
+    """The person's latest completion still inside the undo window: what "/hoantac" without
+    a number takes back."""
+    return session.scalars(
+        select(Occurrence).where(Occurrence.done_by_id == actor.person_id,
+                                 Occurrence.done_at >= now - window)
+        .order_by(Occurrence.done_at.desc(), Occurrence.id.desc()).limit(1)
+    ).first()
+
+
 def last_completed(task: Task) -> Occurrence | None:
     done = [o for o in task.occurrences if o.done_at is not None]
     return max(done, key=lambda o: o.done_at) if done else None  # type: ignore[arg-type,return-value]

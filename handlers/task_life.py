@@ -119,7 +119,13 @@ def _period(occurrence: Occurrence) -> str:
 
 async def undo(msg: Incoming, ctx: Context) -> None:
     minutes = int(task_life.UNDO_WINDOW.total_seconds() // 60)
-    task = load_task(ctx, parse_task_id(ctx, ctx.args[0] if ctx.args else None,
+    if not ctx.args:
+        # "/hoantac" alone: the person's own completion of the last few minutes, if any.
+        recent = task_life.recent_own_completion(ctx.session, ctx.actor, ctx.now)
+        if recent is None:
+            raise usage(messages.UNDO_USAGE.format(minutes=minutes))
+        ctx.args = [str(recent.task_id)]
+    task = load_task(ctx, parse_task_id(ctx, ctx.args[0],
                                         messages.UNDO_USAGE.format(minutes=minutes)))
     occurrence = task_life.last_completed(task)
     if occurrence is None:

@@ -100,6 +100,22 @@ async def test_undo_within_the_window_only(harness: Harness, clock: FakeClock) -
     assert "hoàn tác báo hoàn thành" in detail.text and "nhầm" in detail.text
 
 
+async def test_undo_without_a_number_takes_back_ones_own_last_completion(
+        harness: Harness, clock: FakeClock) -> None:
+    nothing = await harness.send(MEMBER, "/hoantac")
+    assert "/hoantac SỐ" in nothing.text and done_tasks(harness) == set()
+    await harness.send_confirmed(MEMBER, "/hoanthanh 1")
+    clock.advance(minutes=1)
+    await harness.send_confirmed(MEMBER, "/hoanthanh 2")
+    # Another person's completion is never taken back by "/hoantac" alone.
+    assert "/hoantac SỐ" in (await harness.send(LEADER, "/hoantac")).text
+    undone = await harness.send(MEMBER, "/hoantac")
+    assert "Đã hoàn tác" in undone.text and "#2" in undone.text and done_tasks(harness) == {1}
+    clock.advance(minutes=20)
+    assert "/hoantac SỐ" in (await harness.send(MEMBER, "/hoantac")).text
+    assert done_tasks(harness) == {1}
+
+
 async def test_reopen_by_leader_keeps_the_completion(harness: Harness) -> None:
     await harness.send_confirmed(MEMBER, "/hoanthanh 2 đã rà soát xong")
     refused = await harness.send(MEMBER, "/molai 2 thiếu biên bản")
