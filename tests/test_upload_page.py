@@ -7,6 +7,7 @@ is installed (apt-get install chromium chromium-driver)."""
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import socket
@@ -224,6 +225,8 @@ async def test_in_a_headless_browser(site: Site, tmp_path: Path) -> None:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     if chromium is None or driver_path is None:
+        if os.environ.get("NHACVIEC_REQUIRE_BROWSER") == "1":
+            pytest.fail("NHACVIEC_REQUIRE_BROWSER=1 but chromium/chromedriver are missing")
         pytest.skip("no chromium/chromedriver (apt-get install chromium chromium-driver)")
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.common.by import By
