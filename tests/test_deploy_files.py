@@ -1,5 +1,6 @@
-"""The deployment files hold together (Docker is not available here, so `docker compose config`
-cannot run): compose.yaml parses and wires the bot to a healthy PostgreSQL with volumes,
+"""The deployment files hold together (Docker Compose is not available here, so `docker compose
+config` cannot run; compose.yaml is instead checked against the Compose specification by the
+compose_spec library, then its wiring): compose.yaml parses and wires the bot to a healthy PostgreSQL with volumes,
 restart policies and health checks; the Dockerfile installs the lock file and checks /healthz;
 the lock file pins every dependency of pyproject.toml; the guide is linked from the README."""
 
@@ -9,11 +10,21 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
+from compose_spec import PyCompose
 
 from config.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_compose_file_follows_the_compose_specification() -> None:
+    compose = PyCompose.from_yaml((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    assert compose.service_names() == ["db", "bot"]
+    # The checker does refuse what the specification does not allow.
+    with pytest.raises(ValueError, match="restart"):
+        PyCompose.from_yaml("services:\n  a:\n    image: x\n    restart: sometimes\n")
 
 
 def test_compose_file_parses_and_wires_bot_to_postgres() -> None:
