@@ -17,6 +17,7 @@ from bot.health import Health
 from bot.http import build_web_server
 from bot.startup import RetryPolicy
 from bot.telegram_service import TelegramService
+from bot.wiring import PlatformWiring
 from bot.zalo_platforms import start_zalo_platforms
 from config.settings import Settings
 from db.evidence_files import EvidenceStore
@@ -53,6 +54,16 @@ class App:
     def add_transport(self, transport: Transport) -> None:
         self.transports[transport.platform] = transport
         self.sender.transports[transport.platform] = transport
+
+    def join_sender(self, transport: Transport) -> None:
+        self.add_transport(transport)
+        self.sender.kick()
+
+    def wiring(self) -> PlatformWiring:
+        """What the platform adapters get: never the whole app."""
+        return PlatformWiring(settings=self.settings, router=self.router,
+                              session_factory=self.session_factory, clock=self.clock,
+                              join_sender=self.join_sender)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -131,20 +142,21 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
         stack.callback(instance_lock.release)
         policy = retry_policy or RetryPolicy.from_settings(settings)
         health = Health(clock=app.clock, session_factory=app.session_factory)
-        web_server = build_web_server(app, always=True)
+        wiring = app.wiring()
+        web_server = build_web_server(wiring, always=True)
         assert web_server is not None
         web_server.health = health
         if settings.telegram_bot_token.get_secret_value():
             limiter = _rate_limiter(app, "telegram")
             telegram = TelegramService(
-                app, health=health, policy=policy,
+                wiring, health=health, policy=policy,
                 rate_limiter=TelegramRateLimiter(limiter) if limiter is not None else None,
                 sender_rate_limiter=(TelegramRateLimiter(limiter) if limiter is not None
                                      else None))
             telegram.mount(web_server)
             stack.push_async_callback(_quietly, telegram.close)
             telegram.start()
-        for closer in await start_zalo_platforms(app, web_server, health=health,
+        for closer in await start_zalo_platforms(wiring, web_server, health=health,
                                                  retry_policy=policy):
             stack.push_async_callback(_quietly, closer)
         try:

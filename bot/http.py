@@ -35,7 +35,7 @@ from timelang.clock import Clock as TimeClock
 from timelang.clock import SystemClock
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.wiring import PlatformWiring
 
 logger = logging.getLogger(__name__)
 
@@ -285,14 +285,14 @@ def secret_matches(given: str | None, expected: str) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
-def build_web_server(app: App, *, always: bool = False) -> WebServer | None:
+def build_web_server(wiring: PlatformWiring, *, always: bool = False) -> WebServer | None:
     """The HTTP server when the bot has a public address (WEBHOOK_BASE_URL), else None;
     with `always` (`nhacviec run`: /healthz for Docker) a server without file links."""
-    settings = app.settings
+    settings = wiring.settings
     if not settings.webhook_base_url:
-        return WebServer(settings, app.session_factory, clock=app.clock) if always else None
-    return WebServer(settings, app.session_factory, file_links=FileLinks.from_settings(settings),
-                     clock=app.clock)
+        return WebServer(settings, wiring.session_factory, clock=wiring.clock) if always else None
+    return WebServer(settings, wiring.session_factory,
+                     file_links=FileLinks.from_settings(settings), clock=wiring.clock)
 
 
 TELEGRAM_WEBHOOK_PATH = "/telegram/webhook"

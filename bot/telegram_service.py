@@ -28,7 +28,7 @@ from config.settings import Settings
 from db.inbox import inbox_for
 
 if TYPE_CHECKING:
-    from bot.app import App
+    from bot.wiring import PlatformWiring
 
 logger = logging.getLogger(__name__)
 
@@ -49,26 +49,27 @@ def webhook_url(settings: Settings) -> str:
 class TelegramService:
     def __init__(
         self,
-        app: App,
+        wiring: PlatformWiring,
         *,
         health: Health,
         policy: RetryPolicy,
         rate_limiter: Any = None,
         sender_rate_limiter: Any = None,
     ) -> None:
-        settings = app.settings
+        settings = wiring.settings
         if settings.telegram_mode == "webhook" and not settings.webhook_mode:
             raise RuntimeError("TELEGRAM_MODE=webhook cần WEBHOOK_BASE_URL (địa chỉ HTTPS công "
                                "khai) và WEBHOOK_SECRET")
-        self.app = app
+        self.wiring = wiring
         self.settings = settings
         self.policy = policy
         self.mode = settings.telegram_mode
         self.entry: PlatformHealth = health.platform(PLATFORM, self.mode)
         # Every update is written to the inbox before Telegram is told it arrived (InboxQueue).
-        self.inbox = inbox_for(app.session_factory, app.clock, settings.inbox_retention_days)
+        self.inbox = inbox_for(wiring.session_factory, wiring.clock,
+                               settings.inbox_retention_days)
         self.application: Application = build_application(  # type: ignore[type-arg]
-            settings, app.router, rate_limiter=rate_limiter, inbox=self.inbox)
+            settings, wiring.router, rate_limiter=rate_limiter, inbox=self.inbox)
 
         async def seen(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             health.saw_update(PLATFORM)
@@ -117,8 +118,7 @@ class TelegramService:
             self.entry.polling_probe = lambda: updater.running
             logger.info("Telegram: đang nhận tin (long polling)")
         await retry(self.sender_bot.initialize, "Telegram getMe (bộ gửi)")
-        self.app.add_transport(TelegramTransport(self.sender_bot))
-        self.app.sender.kick()
+        self.wiring.join_sender(TelegramTransport(self.sender_bot))
         self.entry.state = "running"
 
     async def replay_unhandled(self) -> int:

@@ -93,10 +93,10 @@ class TelegramDriver(HandledUpdates):
     @classmethod
     async def _start_webhook(cls, app: App, server: FakeTelegramServer,
                              clock: FakeClock) -> TelegramDriver:
-        service = TelegramService(app, health=Health(clock=clock), policy=RetryPolicy())
+        service = TelegramService(app.wiring(), health=Health(clock=clock), policy=RetryPolicy())
         driver = cls(app, server, service.application, clock)
         driver.service = service
-        driver.web = build_web_server(app, always=True)
+        driver.web = build_web_server(app.wiring(), always=True)
         assert driver.web is not None
         service.mount(driver.web)
         await driver.web.start(host="127.0.0.1")

@@ -88,7 +88,7 @@ class ZaloDriver(HandledUpdates):
         values.update(settings)
         app = build_app(make_settings(tmp_path, db_url, **values), clock=clock)
         seed(app)
-        web = build_web_server(app)
+        web = build_web_server(app.wiring())
         assert web is not None
         bot = ZaloBot.from_settings(app.settings, app.router, file_links=web.file_links,
                                     session_factory=app.session_factory, clock=clock)
