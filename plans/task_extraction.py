@@ -11,7 +11,7 @@ from plans.text import (
     fold,
     sentence_case,
 )
-from plans.unitnames import parse_responsibility, subject_units
+from plans.unitnames import parse_responsibility, sentence_support, subject_units
 from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
@@ -332,6 +332,10 @@ class _TaskBuilder:
             if narrowed:
                 lead = narrowed
                 support = [name for name in support if fold(name) not in named]
+        if not support and not actors:
+            # "Chủ trì, phối hợp với Văn phòng UBND tỉnh …" under a unit heading: the units
+            # after "phối hợp với" support; only those the sentence names at its start.
+            support = sentence_support(title)
         deadline = None
         error = None
         deadline_text: str | None = None

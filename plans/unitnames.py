@@ -46,7 +46,7 @@ _VERBS = (
     "sử dụng", "cân đối", "lập", "trình", "ban hành", "giám sát", "tuyên truyền", "tiếp nhận",
     "giải quyết", "đảm bảo", "bảo đảm", "quan tâm", "để", "nhằm", "được", "họp", "đăng ký",
     "cập nhật", "công khai", "thông báo", "hoàn thành", "khẩn trương", "sớm", "tập trung",
-    "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện",
+    "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
 )
 _VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
 
@@ -64,7 +64,17 @@ _STRAY_DIGIT = re.compile(r"(?<![\w/.-])\d(?=[a-zà-ỹđ]{2,})")
 _SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+|\s*\n\s*")
 _ROLE_LEAD = re.compile(r"(?<![\wÀ-ỹ])chủ trì(?![\wÀ-ỹ])", re.IGNORECASE)
 _ROLE_SUPPORT = re.compile(
-    r"(?<![\wÀ-ỹ])(?:phối hợp|cùng phối hợp)(?:\s+(?:với|cùng))?(?![\wÀ-ỹ])", re.IGNORECASE
+    r"(?<![\wÀ-ỹ])(?:phối hợp|cùng phối hợp)"
+    r"(?:\s+(?:chặt chẽ|thường xuyên|đồng bộ)(?:\s*,?\s*(?:quyết liệt|hiệu quả|thường xuyên))*)?"
+    r"(?:\s+(?:với|cùng))?(?![\wÀ-ỹ])",
+    re.IGNORECASE,
+)
+# "(X) chủ trì, phối hợp với Y …", "Phối hợp chặt chẽ với Y …" at the start of a duty: Y supports.
+_SENTENCE_SUPPORT = re.compile(
+    r"^(?P<actor>\(?\s*(?:giao\s+)?[^,.;:()]{0,120}?\s)?(?:chủ trì\s*,?\s*)?(?:cùng\s+)?phối hợp"
+    r"(?:\s+(?:chặt chẽ|thường xuyên|đồng bộ)(?:\s*,?\s*(?:quyết liệt|hiệu quả|thường xuyên))*)?"
+    r"\s*,?\s+(?:với|cùng)\s+",
+    re.IGNORECASE,
 )
 _BARE_LOCALITIES = frozenset({"cac xa", "cac phuong", "cac xa thi tran", "xa", "cac dia phuong"})
 # Lower-case words that continue a "các …" list rather than name a unit: "các sở, ban, ngành".
@@ -154,10 +164,17 @@ def extract_units(
                 is_new
                 and units
                 and unit[:1].islower()
+                and previous_separator.strip() != ";"
                 and fold(units[-1]).startswith("cac ")
-                and fold(unit) in _LIST_TAILS
+                and _list_tail(unit)
             ):
+                # "Các tổ chức, đoàn thể có liên quan", "Các Bộ, ngành, cơ quan liên quan": one
+                # group, the tail words continue it.
                 is_new = False
+            if units and previous_separator.strip() == ";" and not is_new and not after_verb:
+                # "Bộ Quốc phòng; Tư lệnh các quân khu": a semicolon always separates units.
+                is_new = bool(_PERSON_LEAD.sub("", unit).strip())
+                unit = _PERSON_LEAD.sub("", unit).strip() or unit
             if units and previous_separator.strip() in ("và", "&") and (
                 # "Trang thông tin điện tử huyện và các xã", "Văn phòng HĐND và UBND huyện"
                 (
@@ -207,6 +224,19 @@ def extract_units(
             seen.add(key)
             cleaned.append(tidy)
     return cleaned, stop
+
+
+# A person's title before a unit ("Tư lệnh các quân khu"): the unit is what follows it.
+_PERSON_LEAD = re.compile(
+    r"^(?:tư lệnh|thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|người đứng đầu)\s+(?=\S)",
+    re.IGNORECASE,
+)
+_RELATED_TAIL = re.compile(r"\s+(?:có\s+)?liên quan$", re.IGNORECASE)
+
+
+def _list_tail(fragment: str) -> bool:
+    """"đoàn thể có liên quan", "cơ quan liên quan", "ngành": the tail of a "các …" group."""
+    return fold(_RELATED_TAIL.sub("", fragment.strip())) in _LIST_TAILS
 
 
 def _bare_category(name: str) -> bool:
@@ -278,6 +308,22 @@ def parse_responsibility(text: str, role: str = "exec") -> Responsibility:
             return Responsibility(support=support)
     units, _ = extract_units(text, stop_at_verb=False)
     return Responsibility(lead=units)
+
+
+def sentence_support(text: str) -> list[str]:
+    """The supporting units a duty names in its own first clause: "Chủ trì, phối hợp với Sở Tư
+    pháp rà soát …", "Phối hợp chặt chẽ với Công an tỉnh và các cơ quan liên quan tham mưu …",
+    "Sở X chủ trì, phối hợp với Sở Y lập …" -> the units after "phối hợp với", up to the verb.
+    Only at the start of the duty: a "phối hợp với" deep inside a sentence describes how the
+    work is done, not who supports it."""
+    match = _SENTENCE_SUPPORT.match(clean_text(text))
+    if match is None:
+        return []
+    actor = _ASSIGN_PREFIX.sub("", (match.group("actor") or "").strip(" ("))
+    if actor and not starts_with_unit(actor):
+        return []  # "Tham mưu UBND … phối hợp với …": not an actor's clause
+    units, _ = extract_units(clean_text(text)[match.end() :])
+    return [unit for unit in units if starts_with_unit(unit)]
 
 
 def subject_units(text: str) -> Responsibility:
