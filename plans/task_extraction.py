@@ -32,6 +32,7 @@ from plans.plan_deadlines import (
     _phrase_candidates,
     _recurring_regimes,
     _Regime,
+    is_dependent_time,
     is_open_start,
     read_deadline,
 )
@@ -343,13 +344,17 @@ class _TaskBuilder:
             deadline_text = regime.text
             deadline, error = self._read(regime.candidates)
         else:
-            once = _once_phrase(scope) if scope else None
+            once = _once_phrase(scope, loose=True) if scope else None
             if once:
                 deadline_text = once
                 deadline, error = self._read(_phrase_candidates(once))
             elif time_text and is_open_start(time_text):
                 # "Từ tháng 11/2013 trở đi": when the work starts; there is no deadline to read.
                 deadline_text = None
+            elif time_text and is_dependent_time(time_text):
+                # "Theo kế hoạch công tác hằng năm", "Sau khi … ban hành": set by another plan
+                # or event. Kept as written and marked unread, for the officer to date.
+                deadline_text = time_text.strip(" .;")
             elif time_text:
                 deadline_text = time_text.strip(" .;")
                 deadline, error = self._read(_phrase_candidates(time_text))

@@ -73,3 +73,71 @@ def test_semicolon_always_separates_units_and_drops_a_person_title() -> None:
         "Các phòng chuyên môn",
         "Hội Nông dân huyện",
     ]
+
+
+# --- deadlines in prose --------------------------------------------------------------------
+
+
+def _deadline_of(body: str) -> tuple[dict | None, list[str]]:
+    task = _tasks(body)[0]
+    return task["deadline"], task["unsure"]
+
+
+def test_month_list_and_upkeep_clause_is_due_at_the_end_of_the_last_month() -> None:
+    deadline, _ = _deadline_of(
+        "II. NHIỆM VỤ\n1. Ban hành quy chế của Tổ công tác.\n"
+        "Thời gian thực hiện: Tháng 9, 10/2024 và cập nhật, bổ sung hằng năm.\n"
+    )
+    assert deadline is not None and deadline["kind"] == "once" and deadline["due"] == "2024-10-31"
+
+
+def test_list_of_reporting_periods_recurs() -> None:
+    deadline, _ = _deadline_of(
+        "II. NHIỆM VỤ\n1. Sơ kết việc thực hiện kế hoạch.\n"
+        "Thời gian thực hiện: 6 tháng, hằng năm và đột xuất.\n"
+    )
+    assert deadline is not None and deadline["kind"] == "recurring"
+
+
+def test_year_range_is_due_at_its_end_and_open_period_is_not_a_deadline() -> None:
+    deadline, _ = _deadline_of(
+        "II. NHIỆM VỤ\n1. Xây dựng kho dữ liệu hộ tịch.\nThời gian thực hiện: năm 2025 - 2026.\n"
+    )
+    assert deadline is not None and deadline["due"] == "2026-12-31"
+    deadline, unsure = _deadline_of(
+        "II. NHIỆM VỤ\n1. Đào tạo cán bộ pháp chế.\n"
+        "Thời gian thực hiện: Giai đoạn 2025-2027 và những năm tiếp theo.\n"
+    )
+    assert deadline is None and "deadline_unread" not in unsure
+
+
+def test_time_set_by_another_plan_is_not_a_deadline_but_is_flagged() -> None:
+    deadline, unsure = _deadline_of(
+        "II. NHIỆM VỤ\n1. Tập huấn nghiệp vụ hộ tịch.\n"
+        "Thời gian thực hiện: Theo kế hoạch đào tạo hằng năm của Sở.\n"
+    )
+    assert deadline is None and "deadline_unread" in unsure
+    deadline, unsure = _deadline_of(
+        "II. NHIỆM VỤ\n1. Hướng dẫn thực hiện quy trình mới.\n"
+        "Thời gian thực hiện: Sau khi Thông tư được ban hành.\n"
+    )
+    assert deadline is None and "deadline_unread" in unsure
+
+
+def test_dates_inside_the_duty_text() -> None:
+    deadline, _ = _deadline_of(
+        "II. NHIỆM VỤ\n1. Hoàn thiện bộ thủ tục liên thông (trong năm 2024).\n"
+    )
+    assert deadline is not None and deadline["due"] == "2024-12-31"
+    deadline, _ = _deadline_of(
+        "II. NHIỆM VỤ\n1. Khai mạc hội thi cấp huyện: Ngày 12/9/2024 (thứ Năm).\n"
+    )
+    assert deadline is not None and deadline["due"] == "2024-09-12"
+    deadline, _ = _deadline_of(
+        "II. NHIỆM VỤ\n1. Triển khai các giải pháp trọng tâm từ năm 2024 đến năm 2026.\n"
+    )
+    assert deadline is not None and deadline["due"] == "2026-12-31"
+    deadline, _ = _deadline_of(
+        "II. NHIỆM VỤ\n1. Bố trí vốn trong năm 2024 và các năm tiếp theo.\n"
+    )
+    assert deadline is None
