@@ -220,6 +220,20 @@ def _dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
+def _section_kind(node: _Node) -> None:
+    """Collapse ("Kinh phí") or skip (objectives, assessments) a section by its heading."""
+    folded = fold(node.text)
+    node.collapse = bool(_COLLAPSE_SECTIONS.search(folded))
+    node.skip = not node.collapse and bool(
+        _SKIP_SECTIONS.search(folded) and not _TASK_SECTIONS.search(folded)
+    )
+
+
+# A numbering label alone on its line ("1." then the heading on the next line, as text copied
+# from a web page or a PDF often is).
+_BARE_LABEL = re.compile(r"(?:[IVXL]{1,6}|\d{1,2}(?:\.\d{1,2}){0,4}|[a-zđ])\s*[.)]")
+
+
 def _is_skip_heading(text: str) -> bool:
     folded = fold(text).strip(" :.")
     return (
@@ -243,6 +257,10 @@ class _BodyReader:
         self.closed = False
         self.preamble: list[str] = []
         self.last_was_attr = False
+        # A section heading just opened, which an upper-case next line may continue
+        # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
+        self.heading: _Node | None = None
+        self.pending_label: str | None = None
 
     # stack helpers
     def _pop_to(self, rank: int) -> _Node:
@@ -294,12 +312,9 @@ class _BodyReader:
     ) -> _Node:
         self.role = None
         node = _Node("section", label, heading, rank, annex=annex)
-        folded = fold(heading)
-        if _COLLAPSE_SECTIONS.search(folded):
-            node.collapse = True
-        elif _SKIP_SECTIONS.search(folded) and not _TASK_SECTIONS.search(folded):
-            node.skip = True
+        _section_kind(node)
         self._open(node)
+        self.heading = node
         return node
 
     def _innermost_number(self, label: str) -> _Node | None:
@@ -312,9 +327,33 @@ class _BodyReader:
     def feed(self, raw: str) -> None:
         if FOOTNOTE_LINE.match(raw):
             return
+        stripped = raw.strip()
+        if not stripped:
+            return
+        if self.pending_label is not None:
+            raw = f"{self.pending_label} {stripped}"
+            self.pending_label = None
+        elif _BARE_LABEL.fullmatch(stripped) and not self.tail:
+            self.pending_label = stripped
+            return
         line = _classify(raw)
         text = line.text
         if not text:
+            return
+        heading, self.heading = self.heading, None
+        if (
+            heading is not None
+            and heading is self.stack[-1]
+            and not heading.children
+            and not heading.body
+            and line.marker is None
+            and line.bullet is None
+            and is_upper_heading(text)
+        ):
+            # "I. MỤC" / "ĐÍCH, YÊU CẦU": the heading wraps onto this line.
+            heading.text = f"{heading.text} {text}"
+            _section_kind(heading)
+            self.heading = heading
             return
         folded = fold(text)
         if _ANNEX.match(folded) and len(text) < 150 and line.marker is None:

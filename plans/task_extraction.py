@@ -93,6 +93,8 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
     # "Bước 2: Kiểm tra …": the step label is the ref's business, not the title's.
     title = _STEP.sub("", title).strip()
+    # "a) Nhiệm vụ: Cập nhật …", "- Nội dung: Rà soát …": the label is not part of the duty.
+    title = _TITLE_LABEL.sub("", title).strip()
     body = list(node.body)
     if not title.strip(" :.") and body:
         title = body.pop(0)
@@ -129,8 +131,19 @@ def _unit_heading(node: _Node) -> str | None:
 
 
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
+_CLOSING_ITEM = re.compile(
+    r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co kho khan"
+    r"|^neu co kho khan,? vuong mac"
+)
+_BUDGET_SOURCE = re.compile(
+    r"^kinh phi(?: thuc hien| bao dam thuc hien| trien khai)?(?: (?:ke hoach|de an|chuong trinh)(?: nay)?)?"
+    r"\s*(?::|(?:duoc )?(?:do|tu|bo tri tu|dam bao tu|thuc hien theo)\b)"
+)
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
 _PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao)\b")
+_TITLE_LABEL = re.compile(
+    r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
+)
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
 
 
@@ -245,6 +258,11 @@ class _TaskBuilder:
         title, detail = _task_texts(node)
         if not title:
             return
+        folded_title = fold(title)
+        if _CLOSING_ITEM.search(folded_title[:160]) or _BUDGET_SOURCE.match(folded_title):
+            # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
+            # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.
+            return
         if _PRINCIPLE.search(fold(title)) and not sentence_actors(title) and not (
             subject_units(title).lead
         ):
@@ -336,7 +354,8 @@ class _TaskBuilder:
         if not support and not actors:
             # "Chủ trì, phối hợp với Văn phòng UBND tỉnh …" under a unit heading: the units
             # after "phối hợp với" support; only those the sentence names at its start.
-            support = sentence_support(title)
+            prefixed = _unit_prefix(title)
+            support = sentence_support(prefixed[1] if prefixed else title)
         deadline = None
         error = None
         deadline_text: str | None = None
@@ -362,7 +381,8 @@ class _TaskBuilder:
             # "Thành lập tổ công tác:" then "UBND các xã thành lập …": the actor is below.
             first = detail.split("\n", 1)[0]
             lead = sentence_actors(first) or subject_units(first).lead
-        lead_names = _dedupe(lead or [])
+        # "Giao Giám đốc Sở Y tế …": the unit, not the person's title, leads.
+        lead_names = _dedupe(unit_name(name) or name for name in lead or [])
         if not lead_names:
             unsure.append("no_unit")
         if deadline_text and deadline is None:

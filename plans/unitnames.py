@@ -231,6 +231,7 @@ _PERSON_LEAD = re.compile(
     r"^(?:tư lệnh|thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|người đứng đầu)\s+(?=\S)",
     re.IGNORECASE,
 )
+_RELATED_END = re.compile(r"\blien quan\b")
 _RELATED_TAIL = re.compile(r"\s+(?:có\s+)?liên quan$", re.IGNORECASE)
 
 
@@ -323,7 +324,10 @@ def sentence_support(text: str) -> list[str]:
     if actor and not starts_with_unit(actor):
         return []  # "Tham mưu UBND … phối hợp với …": not an actor's clause
     units, _ = extract_units(clean_text(text)[match.end() :])
-    return [unit for unit in units if starts_with_unit(unit)]
+    # "… và các cơ quan có liên quan": a courtesy, not a unit to remind; "Chủ tịch UBND huyện":
+    # the unit, not the person.
+    named = [_tidy(_PERSON_LEAD.sub("", unit)) for unit in units if starts_with_unit(unit)]
+    return [unit for unit in named if unit and not _RELATED_END.search(fold(unit))]
 
 
 def subject_units(text: str) -> Responsibility:

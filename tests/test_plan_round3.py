@@ -21,9 +21,14 @@ def test_support_only_after_phoi_hop_at_the_start_of_a_duty() -> None:
     assert sentence_support("Chủ trì, phối hợp với Phòng Tài chính rà soát danh mục") == [
         "Phòng Tài chính"
     ]
+    # A "… có liên quan" courtesy is not a unit to remind; a person's title is dropped.
     assert sentence_support(
         "Phối hợp chặt chẽ với Công an xã và các cơ quan liên quan kịp thời xử lý vi phạm"
-    ) == ["Công an xã", "Các cơ quan liên quan"]
+    ) == ["Công an xã"]
+    assert sentence_support(
+        "Chủ trì, phối hợp với Chủ tịch UBND các xã, thị trấn; Thủ trưởng các ngành có liên quan"
+        " tổ chức kiểm tra"
+    ) == ["UBND các xã, thị trấn"]
     assert sentence_support("(Giao Trung tâm Y tế chủ trì, phối hợp với Phòng Văn hóa thực hiện)") == [
         "Phòng Văn hóa"
     ]
@@ -141,3 +146,65 @@ def test_dates_inside_the_duty_text() -> None:
         "II. NHIỆM VỤ\n1. Bố trí vốn trong năm 2024 và các năm tiếp theo.\n"
     )
     assert deadline is None
+
+
+# --- document shape ------------------------------------------------------------------------
+
+
+def test_wrapped_section_heading_and_label_alone_on_its_line() -> None:
+    tasks = _tasks(
+        "I. MỤC\nĐÍCH, YÊU CẦU\n1. Mục đích\n- Nâng cao chất lượng phục vụ.\n"
+        "II. NHIỆM\nVỤ CỤ THỂ\n1.\nRà soát quy trình nội bộ\n"
+        "- Đơn vị chủ trì: Phòng Tư pháp.\n- Đơn vị phối hợp: Các phòng, ban.\n"
+        "- Thời gian thực hiện: Hoàn thành trong năm 2024.\n"
+    )
+    assert [(t["ref"], t["title"], t["lead"], t["support"]) for t in tasks] == [
+        ("II.1", "Rà soát quy trình nội bộ", ["Phòng Tư pháp"], ["Các phòng, ban"])
+    ]
+    assert tasks[0]["deadline"]["due"] == "2024-12-31"
+
+
+def test_task_label_is_not_part_of_the_title() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n2. Dữ liệu đất đai\na) Nhiệm vụ: Cập nhật dữ liệu đất đai lên hệ thống.\n"
+        "b) Cơ quan thực hiện:\n- Đơn vị chủ trì: Phòng Tài nguyên và Môi trường.\n"
+        "- Đơn vị phối hợp: UBND các xã.\nc) Thời gian thực hiện: trong quý III/2024.\n"
+    )
+    assert [(t["ref"], t["title"], t["lead"], t["support"]) for t in tasks] == [
+        (
+            "II.2.a",
+            "Cập nhật dữ liệu đất đai lên hệ thống.",
+            ["Phòng Tài nguyên và Môi trường"],
+            ["UBND các xã"],
+        )
+    ]
+    assert tasks[0]["deadline"]["due"] == "2024-09-30"
+
+
+def test_unit_lines_after_each_bullet_belong_to_that_bullet() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n3. Tập huấn\n- Mở lớp tập huấn cho công chức.\n"
+        "Đơn vị chủ trì thực hiện: Phòng Nội vụ.\nĐơn vị phối hợp: Phòng Tư pháp.\n"
+        "Thời gian thực hiện: Thường xuyên.\n- Biên soạn tài liệu.\n"
+        "Đơn vị chủ trì: Phòng Văn hóa.\nThời gian thực hiện: Tháng 9/2024.\n"
+    )
+    assert [(t["title"], t["lead"], t["support"]) for t in tasks] == [
+        ("Mở lớp tập huấn cho công chức.", ["Phòng Nội vụ"], ["Phòng Tư pháp"]),
+        ("Biên soạn tài liệu.", ["Phòng Văn hóa"], []),
+    ]
+    assert tasks[0]["deadline"]["kind"] == "ongoing"
+    assert tasks[1]["deadline"]["due"] == "2024-09-30"
+
+
+def test_person_title_closing_lines_and_budget_sources() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Giao Giám đốc Trung tâm Y tế huyện chỉ đạo các trạm y tế thực hiện.\n"
+        "2. Văn phòng HĐND và UBND huyện: Phối hợp với Phòng Nội vụ theo dõi, đôn đốc.\n"
+        "3. Trong quá trình thực hiện nếu có khó khăn, vướng mắc, các cơ quan phản ánh về "
+        "Phòng Nội vụ.\n4. Kinh phí thực hiện Kế hoạch này: do ngân sách huyện bảo đảm.\n"
+    )
+    assert [(t["ref"], t["lead"], t["support"]) for t in tasks] == [
+        ("III.1", ["Trung tâm Y tế huyện"], []),
+        ("III.2", ["Văn phòng HĐND và UBND huyện"], ["Phòng Nội vụ"]),
+    ]
