@@ -208,3 +208,20 @@ def test_person_title_closing_lines_and_budget_sources() -> None:
         ("III.1", ["Trung tâm Y tế huyện"], []),
         ("III.2", ["Văn phòng HĐND và UBND huyện"], ["Phòng Nội vụ"]),
     ]
+
+
+def test_header_lines_wrapped_across_lines() -> None:
+    plan = parse_text(
+        "ỦY BAN NHÂN DÂN\nTỈNH AN GIANG\n-------\nSố:\n12/KH-UBND\nAn\nGiang, ngày 03\n"
+        "tháng 6 năm 2024\nKẾ HOẠCH\nThử nghiệm\nII. NHIỆM VỤ\n1. Sở Tư pháp rà soát văn bản.\n"
+    ).to_json()
+    assert (plan["number"], plan["date"], plan["place"]) == ("12/KH-UBND", "2024-06-03", "An Giang")
+    plan = parse_text(
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ ĐÀ\nNẴNG\nSố: 9/KH-UBND\nThành phố Đà\nNẵng, ngày\n"
+        "21 tháng 10 năm 2024\nKẾ HOẠCH\nThử nghiệm\nII. NHIỆM VỤ\n1. Sở Nội vụ tổng hợp.\n"
+    ).to_json()
+    assert (plan["number"], plan["date"], plan["place"]) == (
+        "9/KH-UBND",
+        "2024-10-21",
+        "Thành phố Đà Nẵng",
+    )
