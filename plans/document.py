@@ -157,6 +157,11 @@ def _section_kind(node: _Node) -> None:
     )
 
 
+_ENACTMENT = re.compile(
+    r"^ban hanh kem theo|co hieu luc|trach nhiem thi hanh|thi hanh quyet dinh nay|bai bo"
+)
+
+
 def _is_skip_heading(text: str) -> bool:
     folded = fold(text).strip(" :.")
     return (
@@ -275,7 +280,9 @@ class _BodyReader:
         ):
             # "I. MỤC" / "ĐÍCH, YÊU CẦU": the heading wraps onto this line.
             heading.text = f"{heading.text} {text}"
+            skipped = heading.skip
             _section_kind(heading)
+            heading.skip = heading.skip or skipped
             self.heading = heading
             return
         folded = fold(text)
@@ -303,6 +310,14 @@ class _BodyReader:
         if self._role_line(line, None):
             return
 
+        if line.marker == "article":
+            section = self.open_section(line.label.replace("  ", " "), text)
+            self.heading = None  # an article's heading is a sentence, never wrapped
+            if _ENACTMENT.search(fold(text)):
+                # "Điều 1. Ban hành kèm theo …", "Điều 2. … có hiệu lực …", "Điều 3. … chịu
+                # trách nhiệm thi hành Quyết định này": the decision's formulas, not work.
+                section.skip = True
+            return
         if line.marker == "part":
             self.open_section(line.label, text, rank=RANK_PART)
             return

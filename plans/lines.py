@@ -16,6 +16,8 @@ _ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})\s*[.)/:-]\s*(?P<text>\S.*)$")
 _NUMBER = re.compile(
     r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,4}(?:\.[a-zđ](?=[.)]))?)(?:(?P<mark>[.)])\s*|\s+)(?P<text>\S.*)$"
 )
+# Articles of a decision: "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo".
+_ARTICLE = re.compile(r"^(?P<label>Điều\s+\d{1,2})\s*[.:]\s*(?P<text>\S.*)$")
 # Part letters of long plans: "A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ" (above I., II.).
 _PART = re.compile(r"^(?P<label>[A-EĐ])\s*[.)]\s+(?P<text>\S.*)$")
 # "Cơ quan chủ trì, phối hợp" / "Chủ trì thực hiện" as a numbered heading whose own lines (bullets
@@ -67,6 +69,9 @@ def _classify(raw: str) -> _Line:
     match = _ROMAN.match(text)
     if match and (is_upper_heading(match.group("text")) or not bullet):
         return _Line(bullet, match.group("text").strip(), "roman", match.group("label"))
+    match = _ARTICLE.match(text)
+    if match and not bullet:
+        return _Line(None, match.group("text").strip(), "article", match.group("label"))
     match = _PART.match(text)
     if match and not bullet and is_upper_heading(match.group("text")):
         return _Line(None, match.group("text").strip(), "part", match.group("label"))

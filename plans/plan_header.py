@@ -131,7 +131,7 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
                             header.issuer = " ".join(issuer_lines)
             continue
         line = _classify(item.text)
-        if line.marker in ("roman", "part"):
+        if line.marker in ("roman", "part", "article"):
             start = index
             break
         text = clean_text(item.text)

@@ -123,6 +123,8 @@ def _unit_prefix(text: str) -> tuple[list[str], str] | None:
 def _unit_heading(node: _Node) -> str | None:
     """The unit a heading names when the heading is nothing but a unit's name."""
     text = node.text.strip(" :.")
+    # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
+    text = unit_name(_ASSIGNED.sub("", text))
     if node.kind not in ("section", "number", "letter") or not text or len(text.split()) > 12:
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
@@ -131,6 +133,7 @@ def _unit_heading(node: _Node) -> str | None:
 
 
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
+_ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
 _CLOSING_ITEM = re.compile(
     r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co kho khan"
     r"|^neu co kho khan,? vuong mac"

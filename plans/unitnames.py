@@ -101,8 +101,17 @@ def _head_key(text: str) -> tuple[str, str, str]:
     return one, two, three
 
 
+# "Tổ chức rà soát …" opens with a verb; "Tổ chức chính trị - xã hội" is a body.
+_TO_CHUC_BODIES = frozenset({"to_chuc_chinh", "to_chuc_doan", "to_chuc_hoi", "to_chuc_xa"})
+# Staff, not a unit: "Phân công cán bộ thực hiện …".
+_BARE_STAFF = frozenset({"can bo", "cong chuc", "vien chuc", "can bo cong chuc"})
+
+
 def starts_with_unit(text: str) -> bool:
-    return any(key in UNIT_HEADS for key in _head_key(text) if key)
+    one, two, three = _head_key(text)
+    if two == "to_chuc" and three not in _TO_CHUC_BODIES:
+        return False
+    return any(key in UNIT_HEADS for key in (one, two, three) if key)
 
 
 def _cut_at_verb(fragment: str) -> tuple[str, str | None]:
@@ -357,4 +366,6 @@ def subject_units(text: str) -> Responsibility:
         found = parse_responsibility(window)
         if found.lead:
             return found
+    if all(fold(unit) in _BARE_STAFF for unit in units):
+        return Responsibility()
     return Responsibility(lead=units)

@@ -70,7 +70,8 @@ _NOT_UNIT_AFTER = re.compile(
 )
 # Person titles before a unit name: the unit, not the person, is the actor.
 _PERSON_TITLE = re.compile(
-    r"^(?:thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|trưởng|người đứng đầu|lãnh đạo)\s+",
+    r"^(?:thủ trưởng|chủ tịch|giám đốc|chánh(?=\s+(?:văn phòng|thanh tra))|trưởng|người đứng đầu"
+    r"|lãnh đạo|tư lệnh)\s+",
     re.IGNORECASE,
 )
 # "các sở, ban, ngành": a plural marker a unit list may start with.

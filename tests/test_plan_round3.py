@@ -225,3 +225,31 @@ def test_header_lines_wrapped_across_lines() -> None:
         "2024-10-21",
         "Thành phố Đà Nẵng",
     )
+
+
+def test_articles_of_a_decision_and_giao_heading() -> None:
+    tasks = _tasks(
+        "QUYẾT ĐỊNH:\nĐiều 1. Ban hành lịch tiếp công dân năm 2024 như sau:\n"
+        "1. Tiếp công dân định kỳ: Ngày 15/5/2024 (thứ Tư).\n"
+        "Điều 2. Giao Chánh Thanh tra huyện\n"
+        "1. Tổ chức tiếp công dân theo lịch.\n"
+        "2. Chủ trì, phối hợp với Phòng Tư pháp giải quyết đơn thư.\n"
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký.\n"
+        "Điều 4. Chánh Văn phòng, Thủ trưởng các cơ quan có trách nhiệm thi hành Quyết định này.\n"
+    )
+    assert [(t["ref"], t["lead"], t["support"]) for t in tasks] == [
+        ("Điều 1.1", [], []),
+        ("Điều 2.1", ["Thanh tra huyện"], []),
+        ("Điều 2.2", ["Thanh tra huyện"], ["Phòng Tư pháp"]),
+    ]
+    assert tasks[0]["deadline"]["due"] == "2024-05-15"
+
+
+def test_opening_verbs_and_staff_are_not_units() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Tổ chức rà soát danh mục hồ sơ lưu trữ.\n"
+        "2. Phân công cán bộ theo dõi công tác lưu trữ.\n"
+        "3. Các tổ chức chính trị - xã hội tuyên truyền tới hội viên.\n"
+    )
+    assert [t["lead"] for t in tasks] == [[], [], ["Các tổ chức chính trị - xã hội"]]
+    assert all("no_unit" in t["unsure"] for t in tasks[:2])
