@@ -111,6 +111,9 @@ class _Effective:
     lead: list[str] | None = None
     support: list[str] | None = None
     time: str | None = None
+    # The units come from assignment lines ("Cơ quan chủ trì: …"), not from a heading or the
+    # addressees of the preamble: an item's own subject does not override them.
+    labelled: bool = False
 
     def with_units(self, attrs: list[_Attr]) -> _Effective:
         unit_attrs = [a for a in attrs if a.kind in ("lead", "exec", "support")]
@@ -128,13 +131,15 @@ class _Effective:
                 found = parse_responsibility(attr.value, attr.kind)
             lead.extend(found.lead)
             support.extend(found.support)
-        return _Effective(_dedupe(lead) or self.lead, _dedupe(support), self.time)
+        return _Effective(
+            _dedupe(lead) or self.lead, _dedupe(support), self.time, bool(lead) or self.labelled
+        )
 
     def with_time(self, attrs: list[_Attr]) -> _Effective:
         times = [a.value for a in attrs if a.kind == "time" and a.value.strip(" .;")]
         if not times:
             return self
-        return _Effective(self.lead, self.support, times[-1])
+        return _Effective(self.lead, self.support, times[-1], self.labelled)
 
 
 def _dedupe(names: Iterable[str]) -> list[str]:

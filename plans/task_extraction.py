@@ -125,6 +125,12 @@ def _unit_heading(node: _Node) -> str | None:
     text = node.text.strip(" :.")
     # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
     text = unit_name(_ASSIGNED.sub("", text))
+    group = _FOR_GROUP.match(text)
+    if group:
+        # "1. Đối với các bộ, ngành, cơ quan thuộc Chính phủ": the group the items address.
+        text = text[group.end() :]
+        if _ADMIN_PLURAL.match(fold(text)) and len(text.split()) <= 12:
+            return text[:1].upper() + text[1:]
     if node.kind not in ("section", "number", "letter") or not text or len(text.split()) > 12:
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
@@ -133,6 +139,10 @@ def _unit_heading(node: _Node) -> str | None:
 
 
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
+_FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
+_ADMIN_PLURAL = re.compile(
+    r"^cac (?:bo|nganh|so|co quan|don vi|tinh|thanh pho|huyen|quan|xa|phuong|dia phuong)\b"
+)
 _ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
 _CLOSING_ITEM = re.compile(
     r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co kho khan"
@@ -320,6 +330,7 @@ class _TaskBuilder:
         lead = effective.lead
         support = effective.support or []
         time_text = effective.time
+        inline_lead = False
         if inline:
             for part in re.split(r"\s*;\s*", inline.group("body")):
                 found = _label_kind(part.strip())
@@ -330,6 +341,7 @@ class _TaskBuilder:
                     time_text = value
                 elif kind in ("lead", "exec"):
                     lead = parse_responsibility(value, kind).lead or lead
+                    inline_lead = True
                 elif kind == "support":
                     support = parse_responsibility(value, "support").support
         # After "… như sau:" the duty, and its subject, start past the colon.
@@ -354,6 +366,14 @@ class _TaskBuilder:
             if narrowed:
                 lead = narrowed
                 support = [name for name in support if fold(name) not in named]
+            elif not (effective.labelled or inline_lead or actors) and all(
+                GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
+                for name in subject.lead
+            ):
+                # "Các bộ, ngành khác có liên quan chủ động …" under "Đối với các bộ, ngành,
+                # cơ quan thuộc Chính phủ": a duty naming its own subject is that subject's.
+                lead = subject.lead
+                support = subject.support
         if not support and not actors:
             # "Chủ trì, phối hợp với Văn phòng UBND tỉnh …" under a unit heading: the units
             # after "phối hợp với" support; only those the sentence names at its start.

@@ -184,6 +184,12 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
             found = _split_units(rest[: verb.start()], gazetteer)
             if found:
                 return found
+        elif rest.rstrip().endswith(":") and len(rest.split()) <= 30:
+            # "… Thủ tướng Chính phủ yêu cầu Chủ tịch UBND các tỉnh, thành phố:" then the
+            # numbered duties: the addressees end the sentence.
+            found = _split_units(rest.rstrip(" :"), gazetteer)
+            if found:
+                return found
     subject = _SUBJECT_VERB.match(text.strip("( "))
     if subject and gazetteer.is_unit(subject.group("subject")):
         return _split_units(subject.group("subject"), gazetteer) or [

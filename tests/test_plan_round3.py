@@ -253,3 +253,29 @@ def test_opening_verbs_and_staff_are_not_units() -> None:
     )
     assert [t["lead"] for t in tasks] == [[], [], ["Các tổ chức chính trị - xã hội"]]
     assert all("no_unit" in t["unsure"] for t in tasks[:2])
+
+
+def test_addressees_named_before_a_colon_lead_the_numbered_duties() -> None:
+    tasks = _tasks(
+        "Để làm tốt công tác này, Chủ tịch UBND huyện yêu cầu Thủ trưởng các phòng, ban "
+        "chuyên môn:\n1. Rà soát hồ sơ tồn đọng.\n"
+        "2. Phòng Tài chính - Kế hoạch có trách nhiệm bố trí kinh phí.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["các phòng, ban chuyên môn"],
+        ["Phòng Tài chính - Kế hoạch"],
+    ]
+
+
+def test_for_group_heading_and_an_item_naming_its_own_subject() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Đối với các sở, ban, ngành tỉnh\n"
+        "a) Xây dựng kế hoạch của đơn vị.\n"
+        "b) Các phòng chuyên môn trực thuộc chủ động bố trí nhân lực.\n"
+        "2. Đối với các dự án chuyển tiếp\na) Hoàn thiện hồ sơ quyết toán.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Các sở, ban, ngành tỉnh"],
+        ["Các phòng chuyên môn trực thuộc"],
+        [],
+    ]
