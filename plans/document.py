@@ -546,14 +546,19 @@ class _BodyReader:
         self.stack.append(node)
 
 
+# "…, Ban Chỉ đạo quốc gia xây dựng kế hoạch thực hiện như sau:": the issuer, not addressees.
+_ISSUER_SENTENCE = re.compile(r"\b(?:xay dung|ban hanh)\s+(?:ke hoach|chuong trinh)\b[^:]*:$")
+
+
 def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
     """(addressees, duty nodes) from the preamble. The addressees of a closing "… yêu cầu X, Y
     triển khai các nội dung sau:" lead every item below it. A document with no numbered
     structure at all is prose: each preamble paragraph that names an actor is a duty."""
 
     addressees: list[str] = []
-    if reader.preamble and reader.preamble[-1].rstrip().endswith(":"):
-        addressees = sentence_actors(reader.preamble[-1])
+    last = reader.preamble[-1].rstrip() if reader.preamble else ""
+    if last.endswith(":") and not _ISSUER_SENTENCE.search(fold(last)):
+        addressees = sentence_actors(last)
     duties: list[_Node] = []
     if not reader.root.children:
         for text in reader.preamble:

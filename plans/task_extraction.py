@@ -120,21 +120,28 @@ def _unit_prefix(text: str) -> tuple[list[str], str] | None:
     return None
 
 
-def _unit_heading(node: _Node) -> str | None:
-    """The unit a heading names when the heading is nothing but a unit's name."""
+def _unit_heading(node: _Node) -> list[str] | None:
+    """The units a heading names when the heading is nothing but units' names: "1. Công an
+    tỉnh", "4. Ban Chỉ đạo cấp quân khu, Ban Chỉ đạo các tỉnh", "3. Trách nhiệm của các Bộ,
+    ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
     text = node.text.strip(" :.")
     # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
     text = unit_name(_ASSIGNED.sub("", text))
+    if node.kind not in ("section", "number", "letter") or not text:
+        return None
     group = _FOR_GROUP.match(text)
     if group:
         # "1. Đối với các bộ, ngành, cơ quan thuộc Chính phủ": the group the items address.
         text = text[group.end() :]
-        if _ADMIN_PLURAL.match(fold(text)) and len(text.split()) <= 12:
-            return text[:1].upper() + text[1:]
-    if node.kind not in ("section", "number", "letter") or not text or len(text.split()) > 12:
+        if _ADMIN_PLURAL.match(fold(text)) and len(text.split()) <= 24:
+            names = parse_responsibility(text, "lead").lead
+            return names or [text[:1].upper() + text[1:]]
+    if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
-        return unit_name(text)
+        if len(text.split()) > 12:
+            return parse_responsibility(text, "lead").lead or None
+        return [unit_name(text)]
     return None
 
 
@@ -212,11 +219,19 @@ class _TaskBuilder:
         if heading_unit and not live_children and not prefix:
             if not node.body:
                 heading_unit = None
+            elif _separate_paragraphs(node.body):
+                # "2. Bộ Quốc phòng" then three paragraphs, each a duty: one task each.
+                for paragraph in node.body:
+                    node.add(_Node("item", "", paragraph, node.rank + 1))
+                node.body = []
+                for number, child in enumerate(node.children, start=1):
+                    child.ref = f"{node.ref}-{number}"
+                live_children = list(node.children)
             else:
                 # "1. Sở Kế hoạch và Đầu tư:" then one paragraph: that paragraph is the task.
                 node.text, node.body = node.body[0], node.body[1:]
         if heading_unit:
-            heading_units = [heading_unit]
+            heading_units = heading_unit
         if heading_units and not any(a.kind in ("lead", "exec") for a in own):
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.
@@ -428,6 +443,18 @@ class _TaskBuilder:
                 unsure=unsure,
             )
         )
+
+
+def _separate_paragraphs(body: list[str]) -> bool:
+    """Several paragraphs under a heading, each opening a sentence of its own (not "+ …"
+    details, not "Kết quả: …" labels): separate duties."""
+    return len(body) >= 2 and all(
+        text[:1].isupper() and not text.startswith("+") and not _LABELLED_TEXT.match(text)
+        for text in body
+    )
+
+
+_LABELLED_TEXT = re.compile(r"^[^:]{1,40}:\s")
 
 
 def _task_heading_only(node: _Node) -> bool:

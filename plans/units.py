@@ -30,6 +30,7 @@ UNIT_HEADS: tuple[str, ...] = (
     "vien kiem sat",
     "toa an nhan dan",
     "mat tran to quoc",
+    "to chuc chinh tri",
     "cac co quan",
     "co quan",
     "van phong",
@@ -87,8 +88,9 @@ _DUTY_VERBS = (
 # after an opening clause.
 _OPENING_CLAUSE = re.compile(r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp)\b", re.I)
 _TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
-_VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
-_SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
+# Verbs in lower case only: "Ban Chỉ đạo", "Văn phòng Ban Chỉ đạo" are names, not "chỉ đạo".
+_VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
+_SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b")
 _LIST_SPLIT = re.compile(
     r"\s*;\s*|\s*,\s*(?=(?:thủ trưởng|chủ tịch|giám đốc|các|ủy ban|uỷ ban|ubnd)\b)"
     r"|\s+và\s+(?=(?:thủ trưởng|chủ tịch|giám đốc)\b)",

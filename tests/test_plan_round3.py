@@ -279,3 +279,28 @@ def test_for_group_heading_and_an_item_naming_its_own_subject() -> None:
         ["Các phòng chuyên môn trực thuộc"],
         [],
     ]
+
+
+def test_unit_heading_lists_and_several_paragraphs_under_one_unit() -> None:
+    tasks = _tasks(
+        "Căn cứ tình hình thực tế, Ban Chỉ đạo huyện xây dựng kế hoạch thực hiện như sau:\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Phòng Văn hóa và Thông tin\n"
+        "Chủ trì biên soạn tài liệu tuyên truyền.\n"
+        "Hướng dẫn các xã treo băng rôn, khẩu hiệu.\n"
+        "2. Ban Chỉ đạo cấp xã, Ban Chỉ đạo các xã, thị trấn trên địa bàn huyện\n"
+        "- Xây dựng kế hoạch chi tiết của địa phương.\n"
+        "3. Trách nhiệm của các phòng, ban; Ủy ban Mặt trận Tổ quốc Việt Nam huyện\n"
+        "Căn cứ chức năng, nhiệm vụ phối hợp tổ chức thực hiện.\n"
+    )
+    assert [(t["title"][:20], t["lead"]) for t in tasks] == [
+        ("Chủ trì biên soạn tà", ["Phòng Văn hóa và Thông tin"]),
+        ("Hướng dẫn các xã tre", ["Phòng Văn hóa và Thông tin"]),
+        (
+            "Xây dựng kế hoạch ch",
+            ["Ban Chỉ đạo cấp xã", "Ban Chỉ đạo các xã, thị trấn trên địa bàn huyện"],
+        ),
+        (
+            "Căn cứ chức năng, nh",
+            ["Các phòng, ban", "Ủy ban Mặt trận Tổ quốc Việt Nam huyện"],
+        ),
+    ]
