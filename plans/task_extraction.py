@@ -139,7 +139,7 @@ def _unit_heading(node: _Node) -> list[str] | None:
     if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
-        if len(text.split()) > 12:
+        if len(text.split()) > 12 or ";" in text:
             return parse_responsibility(text, "lead").lead or None
         return [unit_name(text)]
     return None
@@ -148,7 +148,7 @@ def _unit_heading(node: _Node) -> list[str] | None:
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
 _FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
 _ADMIN_PLURAL = re.compile(
-    r"^cac (?:bo|nganh|so|co quan|don vi|tinh|thanh pho|huyen|quan|xa|phuong|dia phuong)\b"
+    r"^cac (?:bo|nganh|so|phong|ban|co quan|don vi|tinh|thanh pho|huyen|quan|xa|phuong|dia phuong)\b"
 )
 _ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
 _CLOSING_ITEM = re.compile(
