@@ -7,7 +7,7 @@
 Three groups, each with per-document and total figures: the sample plans
 (tests/golden/plan_*.json, sources in tests/golden/sources/), the real-plan corpus used while
 developing (tests/golden/corpus/*.json beside their .txt) and, with --heldout, the corpus plans
-kept out of development (tests/golden/corpus/heldout/).
+kept out of development (tests/golden/corpus/heldout/; see SOURCES.md for which round).
 With --formats the same document is also turned into .docx and .pdf first (as the tests do)
 and read from those. --min 0.9 exits 1 when any overall figure is below it.
 """

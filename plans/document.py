@@ -30,7 +30,6 @@ from plans.line_patterns import (  # noqa: F401  (re-exported for plan_header, t
 )
 from plans.text import (
     FOOTNOTE_LINE,
-    clean_text,
     ends_sentence,
     fold,
     is_upper_heading,
@@ -43,92 +42,21 @@ from plans.units import sentence_actors
 if TYPE_CHECKING:
     from plans.task_tables import _TaskRow, _TaskTable
 
-# --- lines ---------------------------------------------------------------------------------
-
-_BULLET_CHARS = "-–—•+·▪►❖◦○●■□✓➢➤"
-_ROMAN = re.compile(r"^(?P<label>[IVXL]{1,6})\s*[.)/:-]\s*(?P<text>\S.*)$")
-_NUMBER = re.compile(
-    r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,4}(?:\.[a-zđ](?=[.)]))?)(?:(?P<mark>[.)])\s*|\s+)(?P<text>\S.*)$"
+from plans.lines import (  # noqa: F401  (re-exported for plan_header, task_extraction, task_tables)
+    _BARE_LABEL,
+    _BULLET_CHARS,
+    _LETTER,
+    _NUMBER,
+    _PART,
+    _ROLE_HEADING,
+    _ROMAN,
+    _SKIP_HEADINGS,
+    _STEP,
+    _classify,
+    _label_kind,
+    _Line,
+    _split_bullet,
 )
-# Part letters of long plans: "A. MỤC ĐÍCH, YÊU CẦU", "B. NỘI DUNG, NHIỆM VỤ" (above I., II.).
-_PART = re.compile(r"^(?P<label>[A-EĐ])\s*[.)]\s+(?P<text>\S.*)$")
-# "Cơ quan chủ trì, phối hợp" / "Chủ trì thực hiện" as a numbered heading whose own lines (bullets
-# or a paragraph) are units, not tasks.
-_ROLE_HEADING = re.compile(
-    r"^(?:(?:co quan|don vi|bo phan)\s+)?chu tri(?:\s*(?:,|va)\s*(?:phoi hop|thuc hien))*"
-    r"(?:\s+thuc hien)?$|^(?:co quan|don vi|bo phan)\s+(?:phoi hop|thuc hien)(?:\s+thuc hien)?$"
-)
-# A numbered heading over objectives, targets, eligibility or priority lists: not work.
-_SKIP_HEADINGS = re.compile(
-    r"^(?:muc dich|muc tieu|chi tieu|yeu cau$|yeu cau chung|tieu chi|tieu chuan|doi tuong"
-    r"|xac dinh doi tuong|cac van de can luu y|nguyen tac|quan diem)"
-)
-_STEP = re.compile(r"^bước\s+\d{1,2}\s*[:.]?\s*", re.I)
-_LETTER = re.compile(r"^(?P<label>[a-zđ])(?P<mark>[).])\s+(?P<text>\S.*)$")
-
-
-
-@dataclass
-class _Line:
-    bullet: str | None
-    text: str  # cleaned, marker removed
-    marker: str | None = None  # "roman" | "number" | "letter"
-    label: str = ""
-
-
-def _split_bullet(raw: str) -> tuple[str | None, str]:
-    stripped = raw.lstrip()
-    if stripped.startswith("*"):
-        run = len(stripped) - len(stripped.lstrip("*"))
-        after = stripped[run:]
-        if run % 2 == 1 and after[:1].isspace():
-            return "*", after
-        return None, stripped
-    if stripped[:1] and stripped[0] in _BULLET_CHARS:
-        after = stripped[1:]
-        if after[:1].isspace() or (after[:1].isalpha() and after[:1].isupper()):
-            return stripped[0], after
-    return None, stripped
-
-
-def _classify(raw: str) -> _Line:
-    bullet, rest = _split_bullet(raw)
-    text = clean_text(rest)
-    # "- - text" and "* - text": one bullet is enough.
-    again, rest2 = _split_bullet(text)
-    if bullet and again:
-        text = clean_text(rest2)
-    match = _ROMAN.match(text)
-    if match and (is_upper_heading(match.group("text")) or not bullet):
-        return _Line(bullet, match.group("text").strip(), "roman", match.group("label"))
-    match = _PART.match(text)
-    if match and not bullet and is_upper_heading(match.group("text")):
-        return _Line(None, match.group("text").strip(), "part", match.group("label"))
-    match = _NUMBER.match(text)
-    if match:
-        label = match.group("label")
-        body = match.group("text").strip()
-        structured = bool(match.group("mark")) or "." in label
-        if structured and not starts_lowercase(body) and not body.startswith(("/", "%")):
-            return _Line(bullet, body, "number", label)
-    match = _LETTER.match(text)
-    if match and not starts_lowercase(match.group("text")):
-        return _Line(bullet, match.group("text").strip(), "letter", match.group("label"))
-    return _Line(bullet, text)
-
-
-def _label_kind(text: str) -> tuple[str, str, str] | None:
-    """("lead"|"exec"|"support"|"time"|"product", label, value) for an assignment line."""
-    match = _LABEL_SPLIT.match(text)
-    if not match:
-        return None
-    label = match.group("label").strip()
-    folded = re.sub(r"[^a-z ,]", "", fold(label)).strip(" ,")
-    for kind, pattern in _LABEL_KINDS:
-        if pattern.match(folded):
-            return kind, label, match.group("value").strip()
-    return None
-
 
 # --- tree ----------------------------------------------------------------------------------
 
@@ -183,6 +111,9 @@ class _Effective:
     lead: list[str] | None = None
     support: list[str] | None = None
     time: str | None = None
+    # The units come from assignment lines ("Cơ quan chủ trì: …"), not from a heading or the
+    # addressees of the preamble: an item's own subject does not override them.
+    labelled: bool = False
 
     def with_units(self, attrs: list[_Attr]) -> _Effective:
         unit_attrs = [a for a in attrs if a.kind in ("lead", "exec", "support")]
@@ -200,13 +131,15 @@ class _Effective:
                 found = parse_responsibility(attr.value, attr.kind)
             lead.extend(found.lead)
             support.extend(found.support)
-        return _Effective(_dedupe(lead) or self.lead, _dedupe(support), self.time)
+        return _Effective(
+            _dedupe(lead) or self.lead, _dedupe(support), self.time, bool(lead) or self.labelled
+        )
 
     def with_time(self, attrs: list[_Attr]) -> _Effective:
         times = [a.value for a in attrs if a.kind == "time" and a.value.strip(" .;")]
         if not times:
             return self
-        return _Effective(self.lead, self.support, times[-1])
+        return _Effective(self.lead, self.support, times[-1], self.labelled)
 
 
 def _dedupe(names: Iterable[str]) -> list[str]:
@@ -218,6 +151,20 @@ def _dedupe(names: Iterable[str]) -> list[str]:
             seen.add(key)
             out.append(name)
     return out
+
+
+def _section_kind(node: _Node) -> None:
+    """Collapse ("Kinh phí") or skip (objectives, assessments) a section by its heading."""
+    folded = fold(node.text)
+    node.collapse = bool(_COLLAPSE_SECTIONS.search(folded))
+    node.skip = not node.collapse and bool(
+        _SKIP_SECTIONS.search(folded) and not _TASK_SECTIONS.search(folded)
+    )
+
+
+_ENACTMENT = re.compile(
+    r"^ban hanh kem theo|co hieu luc|trach nhiem thi hanh|thi hanh quyet dinh nay|bai bo"
+)
 
 
 def _is_skip_heading(text: str) -> bool:
@@ -243,6 +190,10 @@ class _BodyReader:
         self.closed = False
         self.preamble: list[str] = []
         self.last_was_attr = False
+        # A section heading just opened, which an upper-case next line may continue
+        # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
+        self.heading: _Node | None = None
+        self.pending_label: str | None = None
 
     # stack helpers
     def _pop_to(self, rank: int) -> _Node:
@@ -294,12 +245,9 @@ class _BodyReader:
     ) -> _Node:
         self.role = None
         node = _Node("section", label, heading, rank, annex=annex)
-        folded = fold(heading)
-        if _COLLAPSE_SECTIONS.search(folded):
-            node.collapse = True
-        elif _SKIP_SECTIONS.search(folded) and not _TASK_SECTIONS.search(folded):
-            node.skip = True
+        _section_kind(node)
         self._open(node)
+        self.heading = node
         return node
 
     def _innermost_number(self, label: str) -> _Node | None:
@@ -312,9 +260,35 @@ class _BodyReader:
     def feed(self, raw: str) -> None:
         if FOOTNOTE_LINE.match(raw):
             return
+        stripped = raw.strip()
+        if not stripped:
+            return
+        if self.pending_label is not None:
+            raw = f"{self.pending_label} {stripped}"
+            self.pending_label = None
+        elif _BARE_LABEL.fullmatch(stripped) and not self.tail:
+            self.pending_label = stripped
+            return
         line = _classify(raw)
         text = line.text
         if not text:
+            return
+        heading, self.heading = self.heading, None
+        if (
+            heading is not None
+            and heading is self.stack[-1]
+            and not heading.children
+            and not heading.body
+            and line.marker is None
+            and line.bullet is None
+            and is_upper_heading(text)
+        ):
+            # "I. MỤC" / "ĐÍCH, YÊU CẦU": the heading wraps onto this line.
+            heading.text = f"{heading.text} {text}"
+            skipped = heading.skip
+            _section_kind(heading)
+            heading.skip = heading.skip or skipped
+            self.heading = heading
             return
         folded = fold(text)
         if _ANNEX.match(folded) and len(text) < 150 and line.marker is None:
@@ -341,6 +315,14 @@ class _BodyReader:
         if self._role_line(line, None):
             return
 
+        if line.marker == "article":
+            section = self.open_section(line.label.replace("  ", " "), text)
+            self.heading = None  # an article's heading is a sentence, never wrapped
+            if _ENACTMENT.search(fold(text)):
+                # "Điều 1. Ban hành kèm theo …", "Điều 2. … có hiệu lực …", "Điều 3. … chịu
+                # trách nhiệm thi hành Quyết định này": the decision's formulas, not work.
+                section.skip = True
+            return
         if line.marker == "part":
             self.open_section(line.label, text, rank=RANK_PART)
             return
@@ -564,14 +546,19 @@ class _BodyReader:
         self.stack.append(node)
 
 
+# "…, Ban Chỉ đạo quốc gia xây dựng kế hoạch thực hiện như sau:": the issuer, not addressees.
+_ISSUER_SENTENCE = re.compile(r"\b(?:xay dung|ban hanh)\s+(?:ke hoach|chuong trinh)\b[^:]*:$")
+
+
 def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
     """(addressees, duty nodes) from the preamble. The addressees of a closing "… yêu cầu X, Y
     triển khai các nội dung sau:" lead every item below it. A document with no numbered
     structure at all is prose: each preamble paragraph that names an actor is a duty."""
 
     addressees: list[str] = []
-    if reader.preamble and reader.preamble[-1].rstrip().endswith(":"):
-        addressees = sentence_actors(reader.preamble[-1])
+    last = reader.preamble[-1].rstrip() if reader.preamble else ""
+    if last.endswith(":") and not _ISSUER_SENTENCE.search(fold(last)):
+        addressees = sentence_actors(last)
     duties: list[_Node] = []
     if not reader.root.children:
         for text in reader.preamble:

@@ -35,11 +35,40 @@ _OPEN_START = re.compile(
     r"|^(?:bat dau\s+)?tu\s+.*(?:tro di|tiep theo|ve sau)\s*$"
 )
 _CLOSED_SPAN = re.compile(r"^(?:bắt đầu\s+)?từ\s+.+?\s+(?:đến|tới)\s+(?P<end>.+)$", re.I)
+# "Giai đoạn 2026-2030 và những năm tiếp theo": a period that goes on; no deadline either.
+_OPEN_PERIOD = re.compile(r"\d{4}\s*[-–]\s*\d{4}\b.*\btiep theo\b|\bden nam \d{4}\b.*\btiep theo\b")
+# "Năm 2026 - 2027", "giai đoạn 2024-2025": a closed range of years is due at its end.
+_YEAR_RANGE = re.compile(
+    r"^(?:(?:trong\s+)?(?:năm|giai đoạn)\s+)?(?P<start>\d{4})\s*[-–]\s*(?P<end>\d{4})$", re.I
+)
+# "Tháng 11, 12/2013": several months of one year; the work is due at the end of the last.
+_MONTH_LIST = re.compile(r"^(?P<head>tháng)\s+(?:\d{1,2}\s*,\s*)+(?P<last>\d{1,2}\s*/\s*\d{4})", re.I)
+_PERIOD_LIST = re.compile(
+    r"^(?:định kỳ\s+)?(?P<months>\d{1,2})\s+tháng\s*,\s*(?:(?:hàng|hằng)\s+năm|\d\s+năm)"
+    r"(?:\s*(?:,|và)\s*(?:định kỳ|đột xuất))?$",
+    re.I,
+)
+_NEXT_YEARS = re.compile(r"(?:những|các)\s+năm\s+tiếp\s+theo|năm\s+tiếp\s+theo", re.I)
+# "Theo kế hoạch công tác hằng năm", "Theo tiến độ …", "Sau khi Nghị định … ban hành": the time
+# depends on another plan or event; there is no date to read, and "hằng năm" there is not a
+# reporting regime.
+_DEPENDENT_TIME = re.compile(
+    r"^(?:theo\s+(?:ke hoach|tien do|lo trinh|huong dan|yeu cau|quy dinh|chi dao|thoi gian)"
+    r"|sau khi\b|khi co\b)"
+)
 
 
 def is_open_start(value: str) -> bool:
-    """True for a start phrase with no end date ("Từ tháng 11/2013 trở đi")."""
-    return bool(_OPEN_START.search(fold(value.strip(" .;,:"))))
+    """True for a start phrase with no end date ("Từ tháng 11/2013 trở đi", "Giai đoạn
+    2026-2030 và những năm tiếp theo")."""
+    folded = fold(value.strip(" .;,:"))
+    return bool(_OPEN_START.search(folded) or _OPEN_PERIOD.search(folded))
+
+
+def is_dependent_time(value: str) -> bool:
+    """True for a time set by another plan or event ("Theo kế hoạch … hằng năm", "Sau khi …
+    ban hành"): not a deadline the parser may read; the officer sets it."""
+    return bool(_DEPENDENT_TIME.match(fold(value.strip(" .;,:-"))))
 
 
 def _phrase_candidates(value: str) -> list[str]:
@@ -49,11 +78,34 @@ def _phrase_candidates(value: str) -> list[str]:
     span = _CLOSED_SPAN.match(value)
     if span:
         value = span.group("end").strip(" .;,:")
+    years = _YEAR_RANGE.match(value)
+    if years and int(years.group("end")) > int(years.group("start")):
+        value = f"năm {years.group('end')}"
+    months = _MONTH_LIST.match(value)
+    if months:
+        value = f"{months.group('head')} {months.group('last')}{value[months.end():]}"
+    head, joined, tail = value.partition(" và ")
+    if joined and re.search(r"\d", head) and not re.search(r"\d", tail) and not _NEXT_YEARS.search(
+        tail
+    ):
+        # "Tháng 12/2013 và kiện toàn thường xuyên", "… và bổ sung, sửa đổi hằng năm": the
+        # dated part is the deadline; what follows is upkeep, not a second date. ("… và những
+        # năm tiếp theo" repeats the duty itself: read as written.)
+        value = head.strip(" .;,:")
     candidates = [value]
     for separator in (" và ", " (", "(", ";", ",", " đến ", " - "):
         head = value.split(separator, 1)[0].strip(" .;,:")
         if head and head not in candidates:
             candidates.append(head)
+    # "6 tháng, hằng năm và định kỳ": a list of reporting periods.
+    periods = _PERIOD_LIST.match(value)
+    if periods:
+        candidates.insert(1, f"định kỳ {periods.group('months')} tháng")
+    # "… ; …": the first piece that reads.
+    for piece in re.split(r"\s*[,;]\s*|\s+và\s+", value):
+        piece = piece.strip(" .;,:")
+        if piece and piece not in candidates:
+            candidates.append(piece)
     return candidates
 
 
@@ -98,8 +150,19 @@ _ONCE_AFTER_EVENT = re.compile(
 )
 _ONCE_PERIOD = re.compile(
     r"(?:chậm nhất|hoàn thành trong|hoàn thành trước|hoàn thành|trong|trước)\s+"
-    r"(?:tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4}|quý\s+(?:[IV]+|\d)(?:\s*/\s*|\s+năm\s+)\d{4})",
+    r"(?:tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4}|quý\s+(?:[IV]+|\d)(?:\s*/\s*|\s+năm\s+)\d{4}"
+    r"|năm\s+\d{4}(?!\s*[-–])(?!\s+và\s+(?:các|những)\s+năm))",
     re.I,
+)
+# "… các nội dung, nhiệm vụ từ năm 2013 đến năm 2015": a closed span inside the duty.
+# "Tổng kết giai đoạn 2013-2015 vào năm 2015": the year the duty falls in.
+_ONCE_IN_YEAR = re.compile(r"\bvào\s+(?:cuối\s+)?năm\s+\d{4}\b", re.I)
+_ONCE_SPAN = re.compile(
+    r"từ\s+năm\s+\d{4}\s+(?:đến|tới)\s+năm\s+\d{4}(?![^.;]*tiếp theo)", re.I
+)
+# "Tựu trường: Ngày 26/8/2024 (thứ Hai)": a label, then the day it happens.
+_ONCE_LABELLED_DAY = re.compile(
+    rf"^[^:.;]{{3,80}}:\s*(?P<day>ngày\s+(?:{_DATE}|{_DATE_WORDS}))(?!\s*(?:đến|tới|-))", re.I
 )
 
 
@@ -201,12 +264,19 @@ def _recurring_regimes(text: str) -> list[_Regime]:
     return unique
 
 
-def _once_phrase(text: str) -> str | None:
+def _once_phrase(text: str, *, loose: bool = False) -> str | None:
     matches = [
         match
-        for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD)
+        for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD, _ONCE_SPAN)
         for match in pattern.finditer(text)
     ]
+    labelled = _ONCE_LABELLED_DAY.search(text[:200])
+    if labelled and not matches:
+        return labelled.group("day").strip(" ,;.")
+    if loose and not matches:
+        # "Tổng kết … vào năm 2015": a year the duty falls in (not a reason to split a
+        # paragraph into several duties, hence only when asked).
+        matches = list(_ONCE_IN_YEAR.finditer(text))
     if not matches:
         return None
     first = min(matches, key=lambda match: match.start())

@@ -77,6 +77,24 @@ def _read_header_line(header: _Header, text: str) -> None:
                     header.date = None
 
 
+_NUMBER_OPEN = re.compile(r"(?:^|\s)Số\s*:?$")
+_PLACE_DATE_TAIL = re.compile(r"^\s*[^\W\d][^,\d\n]{0,40},\s*ngày\b", re.I)
+
+
+def _wraps_into(text: str, following: str) -> bool:
+    """A header line cut in two: "Số:" then the number; the first words of the place, then
+    "Nẵng, ngày …"."""
+    if _NUMBER_OPEN.search(text):
+        return True
+    return (
+        bool(_PLACE_DATE_TAIL.match(following))
+        and 0 < len(text.split()) <= 4
+        and not re.search(r"[\d:,]", text)
+        and not is_upper_heading(text)
+        and not _MOTTO.search(text)
+    )
+
+
 def _kind_of(text: str) -> tuple[str, str] | None:
     cleaned = clean_text(text)
     for kind in _KINDS:
@@ -96,6 +114,7 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
     issuer_open = False
     first_marker: int | None = None
     start: int | None = None
+    carry = ""
     for index, item in enumerate(items):
         if isinstance(item, Table):
             if kind_index is None and task_table(item) is None:
@@ -112,21 +131,27 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
                             header.issuer = " ".join(issuer_lines)
             continue
         line = _classify(item.text)
-        if line.marker in ("roman", "part"):
+        if line.marker in ("roman", "part", "article"):
             start = index
             break
         text = clean_text(item.text)
         if kind_index is None:
+            following = items[index + 1] if index + 1 < len(items) else None
+            if carry:
+                text, carry = clean_text(f"{carry} {item.text}"), ""
+            elif index < 12 and isinstance(following, Paragraph) and _wraps_into(text, following.text):
+                # "Số:" / "12/KH-UBND", "Thành phố Đà" / "Nẵng, ngày 21 …": one line, wrapped.
+                carry = text
+                continue
             if index < 12 and not _PREAMBLE.match(text):
-                joined = item.text
-                following = items[index + 1] if index + 1 < len(items) else None
+                joined = text
                 if (
                     _OPEN_DATE.search(text)
                     and isinstance(following, Paragraph)
                     and re.match(r"\s*(?:năm\s+\d{4}|tháng\s+\d|\d{1,2}\s+tháng)", following.text)
                 ):
                     # The date broken over two lines: "…, ngày 28 tháng 0 6" / "năm 2014".
-                    joined = f"{item.text} {following.text}"
+                    joined = f"{text} {following.text}"
                 _read_header_line(header, joined)
             found = _kind_of(item.text)
             if found:

@@ -11,7 +11,7 @@ from plans.text import (
     fold,
     sentence_case,
 )
-from plans.unitnames import parse_responsibility, subject_units
+from plans.unitnames import parse_responsibility, sentence_support, subject_units
 from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ from plans.plan_deadlines import (
     _phrase_candidates,
     _recurring_regimes,
     _Regime,
+    is_dependent_time,
     is_open_start,
     read_deadline,
 )
@@ -92,6 +93,8 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
     # "Bước 2: Kiểm tra …": the step label is the ref's business, not the title's.
     title = _STEP.sub("", title).strip()
+    # "a) Nhiệm vụ: Cập nhật …", "- Nội dung: Rà soát …": the label is not part of the duty.
+    title = _TITLE_LABEL.sub("", title).strip()
     body = list(node.body)
     if not title.strip(" :.") and body:
         title = body.pop(0)
@@ -117,19 +120,50 @@ def _unit_prefix(text: str) -> tuple[list[str], str] | None:
     return None
 
 
-def _unit_heading(node: _Node) -> str | None:
-    """The unit a heading names when the heading is nothing but a unit's name."""
+def _unit_heading(node: _Node) -> list[str] | None:
+    """The units a heading names when the heading is nothing but units' names: "1. Công an
+    tỉnh", "4. Ban Chỉ đạo cấp quân khu, Ban Chỉ đạo các tỉnh", "3. Trách nhiệm của các Bộ,
+    ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
     text = node.text.strip(" :.")
-    if node.kind not in ("section", "number", "letter") or not text or len(text.split()) > 12:
+    # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
+    text = unit_name(_ASSIGNED.sub("", text))
+    if node.kind not in ("section", "number", "letter") or not text:
+        return None
+    group = _FOR_GROUP.match(text)
+    if group:
+        # "1. Đối với các bộ, ngành, cơ quan thuộc Chính phủ": the group the items address.
+        text = text[group.end() :]
+        if _ADMIN_PLURAL.match(fold(text)) and len(text.split()) <= 24:
+            names = parse_responsibility(text, "lead").lead
+            return names or [text[:1].upper() + text[1:]]
+    if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
-        return unit_name(text)
+        if len(text.split()) > 12 or ";" in text:
+            return parse_responsibility(text, "lead").lead or None
+        return [unit_name(text)]
     return None
 
 
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
+_FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
+_ADMIN_PLURAL = re.compile(
+    r"^cac (?:bo|nganh|so|phong|ban|co quan|don vi|tinh|thanh pho|huyen|quan|xa|phuong|dia phuong)\b"
+)
+_ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
+_CLOSING_ITEM = re.compile(
+    r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co kho khan"
+    r"|^neu co kho khan,? vuong mac"
+)
+_BUDGET_SOURCE = re.compile(
+    r"^kinh phi(?: thuc hien| bao dam thuc hien| trien khai)?(?: (?:ke hoach|de an|chuong trinh)(?: nay)?)?"
+    r"\s*(?::|(?:duoc )?(?:do|tu|bo tri tu|dam bao tu|thuc hien theo)\b)"
+)
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
 _PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao)\b")
+_TITLE_LABEL = re.compile(
+    r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
+)
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
 
 
@@ -185,11 +219,19 @@ class _TaskBuilder:
         if heading_unit and not live_children and not prefix:
             if not node.body:
                 heading_unit = None
+            elif _separate_paragraphs(node.body):
+                # "2. Bộ Quốc phòng" then three paragraphs, each a duty: one task each.
+                for paragraph in node.body:
+                    node.add(_Node("item", "", paragraph, node.rank + 1))
+                node.body = []
+                for number, child in enumerate(node.children, start=1):
+                    child.ref = f"{node.ref}-{number}"
+                live_children = list(node.children)
             else:
                 # "1. Sở Kế hoạch và Đầu tư:" then one paragraph: that paragraph is the task.
                 node.text, node.body = node.body[0], node.body[1:]
         if heading_unit:
-            heading_units = [heading_unit]
+            heading_units = heading_unit
         if heading_units and not any(a.kind in ("lead", "exec") for a in own):
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.
@@ -243,6 +285,11 @@ class _TaskBuilder:
             return
         title, detail = _task_texts(node)
         if not title:
+            return
+        folded_title = fold(title)
+        if _CLOSING_ITEM.search(folded_title[:160]) or _BUDGET_SOURCE.match(folded_title):
+            # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
+            # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.
             return
         if _PRINCIPLE.search(fold(title)) and not sentence_actors(title) and not (
             subject_units(title).lead
@@ -298,6 +345,7 @@ class _TaskBuilder:
         lead = effective.lead
         support = effective.support or []
         time_text = effective.time
+        inline_lead = False
         if inline:
             for part in re.split(r"\s*;\s*", inline.group("body")):
                 found = _label_kind(part.strip())
@@ -308,6 +356,7 @@ class _TaskBuilder:
                     time_text = value
                 elif kind in ("lead", "exec"):
                     lead = parse_responsibility(value, kind).lead or lead
+                    inline_lead = True
                 elif kind == "support":
                     support = parse_responsibility(value, "support").support
         # After "… như sau:" the duty, and its subject, start past the colon.
@@ -332,6 +381,19 @@ class _TaskBuilder:
             if narrowed:
                 lead = narrowed
                 support = [name for name in support if fold(name) not in named]
+            elif not (effective.labelled or inline_lead or actors) and all(
+                GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
+                for name in subject.lead
+            ):
+                # "Các bộ, ngành khác có liên quan chủ động …" under "Đối với các bộ, ngành,
+                # cơ quan thuộc Chính phủ": a duty naming its own subject is that subject's.
+                lead = subject.lead
+                support = subject.support
+        if not support and not actors:
+            # "Chủ trì, phối hợp với Văn phòng UBND tỉnh …" under a unit heading: the units
+            # after "phối hợp với" support; only those the sentence names at its start.
+            prefixed = _unit_prefix(title)
+            support = sentence_support(prefixed[1] if prefixed else title)
         deadline = None
         error = None
         deadline_text: str | None = None
@@ -339,13 +401,17 @@ class _TaskBuilder:
             deadline_text = regime.text
             deadline, error = self._read(regime.candidates)
         else:
-            once = _once_phrase(scope) if scope else None
+            once = _once_phrase(scope, loose=True) if scope else None
             if once:
                 deadline_text = once
                 deadline, error = self._read(_phrase_candidates(once))
             elif time_text and is_open_start(time_text):
                 # "Từ tháng 11/2013 trở đi": when the work starts; there is no deadline to read.
                 deadline_text = None
+            elif time_text and is_dependent_time(time_text):
+                # "Theo kế hoạch công tác hằng năm", "Sau khi … ban hành": set by another plan
+                # or event. Kept as written and marked unread, for the officer to date.
+                deadline_text = time_text.strip(" .;")
             elif time_text:
                 deadline_text = time_text.strip(" .;")
                 deadline, error = self._read(_phrase_candidates(time_text))
@@ -353,7 +419,8 @@ class _TaskBuilder:
             # "Thành lập tổ công tác:" then "UBND các xã thành lập …": the actor is below.
             first = detail.split("\n", 1)[0]
             lead = sentence_actors(first) or subject_units(first).lead
-        lead_names = _dedupe(lead or [])
+        # "Giao Giám đốc Sở Y tế …": the unit, not the person's title, leads.
+        lead_names = _dedupe(unit_name(name) or name for name in lead or [])
         if not lead_names:
             unsure.append("no_unit")
         if deadline_text and deadline is None:
@@ -376,6 +443,18 @@ class _TaskBuilder:
                 unsure=unsure,
             )
         )
+
+
+def _separate_paragraphs(body: list[str]) -> bool:
+    """Several paragraphs under a heading, each opening a sentence of its own (not "+ …"
+    details, not "Kết quả: …" labels): separate duties."""
+    return len(body) >= 2 and all(
+        text[:1].isupper() and not text.startswith("+") and not _LABELLED_TEXT.match(text)
+        for text in body
+    )
+
+
+_LABELLED_TEXT = re.compile(r"^[^:]{1,40}:\s")
 
 
 def _task_heading_only(node: _Node) -> bool:

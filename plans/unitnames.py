@@ -46,7 +46,7 @@ _VERBS = (
     "sử dụng", "cân đối", "lập", "trình", "ban hành", "giám sát", "tuyên truyền", "tiếp nhận",
     "giải quyết", "đảm bảo", "bảo đảm", "quan tâm", "để", "nhằm", "được", "họp", "đăng ký",
     "cập nhật", "công khai", "thông báo", "hoàn thành", "khẩn trương", "sớm", "tập trung",
-    "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện",
+    "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
 )
 _VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
 
@@ -64,7 +64,17 @@ _STRAY_DIGIT = re.compile(r"(?<![\w/.-])\d(?=[a-zà-ỹđ]{2,})")
 _SEPARATOR = re.compile(r"\s*[,;]\s*|\s+và\s+|\s*\n\s*")
 _ROLE_LEAD = re.compile(r"(?<![\wÀ-ỹ])chủ trì(?![\wÀ-ỹ])", re.IGNORECASE)
 _ROLE_SUPPORT = re.compile(
-    r"(?<![\wÀ-ỹ])(?:phối hợp|cùng phối hợp)(?:\s+(?:với|cùng))?(?![\wÀ-ỹ])", re.IGNORECASE
+    r"(?<![\wÀ-ỹ])(?:phối hợp|cùng phối hợp)"
+    r"(?:\s+(?:chặt chẽ|thường xuyên|đồng bộ)(?:\s*,?\s*(?:quyết liệt|hiệu quả|thường xuyên))*)?"
+    r"(?:\s+(?:với|cùng))?(?![\wÀ-ỹ])",
+    re.IGNORECASE,
+)
+# "(X) chủ trì, phối hợp với Y …", "Phối hợp chặt chẽ với Y …" at the start of a duty: Y supports.
+_SENTENCE_SUPPORT = re.compile(
+    r"^(?P<actor>\(?\s*(?:giao\s+)?[^,.;:()]{0,120}?\s)?(?:chủ trì\s*,?\s*)?(?:cùng\s+)?phối hợp"
+    r"(?:\s+(?:chặt chẽ|thường xuyên|đồng bộ)(?:\s*,?\s*(?:quyết liệt|hiệu quả|thường xuyên))*)?"
+    r"\s*,?\s+(?:với|cùng)\s+",
+    re.IGNORECASE,
 )
 _BARE_LOCALITIES = frozenset({"cac xa", "cac phuong", "cac xa thi tran", "xa", "cac dia phuong"})
 # Lower-case words that continue a "các …" list rather than name a unit: "các sở, ban, ngành".
@@ -91,8 +101,17 @@ def _head_key(text: str) -> tuple[str, str, str]:
     return one, two, three
 
 
+# "Tổ chức rà soát …" opens with a verb; "Tổ chức chính trị - xã hội" is a body.
+_TO_CHUC_BODIES = frozenset({"to_chuc_chinh", "to_chuc_doan", "to_chuc_hoi", "to_chuc_xa"})
+# Staff, not a unit: "Phân công cán bộ thực hiện …".
+_BARE_STAFF = frozenset({"can bo", "cong chuc", "vien chuc", "can bo cong chuc"})
+
+
 def starts_with_unit(text: str) -> bool:
-    return any(key in UNIT_HEADS for key in _head_key(text) if key)
+    one, two, three = _head_key(text)
+    if two == "to_chuc" and three not in _TO_CHUC_BODIES:
+        return False
+    return any(key in UNIT_HEADS for key in (one, two, three) if key)
 
 
 def _cut_at_verb(fragment: str) -> tuple[str, str | None]:
@@ -154,10 +173,17 @@ def extract_units(
                 is_new
                 and units
                 and unit[:1].islower()
+                and previous_separator.strip() != ";"
                 and fold(units[-1]).startswith("cac ")
-                and fold(unit) in _LIST_TAILS
+                and _list_tail(unit)
             ):
+                # "Các tổ chức, đoàn thể có liên quan", "Các Bộ, ngành, cơ quan liên quan": one
+                # group, the tail words continue it.
                 is_new = False
+            if units and previous_separator.strip() == ";" and not is_new and not after_verb:
+                # "Bộ Quốc phòng; Tư lệnh các quân khu": a semicolon always separates units.
+                is_new = bool(_PERSON_LEAD.sub("", unit).strip())
+                unit = _PERSON_LEAD.sub("", unit).strip() or unit
             if units and previous_separator.strip() in ("và", "&") and (
                 # "Trang thông tin điện tử huyện và các xã", "Văn phòng HĐND và UBND huyện"
                 (
@@ -207,6 +233,20 @@ def extract_units(
             seen.add(key)
             cleaned.append(tidy)
     return cleaned, stop
+
+
+# A person's title before a unit ("Tư lệnh các quân khu"): the unit is what follows it.
+_PERSON_LEAD = re.compile(
+    r"^(?:tư lệnh|thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|người đứng đầu)\s+(?=\S)",
+    re.IGNORECASE,
+)
+_RELATED_END = re.compile(r"\blien quan\b")
+_RELATED_TAIL = re.compile(r"\s+(?:có\s+)?liên quan$", re.IGNORECASE)
+
+
+def _list_tail(fragment: str) -> bool:
+    """"đoàn thể có liên quan", "cơ quan liên quan", "ngành": the tail of a "các …" group."""
+    return fold(_RELATED_TAIL.sub("", fragment.strip())) in _LIST_TAILS
 
 
 def _bare_category(name: str) -> bool:
@@ -280,6 +320,25 @@ def parse_responsibility(text: str, role: str = "exec") -> Responsibility:
     return Responsibility(lead=units)
 
 
+def sentence_support(text: str) -> list[str]:
+    """The supporting units a duty names in its own first clause: "Chủ trì, phối hợp với Sở Tư
+    pháp rà soát …", "Phối hợp chặt chẽ với Công an tỉnh và các cơ quan liên quan tham mưu …",
+    "Sở X chủ trì, phối hợp với Sở Y lập …" -> the units after "phối hợp với", up to the verb.
+    Only at the start of the duty: a "phối hợp với" deep inside a sentence describes how the
+    work is done, not who supports it."""
+    match = _SENTENCE_SUPPORT.match(clean_text(text))
+    if match is None:
+        return []
+    actor = _ASSIGN_PREFIX.sub("", (match.group("actor") or "").strip(" ("))
+    if actor and not starts_with_unit(actor):
+        return []  # "Tham mưu UBND … phối hợp với …": not an actor's clause
+    units, _ = extract_units(clean_text(text)[match.end() :])
+    # "… và các cơ quan có liên quan": a courtesy, not a unit to remind; "Chủ tịch UBND huyện":
+    # the unit, not the person.
+    named = [_tidy(_PERSON_LEAD.sub("", unit)) for unit in units if starts_with_unit(unit)]
+    return [unit for unit in named if unit and not _RELATED_END.search(fold(unit))]
+
+
 def subject_units(text: str) -> Responsibility:
     """Who an item is addressed to when it names them itself: "Giao Phòng Nội vụ: …",
     "Các cơ quan, đơn vị và UBND các xã: …", "Đề nghị Ủy ban MTTQ huyện … tăng cường …",
@@ -307,4 +366,6 @@ def subject_units(text: str) -> Responsibility:
         found = parse_responsibility(window)
         if found.lead:
             return found
+    if all(fold(unit) in _BARE_STAFF for unit in units):
+        return Responsibility()
     return Responsibility(lead=units)

@@ -30,6 +30,7 @@ UNIT_HEADS: tuple[str, ...] = (
     "vien kiem sat",
     "toa an nhan dan",
     "mat tran to quoc",
+    "to chuc chinh tri",
     "cac co quan",
     "co quan",
     "van phong",
@@ -70,7 +71,8 @@ _NOT_UNIT_AFTER = re.compile(
 )
 # Person titles before a unit name: the unit, not the person, is the actor.
 _PERSON_TITLE = re.compile(
-    r"^(?:thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|trưởng|người đứng đầu|lãnh đạo)\s+",
+    r"^(?:thủ trưởng|chủ tịch|giám đốc|chánh(?=\s+(?:văn phòng|thanh tra))|trưởng|người đứng đầu"
+    r"|lãnh đạo|tư lệnh)\s+",
     re.IGNORECASE,
 )
 # "các sở, ban, ngành": a plural marker a unit list may start with.
@@ -86,8 +88,9 @@ _DUTY_VERBS = (
 # after an opening clause.
 _OPENING_CLAUSE = re.compile(r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp)\b", re.I)
 _TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
-_VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
-_SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b", re.IGNORECASE)
+# Verbs in lower case only: "Ban Chỉ đạo", "Văn phòng Ban Chỉ đạo" are names, not "chỉ đạo".
+_VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
+_SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b")
 _LIST_SPLIT = re.compile(
     r"\s*;\s*|\s*,\s*(?=(?:thủ trưởng|chủ tịch|giám đốc|các|ủy ban|uỷ ban|ubnd)\b)"
     r"|\s+và\s+(?=(?:thủ trưởng|chủ tịch|giám đốc)\b)",
@@ -181,6 +184,12 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
         verb = _VERB_AFTER.search(rest)
         if verb:
             found = _split_units(rest[: verb.start()], gazetteer)
+            if found:
+                return found
+        elif rest.rstrip().endswith(":") and len(rest.split()) <= 30:
+            # "… Thủ tướng Chính phủ yêu cầu Chủ tịch UBND các tỉnh, thành phố:" then the
+            # numbered duties: the addressees end the sentence.
+            found = _split_units(rest.rstrip(" :"), gazetteer)
             if found:
                 return found
     subject = _SUBJECT_VERB.match(text.strip("( "))
