@@ -47,9 +47,10 @@ async def start(msg: Incoming, ctx: Context) -> None:
     else:
         lines += messages.HELP_NEWCOMER
     if ctx.actor.is_leader or ctx.actor.is_admin:
-        lines += messages.HELP_LEADER
+        lines += messages.HELP_LEADER + messages.HELP_APPROVER
     if ctx.actor.is_admin:
-        lines += messages.HELP_ADMIN
+        lines += messages.HELP_ADMIN + messages.HELP_ONBOARDING_ADMIN
+    lines += messages.HELP_ALWAYS
     await ctx.replier.send_text("\n".join(lines))
     await onboarding.ask_contact(ctx)
 
