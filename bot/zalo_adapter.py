@@ -166,6 +166,7 @@ def to_incoming(update: Mapping[str, Any]) -> Incoming | None:
 
 class ZaloReplier(Replier):
     supports_buttons = False
+    receives_documents = False  # documents come through the upload page (bot.upload_page)
 
     def __init__(
         self,

@@ -53,6 +53,7 @@ class BufferedReplier(Replier):
         self.supports_buttons = target.supports_buttons
         self.supports_files = target.supports_files
         self.supports_contact = target.supports_contact
+        self.receives_documents = target.receives_documents
         self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     async def send_text(self, text: str) -> None:
