@@ -517,6 +517,8 @@ class ZaloOABot:
         if self.client.tokens.store.encrypt_legacy():
             logger.info("Zalo OA: token lưu từ phiên bản trước đã được mã hoá")
         web_server.add_post(WEBHOOK_PATH, self.webhook)
+        # The answers the previous run committed but did not send, then what it left unhandled.
+        await self.router.resend_owed(self.inbox, PLATFORM_OA, self.replier)
         self.replay_unhandled()
         logger.info("Zalo OA: khai báo webhook %s%s trong trang quản lý ứng dụng Zalo",
                     self.settings.webhook_base_url.rstrip("/"), WEBHOOK_PATH)
