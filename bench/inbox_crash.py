@@ -1,5 +1,5 @@
 """Crash test of the inbox: kill -9 the bot at random moments while updates stream in, restart
-it, and count updates lost and updates handled twice.
+it, and count updates lost, replies lost and answers sent twice.
 
     .venv/bin/python bench/inbox_crash.py                        # 600 updates, 5 kills
     .venv/bin/python bench/inbox_crash.py --count 2000 --kills 8 --backend postgres
@@ -13,11 +13,12 @@ answered (or nothing more comes) it is stopped with SIGTERM.
 
 Then, per update: never handled (no answer and no handled inbox row) → "lost updates";
 handled (its unit of work committed) but never answered → "lost replies"; answered more than
-once → "twice". Targets 0, 0 and 0. The answers are stored with the inbox row in the unit of
-work's commit and cleared once delivered, so those a kill cut off are sent on the next start
-(handlers/durable_replies.py); each kill prints how many were owed. An answer Telegram had
-accepted but the bot had not yet cleared when it died is sent again: "twice" counts those
-(at most the answers in flight at the kills).
+once → "twice". The answers are stored with the inbox row in the unit of work's commit and
+cleared once delivered, so those a kill cut off are sent on the next start
+(handlers/durable_replies.py); each kill prints how many were owed, and how many of those
+Telegram already had ("on the wire": sent, not yet cleared when the bot died). Those are the
+only answers a restart sends again, so the targets are: lost updates 0, lost replies 0,
+twice ≤ the answers on the wire at the kills.
 """
 
 from __future__ import annotations
@@ -112,7 +113,7 @@ async def bench(args: argparse.Namespace) -> int:
         started = time.monotonic()
         producer = asyncio.create_task(produce(server, args.count, args.users, args.rate,
                                                numbers))
-        owed_at_kills = 0
+        owed_at_kills = on_wire_at_kills = 0
         for number, point in enumerate(kill_points, 1):
             target = max(int(point * args.count), answered(server) + 1)
             await child.until(lambda t=target: answered(server) >= t)
@@ -120,11 +121,16 @@ async def bench(args: argparse.Namespace) -> int:
             await child.kill()
             state = inbox_state(db.url)
             owed = sum(1 for _, o in state.values() if o)
+            got = answers(server)
+            on_wire = sum(1 for update_id, number in list(numbers.items())
+                          if state.get(str(update_id), (False, False))[1] and got[number])
             owed_at_kills += owed
+            on_wire_at_kills += on_wire
             print(f"  kill -9 #{number} at {time.monotonic() - started:.1f} s: "
                   f"{len(numbers)} sent, {answered(server)} answered, "
                   f"{sum(1 for h, _ in state.values() if not h)} in the inbox unhandled, "
-                  f"{owed} handled with their answers owed", flush=True)
+                  f"{owed} handled with their answers owed ({on_wire} of them already on the wire)",
+                  flush=True)
             child.start()
         await producer
         # Done when every number is answered, or when nothing more has come for a while.
@@ -151,8 +157,9 @@ async def bench(args: argparse.Namespace) -> int:
               f"{elapsed:.0f} s across {args.kills} kill -9; inbox rows {len(handled)}, "
               f"unhandled {sum(1 for h, _ in handled.values() if not h)}, answers still owed "
               f"{sum(1 for _, o in handled.values() if o)}")
-        print(f"lost updates: {lost}, lost replies: {lost_replies}, twice: {twice}  "
-              f"(target 0/0/0; answers owed at the kills and sent on restart: {owed_at_kills})")
+        print(f"lost updates: {lost}, lost replies: {lost_replies}, twice: {twice}  (target 0, "
+              f"0, ≤ {on_wire_at_kills} answers on the wire at the kills; {owed_at_kills} "
+              f"answers were owed at the kills and sent on restart)")
         # A request cut off by the kill arrives half-written: the fake counts it as broken.
         broken = [v for v in server.violations
                   if "can't parse request body" in v or "Connection lost" in v]
@@ -161,7 +168,7 @@ async def bench(args: argparse.Namespace) -> int:
         for violation in server.violations:
             if violation not in broken:
                 print("  " + violation[:300])
-        ok = lost == 0 and lost_replies == 0 and twice == 0
+        ok = lost == 0 and lost_replies == 0 and twice <= on_wire_at_kills
         return 0 if ok and len(broken) == len(server.violations) else 1
     finally:
         await server.stop()
