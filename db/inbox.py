@@ -9,7 +9,7 @@ two instances, or a replay racing a redelivery, never both commit the same updat
 
 The answers are durable the same way: the unit of work that handles an update stores its
 replies in the row (`owe_replies`, same commit), and they are cleared once delivered
-(`replies_delivered`); what a crash kept from the person is sent on the next start
+(`owe_replies(…, None)`); what a crash kept from the person is sent on the next start
 (`Inbox.replies_owed`, see handlers/durable_replies.py).
 """
 
@@ -72,8 +72,8 @@ def mark_handled(session: Session, platform: str, key: str, now: datetime) -> bo
 
 
 def owe_replies(session: Session, platform: str, key: str, replies: dict[str, Any] | None) -> None:
-    """Inside the caller's unit of work: these are the update's answers, owed until
-    `replies_delivered` (None: nothing to say)."""
+    """Inside the caller's unit of work: these are the update's answers, owed until they are
+    delivered and cleared with None (None: nothing owed)."""
     session.execute(update(InboxUpdate).where(
         InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key))
         .values(replies=replies))
@@ -145,12 +145,6 @@ class Inbox:
             session.execute(update(InboxUpdate).where(
                 InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key))
                 .values(replays=InboxUpdate.replays + 1))
-            session.commit()
-
-    def replies_delivered(self, platform: str, key: str) -> None:
-        """The update's answers went out: nothing is owed any more."""
-        with self.session_factory() as session:
-            owe_replies(session, platform, key, None)
             session.commit()
 
     def replies_owed(self, platform: str) -> list[OwedReplies]:

@@ -14,7 +14,7 @@ from handlers.common import (
     parse_task_id,
 )
 from handlers.uploads import file_prompt
-from texts import messages
+from texts import messages, uploads
 
 FLOW = "evidence"
 
@@ -26,20 +26,24 @@ async def evidence(msg: Incoming, ctx: Context) -> None:
     if msg.attachment is None:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"task_id": task.id}, ctx.now)
-        await ctx.replier.send_text(file_prompt(
-            msg, ctx, UploadPurpose("evidence", task.id), messages.EVIDENCE_WAITING.format(
-                task_id=task.id, max_mb=ctx.settings.max_file_bytes // (1024 * 1024))))
+        await ctx.replier.send_text(_evidence_prompt(msg, ctx, task.id))
         return
     await _store(msg, ctx, task.id, msg.attachment)
+
+
+def _evidence_prompt(msg: Incoming, ctx: Context, task_id: int) -> str:
+    max_mb = ctx.settings.max_file_bytes // (1024 * 1024)
+    return file_prompt(
+        msg, ctx, UploadPurpose("evidence", task_id),
+        messages.EVIDENCE_WAITING.format(task_id=task_id, max_mb=max_mb),
+        without_page=uploads.EVIDENCE_PHOTO_ONLY.format(task_id=task_id, max_mb=max_mb))
 
 
 async def evidence_flow(msg: Incoming, ctx: Context, data: dict[str, object]) -> None:
     """The file that follows a bare /minhchung SỐ."""
     task_id = int(str(data["task_id"]))
     if msg.attachment is None:
-        raise UserError(file_prompt(
-            msg, ctx, UploadPurpose("evidence", task_id), messages.EVIDENCE_WAITING.format(
-                task_id=task_id, max_mb=ctx.settings.max_file_bytes // (1024 * 1024))))
+        raise UserError(_evidence_prompt(msg, ctx, task_id))
     load_task_to_act(ctx, task_id)
     await _store(msg, ctx, task_id, msg.attachment)
     state.end_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, ctx.now)

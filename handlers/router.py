@@ -168,9 +168,23 @@ class Router:
         owed = msg.inbox_key is not None and buffered.stored(msg.chat_id) is not None
         await buffered.flush()
         if owed:
-            with self.session_factory() as session:
-                owe_replies(session, msg.platform, str(msg.inbox_key), None)
+            await self._replies_delivered(msg.platform, str(msg.inbox_key))
+
+    async def _replies_delivered(self, platform: str, key: str) -> None:
+        # In the turn: a write that waited here for another session's SQLite lock would block
+        # the event loop that session needs to finish.
+        async with self._unit_of_work_turn:
+            session = self.session_factory()
+            try:
+                owe_replies(session, platform, key, None)
                 session.commit()
+            except Exception as error:
+                session.rollback()
+                # Left owed: the next start sends these answers once more.
+                log_error(logger, "clearing delivered replies failed", error,
+                          self.settings.secrets)
+            finally:
+                session.close()
 
     async def resend_owed(self, inbox: Inbox, platform: str,
                           replier_for: Callable[[str], Replier]) -> int:
@@ -185,7 +199,7 @@ class Router:
             except Exception as error:
                 log_error(logger, "resending a reply failed", error, self.settings.secrets)
                 continue
-            inbox.replies_delivered(platform, item.key)
+            await self._replies_delivered(platform, item.key)
             sent += 1
         if owed:
             logger.info("%s: đã gửi lại câu trả lời của %d cập nhật (bot dừng trước khi kịp "

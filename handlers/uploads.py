@@ -15,14 +15,15 @@ _LINK_TEXTS = {
 }
 
 
-def file_prompt(msg: Incoming, ctx: Context, purpose: UploadPurpose, chat_prompt: str) -> str:
+def file_prompt(msg: Incoming, ctx: Context, purpose: UploadPurpose, chat_prompt: str,
+                without_page: str = uploads.UPLOAD_UNAVAILABLE) -> str:
     """The sentence that asks this person for the file: `chat_prompt` where files come in the
-    chat, else an upload link made for them (or why there is none)."""
+    chat, else an upload link made for them, else (no upload page) `without_page`."""
     link = ctx.replier.upload_link(msg.user_id, purpose)
     if link is not None:
         return _LINK_TEXTS[purpose.kind].format(
             task_id=purpose.task_id, max_mb=ctx.settings.max_file_bytes // (1024 * 1024),
             url=link.url, expires=local_time(ctx, link.expires_at))
     if not ctx.replier.receives_documents:
-        return uploads.UPLOAD_UNAVAILABLE
+        return without_page
     return chat_prompt

@@ -195,5 +195,14 @@ async def test_without_the_page_zalo_is_told_how_instead(tmp_path: Path, db_url:
             assert asks_in_chat(telegram.text), telegram.text
             await app.router.handle(Incoming(platform="telegram", chat_id="1", user_id="1",
                                              user_name="Quản trị", text="/huy"), telegram)
+        # Evidence: photos still come through a Zalo chat, documents go through Telegram.
+        with unit_of_work(app.session_factory) as session:
+            task_id = session.scalar(select(Task.id).where(Task.title == "Báo cáo CCHC quý I"))
+        replier = ZaloWithoutPage(buttons=False)
+        await app.router.handle(Incoming(platform="zalo", chat_id="za", user_id="za",
+                                         user_name="Quản trị", text=f"/minhchung {task_id}"),
+                                replier)
+        assert "Hãy gửi ảnh" in replier.text and "qua Telegram" in replier.text
+        assert "tài liệu (PDF" not in replier.text  # the Telegram prompt's list
     finally:
         app.close()

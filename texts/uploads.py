@@ -22,3 +22,9 @@ HELP_BY_LINK = {
     "/minhchung": "/minhchung SỐ — nhận đường dẫn gửi minh chứng (ảnh, PDF, Word, Excel); "
                   "ảnh cũng gửi được ngay trong chat, chú thích <code>/minhchung SỐ</code>",
 }
+# Evidence on Zalo without the upload page: photos still come through the chat.
+EVIDENCE_PHOTO_ONLY = (
+    "📎 Hãy gửi ảnh làm minh chứng cho nhiệm vụ #{task_id} (tối đa {max_mb} MB). Zalo không "
+    "chuyển tài liệu cho bot và máy chủ của bot chưa có trang gửi tệp (WEBHOOK_BASE_URL): tài "
+    "liệu PDF, Word, Excel xin gửi qua Telegram. Gõ /huy để thôi."
+)
