@@ -23,10 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,12 +37,12 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select
 
+from bench.crash_common import BotProcess
 from bench.reminders_common import (
     ThrowawayDatabase,
     bot_env,
     quiet_hours_away,
     seed_recipients,
-    start_bot,
 )
 from tests.fakes.telegram_api import FakeTelegramServer, RateLimits
 
@@ -55,15 +52,6 @@ MARK = "Nhắc việc"
 
 def delivered(server: FakeTelegramServer) -> Counter[str]:
     return Counter(str(m.chat_id) for m in server.sent_messages if MARK in (m.text or ""))
-
-
-async def wait_exit(process: subprocess.Popen[bytes], timeout: float = 60) -> int:
-    deadline = time.monotonic() + timeout
-    while process.poll() is None:
-        if time.monotonic() > deadline:
-            process.kill()
-        await asyncio.sleep(0.02)
-    return process.returncode
 
 
 def queue_reminders(db_url: str, remind_at: datetime) -> int:
@@ -138,22 +126,17 @@ async def bench(args: argparse.Namespace) -> int:
         kill_points = sorted(rng.uniform(0.05, 0.6) for _ in range(args.kills))
         term_points = sorted(rng.uniform(0.65, 0.9) for _ in range(args.terms))
         events = [("kill", p) for p in kill_points] + [("term", p) for p in term_points]
-        process = start_bot(env, logs / "bot-0.log")
+        child = BotProcess(env, logs)
+        child.start()
         kill_in_flight = kill_on_wire = 0
         term_left = 0
         report: list[str] = []
         started = time.monotonic()
         for number, (how, fraction) in enumerate(events, 1):
             target = int(fraction * args.count)
-            while sum(1 for c in delivered(server).values() if c) < target:
-                if process.poll() is not None:
-                    raise SystemExit(f"the bot exited on its own; see {logs}")
-                await asyncio.sleep(rng.uniform(0.005, 0.05))
-            if how == "kill":
-                os.kill(process.pid, signal.SIGKILL)
-            else:
-                process.send_signal(signal.SIGTERM)
-            code = await wait_exit(process)
+            await child.until(lambda t=target: sum(1 for c in delivered(server).values() if c) >= t,
+                            rng=rng)
+            code = await (child.kill() if how == "kill" else child.terminate())
             # Requests the dead bot had on the wire still land (the fake answers after its
             # latency): let them, then compare.
             await asyncio.sleep(args.latency_ms / 1000 + 0.5)
@@ -169,13 +152,9 @@ async def bench(args: argparse.Namespace) -> int:
                 report.append(f"SIGTERM #{number - args.kills} at {sent_now} delivered: exit "
                               f"{code}, {claimed} left in flight ({on_wire} on the wire)")
             print("  " + report[-1], flush=True)
-            process = start_bot(env, logs / f"bot-{number}.log")
-        while outbox_counts(db.url).get("sent", 0) < queued:
-            if process.poll() is not None:
-                raise SystemExit(f"the bot exited on its own; see {logs}")
-            await asyncio.sleep(0.2)
-        process.send_signal(signal.SIGTERM)
-        await wait_exit(process)
+            child.start()
+        await child.until(lambda: outbox_counts(db.url).get("sent", 0) >= queued, every=0.2)
+        await child.terminate()
         elapsed = time.monotonic() - started
 
         got = delivered(server)

@@ -23,7 +23,13 @@ from telegram.ext import Application, ContextTypes, TypeHandler
 from bot.health import Health, PlatformHealth
 from bot.http import TELEGRAM_WEBHOOK_PATH, WebServer, telegram_webhook_handler
 from bot.startup import RateLimitedLog, RetryPolicy, retry_until_done
-from bot.telegram import InboxQueue, TelegramTransport, build_application, build_sender_bot
+from bot.telegram import (
+    InboxQueue,
+    TelegramReplier,
+    TelegramTransport,
+    build_application,
+    build_sender_bot,
+)
 from config.settings import Settings
 from db.inbox import inbox_for
 
@@ -103,6 +109,11 @@ class TelegramService:
         post_init = application.post_init
         await retry(lambda: post_init(application), "Telegram setMyCommands")
         await application.start()
+        if self.inbox is not None:
+            # Answers a crash kept from people go first, then the updates it left unhandled.
+            bot = application.bot
+            await self.wiring.router.resend_owed(
+                self.inbox, PLATFORM, lambda chat: TelegramReplier(bot, chat))
         await self.replay_unhandled()
         if self.mode == "webhook":
             await retry(self._set_webhook, "Telegram setWebhook")

@@ -45,9 +45,12 @@ from handlers.base import (
 )
 from handlers.router import Router
 from texts import onboarding as t
+from texts import uploads
 from timelang.clock import Clock
 
 UPLOAD_PATH = "/upload"
+# What the uploaded file enters as: the command that asked for it.
+_COMMANDS = {"evidence": "/minhchung {task_id}", "plan": "/nhapkehoach", "staff": "/nhapcanbo"}
 SEEN_SOURCE = "upload"
 _FORM_OVERHEAD = 64 * 1024  # multipart boundaries, headers and the CSRF field
 
@@ -102,7 +105,7 @@ class UploadLinks:
             raise LinkInvalid() from None
         if not isinstance(claims, dict) or not {"p", "c", "u", "k", "t", "e", "n"} <= claims.keys():
             raise LinkInvalid()
-        if claims["k"] not in ("evidence", "plan"):
+        if claims["k"] not in _COMMANDS:
             raise LinkInvalid()
         if claims["e"] < self.clock.now().timestamp():
             raise LinkExpired()
@@ -126,6 +129,7 @@ class PageReplier(Replier):
         self.max_text_length = target.max_text_length
         self.supports_buttons = target.supports_buttons
         self.supports_files = target.supports_files
+        self.receives_documents = target.receives_documents
         self.texts: list[str] = []
 
     async def send_text(self, text: str) -> None:
@@ -139,6 +143,9 @@ class PageReplier(Replier):
 
     async def send_file(self, file: OutgoingFile) -> None:
         await self.target.send_file(file)
+
+    def upload_link(self, user_id: str, purpose: UploadPurpose) -> UploadLink | None:
+        return self.target.upload_link(user_id, purpose)  # the next file, after a refusal
 
     async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
         raise AssertionError("PageReplier forwards whole messages")
@@ -196,8 +203,8 @@ class UploadPage:
         return _page(self._form(claims, request.match_info["token"]))
 
     def _form(self, claims: dict[str, Any], token: str) -> str:
-        what = (t.PAGE_EVIDENCE.format(task_id=int(claims["t"] or 0)) if claims["k"] == "evidence"
-                else t.PAGE_PLAN)
+        what = {"evidence": t.PAGE_EVIDENCE.format(task_id=int(claims["t"] or 0)),
+                "plan": t.PAGE_PLAN, "staff": uploads.PAGE_STAFF}[str(claims["k"])]
         expires = datetime.fromtimestamp(claims["e"], UTC).astimezone(self.settings.tz)
         accept = ".pdf,.doc,.docx,.xls,.xlsx,.odt,.ods,.jpg,.jpeg,.png,.txt,.md"
         return (
@@ -283,7 +290,7 @@ class UploadPage:
                        mime: str | None) -> list[str]:
         """The file enters as the command it was asked for, through the router."""
         platform, chat_id, user_id = str(claims["p"]), str(claims["c"]), str(claims["u"])
-        text = f"/minhchung {int(claims['t'])}" if claims["k"] == "evidence" else "/nhapkehoach"
+        text = _COMMANDS[str(claims["k"])].format(task_id=int(claims["t"] or 0))
         attachment = Attachment(kind="document", file_id=f"upload:{claims['n']}",
                                 file_name=file_name, mime_type=mime, size=len(data))
         incoming = Incoming(platform=platform, chat_id=chat_id, user_id=user_id, user_name="",

@@ -166,6 +166,7 @@ def to_incoming(update: Mapping[str, Any]) -> Incoming | None:
 
 class ZaloReplier(Replier):
     supports_buttons = False
+    receives_documents = False  # documents come through the upload page (bot.upload_page)
 
     def __init__(
         self,
@@ -441,7 +442,10 @@ class ZaloBot:
 
     async def start(self, web_server: WebServer | None = None) -> None:
         """Webhook mode when the settings allow it and a server is given; else long polling.
-        What the previous run left unhandled is queued first."""
+        What the previous run left unhandled is queued first, after the answers it committed
+        but did not send."""
+        if self.inbox is not None:
+            await self.router.resend_owed(self.inbox, PLATFORM, self.replier)
         self.replay_unhandled()
         try:
             me = await self.client.get_me()

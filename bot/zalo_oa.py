@@ -64,6 +64,8 @@ from handlers.base import (
     MenuOption,
     OutgoingFile,
     Replier,
+    UploadLink,
+    UploadPurpose,
     split_text,
     to_plain_text,
 )
@@ -82,6 +84,7 @@ from timelang.words import shorten
 
 if TYPE_CHECKING:
     from bot.http import FileLinks, WebServer
+    from bot.upload_page import UploadLinks
 
 logger = logging.getLogger(__name__)
 
@@ -240,6 +243,9 @@ def oa_to_incoming(event: Mapping[str, Any], user_name: str = "") -> Incoming | 
 class ZaloOAReplier(Replier):
     supports_buttons = False
     max_text_length = TEXT_LIMIT
+    # Zalo passes few files to an OA (not from every client, not Word from the web): files
+    # are asked for through the upload page, as on the Zalo Bot platform.
+    receives_documents = False
 
     def __init__(self, bot: ZaloOABot, chat_id: str) -> None:
         super().__init__()
@@ -256,6 +262,11 @@ class ZaloOAReplier(Replier):
         for piece in split_text(plain, self.max_text_length):
             await self.bot.pacer.wait(self.chat_id)
             await self.bot.client.send_text(self.chat_id, piece)
+
+    def upload_link(self, user_id: str, purpose: UploadPurpose) -> UploadLink | None:
+        if self.bot.upload_links is None:
+            return None
+        return self.bot.upload_links.make(PLATFORM_OA, self.chat_id, user_id, purpose)
 
     async def send_file(self, file: OutgoingFile) -> None:
         if self.bot.file_links is None:
@@ -395,6 +406,8 @@ class ZaloOABot:
         self.router = router
         self.settings = settings
         self.file_links = file_links
+        # Set by bot.zalo_platforms when the server has the upload page (bot.upload_page).
+        self.upload_links: UploadLinks | None = None
         self.pacer = pacer or SendPacer(settings.zalo_messages_per_second,
                                         settings.zalo_chat_interval_seconds)
         self.window = ConversationWindow(session_factory, settings, clock)
@@ -504,6 +517,8 @@ class ZaloOABot:
         if self.client.tokens.store.encrypt_legacy():
             logger.info("Zalo OA: token lưu từ phiên bản trước đã được mã hoá")
         web_server.add_post(WEBHOOK_PATH, self.webhook)
+        # The answers the previous run committed but did not send, then what it left unhandled.
+        await self.router.resend_owed(self.inbox, PLATFORM_OA, self.replier)
         self.replay_unhandled()
         logger.info("Zalo OA: khai báo webhook %s%s trong trang quản lý ứng dụng Zalo",
                     self.settings.webhook_base_url.rstrip("/"), WEBHOOK_PATH)

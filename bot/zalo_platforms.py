@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 
 from bot import upload_page
 from bot.zalo_adapter import PLATFORM, ZaloBot
-from bot.zalo_oa import ZaloOABot
+from bot.zalo_oa import PLATFORM_OA, ZaloOABot
+from handlers.base import Replier
 
 if TYPE_CHECKING:
     from bot.health import Health
@@ -27,6 +28,7 @@ async def start_zalo_platforms(
     settings = wiring.settings
     file_links = web_server.file_links if web_server is not None else None
     closers: list[Callable[[], Awaitable[None]]] = []
+    zalo = oa = None
     if settings.zalo_bot_token.get_secret_value():
         zalo = ZaloBot.from_settings(settings, wiring.router, file_links=file_links,
                                      session_factory=wiring.session_factory, clock=wiring.clock)
@@ -35,18 +37,29 @@ async def start_zalo_platforms(
             zalo.health = health.platform(PLATFORM, "webhook" if webhook else "polling")
             zalo.on_update = lambda: health.saw_update(PLATFORM)
             zalo.retry_policy = retry_policy
-        if web_server is not None:
-            zalo.upload_links = upload_page.mount(
-                web_server, router=wiring.router, settings=settings,
-                session_factory=wiring.session_factory, clock=wiring.clock,
-                repliers={PLATFORM: zalo.replier})
-        await zalo.start(web_server)
-        wiring.join_sender(zalo.transport)
-        closers.append(zalo.stop)
     if settings.zalo_oa_enabled:
         oa = ZaloOABot.from_settings(settings, router=wiring.router,
                                      session_factory=wiring.session_factory, clock=wiring.clock,
                                      file_links=file_links)
+    # One upload page for both: neither Zalo platform passes documents to the bot reliably.
+    repliers: dict[str, Callable[[str], Replier]] = {}
+    if zalo is not None:
+        repliers[PLATFORM] = zalo.replier
+    if oa is not None:
+        repliers[PLATFORM_OA] = oa.replier
+    if web_server is not None and repliers:
+        links = upload_page.mount(
+            web_server, router=wiring.router, settings=settings,
+            session_factory=wiring.session_factory, clock=wiring.clock, repliers=repliers)
+        if zalo is not None:
+            zalo.upload_links = links
+        if oa is not None:
+            oa.upload_links = links
+    if zalo is not None:
+        await zalo.start(web_server)
+        wiring.join_sender(zalo.transport)
+        closers.append(zalo.stop)
+    if oa is not None:
         await oa.start(web_server)
         wiring.join_sender(oa.transport)
         closers.append(oa.stop)

@@ -6,6 +6,11 @@ its next start (`Inbox.unhandled`); a redelivered update meets the unique (platf
 is dropped (`Inbox.record` answers False). Marking is a compare-and-set
 (`mark_handled`: only the transaction that turns `handled_at` from NULL commits its work), so
 two instances, or a replay racing a redelivery, never both commit the same update.
+
+The answers are durable the same way: the unit of work that handles an update stores its
+replies in the row (`owe_replies`, same commit), and they are cleared once delivered
+(`owe_replies(…, None)`); what a crash kept from the person is sent on the next start
+(`Inbox.replies_owed`, see handlers/durable_replies.py).
 """
 
 from __future__ import annotations
@@ -64,6 +69,20 @@ def mark_handled(session: Session, platform: str, key: str, now: datetime) -> bo
     handled = session.scalar(select(InboxUpdate.handled_at).where(
         InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key)))
     return handled is None
+
+
+def owe_replies(session: Session, platform: str, key: str, replies: dict[str, Any] | None) -> None:
+    """Inside the caller's unit of work: these are the update's answers, owed until they are
+    delivered and cleared with None (None: nothing owed)."""
+    session.execute(update(InboxUpdate).where(
+        InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key))
+        .values(replies=replies))
+
+
+@dataclass(frozen=True)
+class OwedReplies:
+    key: str
+    replies: dict[str, Any]
 
 
 class Inbox:
@@ -127,6 +146,17 @@ class Inbox:
                 InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key))
                 .values(replays=InboxUpdate.replays + 1))
             session.commit()
+
+    def replies_owed(self, platform: str) -> list[OwedReplies]:
+        """Handled updates whose answers a previous run committed but never delivered, in
+        the order the updates came."""
+        with self.session_factory() as session:
+            rows = session.execute(
+                select(InboxUpdate.key, InboxUpdate.replies)
+                .where(InboxUpdate.platform == platform, InboxUpdate.handled_at.is_not(None),
+                       InboxUpdate.replies.is_not(None))
+                .order_by(InboxUpdate.id)).all()
+        return [OwedReplies(key, dict(replies)) for key, replies in rows if replies]
 
     def prune(self) -> int:
         """Forgets handled updates older than the retention; how many rows went. Redeliveries

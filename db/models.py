@@ -457,6 +457,10 @@ class InboxUpdate(Base):
     # Times handling was started again on start-up: an update that kills the bot every
     # time is given up after a few, not retried forever.
     replays: Mapped[int] = mapped_column(Integer, default=0)
+    # The answers its unit of work produced, written in that same commit and cleared once
+    # they are delivered: what a crash kept from the person is sent on the next start
+    # (handlers/durable_replies.py). NULL: nothing owed.
+    replies: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
 
 class CalendarFeed(Base):

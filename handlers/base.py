@@ -86,6 +86,9 @@ class Replier:
     supports_buttons = False
     supports_files = False
     supports_contact = False  # a button that shares the person's own phone number
+    # False where the platform passes no documents to bots (Zalo): a command that waits for
+    # one offers an upload link (`upload_link`), never asks for the file in chat.
+    receives_documents = True
 
     def __init__(self) -> None:
         # The last numbered menu shown as (key, command), so that the key typed next runs it.
@@ -133,7 +136,7 @@ class Replier:
 
 @dataclass(frozen=True)
 class UploadPurpose:
-    kind: Literal["evidence", "plan"]
+    kind: Literal["evidence", "plan", "staff"]
     task_id: int | None = None  # evidence: the task the file is for
 
 

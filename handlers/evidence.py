@@ -10,11 +10,11 @@ from handlers.common import (
     UserError,
     human_size,
     load_task_to_act,
-    local_time,
     open_occurrence,
     parse_task_id,
 )
-from texts import messages, onboarding
+from handlers.uploads import file_prompt
+from texts import messages, uploads
 
 FLOW = "evidence"
 
@@ -26,25 +26,24 @@ async def evidence(msg: Incoming, ctx: Context) -> None:
     if msg.attachment is None:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"task_id": task.id}, ctx.now)
-        max_mb = ctx.settings.max_file_bytes // (1024 * 1024)
-        link = ctx.replier.upload_link(msg.user_id, UploadPurpose("evidence", task.id))
-        if link is not None:  # a platform that passes no documents to bots (Zalo)
-            await ctx.replier.send_text(onboarding.UPLOAD_EVIDENCE_LINK.format(
-                task_id=task.id, max_mb=max_mb, url=link.url,
-                expires=local_time(ctx, link.expires_at)))
-            return
-        await ctx.replier.send_text(messages.EVIDENCE_WAITING.format(
-            task_id=task.id, max_mb=max_mb))
+        await ctx.replier.send_text(_evidence_prompt(msg, ctx, task.id))
         return
     await _store(msg, ctx, task.id, msg.attachment)
 
 
+def _evidence_prompt(msg: Incoming, ctx: Context, task_id: int) -> str:
+    max_mb = ctx.settings.max_file_bytes // (1024 * 1024)
+    return file_prompt(
+        msg, ctx, UploadPurpose("evidence", task_id),
+        messages.EVIDENCE_WAITING.format(task_id=task_id, max_mb=max_mb),
+        without_page=uploads.EVIDENCE_PHOTO_ONLY.format(task_id=task_id, max_mb=max_mb))
+
+
 async def evidence_flow(msg: Incoming, ctx: Context, data: dict[str, object]) -> None:
     """The file that follows a bare /minhchung SỐ."""
-    if msg.attachment is None:
-        raise UserError(messages.EVIDENCE_WAITING.format(
-            task_id=data["task_id"], max_mb=ctx.settings.max_file_bytes // (1024 * 1024)))
     task_id = int(str(data["task_id"]))
+    if msg.attachment is None:
+        raise UserError(_evidence_prompt(msg, ctx, task_id))
     load_task_to_act(ctx, task_id)
     await _store(msg, ctx, task_id, msg.attachment)
     state.end_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, ctx.now)

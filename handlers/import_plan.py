@@ -24,9 +24,10 @@ from typing import Any
 from db import chat_state as state
 from db import services
 from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption, UploadPurpose
-from handlers.common import UserError, human_size, local_time, require_admin, strip_accents, usage
+from handlers.common import UserError, human_size, require_admin, strip_accents, usage
 from handlers.ocr_progress import ChatProgress
 from handlers.plan_preview import render_preview, task_meaning, tasks_naming
+from handlers.uploads import file_prompt
 from plans import importer
 from plans.importer import Decisions, ImportPreview, NewUnit
 from plans.isolated import read_plan_isolated
@@ -34,7 +35,7 @@ from plans.limits import ReadLimits
 from plans.parser import ParsedPlan, read_plan
 from plans.readers import PlanReadError
 from plans.review import needs_date, with_plan_date
-from texts import messages, onboarding
+from texts import messages, uploads
 from texts import ocr as ocr_texts
 from timelang import numbers
 
@@ -65,12 +66,9 @@ async def import_plan(msg: Incoming, ctx: Context) -> None:
     if not ctx.args:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"stage": "file"}, ctx.now)
-        link = ctx.replier.upload_link(msg.user_id, UploadPurpose("plan"))
-        if link is not None:  # a platform that passes no documents to bots (Zalo)
-            await ctx.replier.send_text(onboarding.UPLOAD_PLAN_LINK.format(
-                max_mb=_max_mb(ctx), url=link.url, expires=local_time(ctx, link.expires_at)))
-            return
-        await ctx.replier.send_text(messages.PLAN_IMPORT_WAITING.format(max_mb=_max_mb(ctx)))
+        await ctx.replier.send_text(file_prompt(
+            msg, ctx, UploadPurpose("plan"), messages.PLAN_IMPORT_WAITING.format(
+                max_mb=_max_mb(ctx))))
         return
     action = _SUBCOMMANDS.get(strip_accents(ctx.args[0]).lower())
     if action is None:
@@ -107,7 +105,7 @@ async def import_plan_flow(msg: Incoming, ctx: Context, data: dict[str, Any]) ->
         return
     if data.get("stage") == "preview":
         raise UserError(messages.PLAN_IMPORT_PENDING_HINT)
-    raise UserError(messages.PLAN_IMPORT_NEED_FILE)
+    raise UserError(file_prompt(msg, ctx, UploadPurpose("plan"), messages.PLAN_IMPORT_NEED_FILE))
 
 
 # --- reading the file ----------------------------------------------------------------------
@@ -177,8 +175,11 @@ async def _file_read(msg: Incoming, ctx: Context, result: ParsedPlan | PlanReadE
         # Keep (or start) waiting for a file, so the admin can simply send another one.
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, FLOW,
                          {"stage": "file"}, ctx.now)
+        reason = messages.esc(result.message)
+        again = file_prompt(msg, ctx, UploadPurpose("plan"), "")
         await ctx.replier.send_text(
-            messages.PLAN_IMPORT_READ_ERROR.format(reason=messages.esc(result.message)))
+            uploads.READ_ERROR_NEW_LINK.format(reason=reason, again=again) if again
+            else messages.PLAN_IMPORT_READ_ERROR.format(reason=reason))
         return
     plan = result
     preview = importer.preview_import(ctx.session, plan, Decisions())

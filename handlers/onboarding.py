@@ -13,9 +13,18 @@ from db import onboarding as ob
 from db import services
 from db.models import ROLE_MEMBER, Invitation
 from handlers import confirm
-from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption, OutgoingFile
+from handlers.base import (
+    Attachment,
+    Context,
+    FileTooLarge,
+    Incoming,
+    MenuOption,
+    OutgoingFile,
+    UploadPurpose,
+)
 from handlers.common import UserError, find_units, human_size, require_admin, require_unit, usage
 from handlers.notify import notify_people
+from handlers.uploads import file_prompt
 from plans.limits import ReadLimits
 from plans.read_document import PlanReadError
 from plans.staff_list import StaffListError, StaffRow, normalize_phone, read_staff_list
@@ -180,8 +189,9 @@ async def staff_import(msg: Incoming, ctx: Context) -> None:
     if msg.attachment is None:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, STAFF_FLOW, {},
                          ctx.now)
-        await ctx.replier.send_text(t.STAFF_WAITING.format(
-            max_mb=ctx.settings.max_file_bytes // (1024 * 1024)))
+        await ctx.replier.send_text(file_prompt(
+            msg, ctx, UploadPurpose("staff"),
+            t.STAFF_WAITING.format(max_mb=ctx.settings.max_file_bytes // (1024 * 1024))))
         return
     _read_outside_turn(ctx, msg.attachment)
 
@@ -189,7 +199,7 @@ async def staff_import(msg: Incoming, ctx: Context) -> None:
 async def staff_flow(msg: Incoming, ctx: Context, data: dict[str, Any]) -> None:
     require_admin(ctx)
     if msg.attachment is None:
-        raise UserError(t.STAFF_USAGE)
+        raise UserError(file_prompt(msg, ctx, UploadPurpose("staff"), t.STAFF_USAGE))
     _read_outside_turn(ctx, msg.attachment)
 
 

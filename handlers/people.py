@@ -12,7 +12,7 @@ from handlers import onboarding
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import UserError, parse_request_id, require_unit, usage
 from handlers.notify import approvers_of, notify_people
-from texts import messages
+from texts import messages, uploads
 
 ROLE_WORDS = {
     "canbo": ROLE_MEMBER,
@@ -47,9 +47,12 @@ async def start(msg: Incoming, ctx: Context) -> None:
     else:
         lines += messages.HELP_NEWCOMER
     if ctx.actor.is_leader or ctx.actor.is_admin:
-        lines += messages.HELP_LEADER
+        lines += messages.HELP_LEADER + messages.HELP_APPROVER
     if ctx.actor.is_admin:
-        lines += messages.HELP_ADMIN
+        lines += messages.HELP_ADMIN + messages.HELP_ONBOARDING_ADMIN
+    lines += messages.HELP_ALWAYS
+    if not ctx.replier.receives_documents:  # Zalo: files through the upload page
+        lines = [uploads.HELP_BY_LINK.get(line.split(" ", 1)[0], line) for line in lines]
     await ctx.replier.send_text("\n".join(lines))
     await onboarding.ask_contact(ctx)
 

@@ -26,6 +26,8 @@ class Command:
     name: str
     handler: Handler
     in_menu: bool = True
+    # False for what people answer or press rather than type (the /trogiup list leaves it out).
+    in_help: bool = True
 
     @property
     def description(self) -> str:
@@ -39,7 +41,7 @@ CONTACT_COMMAND = "sodienthoai"
 FlowHandler = Callable[[Incoming, Context, dict[str, Any]], Awaitable[None]]
 
 COMMANDS: list[Command] = [
-    Command("start", people.start, in_menu=False),
+    Command("start", people.start, in_menu=False, in_help=False),
     Command("trogiup", people.start),
     Command("nhiemvu", tasks.task_list),
     Command("chitiet", tasks.task_detail),
@@ -66,9 +68,9 @@ COMMANDS: list[Command] = [
     Command("molai", task_life.reopen),
     Command("moi", onboarding.invite, in_menu=False),
     Command("nhapcanbo", onboarding.staff_import, in_menu=False),
-    Command(CONTACT_COMMAND, onboarding.contact_shared, in_menu=False),
-    Command("co", confirm.yes, in_menu=False),
-    Command("khong", confirm.no, in_menu=False),
+    Command(CONTACT_COMMAND, onboarding.contact_shared, in_menu=False, in_help=False),
+    Command("co", confirm.yes, in_menu=False, in_help=False),
+    Command("khong", confirm.no, in_menu=False, in_help=False),
 ]
 
 # Words people type for the same command.

@@ -17,9 +17,9 @@ from config.settings import Settings
 from db import chat_state as state
 from db import services
 from db.evidence_files import EvidenceStore
-from db.inbox import mark_handled
+from db.inbox import Inbox, mark_handled, owe_replies
 from db.session import SessionFactory
-from handlers import intents, registry
+from handlers import durable_replies, intents, registry
 from handlers.base import (
     Attachment,
     Context,
@@ -53,6 +53,7 @@ class BufferedReplier(Replier):
         self.supports_buttons = target.supports_buttons
         self.supports_files = target.supports_files
         self.supports_contact = target.supports_contact
+        self.receives_documents = target.receives_documents
         self._calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
     async def send_text(self, text: str) -> None:
@@ -81,6 +82,10 @@ class BufferedReplier(Replier):
         """What the handler meant to say is dropped: its work was rolled back."""
         self._calls = [("send_text", (text,), {})]
         self.numbered_menu = None
+
+    def stored(self, chat_id: str) -> dict[str, Any] | None:
+        """What flush would send, as the inbox row keeps it until it is delivered."""
+        return durable_replies.encode(chat_id, self._calls)
 
     def replace_with_nothing(self) -> None:
         """The update was handled already (a redelivery, another instance): say nothing."""
@@ -134,7 +139,7 @@ class Router:
         buffered = BufferedReplier(replier)
         async with self._unit_of_work_turn:
             queued, later = await self._run_unit_of_work(msg, buffered)
-        await buffered.flush()
+        await self._deliver(msg, buffered)
         while later is not None:
             # Slow work a handler asked for (downloading and reading a plan) runs between two
             # turns: a 20 MB PDF no longer makes every other chat wait for it.
@@ -151,11 +156,55 @@ class Router:
                 queued_now, later = await self._run_unit_of_work(
                     msg, buffered, resume=later.resume, result=result)
             queued = queued or queued_now
-            await buffered.flush()
+            await self._deliver(msg, buffered)
         if queued and self.on_outbox_change is not None:
             outcome = self.on_outbox_change()
             if inspect.isawaitable(outcome):
                 await outcome
+
+    async def _deliver(self, msg: Incoming, buffered: BufferedReplier) -> None:
+        """Sends the answers, then clears them from the inbox row (they were stored in the
+        same commit as the work, so a crash before this sends them on the next start)."""
+        owed = msg.inbox_key is not None and buffered.stored(msg.chat_id) is not None
+        await buffered.flush()
+        if owed:
+            await self._replies_delivered(msg.platform, str(msg.inbox_key))
+
+    async def _replies_delivered(self, platform: str, key: str) -> None:
+        # In the turn: a write that waited here for another session's SQLite lock would block
+        # the event loop that session needs to finish.
+        async with self._unit_of_work_turn:
+            session = self.session_factory()
+            try:
+                owe_replies(session, platform, key, None)
+                session.commit()
+            except Exception as error:
+                session.rollback()
+                # Left owed: the next start sends these answers once more.
+                log_error(logger, "clearing delivered replies failed", error,
+                          self.settings.secrets)
+            finally:
+                session.close()
+
+    async def resend_owed(self, inbox: Inbox, platform: str,
+                          replier_for: Callable[[str], Replier]) -> int:
+        """On start: sends the answers a previous run committed but did not deliver, before
+        anything new is handled; how many updates had some. One that fails to go out is
+        logged and left owed for the next start."""
+        owed = inbox.replies_owed(platform)
+        sent = 0
+        for item in owed:
+            try:
+                await durable_replies.play(replier_for(str(item.replies["chat"])), item.replies)
+            except Exception as error:
+                log_error(logger, "resending a reply failed", error, self.settings.secrets)
+                continue
+            await self._replies_delivered(platform, item.key)
+            sent += 1
+        if owed:
+            logger.info("%s: đã gửi lại câu trả lời của %d cập nhật (bot dừng trước khi kịp "
+                        "gửi)", platform, sent)
+        return sent
 
     async def _run_unit_of_work(
         self, msg: Incoming, buffered: BufferedReplier, *,
@@ -178,6 +227,8 @@ class Router:
                 return False, None
             later = await self._handle_in_session(msg, buffered, session, resume, result)
             queued = bool(session.info.get(services.OUTBOX_CHANGED))
+            if msg.inbox_key is not None:
+                owe_replies(session, msg.platform, str(msg.inbox_key), buffered.stored(msg.chat_id))
             session.commit()
         except UserError as error:
             session.rollback()
@@ -193,15 +244,16 @@ class Router:
             return queued, later
         finally:
             session.close()
-        if marks_inbox:
+        if msg.inbox_key is not None:
             # Nothing was changed, but the person is told why: the update is done with.
-            self._mark_alone(msg)
+            self._mark_alone(msg, buffered)
         return False, None
 
-    def _mark_alone(self, msg: Incoming) -> None:
+    def _mark_alone(self, msg: Incoming, buffered: BufferedReplier) -> None:
         session = self.session_factory()
         try:
             mark_handled(session, msg.platform, str(msg.inbox_key), self.clock.now())
+            owe_replies(session, msg.platform, str(msg.inbox_key), buffered.stored(msg.chat_id))
             session.commit()
         except Exception as error:
             session.rollback()

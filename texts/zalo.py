@@ -15,8 +15,8 @@ ZALO_FILE_NO_LINK = (
 )
 ZALO_UNSUPPORTED_MESSAGE = (
     "Bot trên Zalo chưa nhận được loại tin nhắn này. Minh chứng dạng ảnh: gửi ảnh kèm chú thích "
-    "<code>/minhchung SỐ</code>. Tài liệu PDF, Word, Excel: gửi qua Telegram, hoặc chụp ảnh "
-    "từng trang rồi gửi ở đây."
+    "<code>/minhchung SỐ</code>. Tài liệu PDF, Word, Excel: gõ <code>/minhchung SỐ</code> để "
+    "nhận đường dẫn gửi tệp."
 )
 ZALO_OA_OUTSIDE_WINDOW = (
     "⚠️ Không gửi được tin nhắn qua Zalo OA cho <b>{name}</b>: đã quá {hours} giờ kể từ lần cuối "
