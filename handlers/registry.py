@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers import (
+    chat_actions,
     confirm,
     evidence,
     import_plan,
     link,
     onboarding,
     people,
+    reminder_settings,
     reports,
     task_life,
     tasks,
@@ -26,11 +28,13 @@ class Command:
     name: str
     handler: Handler
     in_menu: bool = True
+    # The menu line of commands whose texts live in a feature's own catalogue module.
+    describe: str | None = None
 
     @property
     def description(self) -> str:
         """The Vietnamese line shown in Telegram's command menu."""
-        return messages.COMMAND_DESCRIPTIONS[self.name]
+        return self.describe or messages.COMMAND_DESCRIPTIONS[self.name]
 
 
 # A shared contact (Telegram's contact button) is routed here, whatever the chat was doing.
@@ -64,6 +68,11 @@ COMMANDS: list[Command] = [
     Command("sua", task_life.edit),
     Command("huynhiemvu", task_life.cancel_task),
     Command("molai", task_life.reopen),
+    Command("nhaclai", chat_actions.snooze, describe=messages.COMMAND_SNOOZE),
+    Command("caidat", reminder_settings.reminder_settings, describe=messages.COMMAND_SETTINGS),
+    Command("thaotac", chat_actions.task_actions, in_menu=False,
+            describe=messages.COMMAND_ACTIONS),
+    Command("traloi", chat_actions.reply, in_menu=False, describe=messages.COMMAND_REPLY),
     Command("moi", onboarding.invite, in_menu=False),
     Command("nhapcanbo", onboarding.staff_import, in_menu=False),
     Command(CONTACT_COMMAND, onboarding.contact_shared, in_menu=False),
@@ -89,6 +98,11 @@ ALIASES: dict[str, str] = {
     "danhsach": "nhiemvu",
     "moicanbo": "moi",
     "danhsachcanbo": "nhapcanbo",
+    "snooze": "nhaclai",
+    "nhacsau": "nhaclai",
+    "hoanlai": "nhaclai",
+    "caidatnhac": "caidat",
+    "settings": "caidat",
 }
 
 FLOWS: dict[str, FlowHandler] = {

@@ -19,7 +19,7 @@ from db import services
 from db.evidence_files import EvidenceStore
 from db.inbox import mark_handled
 from db.session import SessionFactory
-from handlers import intents, registry
+from handlers import chat_actions, intents, registry
 from handlers.base import (
     Attachment,
     Context,
@@ -311,6 +311,13 @@ class Router:
                 return Resolved(menu_error=messages.render(
                     messages.MENU_CHOICE_NOT_OFFERED, number=text[:12],
                     keys=", ".join(menu.options)))
+        if text and (msg.reply_to_id or msg.reply_to_text):
+            # "xong", "50%", "nhắc lại mai" in reply to a reminder or a task's message: it is
+            # about that message's task(s); /traloi asks which one, then "Xác nhận?".
+            task_ids = chat_actions.reply_tasks(session, msg)
+            if task_ids:
+                return self._resolve_command(
+                    chat_actions.remember_reply(session, msg, text, task_ids, now), None)
         if chat_state is not None and chat_state.flow:
             flow = registry.FLOWS.get(chat_state.flow)
             if flow is not None:

@@ -449,6 +449,7 @@ PLAN_PREVIEW_PAST = (
 
 # Each feature's texts, readable here as messages.NAME like the rest: one catalogue, split
 # by feature only so that each file stays readable.
+from texts.chat_actions import *  # noqa: E402, F403
 from texts.chat_safety import *  # noqa: E402, F403
 from texts.plan_import import *  # noqa: E402, F403
 from texts.reminders import *  # noqa: E402, F403
