@@ -32,7 +32,7 @@ from handlers.base import (
     UploadPurpose,
     menu_entries,
 )
-from handlers.common import UserError, normalize_command
+from handlers.common import UnitChoice, UserError, normalize_command
 from texts import messages
 from texts.clean import MAX_NAME_LENGTH, sanitise
 from timelang.calendar import WorkingCalendar
@@ -80,6 +80,11 @@ class BufferedReplier(Replier):
     def replace_with(self, text: str) -> None:
         """What the handler meant to say is dropped: its work was rolled back."""
         self._calls = [("send_text", (text,), {})]
+        self.numbered_menu = None
+
+    def replace_with_menu(self, text: str, options: list[MenuOption]) -> None:
+        """Nothing was changed; the person is asked to choose (a unit named ambiguously)."""
+        self._calls = [("send_menu", (text, options), {})]
         self.numbered_menu = None
 
     def replace_with_nothing(self) -> None:
@@ -179,6 +184,9 @@ class Router:
             later = await self._handle_in_session(msg, buffered, session, resume, result)
             queued = bool(session.info.get(services.OUTBOX_CHANGED))
             session.commit()
+        except UnitChoice as choice:
+            session.rollback()
+            self._offer_units(msg, buffered, choice)
         except UserError as error:
             session.rollback()
             buffered.replace_with(error.text)
@@ -197,6 +205,33 @@ class Router:
             # Nothing was changed, but the person is told why: the update is done with.
             self._mark_alone(msg)
         return False, None
+
+    def _offer_units(self, msg: Incoming, buffered: BufferedReplier, choice: UnitChoice) -> None:
+        """Several units answer to the name typed: the same command, once per unit with its
+        code, offered as a menu (keys kept server-side: a button carries only its key, so a
+        long /giao fits Telegram's 64-byte button data)."""
+        commands = [rewrite_unit(choice.command, choice.name, unit.code) for unit in choice.units]
+        if not choice.command or None in commands:
+            buffered.replace_with(choice.text)
+            return
+        options = [MenuOption(messages.render(messages.UNIT_CHOICE_LABEL, name=unit.name,
+                                              code=unit.code), str(key), key=str(key))
+                   for key, unit in enumerate(choice.units, 1)]
+        buffered.replace_with_menu(messages.render(
+            messages.UNIT_CHOOSE, count=len(choice.units), name=choice.name), options)
+        session = self.session_factory()
+        try:
+            state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
+                            [(str(key), str(command)) for key, command in
+                             enumerate(commands, 1)], self.clock.now(),
+                            lifetime=state.MENU_LIFETIME)
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            log_error(logger, "saving a unit choice failed", error, self.settings.secrets)
+            buffered.replace_with(choice.text)
+        finally:
+            session.close()
 
     def _mark_alone(self, msg: Incoming) -> None:
         session = self.session_factory()
@@ -258,7 +293,11 @@ class Router:
             raw_args = msg.text
         ctx = self._context(session, actor, replier, raw_args, confirmed=resolved.confirmed)
         if resolved.command is not None:
-            await resolved.command.handler(msg, ctx)
+            try:
+                await resolved.command.handler(msg, ctx)
+            except UnitChoice as choice:
+                choice.command = resolved.text  # the choice runs it again with a code
+                raise
         elif resolved.flow is not None:
             await resolved.flow(msg, ctx, resolved.flow_data or {})
         self._remember_menu(session, msg, replier, ctx, now)
@@ -350,6 +389,17 @@ class Router:
             if target is not None:
                 return Resolved(command=target, text=target_text, confirmed=True)
         return Resolved(command=command, text=f"/{command.name} {rest}".strip())
+
+
+def rewrite_unit(command: str, name: str, code: str) -> str | None:
+    """`command` with the unit `name` as typed replaced by its `code`; None when the name is
+    not found in it as such (then the person types the code themselves)."""
+    name = name.strip()
+    if not name:
+        return None
+    word, space, rest = command.partition(" ")
+    head, found, tail = rest.partition(name)
+    return f"{word}{space}{head}{code}{tail}" if found else None
 
 
 def sanitised(msg: Incoming) -> Incoming:
