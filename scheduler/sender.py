@@ -61,7 +61,7 @@ from sqlalchemy.orm import Session
 
 from db import chat_state as state
 from db.models import AuditLog, Chat, Identity, Outbox
-from db.reminder_prefs import record_sent
+from db.reminder_prefs import KIND_SNOOZED, record_sent
 from db.session import SessionFactory
 from scheduler.outbox_upkeep import (
     ROW_COLUMNS,
@@ -288,7 +288,7 @@ class OutboxSender:
             if quiet_end is not None:
                 await self._db(self._release, [row], quiet_end)
                 return
-        if row.kind in REMINDER_KINDS and self.refresher is not None:
+        if (row.kind in REMINDER_KINDS or row.kind == KIND_SNOOZED) and self.refresher:
             refreshed = await self._read(self._refresh, row)
             if refreshed is None:
                 await self._db(self._finish, row, Outcome(
