@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from db.models import AuditLog, Outbox, ReminderSnooze
 from scheduler.policy import REMINDER_KINDS
-from tests.test_reminders import (  # noqa: F401  (the fixture)
+from tests import test_reminders
+from tests.test_reminders import (
     ADMIN,
     CHAIRMAN,
     VP_LEADER,
@@ -18,9 +19,10 @@ from tests.test_reminders import (  # noqa: F401  (the fixture)
     World,
     add_task,
     local,
-    world,
 )
 from texts import chat_actions as texts
+
+world = test_reminders.world  # the fixture: a district with a controllable clock
 
 
 def _heard(world: World, chat: str, task: int, *, kinds: tuple[str, ...] = REMINDER_KINDS
