@@ -173,6 +173,17 @@ def remember_reply(session: Session, msg: Incoming, text: str, task_ids: Sequenc
     return f"/traloi {task_ids[0]}" if len(task_ids) == 1 else "/traloi"
 
 
+# What a reply to a task's message can ask for; anything else ("ok", "cảm ơn") is talk.
+REPLY_COMMANDS = ("/hoanthanh ", "/capnhat ", "/giahan ", "/nhaclai ")
+
+
+def acts_on_task(text: str, task_id: int, today: date) -> bool:
+    """Whether a reply is one of the task actions (not a "cảm ơn" to the bot)."""
+    suggestion = reply_intent(text, task_id, today)
+    return bool(suggestion and suggestion.command
+                and f"{suggestion.command} ".startswith(REPLY_COMMANDS))
+
+
 def reply_intent(text: str, task_id: int, today: date) -> intents.Suggestion | None:
     """What a reply about task `task_id` asks for: done, progress, more time, a snooze."""
     folded = plain(text)

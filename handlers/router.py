@@ -354,7 +354,8 @@ class Router:
             # "xong", "50%", "nhắc lại mai" in reply to a reminder or a task's message: it is
             # about that message's task(s); /traloi asks which one, then "Xác nhận?".
             task_ids = chat_actions.reply_tasks(session, msg)
-            if task_ids:
+            today = now.astimezone(self.settings.tz).date()
+            if task_ids and chat_actions.acts_on_task(text, task_ids[0], today):
                 return self._resolve_command(
                     chat_actions.remember_reply(session, msg, text, task_ids, now), None)
         if chat_state is not None and chat_state.flow:

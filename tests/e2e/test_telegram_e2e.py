@@ -142,6 +142,8 @@ async def test_reply_to_a_reminder_or_a_task_message_acts_on_its_task(
     d = telegram
     await register(d, AN)
     reminder = with_option(await reminders_now(d, AN), "Xong #2")
+    # Talk is not an action: «cảm ơn» in reply changes nothing and asks nothing.
+    assert "Xác nhận?" not in text_of(await d.reply(AN, reminder, "cảm ơn bot"))
     asked = await d.reply(AN, reminder, "xong rồi")
     assert "Xác nhận?" in text_of(asked) and "#2" in text_of(asked)
     assert occurrence_of(d, 2).done_at is None
