@@ -50,7 +50,7 @@ def unit_named(session: Any, text: str, what: str = "đơn vị") -> Any:
     near = not found
     found = found or services.units_like(session, text)
     if not found:
-        raise CliError(f"không có {what} «{text}» (mã, tên hoặc tên gọi khác)")
+        raise CliError(f"không có {what} mã «{text}», cũng không có {what} nào tên như vậy")
     choices = ", ".join(f"{u.code} ({u.name})" for u in found[:10])
     lead = "gần giống" if near else "trùng"
     raise CliError(f"«{text}» {lead} {len(found)} {what}: {choices}; chạy lại với mã đơn vị")

@@ -18,14 +18,15 @@ from db.actors import Actor
 from db.domain import OUTBOX_CHANGED, DomainError, audit
 from db.models import (
     AppSetting,
-    Identity,
     Occurrence,
     Outbox,
+    Person,
     ReminderPrefs,
     ReminderSnooze,
     SentMessage,
     Task,
 )
+from db.outbox import reachable_identity
 from timelang.calendar import WorkingCalendar
 
 FLOOR_SETTING_KEY = "reminder_floor"
@@ -183,8 +184,9 @@ def snooze(session: Session, *, actor: Actor, occurrence: Occurrence, until: dat
                Outbox.status == "pending")
         .values(status="cancelled", last_error="replaced by a later snooze")
         .execution_options(synchronize_session=False))
-    for identity in session.scalars(select(Identity).where(
-            Identity.person_id == person_id, Identity.private_chat_id.is_not(None))):
+    person = session.get(Person, person_id)
+    identity = reachable_identity(person) if person is not None else None
+    if identity is not None:
         session.add(Outbox(
             idempotency_key=f"{prefix}{until.isoformat()}:{now.timestamp():.0f}:{identity.platform}",
             kind=KIND_SNOOZED, platform=identity.platform,
@@ -285,8 +287,15 @@ def record_sent(session: Session, *, platform: str, chat_id: str, message_ids: I
     for message_id in dict.fromkeys(str(m) for m in message_ids if m):
         session.add(SentMessage(platform=platform, chat_id=chat_id, message_id=message_id,
                                 task_ids=ids, sent_at=now))
-    session.execute(delete(SentMessage).where(SentMessage.sent_at < now - SENT_MESSAGE_LIFETIME))
     session.flush()
+
+
+def forget_old_sent(session: Session, now: datetime) -> int:
+    """Records past `SENT_MESSAGE_LIFETIME` go (the sender's upkeep): a reply to a reminder
+    two months old is not taken as acting on its task."""
+    result = session.execute(delete(SentMessage).where(
+        SentMessage.sent_at < now - SENT_MESSAGE_LIFETIME))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def tasks_of_message(session: Session, *, platform: str, chat_id: str,

@@ -87,4 +87,4 @@ def test_units_by_name_on_the_command_line(env: Path, capsys: pytest.CaptureFixt
     assert main(["task", "list", "--unit", "Phòng Nội vuu"]) == 2
     assert "gần giống 1 đơn vị: PNV (Phòng Nội vụ)" in capsys.readouterr().err
     assert main(["task", "list", "--unit", "Sở Y tế"]) == 2
-    assert "không có đơn vị «Sở Y tế»" in capsys.readouterr().err
+    assert "không có đơn vị mã «Sở Y tế»" in capsys.readouterr().err
