@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -18,21 +19,24 @@ from db import chat_state as state
 from db import reminder_prefs as prefs
 from db.domain import DomainError
 from db.models import Task
-from handlers import confirm, intents
+from handlers import confirm
 from handlers.base import Context, Incoming, MenuOption
 from handlers.common import (
     UserError,
     load_task,
     open_occurrence,
     parse_task_id,
-    strip_accents,
     usage,
 )
-from scheduler.policy import ReminderPolicy, load_policy, settings_policy
+from handlers.reminder_settings import domain_error, plain, province_policy
+from scheduler.policy import ReminderPolicy
 from texts import chat_actions as texts
 from texts import messages
 from timelang import numbers
 from timelang.words import shorten
+
+if TYPE_CHECKING:
+    from handlers.intents import Suggestion
 
 # Where a reply waits while the person picks which of a message's tasks it is about.
 REPLY_KEY = "reply"
@@ -42,24 +46,11 @@ MAX_SNOOZE_TASKS = 6
 _TASK_REF = re.compile(r"#(\d{1,9})\b")
 _SNOOZE_WORDS = re.compile(r"\b(nhac lai|nhac sau|bao lai|hoan lai)\b")
 _WHEN_WORDS = {
-    "chieu": "chieu", "chieunay": "chieu", "sau": "chieu", "toinay": "chieu",
+    "chieu": "chieu", "chieunay": "chieu", "toinay": "chieu",
     "mai": "mai", "ngaymai": "mai", "sangmai": "mai",
     "ngaylamviec": "ngaylamviec", "ngaylamvieckhac": "ngaylamviec",
     "ngaylamviectoi": "ngaylamviec", "tuansau": "ngaylamviec", "thuhai": "ngaylamviec",
 }
-
-
-def plain(text: str) -> str:
-    return " ".join(strip_accents(text).lower().split())
-
-
-def domain_error(error: DomainError) -> UserError:
-    template = texts.PREFS_ERRORS.get(error.key, messages.GENERIC_ERROR)
-    return UserError(messages.render(template, **error.params))
-
-
-def province_policy(ctx: Context) -> ReminderPolicy:
-    return load_policy(ctx.session, settings_policy(ctx.settings))
 
 
 # --- /thaotac ------------------------------------------------------------------------------
@@ -184,8 +175,11 @@ def acts_on_task(text: str, task_id: int, today: date) -> bool:
                 and f"{suggestion.command} ".startswith(REPLY_COMMANDS))
 
 
-def reply_intent(text: str, task_id: int, today: date) -> intents.Suggestion | None:
+def reply_intent(text: str, task_id: int, today: date) -> Suggestion | None:
     """What a reply about task `task_id` asks for: done, progress, more time, a snooze."""
+    # Imported here: intents reads the command registry, which lists this module's commands.
+    from handlers import intents
+
     folded = plain(text)
     if _SNOOZE_WORDS.search(folded):
         whens = [w for word in folded.split() if (w := when_word(word))]

@@ -8,12 +8,33 @@ from db import reminder_prefs as prefs
 from db.domain import DomainError
 from handlers import confirm
 from handlers.base import Context, Incoming, MenuOption
-from handlers.chat_actions import domain_error, plain, province_policy
-from handlers.common import UserError, load_task, parse_task_id, require_admin, usage
+from handlers.common import (
+    UserError,
+    load_task,
+    parse_task_id,
+    require_admin,
+    strip_accents,
+    usage,
+)
+from scheduler.policy import ReminderPolicy, load_policy, settings_policy
 from texts import chat_actions as texts
 from texts import messages
 from timelang import numbers
 from timelang.words import shorten
+
+
+def plain(text: str) -> str:
+    return " ".join(strip_accents(text).lower().split())
+
+
+def domain_error(error: DomainError) -> UserError:
+    template = texts.PREFS_ERRORS.get(error.key, messages.GENERIC_ERROR)
+    return UserError(messages.render(template, **error.params))
+
+
+def province_policy(ctx: Context) -> ReminderPolicy:
+    return load_policy(ctx.session, settings_policy(ctx.settings))
+
 
 _ON = {"bat", "mo", "on", "co"}
 _OFF = {"tat", "off", "khong", "ngung"}

@@ -4,11 +4,14 @@ no group, so its people hear reminders in their private chats)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from db.models import AuditLog, Outbox, ReminderSnooze
+from db.reminder_prefs import snooze_moment
+from handlers.chat_actions import acts_on_task, reply_intent
 from scheduler.policy import REMINDER_KINDS
 from tests import test_reminders
 from tests.test_reminders import (
@@ -21,6 +24,7 @@ from tests.test_reminders import (
     local,
 )
 from texts import chat_actions as texts
+from timelang.calendar import WorkingCalendar
 
 world = test_reminders.world  # the fixture: a district with a controllable clock
 
@@ -163,3 +167,42 @@ async def test_weekly_digest_can_be_switched_off(world: World) -> None:
     await world.morning(date(2026, 3, 30))  # Monday: digest day
     digests = {row.chat_id for row in world.rows() if row.kind == "digest"}
     assert CHAIRMAN in digests and VP_LEADER not in digests
+
+
+# --- the pure rules ------------------------------------------------------------------------
+
+
+def test_when_a_snooze_ends() -> None:
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    calendar = WorkingCalendar()
+    friday = datetime(2026, 3, 27, 9, 0, tzinfo=tz)
+
+    def moment(when: str, at: datetime) -> datetime | None:
+        return snooze_moment(when, at, remind_at=time(8), quiet_start=time(21),
+                             calendar=calendar)
+
+    assert moment("chieu", friday) == friday.replace(hour=14)
+    assert moment("chieu", friday.replace(hour=17)) == friday.replace(hour=20)
+    assert moment("chieu", friday.replace(hour=18)) is None  # 21:00: the quiet hours
+    assert moment("mai", friday) == datetime(2026, 3, 28, 8, tzinfo=tz)  # Saturday: asked for
+    assert moment("ngaylamviec", friday) == datetime(2026, 3, 30, 8, tzinfo=tz)
+
+
+def test_what_a_reply_about_a_task_asks_for() -> None:
+    today = date(2026, 12, 3)
+    expected = {
+        "xong": "/hoanthanh 5",
+        "đã xong rồi ạ": "/hoanthanh 5",
+        "50%": "/capnhat 5 50",
+        "được 75% rồi": "/capnhat 5 75",
+        "xin gia hạn đến 20/12 vì chờ số liệu": "/giahan 5 20/12/2026 chờ số liệu",
+        "nhắc lại mai": "/nhaclai 5 mai",
+        "nhắc lại sau": "/nhaclai 5",
+        "để chiều nhắc lại": "/nhaclai 5 chieu",
+    }
+    for text, command in expected.items():
+        suggestion = reply_intent(text, 5, today)
+        assert suggestion is not None and suggestion.command == command, text
+        assert acts_on_task(text, 5, today)
+    for talk in ("cảm ơn", "ok", "việc của tôi", "giúp tôi"):
+        assert not acts_on_task(talk, 5, today), talk
