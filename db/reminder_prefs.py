@@ -160,11 +160,11 @@ def set_muted(session: Session, *, actor: Actor, task: Task, muted: bool,
 
 
 def snooze(session: Session, *, actor: Actor, occurrence: Occurrence, until: datetime,
-           now: datetime, text: str, menu: Sequence[tuple[str, str]] | None) -> None:
+           now: datetime, text: str, menu: Sequence[tuple[str, str]] | None) -> bool:
     """The person hears of `occurrence` again at `until`, not before: the planner leaves it
     out of their private reminders meanwhile, and one message (`text`) waits in the outbox
     for `until` (held in quiet hours like every reminder). A second snooze replaces the
-    first."""
+    first. False when the person has no private chat with the bot to hear it in."""
     person_id = _person(actor)
     if occurrence.done_at is not None:
         raise DomainError("prefs_snooze_done")
@@ -199,6 +199,7 @@ def snooze(session: Session, *, actor: Actor, occurrence: Occurrence, until: dat
     audit(session, actor=actor, action="occurrence.snooze", entity="occurrence",
           entity_id=occurrence.id, now=now, task_id=occurrence.task_id, until=until)
     session.flush()
+    return identity is not None
 
 
 def snoozed_until(session: Session, person_ids: Collection[int], now: datetime

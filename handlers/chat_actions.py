@@ -123,15 +123,17 @@ async def snooze(msg: Incoming, ctx: Context) -> None:
         await confirm.ask(ctx, messages.render(texts.SNOOZE_CONFIRM, tasks=names, at=at),
                           f"/nhaclai {ids} {when}")
         return
+    reachable = True
     for task, occurrence in zip(tasks, occurrences, strict=True):
         try:
-            prefs.snooze(ctx.session, actor=ctx.actor, occurrence=occurrence,
-                         until=moment.astimezone(UTC), now=ctx.now,
-                         text=_snoozed_text(task, occurrence.effective_due),
-                         menu=texts.quick_action_menu((task.id,)))
+            reachable = prefs.snooze(ctx.session, actor=ctx.actor, occurrence=occurrence,
+                                     until=moment.astimezone(UTC), now=ctx.now,
+                                     text=_snoozed_text(task, occurrence.effective_due),
+                                     menu=texts.quick_action_menu((task.id,)))
         except DomainError as error:
             raise domain_error(error) from None
-    await ctx.replier.send_text(messages.render(texts.SNOOZE_DONE, tasks=names, at=at))
+    await ctx.replier.send_text(messages.render(
+        texts.SNOOZE_DONE if reachable else texts.SNOOZE_NO_PRIVATE_CHAT, tasks=names, at=at))
 
 
 def _snoozed_text(task: Task, due: date | None) -> str:

@@ -9,14 +9,17 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from db import services
 from db.models import AuditLog, Outbox, ReminderSnooze
 from db.reminder_prefs import snooze_moment
+from db.session import unit_of_work
 from handlers.chat_actions import acts_on_task, reply_intent
 from scheduler.policy import REMINDER_KINDS
 from tests import test_reminders
 from tests.test_reminders import (
     ADMIN,
     CHAIRMAN,
+    GROUP,
     VP_LEADER,
     VP_MEMBER,
     World,
@@ -206,3 +209,21 @@ def test_what_a_reply_about_a_task_asks_for() -> None:
         assert acts_on_task(text, 5, today)
     for talk in ("cảm ơn", "ok", "việc của tôi", "giúp tôi"):
         assert not acts_on_task(talk, 5, today), talk
+
+
+async def test_snooze_in_a_group_by_someone_without_a_private_chat(world: World) -> None:
+    """The unit's group hears reminders as before; the person is told the snooze cannot
+    reach them until they write to the bot privately."""
+    task = add_task(world.app, world.ids["PNV"], "Rà soát", "27/03/2026", world.clock.now())
+    with unit_of_work(world.app.session_factory) as session:
+        actor = services.resolve_actor(session, platform="telegram", external_id="777",
+                                       display_name="Cán bộ nhóm", private_chat_id=None,
+                                       now=world.clock.now())
+        services.set_membership(session, person_id=actor.person.id, unit_id=world.ids["PNV"],
+                                role="member", actor="test", now=world.clock.now())
+    reply = await world.harness.send_confirmed("777", f"/nhaclai {task} mai", chat=GROUP)
+    assert "chưa nhắn riêng cho bot" in reply.text
+    with world.app.session_factory() as session:
+        assert session.scalars(select(Outbox).where(Outbox.kind == "snoozed")).all() == []
+    await world.morning(date(2026, 3, 26))
+    assert _heard(world, GROUP, task)

@@ -21,6 +21,8 @@ SNOOZE_CHOOSE = "Nhắc lại {tasks} lúc nào?"
 SNOOZE_CONFIRM = "Tạm không nhắc {tasks} cho anh/chị đến {at}, khi đó nhắc lại một lần."
 SNOOZE_DONE = ("⏰ Đã hẹn: {tasks} được nhắc lại lúc {at}. Đến lúc đó anh/chị không nhận "
                "nhắc việc này trong tin riêng (tin nhóm của đơn vị vẫn gửi).")
+SNOOZE_NO_PRIVATE_CHAT = ("⏰ Đã hẹn {tasks} lúc {at}, nhưng anh/chị chưa nhắn riêng cho bot nên "
+                          "tin nhắc lại chưa gửi được. Hãy mở tin nhắn riêng với bot và gõ /start.")
 SNOOZE_USAGE = ("/nhaclai &lt;số nhiệm vụ&gt; [chieu | mai | ngaylamviec], ví dụ "
                 "<code>/nhaclai 12 mai</code>")
 SNOOZE_BAD_WHEN = ("Không hiểu «{when}». Chọn: <code>chieu</code> (chiều nay), <code>mai</code> "
