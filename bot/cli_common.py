@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, NoReturn
 
 from config.settings import Settings
+from db import services
 
 
 class CliError(Exception):
@@ -38,3 +39,18 @@ def print_json(data: Any) -> None:
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
+
+
+def unit_named(session: Any, text: str, what: str = "đơn vị") -> Any:
+    """A unit by code, name or alias, as in chat. Several matches (or only near ones) are
+    listed for the operator to run again with the code: the command line never picks."""
+    found = services.units_named(session, text)
+    if len(found) == 1:
+        return found[0]
+    near = not found
+    found = found or services.units_like(session, text)
+    if not found:
+        raise CliError(f"không có {what} mã «{text}», cũng không có {what} nào tên như vậy")
+    choices = ", ".join(f"{u.code} ({u.name})" for u in found[:10])
+    lead = "gần giống" if near else "trùng"
+    raise CliError(f"«{text}» {lead} {len(found)} {what}: {choices}; chạy lại với mã đơn vị")

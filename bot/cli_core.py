@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cli_common import CliError, print_json
+from bot.cli_common import CliError, print_json, unit_named
 from config.settings import NO_SECRET, Settings
 from db import queries, services
 from db.models import Identity, Person, Task, Unit
@@ -294,15 +294,9 @@ def cmd_task_add(args: argparse.Namespace, settings: Settings) -> int:
     app = _app(settings)
     try:
         with unit_of_work(app.session_factory) as session:
-            lead = services.unit_by_code(session, args.unit)
-            if lead is None:
-                raise CliError(f"không có đơn vị mã «{args.unit}»")
-            support = []
-            for code in filter(None, (c.strip() for c in args.support.split(","))):
-                unit = services.unit_by_code(session, code)
-                if unit is None:
-                    raise CliError(f"không có đơn vị phối hợp mã «{code}»")
-                support.append(unit)
+            lead = unit_named(session, args.unit)
+            support = [unit_named(session, code, "đơn vị phối hợp")
+                       for code in filter(None, (c.strip() for c in args.support.split(",")))]
             now = app.clock.now()
             today = now.astimezone(settings.tz).date()
             calendar = queries.load_calendar(session)
@@ -336,9 +330,7 @@ def cmd_task_list(args: argparse.Namespace, settings: Settings) -> int:
             today = app.clock.now().astimezone(settings.tz).date()
             query = select(Task).where(Task.status == "active").order_by(Task.id)
             if args.unit:
-                unit = services.unit_by_code(session, args.unit)
-                if unit is None:
-                    raise CliError(f"không có đơn vị mã «{args.unit}»")
+                unit = unit_named(session, args.unit)
                 query = query.where(Task.lead_unit_id.in_(services.subtree_ids(session, [unit.id])))
             rows = [task_json(session, t, settings, today) for t in session.scalars(query)]
     finally:

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.cli_common import CliError, print_json
+from bot.cli_common import CliError, print_json, unit_named
 from config.settings import Settings
 from db import services
 from db.models import Identity, Person
@@ -179,10 +179,7 @@ def cmd_ics(args: argparse.Namespace, settings: Settings) -> int:
         today = now.astimezone(settings.tz).date()
         with app.session_factory() as session:
             if args.unit:
-                unit = services.unit_by_code(session, args.unit)
-                if unit is None:
-                    raise CliError(f"không có đơn vị mã «{args.unit}»")
-                scope = ics.unit_scope(unit)
+                scope = ics.unit_scope(unit_named(session, args.unit))
             else:
                 scope = ics.person_scope(session, person_by_ref(session, args.person))
             body = ics.feed(session, scope, today=today, now=now, tz=settings.tz)
@@ -225,9 +222,7 @@ def create_feed(settings: Settings, *, unit: str | None, person: str | None,
     try:
         with unit_of_work(app.session_factory) as session:
             if unit:
-                found = services.unit_by_code(session, unit)
-                if found is None:
-                    raise CliError(f"không có đơn vị mã «{unit}»")
+                found = unit_named(session, unit)
                 kind, key = "unit", found.code
             else:
                 kind, key = "person", str(person_by_ref(session, person or "").id)
@@ -282,9 +277,7 @@ def resolve_period(args: argparse.Namespace, today: date, *, default: PeriodKind
 def _scope(session: Session, code: str | None) -> tuple[set[int] | None, str]:
     if not code:
         return None, "tất cả đơn vị"
-    unit = services.unit_by_code(session, code)
-    if unit is None:
-        raise CliError(f"không có đơn vị mã «{code}»")
+    unit = unit_named(session, code)
     return services.subtree_ids(session, [unit.id]), unit.name
 
 

@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import Any
 
-from bot.cli_common import CliError, print_json
+from bot.cli_common import CliError, print_json, unit_named
 from config.settings import Settings
 from db import queries, services, task_life
 from db.models import Task
@@ -52,10 +52,7 @@ def _task(session: Any, task_id: int) -> Task:
 
 
 def _unit(session: Any, code: str) -> Any:
-    unit = services.unit_by_code(session, code)
-    if unit is None:
-        raise CliError(f"không có đơn vị mã «{code}»")
-    return unit
+    return unit_named(session, code)
 
 
 def _finish(args: argparse.Namespace, result: dict[str, Any], line: str) -> int:

@@ -106,8 +106,11 @@ class TelegramReplier(Replier):
 
     async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
         # HTML and no link previews come from TELEGRAM_DEFAULTS, set on every Bot we build.
-        await self.bot.send_message(
+        sent = await self.bot.send_message(
             chat_id=self.chat_id, text=text, reply_markup=keyboard(buttons))
+        message_id = getattr(sent, "message_id", None)
+        if message_id is not None:
+            self.sent_ids.append(str(message_id))
 
     async def ask_contact(self, text: str, button: str) -> None:
         # A reply keyboard, not an inline one: only it can share the person's own number.
@@ -156,13 +159,15 @@ class TelegramTransport:
     def __init__(self, bot: TelegramBot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None) -> None:
+    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None
+                   ) -> Sequence[str] | None:
         replier = TelegramReplier(self.bot, chat_id)
         try:
             if menu:
                 await replier.send_menu(text, menu)
             else:
                 await replier.send_text(text)
+            return replier.sent_ids
         except TelegramRetryAfter as error:
             raise RetryAfter(retry_after_seconds(error)) from None
         except Forbidden as error:
@@ -299,6 +304,7 @@ def to_incoming(update: Update) -> Incoming | None:
     if message is None or sender is None or not isinstance(message, Message):
         return None
     chat = message.chat
+    reply_to_id, reply_to_text = _reply_to(message)
     return Incoming(
         platform=PLATFORM,
         chat_id=str(chat.id),
@@ -309,8 +315,21 @@ def to_incoming(update: Update) -> Incoming | None:
         text=message.text or message.caption or "",
         message_id=str(message.message_id),
         attachment=_attachment(message),
+        reply_to_id=reply_to_id,
+        reply_to_text=reply_to_text,
         contact_phone=_own_contact(message, sender.id),
     )
+
+
+def _reply_to(message: Message) -> tuple[str | None, str | None]:
+    """The message replied to: its id, and its text when a bot wrote it (a reminder, a
+    task's details), so that "xong" in reply acts on the task it was about."""
+    replied = message.reply_to_message
+    if replied is None:
+        return None, None
+    author = replied.from_user
+    quoted = (replied.text or replied.caption) if author is not None and author.is_bot else None
+    return str(replied.message_id), quoted
 
 
 def _own_contact(message: Message, user_id: int) -> str | None:

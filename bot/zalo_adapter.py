@@ -197,7 +197,9 @@ class ZaloReplier(Replier):
         for piece in split_text(plain, self.max_text_length):
             if self.pacer is not None:
                 await self.pacer.wait(self.chat_id)
-            await self.client.send_message(self.chat_id, piece)
+            sent = await self.client.send_message(self.chat_id, piece)
+            if isinstance(sent, dict) and sent.get("message_id"):
+                self.sent_ids.append(str(sent["message_id"]))
 
     async def send_file(self, file: OutgoingFile) -> None:
         if self.file_links is None:
@@ -241,13 +243,15 @@ class ZaloTransport:
         self.bot = bot
         self.max_text_length = bot.settings.zalo_max_text_length
 
-    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None) -> None:
+    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None
+                   ) -> Sequence[str] | None:
         replier = self.bot.replier(chat_id)
         try:
             if menu:
                 await replier.send_menu(text, menu)
             else:
                 await replier.send_text(text)
+            return replier.sent_ids
         except ZaloApiError as error:
             raise _send_error(error, self.bot.settings.zalo_retry_after_seconds) from None
         except ZaloNetworkError as error:

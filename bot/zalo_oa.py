@@ -357,7 +357,8 @@ class ZaloOATransport:
         self.bot = bot
         self.max_text_length = TEXT_LIMIT
 
-    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None) -> None:
+    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None
+                   ) -> Sequence[str] | None:
         window = self.bot.window
         if not window.is_open(chat_id):
             rerouted = window.fall_back(chat_id, text, menu)
@@ -383,6 +384,7 @@ class ZaloOATransport:
             raise TransientError(str(error)) from None
         except ZaloTimeout as error:
             raise UnknownOutcome(str(error)) from None
+        return None  # the OA send API's message ids are not kept: no quoted replies there
 
 
 # --- the OA bot ----------------------------------------------------------------------------

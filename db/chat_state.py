@@ -127,3 +127,27 @@ def clear_menu(session: Session, state: ChatState | None) -> bool:
     state.menu = None
     session.flush()
     return True
+
+
+def remember(session: Session, platform: str, chat_id: str, user_id: str, key: str,
+             value: Any, now: datetime, *, lifetime: timedelta = MENU_LIFETIME) -> None:
+    """Keeps a value for the next few messages (a reply waiting for its task to be
+    chosen), next to the chat's flow data; `recall` forgets it after `lifetime`."""
+    state = _upsert(session, platform, chat_id, user_id, now)
+    state.data = {**(state.data or {}), key: {"until": (now + lifetime).isoformat(),
+                                              "value": value}}
+    session.flush()
+
+
+def recall(session: Session, platform: str, chat_id: str, user_id: str, key: str,
+           now: datetime) -> Any:
+    state = load(session, platform, chat_id, user_id, now)
+    entry = (state.data or {}).get(key) if state is not None else None
+    if not isinstance(entry, dict):
+        return None
+    try:
+        if datetime.fromisoformat(entry["until"]) < now:
+            return None
+    except (KeyError, TypeError, ValueError):
+        return None
+    return entry.get("value")

@@ -514,3 +514,48 @@ class StaffEntry(Base):
     joined_at: Mapped[datetime | None] = mapped_column()
 
     unit: Mapped[Unit] = relationship()
+
+
+class ReminderPrefs(Base):
+    """A person's own reminder settings (/caidat): which days before a deadline, the weekly
+    digest, tasks muted. Only what the person changed is stored; the admins' floor
+    (db.reminder_prefs.Floor) always wins."""
+
+    __tablename__ = "reminder_prefs"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    before_days: Mapped[list[Any] | None] = mapped_column(JSON)  # None: the policy's days
+    digest: Mapped[bool] = mapped_column(Boolean, default=True)
+    muted_task_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReminderSnooze(Base):
+    """"Nhắc lại sau": the person hears of this occurrence again only at `until`."""
+
+    __tablename__ = "reminder_snoozes"
+    __table_args__ = (UniqueConstraint("person_id", "occurrence_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    occurrence_id: Mapped[int] = mapped_column(
+        ForeignKey("occurrences.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    until: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SentMessage(Base):
+    """Which tasks a message the bot sent was about, so that a reply to it ("xong", "50%")
+    acts on them. Filled by the outbox sender once the platform returns the message id."""
+
+    __tablename__ = "sent_messages"
+    __table_args__ = (UniqueConstraint("platform", "chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    message_id: Mapped[str] = mapped_column(String(128))
+    task_ids: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime] = mapped_column(index=True)

@@ -61,6 +61,8 @@ from db.units import (
     require_unit,
     subtree_ids,
     unit_by_code,
+    units_like,
+    units_named,
     visible_unit_ids,
 )
 
@@ -110,5 +112,7 @@ __all__ = [
     "task_deadline",
     "unit_by_code",
     "unit_groups",
+    "units_like",
+    "units_named",
     "visible_unit_ids",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from rapidfuzz import fuzz
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -15,12 +16,59 @@ from db.models import (
     Unit,
     UnitAlias,
 )
+from timelang.words import strip_accents
 
 # --- units ---------------------------------------------------------------------------------
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
     return session.scalar(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
+
+
+# A unit's name typed with a slip ("Phong Noi vu", "Phòng Nôi vụ") still scores this high on
+# the accent-free names; unrelated units of a district score far lower.
+FUZZY_CUTOFF = 85
+FUZZY_LIMIT = 5
+
+
+def _folded(text: str) -> str:
+    return " ".join(strip_accents(text).lower().replace("-", " ").split())
+
+
+def units_named(session: Session, text: str) -> list[Unit]:
+    """Units named by `text`: the code; else a name or alias written the same (accents,
+    capitals and hyphens aside); else the names and aliases that contain it."""
+    unit = unit_by_code(session, text)
+    if unit is not None:
+        return [unit]
+    wanted = _folded(text)
+    if not wanted:
+        return []
+    exact: list[Unit] = []
+    partial: list[Unit] = []
+    for candidate in all_units(session):
+        names = [_folded(candidate.name)] + [_folded(a.alias) for a in candidate.aliases]
+        if wanted in names:
+            exact.append(candidate)
+        elif any(wanted in name for name in names):
+            partial.append(candidate)
+    return exact or partial
+
+
+def units_like(session: Session, text: str) -> list[Unit]:
+    """Units whose name or alias is close to `text` (a typo): never to be picked silently,
+    only offered as a choice. Best first."""
+    wanted = _folded(text)
+    if len(wanted) < 3:
+        return []
+    choices: dict[int, tuple[Unit, float]] = {}
+    for candidate in all_units(session):
+        for name in [candidate.name, *(a.alias for a in candidate.aliases)]:
+            score = fuzz.ratio(wanted, _folded(name))
+            if score >= FUZZY_CUTOFF and score > choices.get(candidate.id, (candidate, 0))[1]:
+                choices[candidate.id] = (candidate, score)
+    ranked = sorted(choices.values(), key=lambda pair: (-pair[1], pair[0].code))
+    return [unit for unit, _ in ranked[:FUZZY_LIMIT]]
 
 
 def require_unit(session: Session, code: str) -> Unit:

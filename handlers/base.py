@@ -58,6 +58,10 @@ class Incoming:
     # The update's key in the inbox (db.inbox): the router marks it handled in its unit of
     # work. None for messages that did not come through the inbox (CLI, tests).
     inbox_key: str | None = None
+    # A reply: the id of the message replied to (Telegram's reply_to_message), and its text
+    # when the platform quotes it and the message was the bot's own.
+    reply_to_id: str | None = None
+    reply_to_text: str | None = None
     # A shared contact (Telegram's contact button): the phone number when the card is the
     # sender's own, "" when it is someone else's (never matched), None for other messages.
     contact_phone: str | None = None
@@ -93,6 +97,9 @@ class Replier:
     def __init__(self) -> None:
         # The last numbered menu shown as (key, command), so that the key typed next runs it.
         self.numbered_menu: list[tuple[str, str]] | None = None
+        # The ids the platform gave the messages sent, where it tells (the outbox records
+        # them, so that a reply to a reminder acts on its tasks).
+        self.sent_ids: list[str] = []
 
     async def send_text(self, text: str) -> None:
         for chunk in split_text(text, self.max_text_length):

@@ -113,40 +113,35 @@ def require_admin(ctx: Context) -> None:
         raise UserError(messages.ADMIN_ONLY)
 
 
-def _folded(text: str) -> str:
-    return " ".join(strip_accents(text).lower().replace("-", " ").split())
+class UnitChoice(UserError):
+    """Several units (or only near ones) answer to a name: the person picks one. The router
+    shows them as a menu that runs the same command with the chosen unit's code."""
+
+    def __init__(self, name: str, units: list[Unit]) -> None:
+        choices = ", ".join(f"{messages.esc(u.name)} (<code>{messages.esc(u.code)}</code>)"
+                            for u in units[:10])
+        super().__init__(messages.UNIT_AMBIGUOUS.format(name=messages.esc(name), units=choices))
+        self.name = name
+        self.units = units[:10]
+        self.command = ""  # the command that asked, set by the router
 
 
 def find_units(session: Session, text: str) -> list[Unit]:
-    """Units named by `text`: the code; else a name or alias written the same (accents,
-    capitals and hyphens aside); else the names and aliases that contain it."""
-    unit = services.unit_by_code(session, text)
-    if unit is not None:
-        return [unit]
-    wanted = _folded(text)
-    if not wanted:
-        return []
-    exact: list[Unit] = []
-    partial: list[Unit] = []
-    for candidate in services.all_units(session):
-        names = [_folded(candidate.name)] + [_folded(a.alias) for a in candidate.aliases]
-        if wanted in names:
-            exact.append(candidate)
-        elif any(wanted in name for name in names):
-            partial.append(candidate)
-    return exact or partial
+    """Units named by `text`: the code, a name or an alias (db.units.units_named)."""
+    return services.units_named(session, text)
 
 
 def require_unit(session: Session, code: str) -> Unit:
-    """A unit by code, name or alias; several matches are listed for the person to pick."""
+    """A unit by code, name or alias. Several matches, or only near ones (a typo), are
+    offered as a choice (UnitChoice); none is ever picked silently."""
     found = find_units(session, code)
+    if len(found) == 1:
+        return found[0]
     if not found:
-        raise UserError(messages.UNIT_NOT_FOUND.format(code=messages.esc(code)))
-    if len(found) > 1:
-        choices = ", ".join(f"{messages.esc(u.name)} (<code>{messages.esc(u.code)}</code>)"
-                            for u in found[:10])
-        raise UserError(messages.UNIT_AMBIGUOUS.format(name=messages.esc(code), units=choices))
-    return found[0]
+        found = services.units_like(session, code)
+        if not found:
+            raise UserError(messages.UNIT_NOT_FOUND.format(code=messages.esc(code)))
+    raise UnitChoice(code, found)
 
 
 def require_units(session: Session, text: str) -> list[Unit]:
@@ -156,7 +151,8 @@ def require_units(session: Session, text: str) -> list[Unit]:
     if len(find_units(session, text)) == 1:
         return [require_unit(session, text)]
     parts = [part.strip() for part in text.split(",") if part.strip()]
-    if len(parts) > 1 and all(len(find_units(session, part)) == 1 for part in parts):
+    if len(parts) > 1:
+        # Each part by code or name; an ambiguous one is offered as a choice by itself.
         return [require_unit(session, part) for part in parts]
     words = text.replace(",", " ").split()
     if len(words) > 1 and all(services.unit_by_code(session, w) for w in words):

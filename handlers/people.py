@@ -43,7 +43,7 @@ async def start(msg: Incoming, ctx: Context) -> None:
         lines.append(messages.YOUR_UNITS.format(units=unit_list))
     lines += ["", messages.HELP_HEADER]
     if ctx.actor.roles or ctx.actor.is_admin:
-        lines += messages.HELP_MEMBER
+        lines += messages.HELP_MEMBER + messages.HELP_CHAT_ACTIONS
     else:
         lines += messages.HELP_NEWCOMER
     if ctx.actor.is_leader or ctx.actor.is_admin:

@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers import (
+    chat_actions,
     confirm,
     evidence,
     import_plan,
     link,
     onboarding,
     people,
+    reminder_settings,
     reports,
     task_life,
     tasks,
@@ -66,6 +68,11 @@ COMMANDS: list[Command] = [
     Command("sua", task_life.edit),
     Command("huynhiemvu", task_life.cancel_task),
     Command("molai", task_life.reopen),
+    Command("nhaclai", chat_actions.snooze),
+    Command("caidat", reminder_settings.reminder_settings),
+    Command("thaotac", chat_actions.task_actions, in_menu=False,
+            in_help=False),
+    Command("traloi", chat_actions.reply, in_menu=False, in_help=False),
     Command("moi", onboarding.invite, in_menu=False),
     Command("nhapcanbo", onboarding.staff_import, in_menu=False),
     Command(CONTACT_COMMAND, onboarding.contact_shared, in_menu=False, in_help=False),
@@ -91,6 +98,11 @@ ALIASES: dict[str, str] = {
     "danhsach": "nhiemvu",
     "moicanbo": "moi",
     "danhsachcanbo": "nhapcanbo",
+    "snooze": "nhaclai",
+    "nhacsau": "nhaclai",
+    "hoanlai": "nhaclai",
+    "caidatnhac": "caidat",
+    "settings": "caidat",
 }
 
 FLOWS: dict[str, FlowHandler] = {

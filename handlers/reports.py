@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from db import queries, services
 from db.models import Unit
 from handlers.base import Context, Incoming, OutgoingFile
-from handlers.common import UserError, human_size, limit_args
+from handlers.common import UserError, human_size, limit_args, require_unit
 from reports import chart, dossier, period_report, stats
 from reports.periods import (
     Period,
@@ -231,6 +231,13 @@ def _arguments(ctx: Context, *, default: PeriodKind, usage: str) -> tuple[Unit |
             unit = match
         else:
             rest.append(word)
+    if unit is None and candidates:
+        # No code among the words: a unit's name ("/baocao Phòng Nội vụ quý 1"), offered
+        # as a choice when several units answer to it.
+        name = " ".join(candidates)
+        if services.units_named(ctx.session, name) or services.units_like(ctx.session, name):
+            unit = require_unit(ctx.session, name)
+            rest = [word for word in words if word not in candidates]
     text = " ".join(rest)
     try:
         period = parse_period(text, ctx.today, default=default)

@@ -19,7 +19,7 @@ from db import services
 from db.evidence_files import EvidenceStore
 from db.inbox import Inbox, mark_handled, owe_replies
 from db.session import SessionFactory
-from handlers import durable_replies, intents, registry
+from handlers import chat_actions, durable_replies, intents, registry
 from handlers.base import (
     Attachment,
     Context,
@@ -32,7 +32,7 @@ from handlers.base import (
     UploadPurpose,
     menu_entries,
 )
-from handlers.common import UserError, normalize_command
+from handlers.common import UnitChoice, UserError, normalize_command
 from texts import messages
 from texts.clean import MAX_NAME_LENGTH, sanitise
 from timelang.calendar import WorkingCalendar
@@ -86,6 +86,11 @@ class BufferedReplier(Replier):
     def stored(self, chat_id: str) -> dict[str, Any] | None:
         """What flush would send, as the inbox row keeps it until it is delivered."""
         return durable_replies.encode(chat_id, self._calls)
+
+    def replace_with_menu(self, text: str, options: list[MenuOption]) -> None:
+        """Nothing was changed; the person is asked to choose (a unit named ambiguously)."""
+        self._calls = [("send_menu", (text, options), {})]
+        self.numbered_menu = None
 
     def replace_with_nothing(self) -> None:
         """The update was handled already (a redelivery, another instance): say nothing."""
@@ -230,6 +235,9 @@ class Router:
             if msg.inbox_key is not None:
                 owe_replies(session, msg.platform, str(msg.inbox_key), buffered.stored(msg.chat_id))
             session.commit()
+        except UnitChoice as choice:
+            session.rollback()
+            self._offer_units(msg, buffered, choice)
         except UserError as error:
             session.rollback()
             buffered.replace_with(error.text)
@@ -248,6 +256,33 @@ class Router:
             # Nothing was changed, but the person is told why: the update is done with.
             self._mark_alone(msg, buffered)
         return False, None
+
+    def _offer_units(self, msg: Incoming, buffered: BufferedReplier, choice: UnitChoice) -> None:
+        """Several units answer to the name typed: the same command, once per unit with its
+        code, offered as a menu (keys kept server-side: a button carries only its key, so a
+        long /giao fits Telegram's 64-byte button data)."""
+        commands = [rewrite_unit(choice.command, choice.name, unit.code) for unit in choice.units]
+        if not choice.command or None in commands:
+            buffered.replace_with(choice.text)
+            return
+        options = [MenuOption(messages.render(messages.UNIT_CHOICE_LABEL, name=unit.name,
+                                              code=unit.code), str(key), key=str(key))
+                   for key, unit in enumerate(choice.units, 1)]
+        buffered.replace_with_menu(messages.render(
+            messages.UNIT_CHOOSE, count=len(choice.units), name=choice.name), options)
+        session = self.session_factory()
+        try:
+            state.save_menu(session, msg.platform, msg.chat_id, msg.user_id,
+                            [(str(key), str(command)) for key, command in
+                             enumerate(commands, 1)], self.clock.now(),
+                            lifetime=state.MENU_LIFETIME)
+            session.commit()
+        except Exception as error:
+            session.rollback()
+            log_error(logger, "saving a unit choice failed", error, self.settings.secrets)
+            buffered.replace_with(choice.text)
+        finally:
+            session.close()
 
     def _mark_alone(self, msg: Incoming, buffered: BufferedReplier) -> None:
         session = self.session_factory()
@@ -310,7 +345,11 @@ class Router:
             raw_args = msg.text
         ctx = self._context(session, actor, replier, raw_args, confirmed=resolved.confirmed)
         if resolved.command is not None:
-            await resolved.command.handler(msg, ctx)
+            try:
+                await resolved.command.handler(msg, ctx)
+            except UnitChoice as choice:
+                choice.command = resolved.text  # the choice runs it again with a code
+                raise
         elif resolved.flow is not None:
             await resolved.flow(msg, ctx, resolved.flow_data or {})
         self._remember_menu(session, msg, replier, ctx, now)
@@ -363,6 +402,14 @@ class Router:
                 return Resolved(menu_error=messages.render(
                     messages.MENU_CHOICE_NOT_OFFERED, number=text[:12],
                     keys=", ".join(menu.options)))
+        if text and (msg.reply_to_id or msg.reply_to_text):
+            # "xong", "50%", "nhắc lại mai" in reply to a reminder or a task's message: it is
+            # about that message's task(s); /traloi asks which one, then "Xác nhận?".
+            task_ids = chat_actions.reply_tasks(session, msg)
+            today = now.astimezone(self.settings.tz).date()
+            if task_ids and chat_actions.acts_on_task(text, task_ids[0], today):
+                return self._resolve_command(
+                    chat_actions.remember_reply(session, msg, text, task_ids, now), None)
         if chat_state is not None and chat_state.flow:
             flow = registry.FLOWS.get(chat_state.flow)
             if flow is not None:
@@ -395,6 +442,17 @@ class Router:
             if target is not None:
                 return Resolved(command=target, text=target_text, confirmed=True)
         return Resolved(command=command, text=f"/{command.name} {rest}".strip())
+
+
+def rewrite_unit(command: str, name: str, code: str) -> str | None:
+    """`command` with the unit `name` as typed replaced by its `code`; None when the name is
+    not found in it as such (then the person types the code themselves)."""
+    name = name.strip()
+    if not name:
+        return None
+    word, space, rest = command.partition(" ")
+    head, found, tail = rest.partition(name)
+    return f"{word}{space}{head}{code}{tail}" if found else None
 
 
 def sanitised(msg: Incoming) -> Incoming:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -56,6 +56,7 @@ def compute_digests(
     slot: datetime,
     directory: Directory,
     tz: ZoneInfo,
+    no_digest: Collection[int] = (),
 ) -> list[PlannedMessage]:
     """Each leader: their units and sub-units; each admin: all units. Overdue, due this
     week, done last week. Someone both admin and leader gets the admin's one."""
@@ -141,6 +142,8 @@ def compute_digests(
     iso_year, iso_week, _ = day.isocalendar()
     planned: list[PlannedMessage] = []
     for person_id, (recipient, person_scope, led_units) in sorted(audience.items()):
+        if person_id in no_digest:
+            continue  # switched off in /caidat
         in_scope = person_scope if person_scope is not None else everything
         if len(in_scope) == 1:  # most leaders lead one unit without sub-units
             lists = [table.get(in_scope[0], []) for table in per_unit]

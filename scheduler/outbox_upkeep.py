@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import update
 
 from db.models import AuditLog, Outbox
+from db.reminder_prefs import forget_old_sent
 from db.session import SessionFactory
 from scheduler.policy import KIND_DELIVERY_REPORT, SCHEDULED_KINDS
 from scheduler.transport import (
@@ -149,6 +150,7 @@ def expire_stale_rows(session_factory: SessionFactory, *, now: datetime,
             session.add(AuditLog(at=now, actor=SENDER_ACTOR, action="outbox.expired",
                                  entity="outbox", entity_id=row.id,
                                  details=problem_details(row, None)))
+        forget_old_sent(session, now)  # the same upkeep: message records past their use
         session.commit()
     return len(rows)
 

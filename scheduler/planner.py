@@ -49,6 +49,7 @@ from db.models import (
     Task,
 )
 from db.queries import load_calendar
+from db.reminder_prefs import KIND_SNOOZED, load_personal
 from db.session import SessionFactory
 from scheduler.audience import Directory
 from scheduler.digest import compute_digests
@@ -216,7 +217,9 @@ class ReminderPlanner:
             return []
         if directory is None:
             directory = Directory(session, env_admins=self.options.env_admins)
-        return group_reminders(items, directory, day=day, tz=self.options.tz, base=policy)
+        moment = datetime.combine(day, slot_time, tzinfo=self.options.tz).astimezone(UTC)
+        return group_reminders(items, directory, day=day, tz=self.options.tz, base=policy,
+                               personal=load_personal(session, moment))
 
     def compute_digests(self, session: Session, *, day: date, policy: ReminderPolicy,
                         calendar: WorkingCalendar, directory: Directory | None = None
@@ -228,7 +231,8 @@ class ReminderPlanner:
         if directory is None:
             directory = Directory(session, env_admins=self.options.env_admins)
         return compute_digests(session, day=day, slot=slot, directory=directory,
-                               tz=self.options.tz)
+                               tz=self.options.tz,
+                               no_digest=load_personal(session, slot).no_digest)
 
     def preview(self, at: datetime) -> list[PlannedMessage]:
         """What is due on `at`'s local day at slots up to `at`; writes nothing."""
@@ -384,6 +388,14 @@ class ReminderPlanner:
         """The row's reminder as it stands now: tasks completed (or extended, or moved to
         another unit) since planning drop out; None when nothing is left to remind."""
         task_ids = [int(t) for t in (row.task_ids or [])]
+        if row.kind == KIND_SNOOZED and task_ids:
+            # "Nhắc lại sau": nothing to remind once the task is done or cancelled.
+            still_open = session.scalar(select(func.count()).select_from(Occurrence).join(Task)
+                                        .where(Occurrence.task_id.in_(task_ids),
+                                               Occurrence.done_at.is_(None),
+                                               Task.status == "active"))
+            if not still_open:
+                return None
         if row.kind not in REMINDER_KINDS or not task_ids:
             return Refreshed(row.text, _menu_of(row), task_ids, row.kind)
         day = reminder_day_of(row.key) or row.scheduled_at.astimezone(self.options.tz).date()
@@ -396,7 +408,8 @@ class ReminderPlanner:
         directory = Directory(session, env_admins=self.options.env_admins,
                               unit_ids={i.unit_id for i in items})
         for message in group_reminders(items, directory, day=day, tz=self.options.tz,
-                                       base=policy):
+                                       base=policy,
+                                       personal=load_personal(session, self.clock.now())):
             if message.recipient.address == (row.platform, row.chat_id):
                 return Refreshed(message.text, message.menu, message.task_ids, message.kind)
         return None

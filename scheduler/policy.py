@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from db.models import AppSetting
+from db.reminder_prefs import KIND_SNOOZED
 from timelang.calendar import WorkingCalendar
 
 POLICY_SETTING_KEY = "reminder_policy"
@@ -35,7 +36,8 @@ REMINDER_KINDS = (KIND_ESCALATION, KIND_OVERDUE, KIND_DUE_TODAY, KIND_BEFORE_DUE
 # What the bot sends on its own initiative: held in quiet hours, expired after the catch-up
 # window. Notices caused by a person's action (an approval, a new task) are not held: like a
 # reply, someone is waiting for them.
-SCHEDULED_KINDS = frozenset({*REMINDER_KINDS, KIND_DIGEST, KIND_DELIVERY_REPORT})
+# "Nhắc lại sau" (db.reminder_prefs) is a reminder too: held in quiet hours, expired late.
+SCHEDULED_KINDS = frozenset({*REMINDER_KINDS, KIND_DIGEST, KIND_DELIVERY_REPORT, KIND_SNOOZED})
 
 # Keys a task may override; quiet hours and the digest belong to the whole province.
 TASK_KEYS = frozenset(

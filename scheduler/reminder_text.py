@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from db.reminder_prefs import Personal
 from scheduler.audience import Directory, Recipient
 from scheduler.due_items import DueItem
 from scheduler.policy import (
@@ -20,6 +21,7 @@ from scheduler.policy import (
     ReminderPolicy,
 )
 from texts import messages
+from texts.chat_actions import quick_action_menu
 from texts.messages import esc, fmt_date
 from timelang.words import shorten
 
@@ -84,6 +86,7 @@ def group_reminders(
     day: date,
     tz: ZoneInfo,
     base: ReminderPolicy,
+    personal: Personal | None = None,
 ) -> list[PlannedMessage]:
     """One message per chat and slot, however many tasks and kinds it covers.
 
@@ -113,7 +116,14 @@ def group_reminders(
     slots: dict[time, datetime] = {}
     planned: list[PlannedMessage] = []
     for (slot_time, _, _), (recipient, keys) in heard.items():
-        text, menu, kinds, task_ids = renderer.render(tuple(keys), sources, recipient)
+        if personal is not None and personal.concerns(recipient.person_id) \
+                and recipient.chat_kind == "private":
+            rendered = _personal(renderer, keys, sources, recipient, personal)
+            if rendered is None:
+                continue  # everything this person would hear is snoozed or muted
+            text, menu, kinds, task_ids = rendered
+        else:
+            text, menu, kinds, task_ids = renderer.render(tuple(keys), sources, recipient)
         slot = slots.get(slot_time)
         if slot is None:
             slot = slots[slot_time] = datetime.combine(day, slot_time, tzinfo=tz).astimezone(UTC)
@@ -122,6 +132,22 @@ def group_reminders(
             recipient=recipient, text=text, task_ids=task_ids, menu=menu, kinds=kinds,
         ))
     return planned
+
+
+def _personal(renderer: ReminderRenderer, keys: list[tuple[time, int, bool]],
+              sources: Mapping[tuple[time, int, bool], Sequence[DueItem]],
+              recipient: Recipient, personal: Personal) -> Rendered | None:
+    """The private message of a person with their own settings or snoozes (/caidat,
+    /nhaclai): only what they hear, rendered for them alone."""
+    person = recipient.person_id
+    assert person is not None
+    kept = {key: [item for item in sources[key] if personal.hears(
+        person, kind=item.kind, offset=item.offset, task_id=item.task_id,
+        occurrence_id=item.occurrence_id)] for key in keys}
+    if not any(kept.values()):
+        return None
+    return renderer.render_for(ReminderRenderer._merged(keys, kept),
+                               text_limit(recipient.platform))
 
 
 _KIND_RANK = {kind: rank for rank, kind in enumerate(REMINDER_KINDS)}
@@ -188,19 +214,19 @@ class ReminderRenderer:
         self._whens: dict[tuple[str, date, date | None], str] = {}
         self._headers: dict[int | None, str] = {}
         self._headings: dict[tuple[str, int], str] = {}
-        self._buttons: dict[int, tuple[str, str]] = {}
+        self._buttons: dict[tuple[int, ...], tuple[tuple[str, str], ...]] = {}
         self._blocks: dict[tuple[Any, ...], tuple[str, tuple[str, ...], tuple[int, ...]]] = {}
 
     def _menu(self, task_ids: tuple[int, ...]) -> tuple[tuple[str, str], ...]:
-        buttons = self._buttons
-        menu = []
-        for task_id in task_ids:
-            button = buttons.get(task_id)
-            if button is None:
-                button = buttons[task_id] = (messages.REMINDER_BUTTON.format(task_id=task_id),
-                                             f"/chitiet {task_id}")
-            menu.append(button)
-        return tuple(menu)
+        """Quick actions (done, progress, more time, snooze) for the message's tasks."""
+        menu = self._buttons.get(task_ids)
+        if menu is None:
+            menu = self._buttons[task_ids] = quick_action_menu(task_ids, MAX_BUTTONS)
+        return menu
+
+    def render_for(self, items: Sequence[DueItem], limit: int) -> Rendered:
+        """A private message of its own (not cached: it is one person's)."""
+        return self._render(items, None, True, limit)
 
     def render(
         self,

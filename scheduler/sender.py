@@ -50,7 +50,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -61,6 +61,7 @@ from sqlalchemy.orm import Session
 
 from db import chat_state as state
 from db.models import AuditLog, Chat, Identity, Outbox
+from db.reminder_prefs import KIND_SNOOZED, record_sent
 from db.session import SessionFactory
 from scheduler.outbox_upkeep import (
     ROW_COLUMNS,
@@ -287,7 +288,7 @@ class OutboxSender:
             if quiet_end is not None:
                 await self._db(self._release, [row], quiet_end)
                 return
-        if row.kind in REMINDER_KINDS and self.refresher is not None:
+        if (row.kind in REMINDER_KINDS or row.kind == KIND_SNOOZED) and self.refresher:
             refreshed = await self._read(self._refresh, row)
             if refreshed is None:
                 await self._db(self._finish, row, Outcome(
@@ -306,9 +307,10 @@ class OutboxSender:
             return
         menu = [MenuOption(m["label"], m["command"]) for m in row.menu] if row.menu else None
         self._on_wire.add(row.id)
+        sent_ids: Sequence[str] | None = None
         try:
             with OutboxSendScope():
-                await transport.send(row.chat_id, row.text, menu)
+                sent_ids = await transport.send(row.chat_id, row.text, menu)
             outcome = Outcome("sent")
         except SendError as error:
             outcome = self._classify(row, error)
@@ -319,7 +321,7 @@ class OutboxSender:
         if isinstance(outcome.retry_at, datetime) and outcome.uncount_attempt and limiter:
             seconds = (outcome.retry_at - self.clock.now()).total_seconds()
             limiter.on_retry_after(row.chat_id, seconds, group=row.chat_kind == "group")
-        await self._db(self._finish, row, outcome, menu, transport.supports_buttons)
+        await self._db(self._finish, row, outcome, menu, transport.supports_buttons, sent_ids)
 
     def _classify(self, row: OutboxRow, error: SendError) -> Outcome:
         return classify_failure(row, error, self.options, self.clock.now())
@@ -446,6 +448,7 @@ class OutboxSender:
         outcome: Outcome,
         menu: list[MenuOption] | None = None,
         supports_buttons: bool = True,
+        sent_ids: Sequence[str] | None = None,
     ) -> None:
         now = self.clock.now()
         values: dict[str, Any] = {
@@ -489,6 +492,10 @@ class OutboxSender:
                 # In a private chat the chat id is the user id on every supported platform.
                 state.save_menu(session, row.platform, row.chat_id, row.chat_id,
                                 [m.command for m in menu], now)
+            if outcome.status == "sent" and sent_ids and row.task_ids:
+                # A reply to this message ("xong", "50%") then acts on its tasks.
+                record_sent(session, platform=row.platform, chat_id=row.chat_id,
+                            message_ids=sent_ids, task_ids=row.task_ids, now=now)
             session.commit()
         self._count(outcome)
         if outcome.status not in ("sent", "cancelled"):

@@ -39,6 +39,9 @@ class Transport(Protocol):
     platform: str
     supports_buttons: bool
 
-    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None) -> None:
-        """Deliver one outbox message; raise a SendError subclass on failure."""
+    async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None
+                   ) -> Sequence[str] | None:
+        """Deliver one outbox message; raise a SendError subclass on failure. Returns the
+        ids the platform gave the message's pieces (None when it gives none), so that a
+        reply to one of them can be tied to the message's tasks."""
         ...

@@ -69,3 +69,22 @@ def test_edit_cancel_reopen(env: Path, capsys: pytest.CaptureFixture[str]) -> No
             AuditLog.action.in_(["task.edit", "task.cancel", "occurrence.reopen"]))).all()
         assert sorted(actions) == [("occurrence.reopen", "cli"), ("task.cancel", "cli"),
                                    ("task.edit", "cli")]
+
+
+def test_units_by_name_on_the_command_line(env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Where the CLI asks for a unit, its name or a near name does too; several matches are
+    listed (the operator runs it again with the code), never picked."""
+    assert main(["db", "upgrade"]) == 0
+    assert main(["unit", "add", "PNV", "Phòng Nội vụ"]) == 0
+    assert main(["unit", "add", "VP", "Văn phòng HĐND-UBND"]) == 0
+    capsys.readouterr()
+    added = run_json(capsys, "task", "add", "--unit", "phong noi vu", "--title", "Báo cáo",
+                     "--deadline", "31/12/2030", "--support", "Văn phòng HĐND UBND", "--json")
+    assert (added["code"], added["support"]) == ("PNV", ["VP"])
+    assert main(["task", "list", "--unit", "phòng"]) == 2
+    err = capsys.readouterr().err
+    assert "trùng 2 đơn vị" in err and "PNV (Phòng Nội vụ)" in err and "VP (" in err
+    assert main(["task", "list", "--unit", "Phòng Nội vuu"]) == 2
+    assert "gần giống 1 đơn vị: PNV (Phòng Nội vụ)" in capsys.readouterr().err
+    assert main(["task", "list", "--unit", "Sở Y tế"]) == 2
+    assert "không có đơn vị mã «Sở Y tế»" in capsys.readouterr().err

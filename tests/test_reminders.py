@@ -232,12 +232,15 @@ async def test_one_person_on_two_apps_gets_one_reminder_where_they_prefer(world:
     assert world.transport.to(VP_MEMBER) == []
     assert world.transport.to(VP_LEADER) != []  # the other member still hears on Telegram
     _, text, menu = zalo.sent[0]
-    assert f"#{task}" in text and [o.command for o in menu] == [f"/chitiet {task}"]
-    # Zalo has no buttons: the numbered menu is remembered, so "1" opens the task.
+    # The reminder carries the task's quick actions: done, progress, more time, snooze.
+    actions = [f"/hoanthanh {task}", f"/capnhat {task}", f"/giahan {task}", f"/nhaclai {task}"]
+    assert f"#{task}" in text and [o.command for o in menu] == actions
+    # Zalo has no buttons: the numbered menu is remembered, so "1" answers "done" (which
+    # still asks "Xác nhận?").
     with world.app.session_factory() as session:
         state = session.scalar(select(ChatState).where(ChatState.chat_id == "zalo-hoa"))
         assert state is not None and isinstance(state.menu, dict)
-        assert state.menu["options"] == [["1", f"/chitiet {task}"]]
+        assert state.menu["options"] == [[str(i), c] for i, c in enumerate(actions, 1)]
 
 
 def test_reachable_identity_rule_matches_services(world: World) -> None:

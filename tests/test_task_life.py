@@ -249,7 +249,13 @@ async def test_units_by_name_where_a_code_is_asked(harness: Harness) -> None:
     assert "Đã giao nhiệm vụ <b>#4</b> cho Phòng Nội vụ" in reply.text
     assert "phối hợp" in (await harness.send(LEADER, "/sua 4 phoihop Văn phòng HĐND-UBND")).text
     ambiguous = await harness.send(LEADER, "/nhiemvu phòng")
-    assert "Có nhiều đơn vị" in ambiguous.text and "<code>PNV</code>" in ambiguous.text
+    # Several units answer to «phòng»: a choice, never a silent pick; the button carries
+    # only its key, the command stays server-side.
+    assert "Có 2 đơn vị khớp với «phòng»" in ambiguous.text
+    options = ambiguous.replies[-1].buttons
+    assert [o.label for o in options] == ["Phòng Nội vụ (PNV)", "Văn phòng HĐND-UBND (VP)"]
+    chosen = await harness.send(LEADER, options[0].command)
+    assert "của Phòng Nội vụ" in chosen.text and "#1" in chosen.text
     joined = await harness.send("555", "/dangky Văn phòng HĐND UBND")
     assert "Văn phòng HĐND-UBND" in joined.text
     with harness.app.session_factory() as session:

@@ -449,6 +449,7 @@ PLAN_PREVIEW_PAST = (
 
 # Each feature's texts, readable here as messages.NAME like the rest: one catalogue, split
 # by feature only so that each file stays readable.
+from texts.chat_actions import *  # noqa: E402, F403
 from texts.chat_safety import *  # noqa: E402, F403
 from texts.command_help import *  # noqa: E402, F403
 from texts.plan_import import *  # noqa: E402, F403
@@ -457,6 +458,7 @@ from texts.reports import *  # noqa: E402, F403
 from texts.zalo import *  # noqa: E402, F403
 
 COMMAND_DESCRIPTIONS.update(MORE_COMMAND_DESCRIPTIONS)  # noqa: F405
+COMMAND_DESCRIPTIONS.update(CHAT_ACTION_COMMAND_DESCRIPTIONS)  # noqa: F405
 
 DOMAIN_ERRORS.update({
     "task_already_cancelled": "Nhiệm vụ #{task_id} đã bị huỷ trước đó.",

@@ -42,7 +42,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import select
@@ -396,6 +396,51 @@ async def plain_vietnamese(d: ChatDriver) -> None:
     assert "/nhiemvu" in text_of(await d.say(AN, "giúp tôi"))
 
 
+def at(d: ChatDriver, day: date, hour: int, minute: int = 0) -> None:
+    """Moves the driver's clock to a local (Hà Nội) moment."""
+    d.clock.set(datetime.combine(day, time(hour, minute), tzinfo=d.app.settings.tz))
+
+
+async def reminders_now(d: ChatDriver, user: ScriptUser) -> list[BotMessage]:
+    """The planner's minute tick at the clock's time, then what reached `user`."""
+    assert d.app.planner is not None
+    d.app.planner.plan_due()
+    return await d.inbox(user)
+
+
+async def snooze_from_reminder(d: ChatDriver) -> None:
+    """Monday 08:00: An's reminder about task 2 carries its quick actions; «Nhắc lại sau» →
+    «Chiều nay» → "Xác nhận?" → it comes back at 14:00, not before, with the same actions."""
+    await register(d, AN)
+    reminder = with_option(await reminders_now(d, AN), "Nhắc lại sau")
+    assert "#2" in reminder.text and any("Xong #2" in o for o in reminder.options)
+    when = await d.choose(AN, reminder, "Nhắc lại sau")
+    asked = await d.choose(AN, with_option(when, "Chiều nay"), "Chiều nay")
+    assert "Xác nhận?" in text_of(asked) and "14:00" in text_of(asked)
+    assert "Đã hẹn" in text_of(await d.choose(AN, with_option(asked, "Có"), "Có"))
+    at(d, date(2026, 3, 2), 13, 59)
+    assert await d.inbox(AN) == []
+    at(d, date(2026, 3, 2), 14, 0)
+    back = with_option(await d.inbox(AN), "Xong #2")
+    assert "Nhắc lại" in back.text and "Rà soát thủ tục hành chính" in back.text
+    asked = await d.choose(AN, back, "Xong #2")
+    assert "Xác nhận?" in text_of(asked) and occurrence_of(d, 2).done_at is None
+    assert "đúng hạn" in text_of(await d.choose(AN, with_option(asked, "Có"), "Có"))
+
+
+async def unit_by_name_with_choice(d: ChatDriver) -> None:
+    """«phòng» names two units: the person picks one, nothing is picked for them."""
+    await d.say(ADMIN, "/start")
+    asked = await d.say(CUONG, "/dangky phòng")
+    assert "Có 2 đơn vị khớp với «phòng»" in text_of(asked), text_of(asked)
+    menu = with_option(asked, "Văn phòng HĐND-UBND (VP)")
+    assert any("Phòng Nội vụ (PNV)" in option for option in menu.options)
+    joined = text_of(await d.choose(CUONG, menu, "Văn phòng HĐND-UBND (VP)"))
+    assert "Đã gửi yêu cầu tham gia" in joined and "Văn phòng HĐND-UBND" in joined, joined
+    request = with_option(await d.inbox(ADMIN), "Duyệt")
+    assert CUONG.name in request.text and "Văn phòng HĐND-UBND" in request.text
+
+
 SCENARIOS: list[Scenario] = [
     registration_and_approval,
     task_list,
@@ -410,4 +455,6 @@ SCENARIOS: list[Scenario] = [
     reopen_by_leader,
     typo_suggestion,
     plain_vietnamese,
+    snooze_from_reminder,
+    unit_by_name_with_choice,
 ]

@@ -148,6 +148,12 @@ class TelegramDriver(HandledUpdates):
         return await self._deliver(user, lambda: self.server.press_button(
             self.fake_user(user), message.raw, data))  # type: ignore[arg-type]
 
+    async def reply(self, user: ScriptUser, message: BotMessage, text: str) -> list[BotMessage]:
+        """The user answers `message` with Telegram's reply (reply_to_message)."""
+        assert isinstance(message, TelegramMessage) and message.raw is not None
+        return await self._deliver(user, lambda: self.server.send_text(
+            self.fake_user(user), text, reply_to=message.raw))
+
     async def inbox(self, user: ScriptUser) -> list[BotMessage]:
         await self.drain_outbox()
         return self._unread(telegram_id(user))

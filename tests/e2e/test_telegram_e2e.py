@@ -4,6 +4,7 @@ buttons, the command menu), through real python-telegram-bot and a spec-checking
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,19 @@ from sqlalchemy import func, select
 from db import services
 from db.models import Evidence
 from db.session import unit_of_work
-from tests.e2e.scenarios import ADMIN, AN, BAO, SCENARIOS, Scenario, register, text_of
+from tests.e2e.scenarios import (
+    ADMIN,
+    AN,
+    BAO,
+    SCENARIOS,
+    Scenario,
+    at,
+    occurrence_of,
+    register,
+    reminders_now,
+    text_of,
+    with_option,
+)
 from tests.e2e.telegram_driver import TelegramDriver, telegram_id
 from tests.support import sample_pdf
 from timelang.clock import FakeClock
@@ -120,3 +133,41 @@ async def test_error_handler_answers_in_vietnamese(
     reply = text_of(await d.say(AN, "/capnhat 1 30"))
     assert "đã có lỗi" in reply and d.app.settings.telegram_bot_token.get_secret_value() not in reply
     assert telegram_id(AN)
+
+
+async def test_reply_to_a_reminder_or_a_task_message_acts_on_its_task(
+        telegram: TelegramDriver) -> None:
+    """Replying «xong» to a reminder completes its task after "Xác nhận?"; a reply to a
+    message about several tasks asks which one; a reply to a task's details acts on it."""
+    d = telegram
+    await register(d, AN)
+    reminder = with_option(await reminders_now(d, AN), "Xong #2")
+    # Talk is not an action: «cảm ơn» in reply changes nothing and asks nothing.
+    assert "Xác nhận?" not in text_of(await d.reply(AN, reminder, "cảm ơn bot"))
+    asked = await d.reply(AN, reminder, "xong rồi")
+    assert "Xác nhận?" in text_of(asked) and "#2" in text_of(asked)
+    assert occurrence_of(d, 2).done_at is None
+    assert "đúng hạn" in text_of(await d.choose(AN, with_option(asked, "Có"), "Có"))
+
+    now = d.clock.now()
+    with unit_of_work(d.app.session_factory) as session:
+        unit = services.unit_by_code(session, "PNV")
+        assert unit is not None
+        for title in ("Tổng hợp số liệu", "Lập danh sách"):
+            services.create_task(session, title=title, lead_unit=unit,
+                                 deadline=parse_deadline("05/03/2026", ref=now.date()),
+                                 actor="test", now=now, today=now.date())
+    at(d, date(2026, 3, 4), 8)
+    reminder = with_option(await reminders_now(d, AN), "Nhắc lại sau (2 việc)")
+    which = await d.reply(AN, reminder, "được 50% rồi")
+    assert "nói về 2 nhiệm vụ" in text_of(which)
+    offer = await d.choose(AN, with_option(which, "#5"), "#5")
+    assert "/capnhat 5 50" in text_of(offer) and "Xác nhận?" in text_of(offer)
+    assert "50%" in text_of(await d.choose(AN, with_option(offer, "Có"), "Có"))
+    assert occurrence_of(d, 5).progress == 50 and occurrence_of(d, 4).progress == 0
+
+    detail = await d.say(AN, "/chitiet 1")
+    offer = await d.reply(AN, detail[0], "nhắc lại mai")
+    asked = text_of(offer)
+    assert "Xác nhận?" in asked and "#1" in asked
+    assert "Đã hẹn" in text_of(await d.choose(AN, with_option(offer, "Có"), "Có"))
