@@ -22,7 +22,8 @@ REMINDER_EXTENDED = " (đã gia hạn, hạn gốc {original})"
 REMINDER_MORE = "… và {count} nhiệm vụ khác: gõ /nhiemvu để xem đủ."
 REMINDER_FOOTER = (
     "👉 Báo xong: <code>/hoanthanh SỐ</code> · Tiến độ: <code>/capnhat SỐ PHẦN_TRĂM</code> · "
-    "Xin gia hạn: <code>/giahan SỐ dd/mm/yyyy lý do</code>"
+    "Xin gia hạn: <code>/giahan SỐ dd/mm/yyyy lý do</code> · "
+    "Nhắc lại sau: <code>/nhaclai SỐ</code>"
 )
 REMINDER_FOOTER_ESCALATION = "👉 Danh sách quá hạn: <code>/nhiemvu quahan</code>"
 REMINDER_BUTTON = "🔎 #{task_id}"
