@@ -362,6 +362,10 @@ class Context:
         self.later = OutsideTurn(work, resume)
     # True when the person has just answered "Có" to this very command's "Xác nhận?".
     confirmed: bool = False
+    # True when the command is a button pressed or an option of the numbered menu the bot had
+    # just offered (a choice, not something typed): a question already asked needs no second "Xác nhận?" for harmless
+    # personal choices (when to be reminded again).
+    chosen_from_menu: bool = False
     # Set by a handler that asks "Xác nhận?": the command to run on "Có".
     pending_confirmation: str | None = None
 

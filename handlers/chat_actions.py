@@ -119,7 +119,9 @@ async def snooze(msg: Incoming, ctx: Context) -> None:
     if moment is None:
         raise UserError(texts.SNOOZE_TOO_LATE_TODAY)
     at = messages.fmt_datetime(moment, ctx.settings.tz)
-    if not ctx.confirmed:
+    # A time picked from the menu just offered is already the answer to a question; typed
+    # (or read from a reply's words) it is confirmed first.
+    if not (ctx.confirmed or ctx.chosen_from_menu):
         await confirm.ask(ctx, messages.render(texts.SNOOZE_CONFIRM, tasks=names, at=at),
                           f"/nhaclai {ids} {when}")
         return

@@ -112,6 +112,7 @@ class Resolved:
     unknown: str | None = None
     menu_error: str | None = None
     confirmed: bool = False  # the person answered "Có" to this command's "Xác nhận?"
+    chosen_from_menu: bool = False  # an option of the menu the bot had just offered
     # Not run: offered back as "Ý anh/chị là …?" (a typo, or plain Vietnamese).
     suggestion: intents.Suggestion | None = None
 
@@ -344,6 +345,7 @@ class Router:
         else:
             raw_args = msg.text
         ctx = self._context(session, actor, replier, raw_args, confirmed=resolved.confirmed)
+        ctx.chosen_from_menu = resolved.chosen_from_menu or msg.is_button
         if resolved.command is not None:
             try:
                 await resolved.command.handler(msg, ctx)
@@ -441,7 +443,9 @@ class Router:
             target = registry.find(normalize_command(target_text.split()[0]))
             if target is not None:
                 return Resolved(command=target, text=target_text, confirmed=True)
-        return Resolved(command=command, text=f"/{command.name} {rest}".strip())
+        resolved_text = f"/{command.name} {rest}".strip()
+        offered = menu is not None and (text.strip() in menu.options.values())
+        return Resolved(command=command, text=resolved_text, chosen_from_menu=offered)
 
 
 def rewrite_unit(command: str, name: str, code: str) -> str | None:

@@ -89,7 +89,9 @@ class Harness:
         attachment: Attachment | None = None,
         buttons: bool = True,
         drain: bool = True,
+        pressed: bool = False,
     ) -> RecordingReplier:
+        """`pressed`: `text` is a button's command, pressed rather than typed."""
         replier = RecordingReplier(buttons=buttons, files=self.files)
         incoming = Incoming(
             platform=self.platform,
@@ -100,6 +102,7 @@ class Harness:
             user_name=name or user,
             text=text,
             attachment=attachment,
+            is_button=pressed,
         )
         await self.app.router.handle(incoming, replier)
         if drain:

@@ -51,10 +51,14 @@ async def test_snooze_holds_the_persons_reminder_until_its_time(world: World) ->
     labels = [o.label for o in menu.replies[-1].buttons]
     assert labels == ["Chiều nay (14:00)", "Sáng mai (27/03/2026)",
                       "Ngày làm việc tới (27/03/2026)"]
-    asked = await world.harness.send(VP_MEMBER, menu.replies[-1].buttons[0].command)
-    assert "Xác nhận?" in asked.text and "14:00 26/03/2026" in asked.text
-    done = await world.harness.send(VP_MEMBER, "có")
-    assert "Đã hẹn" in done.text
+    # Typed, the snooze asks first; picked from the menu just offered, the pick is the answer.
+    typed = await world.harness.send(VP_MEMBER, f"/nhaclai {task} chieu")
+    assert "Xác nhận?" in typed.text and "14:00 26/03/2026" in typed.text
+    assert "Không có gì thay đổi" in (await world.harness.send(VP_MEMBER, "không")).text
+    menu = await world.harness.send(VP_MEMBER, f"/nhaclai {task}")
+    done = await world.harness.send(VP_MEMBER, menu.replies[-1].buttons[0].command, pressed=True)
+    assert "Đã hẹn" in done.text and "14:00 26/03/2026" in done.text
+    assert "Xác nhận?" not in done.text
 
     await world.morning(date(2026, 3, 26))
     # The leader hears of it as usual; the member who snoozed does not, yet.
