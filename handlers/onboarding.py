@@ -287,8 +287,8 @@ async def list_pending(ctx: Context) -> None:
         lines.append(t.PENDING_MORE.format(count=len(pending) - len(shown)))
     options: list[MenuOption] = []
     for request in shown:
-        options.append(MenuOption(messages.render(t.PENDING_APPROVE, id=request.id,
-                                                  name=request.person.display_name[:24]),
+        options.append(MenuOption(t.PENDING_APPROVE.format(id=request.id,
+                                                           name=request.person.display_name[:24]),
                                   f"/duyet {request.id} canbo"))
         options.append(MenuOption(t.PENDING_REFUSE.format(id=request.id), f"/tuchoi {request.id}"))
     options.append(MenuOption(t.PENDING_APPROVE_ALL.format(count=len(pending)), "/duyet tatca"))

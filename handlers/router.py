@@ -266,7 +266,7 @@ class Router:
         if not choice.command or None in commands:
             buffered.replace_with(choice.text)
             return
-        options = [MenuOption(messages.render(messages.UNIT_CHOICE_LABEL, name=unit.name,
+        options = [MenuOption(messages.UNIT_CHOICE_LABEL.format(name=unit.name,
                                               code=unit.code), str(key), key=str(key))
                    for key, unit in enumerate(choice.units, 1)]
         buffered.replace_with_menu(messages.render(

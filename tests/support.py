@@ -4,6 +4,7 @@ the outbox sender delivered, and a harness that scripts conversations against th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,17 @@ class Reply:
     file: OutgoingFile | None = None
 
 
+_ESCAPED = re.compile(r"&(?:amp|lt|gt|quot|#\d+);")
+
+
+def plain_labels(options: Sequence[MenuOption]) -> list[MenuOption]:
+    """Button labels are plain text (a Telegram button shows "&amp;" as is): every test that
+    records a menu checks it."""
+    for option in options:
+        assert not _ESCAPED.search(option.label), f"escaped button label: {option.label!r}"
+    return list(options)
+
+
 class RecordingReplier(Replier):
     supports_files = True
 
@@ -39,7 +51,7 @@ class RecordingReplier(Replier):
         self.files = files or {}
 
     async def _send_chunk(self, text: str, buttons: ButtonLayout | None) -> None:
-        self.replies.append(Reply(text, list(buttons.options) if buttons else []))
+        self.replies.append(Reply(text, plain_labels(buttons.options) if buttons else []))
 
     async def send_file(self, file: OutgoingFile) -> None:
         self.replies.append(Reply(file.caption or "", [], file))
@@ -62,7 +74,7 @@ class RecordingTransport:
         self.sent: list[tuple[str, str, list[MenuOption]]] = []
 
     async def send(self, chat_id: str, text: str, menu: Sequence[MenuOption] | None) -> None:
-        self.sent.append((chat_id, text, list(menu or [])))
+        self.sent.append((chat_id, text, plain_labels(menu or [])))
 
     def to(self, chat_id: str) -> list[str]:
         return [text for chat, text, _ in self.sent if chat == chat_id]

@@ -229,3 +229,16 @@ async def test_snooze_in_a_group_by_someone_without_a_private_chat(world: World)
         assert session.scalars(select(Outbox).where(Outbox.kind == "snoozed")).all() == []
     await world.morning(date(2026, 3, 26))
     assert _heard(world, GROUP, task)
+
+
+async def test_a_unit_choice_shows_names_as_written(world: World) -> None:
+    # Button labels are plain text: "&" stays "&" (the numbered fallback escapes it itself).
+    with unit_of_work(world.app.session_factory) as session:
+        for code, name in (("VHTT", "Phòng Văn hóa & Thông tin"), ("VHXH", "Phòng Văn hóa & Xã hội")):
+            services.create_unit(session, code=code, name=name, parent=None, actor="cli",
+                                 now=world.clock.now())
+    asked = await world.harness.send("950", "/dangky Phòng Văn hóa")
+    labels = [o.label for o in asked.replies[-1].buttons]
+    assert "Phòng Văn hóa & Thông tin (VHTT)" in labels, labels
+    numbered = await world.harness.send("951", "/dangky Phòng Văn hóa", buttons=False)
+    assert "Phòng Văn hóa &amp; Thông tin (VHTT)" in numbered.text  # HTML, shown as "&"

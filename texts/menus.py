@@ -12,6 +12,8 @@ from texts import messages
 
 @dataclass(frozen=True)
 class MenuOption:
+    # Plain text, never HTML-escaped: a Telegram button shows it as is, and the numbered
+    # fallback escapes it when it writes the menu into the message.
     label: str
     command: str  # what pressing it (or typing its number) runs, e.g. "/chitiet 12"
     # What the person types to choose it in a numbered menu; None: its position (1, 2, …).
