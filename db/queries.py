@@ -46,7 +46,7 @@ def _task_page_statement(all_units: bool, overdue_only: bool) -> Select[Any]:
         order_by=(
             is_done,
             case((is_done == 0, effective_due), else_=None).asc().nulls_last(),
-            effective_due.desc(),
+            effective_due.desc().nulls_last(),  # PostgreSQL puts NULLs first on DESC
             Occurrence.id.desc(),
         ),
     )
