@@ -257,10 +257,17 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            if not self.inbox.record(PLATFORM, str(item.update_id), item.to_dict()):
+            # The write (a commit) in a worker thread: the event loop goes on handling and
+            # answering earlier updates meanwhile. The Updater still awaits each put before
+            # confirming the offset, so the guarantee above is unchanged.
+            recorded = await asyncio.to_thread(
+                self.inbox.record, PLATFORM, str(item.update_id), item.to_dict())
+            if not recorded:
                 logger.info("Telegram: bỏ qua cập nhật gửi lại %s", item.update_id)
                 return
-            if not self.accepting:
+            if not self.accepting or item.update_id in self.replayed:
+                # Not yet accepting: the replay reads it back. Replayed while this write was
+                # in the thread: already queued once.
                 return
         await super().put(item)
 
