@@ -192,12 +192,13 @@ def seed_ours(db: ThrowawayDatabase, args: argparse.Namespace) -> None:
     engine.dispose()
 
 
-async def run_ours(fake: Fake, backend: str, args: argparse.Namespace) -> BotFigures:
+async def run_ours(fake: Fake, backend: str, args: argparse.Namespace,
+                   root: str, label: str = "Nhắc Việc") -> BotFigures:
     db = ThrowawayDatabase(backend)
     try:
         seed_ours(db, args)
         users = [FIRST_USER_ID + i for i in range(1, args.senders + 1)]
-        figures = BotFigures(f"Nhắc Việc ({backend})")
+        figures = BotFigures(f"{label} ({backend})")
         figures.workloads["list"] = Workload("list", ["/nhiemvu"], args.list_updates)
         figures.workloads["create"] = Workload(
             "create", [f"/giao DV{args.senders + i:04d} | Báo cáo CCHC quý | 31/12/2030"
@@ -205,13 +206,13 @@ async def run_ours(fake: Fake, backend: str, args: argparse.Namespace) -> BotFig
         # teletask paces nothing (Telegram answers its floods with 429s); ours paces to
         # Telegram's 30/s and 1/s per chat, which would cap this bench at 30 updates/s: lifted,
         # so that both are measured on their work.
-        env = bot_env(db.url, db.data_dir, fake, LOG_LEVEL="WARNING", PYTHONPATH=args.ours_root,
+        env = bot_env(db.url, db.data_dir, fake, LOG_LEVEL="WARNING", PYTHONPATH=root,
                       TELEGRAM_RATE_GLOBAL_PER_SEC="100000",
                       TELEGRAM_RATE_PER_CHAT_PER_SEC="100000")
         log = db.data_dir / "bot.log"
         with open(log, "ab") as handle:
             process = subprocess.Popen([sys.executable, "-m", "bot", "run"], env=env,
-                                       cwd=args.ours_root,
+                                       cwd=root,
                                        stdout=handle, stderr=subprocess.STDOUT)
         try:
             await measure_bot(fake, process.pid, figures, users, args)
@@ -318,8 +319,9 @@ async def main() -> int:
     parser.add_argument("--units", type=int, default=200)
     parser.add_argument("--senders", type=int, default=50)
     parser.add_argument("--single", type=int, default=100)
-    parser.add_argument("--ours-root", default=str(ROOT),
-                        help="run Nhắc Việc from this checkout (e.g. /work/main: the before)")
+    parser.add_argument("--before-root",
+                        help="also run Nhắc Việc from this checkout (e.g. an export of main: "
+                             "the before), in the same run")
     parser.add_argument("--teletask", default="/tmp/teletask")
     parser.add_argument("--teletask-python", default="/tmp/tt-venv/bin/python")
     args = parser.parse_args()
@@ -340,7 +342,11 @@ async def main() -> int:
               f"{args.single}; fake Bot API in its own process (pid {fake_process.pid})",
               flush=True)
         peer = await run_teletask(fake, args)
-        ours = [await run_ours(fake, backend, args) for backend in args.backends.split(",")]
+        ours = []
+        for backend in args.backends.split(","):
+            if args.before_root:
+                ours.append(await run_ours(fake, backend, args, args.before_root, "before"))
+            ours.append(await run_ours(fake, backend, args, str(ROOT)))
         stats = (await fake.client.get(f"{fake.base}/_fake/stats")).json()
         if stats["errors"]:
             print(f"fake API errors: {stats['errors']}")
