@@ -257,11 +257,12 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            # The write (a commit) in a worker thread: the event loop goes on handling and
-            # answering earlier updates meanwhile. The Updater still awaits each put before
+            # The write (a commit) in a worker thread where the database takes concurrent
+            # writers: the event loop goes on handling and answering earlier updates meanwhile. The Updater still awaits each put before
             # confirming the offset, so the guarantee above is unchanged.
-            recorded = await asyncio.to_thread(
-                self.inbox.record, PLATFORM, str(item.update_id), item.to_dict())
+            args = (PLATFORM, str(item.update_id), item.to_dict())
+            recorded = (await asyncio.to_thread(self.inbox.record, *args)
+                        if self.inbox.writes_overlap else self.inbox.record(*args))
             if not recorded:
                 logger.info("Telegram: bỏ qua cập nhật gửi lại %s", item.update_id)
                 return

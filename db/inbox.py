@@ -75,6 +75,13 @@ class Inbox:
         self.prune_every = prune_every
         self._pruned_at: datetime | None = None
 
+    @property
+    def writes_overlap(self) -> bool:
+        """Whether a write from a worker thread can overlap the event loop's unit of work.
+        PostgreSQL: yes. SQLite has one writer; a second one sleeps in its busy handler."""
+        bind = self.session_factory.kw.get("bind")
+        return bind is not None and bind.dialect.name != "sqlite"
+
     def record(self, platform: str, key: str, payload: dict[str, Any]) -> bool:
         """Writes the update (committed before this returns); False for a redelivery."""
         now = self.clock.now()
