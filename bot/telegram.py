@@ -262,10 +262,18 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            if not self.inbox.record(PLATFORM, str(item.update_id), item.to_dict()):
+            # The write (a commit) in a worker thread where the database takes concurrent
+            # writers: the event loop goes on handling and answering earlier updates meanwhile. The Updater still awaits each put before
+            # confirming the offset, so the guarantee above is unchanged.
+            args = (PLATFORM, str(item.update_id), item.to_dict())
+            recorded = (await asyncio.to_thread(self.inbox.record, *args)
+                        if self.inbox.writes_overlap else self.inbox.record(*args))
+            if not recorded:
                 logger.info("Telegram: bỏ qua cập nhật gửi lại %s", item.update_id)
                 return
-            if not self.accepting:
+            if not self.accepting or item.update_id in self.replayed:
+                # Not yet accepting: the replay reads it back. Replayed while this write was
+                # in the thread: already queued once.
                 return
         await super().put(item)
 

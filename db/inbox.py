@@ -20,9 +20,9 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,6 +36,7 @@ KEY_LENGTH = 128
 # An update that took the bot down this many starts in a row is set aside (logged), so one
 # poisonous update cannot keep the bot from ever coming up.
 MAX_REPLAYS = 3
+INBOX_TABLE = cast(Table, InboxUpdate.__table__)
 
 
 def content_key(event: Any) -> str:
@@ -59,10 +60,13 @@ def mark_handled(session: Session, platform: str, key: str, now: datetime) -> bo
     """Inside the caller's unit of work: True when this transaction is the one that handles
     the update (it stays so only if the transaction commits), False when another already did.
     A key the inbox never recorded (an update from before the inbox, a test) counts as new."""
+    # On the table, not the mapped class: a plain UPDATE, without the ORM's bulk-update
+    # bookkeeping (a tenth of the bot's time per update under load).
+    inbox = INBOX_TABLE
     result = session.execute(
-        update(InboxUpdate)
-        .where(InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key),
-               InboxUpdate.handled_at.is_(None))
+        update(inbox)
+        .where(inbox.c.platform == platform, inbox.c.key == bounded_key(key),
+               inbox.c.handled_at.is_(None))
         .values(handled_at=now))
     if result.rowcount:  # type: ignore[attr-defined]
         return True
@@ -94,15 +98,24 @@ class Inbox:
         self.prune_every = prune_every
         self._pruned_at: datetime | None = None
 
+    @property
+    def writes_overlap(self) -> bool:
+        """Whether a write from a worker thread can overlap the event loop's unit of work.
+        PostgreSQL: yes. SQLite has one writer; a second one sleeps in its busy handler."""
+        bind = self.session_factory.kw.get("bind")
+        return bind is not None and bind.dialect.name != "sqlite"
+
     def record(self, platform: str, key: str, payload: dict[str, Any]) -> bool:
         """Writes the update (committed before this returns); False for a redelivery."""
         now = self.clock.now()
         if self._pruned_at is None or now - self._pruned_at >= self.prune_every:
             self.prune()
         with self.session_factory() as session:
-            session.add(InboxUpdate(platform=platform, key=bounded_key(key), payload=payload,
-                                    received_at=now, replays=0))
             try:
+                # A plain INSERT (no ORM flush for one row written and never read back here).
+                session.execute(insert(INBOX_TABLE).values(
+                    platform=platform, key=bounded_key(key), payload=payload, received_at=now,
+                    replays=0))
                 session.commit()
             except IntegrityError:
                 session.rollback()

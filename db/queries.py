@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, Integer, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from db.models import CalendarOverride, Occurrence, Task, Unit, task_support_units
 from timelang.calendar import WorkingCalendar
@@ -45,17 +46,23 @@ def _task_page_statement(all_units: bool, overdue_only: bool) -> Select[Any]:
         order_by=(
             is_done,
             case((is_done == 0, effective_due), else_=None).asc().nulls_last(),
-            effective_due.desc(),
+            effective_due.desc().nulls_last(),  # PostgreSQL puts NULLs first on DESC
             Occurrence.id.desc(),
         ),
     )
-    tasks = select(Task.id).where(Task.status == "active")
+    tasks: Select[Any] | CompoundSelect = select(Task.id).where(Task.status == "active")
     if not all_units:
         unit_ids: BindParameter[list[int]] = bindparam("unit_ids", expanding=True)
-        supported = select(task_support_units.c.task_id).where(
-            task_support_units.c.unit_id.in_(unit_ids)
+        # A UNION, not `lead IN (…) OR id IN (support …)`: each branch uses its own index
+        # (tasks.lead_unit_id, task_support_units.unit_id), where the OR made PostgreSQL scan
+        # every task and occurrence — the cost grew with the database, not the person's tasks.
+        supported = (
+            select(task_support_units.c.task_id)
+            .join(Task, Task.id == task_support_units.c.task_id)
+            .where(task_support_units.c.unit_id.in_(unit_ids), Task.status == "active")
         )
-        tasks = tasks.where(or_(Task.lead_unit_id.in_(unit_ids), Task.id.in_(supported)))
+        tasks = (select(Task.id).where(Task.status == "active", Task.lead_unit_id.in_(unit_ids))
+                 .union(supported))
     current = (
         select(
             Occurrence.id.label("occurrence_id"),

@@ -181,11 +181,13 @@ class HttpMixin:
         return web.json_response(self.stats())
 
     async def _handle_script(self, request: web.Request) -> web.Response:
-        """For a fake in its own process: users write `text`, `count` times round-robin."""
+        """For a fake in its own process: users write `text`, `count` times round-robin (or,
+        with `texts`, user i writes texts[i])."""
         body = await request.json()
         users = [self.user(int(uid), f"Người dùng {uid}") for uid in body["users"]]
+        texts = [str(t) for t in body.get("texts") or [body["text"]]]
         for i in range(int(body.get("count", 1))):
-            self.send_text(users[i % len(users)], str(body["text"]))
+            self.send_text(users[i % len(users)], texts[i % len(users) % len(texts)])
         return web.json_response({"ok": True})
 
     # ------------------------------------------------------------------ internals

@@ -1,0 +1,107 @@
+"""What the speed work changed on the update path keeps its guarantees: the inbox write in a
+worker thread (PostgreSQL) still queues each update once, in order; pooled PostgreSQL
+connections are pinged only after being idle, and a dead idle one is replaced unseen."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select, text
+from telegram import Update
+
+from bot.app import build_app
+from bot.telegram import InboxQueue
+from db.inbox import Inbox
+from db.models import InboxUpdate
+from db.session import IDLE_PING_AFTER_SECONDS, make_engine
+from tests.conftest import postgres_url_or_skip
+from tests.support import make_settings
+from timelang.clock import FakeClock
+
+
+async def test_inbox_queue_records_and_queues_each_update_once_in_order(
+        tmp_path: Path, db_url: str, clock: FakeClock) -> None:
+    app = build_app(make_settings(tmp_path, db_url), clock=clock)
+    inbox = Inbox(app.session_factory, app.clock, retention=timedelta(days=3))
+    assert inbox.writes_overlap == db_url.startswith("postgresql")
+    queue = InboxQueue(inbox)
+    queue.replay([])
+    try:
+        # Puts may run concurrently (webhook requests); polling awaits them one by one.
+        for update_id in range(1, 21):
+            await queue.put(Update(update_id=update_id))
+        await asyncio.gather(*(queue.put(Update(update_id=i)) for i in (3, 7, 20)))  # again
+        queued = []
+        while not queue.empty():
+            item = queue.get_nowait()
+            assert isinstance(item, Update)
+            queued.append(item.update_id)
+        assert queued == list(range(1, 21))
+        with app.session_factory() as session:
+            keys = session.scalars(select(InboxUpdate.key).order_by(InboxUpdate.id)).all()
+        assert keys == [str(i) for i in range(1, 21)]
+    finally:
+        app.close()
+
+
+async def test_an_update_replayed_while_its_write_was_in_the_thread_is_queued_once(
+        tmp_path: Path, db_url: str, clock: FakeClock) -> None:
+    app = build_app(make_settings(tmp_path, db_url), clock=clock)
+    inbox = Inbox(app.session_factory, app.clock, retention=timedelta(days=3))
+    queue = InboxQueue(inbox)
+    try:
+        # The replay read the row (committed by the put's thread) and queued it; then the put
+        # comes back from its thread: it must not queue it a second time.
+        queue.replay([Update(update_id=5)])
+        await queue.put(Update(update_id=5))
+        await queue.put(Update(update_id=6))
+        queued = [queue.get_nowait().update_id for _ in range(queue.qsize())]  # type: ignore[attr-defined]
+        assert queued == [5, 6]
+    finally:
+        app.close()
+
+
+def test_an_idle_pooled_connection_that_died_is_replaced() -> None:
+    url = postgres_url_or_skip()
+    engine = make_engine(url)
+    admin = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with admin.begin() as conn:  # the server drops it (a restart, an idle timeout)
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        # Age the pooled connection past the idle threshold: the next checkout pings it.
+        pool = engine.pool
+        record = pool._pool.queue[0]  # type: ignore[attr-defined]
+        record.info["checked_in_at"] -= IDLE_PING_AFTER_SECONDS + 1
+        with engine.connect() as conn:
+            new_pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        assert new_pid != pid
+    finally:
+        engine.dispose()
+        admin.dispose()
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged() -> None:
+    url = postgres_url_or_skip()
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        record = engine.pool._pool.queue[0]  # type: ignore[attr-defined]
+        pings = []
+        original = record.dbapi_connection.cursor
+
+        def counting_cursor(*args: object, **kwargs: object) -> object:
+            pings.append(1)
+            return original(*args, **kwargs)
+
+        record.dbapi_connection.cursor = counting_cursor
+        with engine.connect() as conn:  # checkout: no ping (SQLAlchemy's own cursor comes later)
+            assert pings == []
+            conn.execute(text("SELECT 1"))
+        assert len(pings) == 1
+    finally:
+        engine.dispose()
