@@ -132,6 +132,10 @@ async def undo(msg: Incoming, ctx: Context) -> None:
         raise services.DomainError("occurrence_not_done", task_id=task.id)
     days = task_life.occurrence_days(occurrence, ctx.settings.tz)
     task_life.undo_completion(ctx.session, actor=ctx.actor, occurrence=occurrence, now=ctx.now)
+    # The leaders were told of the completion: they are told it was taken back.
+    _tell_leaders(ctx, task, messages.render(
+        messages.UNDO_NOTICE, who=ctx.actor.display_name, task_id=task.id,
+        title=shorten(task.title, 200)), key=f"undo:{occurrence.id}:{ctx.now.timestamp():.0f}")
     await _say_with_frozen(ctx, messages.render(messages.UNDO_DONE, task_id=task.id), days)
 
 

@@ -91,6 +91,9 @@ async def test_undo_within_the_window_only(harness: Harness, clock: FakeClock) -
     assert "/hoantac 1" in done.text
     undone = await harness.send(MEMBER, "/hoantac 1")
     assert "Đã hoàn tác" in undone.text and done_tasks(harness) == set()
+    # The leader, told of the completion, is told it was taken back.
+    told = harness.transport.to(LEADER)
+    assert "báo hoàn thành" in told[-2] and "đã hoàn tác" in told[-1], told[-2:]
     await harness.send_confirmed(MEMBER, "/hoanthanh 1")
     assert (await harness.send(LEADER, "/hoantac 1")).text.count("Chỉ người đã báo") == 1
     clock.advance(minutes=20)

@@ -65,6 +65,8 @@ REOPEN_DONE = (
 REOPEN_NOTICE = "🔄 {who} đã mở lại nhiệm vụ #{task_id} «{title}» — lý do: {reason}."
 UNDO_USAGE = "/hoantac SỐ — huỷ báo hoàn thành vừa gửi nhầm (trong {minutes} phút)"
 UNDO_DONE = "↩️ Đã hoàn tác báo hoàn thành nhiệm vụ #{task_id}; nhiệm vụ đang thực hiện trở lại."
+UNDO_NOTICE = ("↩️ {who} đã hoàn tác báo hoàn thành nhiệm vụ #{task_id} «{title}» (báo nhầm); "
+               "nhiệm vụ đang thực hiện trở lại.")
 EDIT_USAGE = (
     "/sua SỐ ten|han|chutri|phoihop GIÁ_TRỊ, ví dụ: <code>/sua 12 han Quý III/2026</code>, "
     "<code>/sua 12 chutri VP</code>, <code>/sua 12 phoihop PNV,TTR</code> (hoặc «khong»)"
