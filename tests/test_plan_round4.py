@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from plans.lines import _label_kind
 from plans.parser import parse_text
+from plans.unitnames import parse_responsibility, starts_with_unit
 
 DECISION = (
     "Số: 77/QĐ-UBND\nBình Yên, ngày 2 tháng 3 năm 2024\nQUYẾT ĐỊNH\n"
@@ -58,3 +59,25 @@ def test_a_label_with_qualifiers_sets_the_task_fields() -> None:
         "Thời hạn ban hành: trước ngày 15/5/2024.\n"
     ).to_json()["tasks"]
     assert [(t["lead"], t["deadline"]["due"]) for t in tasks] == [(["Sở Nội vụ"], "2024-05-15")]
+
+
+def test_a_group_with_a_level_qualifier_is_one_unit() -> None:
+    found = parse_responsibility("Các phòng, ban, đoàn thể cấp huyện triển khai tuyên truyền")
+    assert found.lead == ["Các phòng, ban, đoàn thể cấp huyện"]
+
+
+def test_a_group_ends_at_its_verb() -> None:
+    found = parse_responsibility("Các phòng, đơn vị liên quan kiện toàn tổ công tác")
+    assert found.lead == ["Các phòng, đơn vị liên quan"]
+
+
+def test_an_opening_verb_phrase_is_not_a_unit() -> None:
+    assert not starts_with_unit("Bố trí kinh phí mua sắm thiết bị")
+    assert not starts_with_unit("Ban hành quy chế làm việc")
+    assert starts_with_unit("Bộ Tài chính")
+    assert starts_with_unit("Sở, ban, ngành")
+    tasks = parse_text(
+        "Số: 9/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2024\nKẾ HOẠCH\nThử\n"
+        "II. NHIỆM VỤ\n1. Bố trí kinh phí để mua sắm thiết bị bảo mật cho các phòng.\n"
+    ).to_json()["tasks"]
+    assert [t["lead"] for t in tasks] == [[]]
