@@ -81,3 +81,12 @@ def test_an_opening_verb_phrase_is_not_a_unit() -> None:
         "II. NHIỆM VỤ\n1. Bố trí kinh phí để mua sắm thiết bị bảo mật cho các phòng.\n"
     ).to_json()["tasks"]
     assert [t["lead"] for t in tasks] == [[]]
+
+
+def test_a_monthly_report_day_written_before_the_frequency() -> None:
+    tasks = parse_text(
+        "Số: 9/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2024\nKẾ HOẠCH\nThử\n"
+        "II. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các phòng báo cáo kết quả về Phòng Nội vụ trước ngày 15 hằng tháng.\n"
+    ).to_json()["tasks"]
+    assert [t["deadline"]["rrule"] for t in tasks] == ["FREQ=MONTHLY;BYMONTHDAY=15"]
