@@ -177,6 +177,10 @@ def _is_skip_heading(text: str) -> bool:
     )
 
 
+# A line ending on a unit's head word with no name yet: the name is on the next line.
+_CUT_NAME = re.compile(r"(?:^|\s)(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|so|bo|cong an)$")
+
+
 class _BodyReader:
     """Builds the tree from body paragraphs and task tables, in document order."""
 
@@ -480,6 +484,10 @@ class _BodyReader:
             self.preamble.append(text)
             return
         continues = not ends_sentence(self.last_text) and self.append_to is not None
+        if continues and _CUT_NAME.search(fold(self.last_text)):
+            # "Tham mưu UBND" / "Thành phố phối hợp …": a unit's name broken by the line.
+            self._continue(text)
+            return
         if top.rank >= RANK_ITEM:
             if _BODY_LABEL.match(text) and not self.last_was_attr:
                 self._target_body(top, text)

@@ -90,3 +90,15 @@ def test_a_monthly_report_day_written_before_the_frequency() -> None:
         "1. Các phòng báo cáo kết quả về Phòng Nội vụ trước ngày 15 hằng tháng.\n"
     ).to_json()["tasks"]
     assert [t["deadline"]["rrule"] for t in tasks] == ["FREQ=MONTHLY;BYMONTHDAY=15"]
+
+
+def test_a_unit_name_broken_by_the_line_is_joined() -> None:
+    tasks = parse_text(
+        "Số: 9/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2024\nKẾ HOẠCH\nThử\n"
+        "II. NHIỆM VỤ\n1. Xây dựng chiến lược\n"
+        "a) Nhiệm vụ: Tham mưu UBND\nTỉnh phối hợp với Sở Y tế rà soát chiến lược.\n"
+        "b) Cơ quan thực hiện: Sở Nội vụ.\n"
+    ).to_json()["tasks"]
+    assert [(t["title"], t["lead"]) for t in tasks] == [
+        ("Tham mưu UBND Tỉnh phối hợp với Sở Y tế rà soát chiến lược.", ["Sở Nội vụ"])
+    ]
