@@ -16,6 +16,7 @@ from plans.line_patterns import (  # noqa: F401  (re-exported for plan_header, t
     _DATE_LINE,
     _FACT_LABELS,
     _INLINE_ATTR,
+    _ISSUED_PLAN,
     _KIND_CODES,
     _KINDS,
     _LABEL_KINDS,
@@ -176,6 +177,10 @@ def _is_skip_heading(text: str) -> bool:
     )
 
 
+# A line ending on a unit's head word with no name yet: the name is on the next line.
+_CUT_NAME = re.compile(r"(?:^|\s)(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|so|bo|cong an)$")
+
+
 class _BodyReader:
     """Builds the tree from body paragraphs and task tables, in document order."""
 
@@ -295,7 +300,7 @@ class _BodyReader:
             self.tail = False
             self.open_section("PL", sentence_case(text), annex=True)
             return
-        if self.tail:
+        if self.tail and not self._plan_after_signature(line, folded):
             return
         if line.marker is None and line.bullet is None and _TAIL.match(folded):
             self.tail = True
@@ -340,16 +345,38 @@ class _BodyReader:
             return
         self._feed_plain(text)
 
+    def _plan_after_signature(self, line: _Line, folded: str) -> bool:
+        """A decision's signature block ("Nơi nhận:" …) followed by the plan it issues: the plan's
+        capitalised title ("KẾ HOẠCH …") or its first capitalised section ("I. MỤC ĐÍCH …")
+        resumes reading."""
+        if not is_upper_heading(line.text) or line.bullet is not None:
+            return False
+        if line.marker == "roman" or (line.marker is None and _ISSUED_PLAN.match(folded)):
+            self.tail = False
+            # The decision's articles end here; what follows belongs to the plan.
+            del self.stack[1:]
+            self.append_to = None
+            return True
+        return False
+
     def _role_line(self, line: _Line, labelled: tuple[str, str, str] | None) -> bool:
         """Lines of a "Cơ quan chủ trì" heading: the heading itself, its "a) Cơ quan chủ trì" /
         "b) Cơ quan phối hợp" parts and the unit lines under them. True when consumed."""
         text = line.text.strip(" :.")
         folded = re.sub(r"[^a-z ,]", "", fold(text)).strip(" ,")
         heading = line.marker in ("number", "letter") and bool(_ROLE_HEADING.match(folded))
-        if heading or (labelled and labelled[0] in ("lead", "support", "exec") and line.marker
-                       in ("number", "letter") and not labelled[2]):
-            kind: str | None = "support" if "phoi hop" in folded and "chu tri" not in folded else (
-                "exec" if folded.endswith("thuc hien") and "chu tri" not in folded else "lead"
+        if heading or (
+            labelled
+            and labelled[0] in ("lead", "support", "exec")
+            and line.marker in ("number", "letter")
+            and not labelled[2]
+        ):
+            kind: str | None = (
+                "support"
+                if "phoi hop" in folded and "chu tri" not in folded
+                else (
+                    "exec" if folded.endswith("thuc hien") and "chu tri" not in folded else "lead"
+                )
             )
             if line.marker == "number" or self.role is None:
                 rank = len(line.label.split(".")) if line.marker == "number" else RANK_LETTER
@@ -457,6 +484,10 @@ class _BodyReader:
             self.preamble.append(text)
             return
         continues = not ends_sentence(self.last_text) and self.append_to is not None
+        if continues and _CUT_NAME.search(fold(self.last_text)):
+            # "Tham mưu UBND" / "Thành phố phối hợp …": a unit's name broken by the line.
+            self._continue(text)
+            return
         if top.rank >= RANK_ITEM:
             if _BODY_LABEL.match(text) and not self.last_was_attr:
                 self._target_body(top, text)

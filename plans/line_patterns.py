@@ -4,31 +4,33 @@ from __future__ import annotations
 
 import re
 
+# A label is: who (optional "Cơ quan", "Đơn vị" …) + the role word + optional qualifiers
+# ("Đơn vị chủ trì tham mưu thực hiện", "Thời hạn ban hành"), read from the words, not listed.
+_LABEL_HEAD = r"(?:(?:co quan|don vi|bo phan|ca nhan|nguoi),? ?)*"
+_LABEL_QUALIFIER = (
+    r"(?: (?:thuc hien|tham muu|trien khai|hoan thanh|hoan tat|ban hanh|bao cao|trinh|xay dung"
+    r"|to chuc|chinh|du kien|cu the))*"
+)
 _LABEL_KINDS: list[tuple[str, re.Pattern[str]]] = [
     (
         "support",
-        re.compile(
-            r"^(?:(?:co quan|don vi|bo phan|ca nhan),? ?)*(?:cung )?phoi hop(?: thuc hien)?$"
-        ),
+        re.compile(rf"^{_LABEL_HEAD}(?:cung )?phoi hop{_LABEL_QUALIFIER}$"),
     ),
     (
         "lead",
-        re.compile(r"^(?:(?:co quan|don vi|bo phan|ca nhan|nguoi),? ?)*chu tri(?: thuc hien)?$"),
+        re.compile(rf"^{_LABEL_HEAD}chu tri{_LABEL_QUALIFIER}$"),
     ),
     (
         "exec",
         re.compile(
-            r"^(?:(?:co quan|don vi|bo phan|nguoi|ca nhan),? ?)*(?:trach nhiem |phan cong )?"
-            r"(?:thuc hien|trach nhiem|chiu trach nhiem|phu trach|phan cong)(?: thuc hien)?$"
-            r"|^(?:co quan|don vi) chiu trach nhiem$|^giao$"
+            rf"^{_LABEL_HEAD}(?:trach nhiem |phan cong )?"
+            rf"(?:thuc hien|trach nhiem|chiu trach nhiem|phu trach|phan cong){_LABEL_QUALIFIER}$"
+            r"|^giao$"
         ),
     ),
     (
         "time",
-        re.compile(
-            r"^(?:thoi gian|thoi han|tien do|han)(?: thuc hien| hoan thanh| hoan tat| trien khai| bao cao)?"
-            r"(?: thuc hien| hoan thanh)?$"
-        ),
+        re.compile(rf"^(?:thoi gian|thoi han|tien do|han){_LABEL_QUALIFIER}$"),
     ),
     (
         "product",
@@ -62,6 +64,8 @@ _CLOSING = re.compile(
 )
 _TAIL = re.compile(r"^(?:noi nhan\b|tm\.|kt\.|tl\.|tuq\.|q\. ?chu tich|chu tich$|pho chu tich$)")
 _ANNEX = re.compile(r"^phu luc\b")
+# The title of the plan a decision issues, printed after the decision's signature block.
+_ISSUED_PLAN = re.compile(r"^(?:ke hoach|chuong trinh(?: hanh dong)?|de an)\b")
 
 _KINDS = (
     "KẾ HOẠCH",

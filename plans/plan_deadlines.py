@@ -136,6 +136,12 @@ _EVERY_BY_DAY = re.compile(
     r"(?:\s+(?:hàng|hằng|của)\s+tháng)?",
     re.I,
 )
+# "trước ngày 15 hằng tháng": the day first, then how often.
+_DAY_OF_EVERY = re.compile(
+    r"(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?ngày\s+\d{1,2}\s+(?:hàng|hằng|mỗi)\s+"
+    r"(?P<freq>tuần|tháng|quý)",
+    re.I,
+)
 _DATE = r"\d{1,2}\s*[/.-]\s*\d{1,2}(?:\s*[/.-]\s*\d{2,4})?(?!\d)"
 _DATE_WORDS = r"\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?"
 _ONCE_BY_DATE = re.compile(
@@ -247,6 +253,10 @@ def _recurring_regimes(text: str) -> list[_Regime]:
                     f"cuối {fold(match.group('freq'))}", match.start())
         )
     for match in _EVERY_BY_DAY.finditer(text):
+        found.append(
+            _Regime(match.group(0), [match.group(0)], fold(match.group("freq")), match.start())
+        )
+    for match in _DAY_OF_EVERY.finditer(text):
         found.append(
             _Regime(match.group(0), [match.group(0)], fold(match.group("freq")), match.start())
         )

@@ -47,6 +47,7 @@ _VERBS = (
     "giải quyết", "đảm bảo", "bảo đảm", "quan tâm", "để", "nhằm", "được", "họp", "đăng ký",
     "cập nhật", "công khai", "thông báo", "hoàn thành", "khẩn trương", "sớm", "tập trung",
     "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
+    "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên",
 )
 _VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
 
@@ -107,11 +108,26 @@ _TO_CHUC_BODIES = frozenset({"to_chuc_chinh", "to_chuc_doan", "to_chuc_hoi", "to
 _BARE_STAFF = frozenset({"can bo", "cong chuc", "vien chuc", "can bo cong chuc"})
 
 
+# One-word heads that are also the first syllable of a verb or a common noun: "Bố trí",
+# "Ban hành", "Phòng ngừa", "Hội nhập". A unit has a capitalised name after them ("Bộ Tài
+# chính") or is one of a list ("Sở, ban, ngành").
+_AMBIGUOUS_HEADS = frozenset({"bo", "so", "ban", "phong", "hoi", "doan", "cuc"})
+
+
 def starts_with_unit(text: str) -> bool:
     one, two, three = _head_key(text)
     if two == "to_chuc" and three not in _TO_CHUC_BODIES:
         return False
-    return any(key in UNIT_HEADS for key in (one, two, three) if key)
+    if two in UNIT_HEADS or three in UNIT_HEADS:
+        return True
+    if one not in UNIT_HEADS:
+        return False
+    if one in _AMBIGUOUS_HEADS:
+        tokens = text.split()
+        listed = tokens[0].endswith(",")
+        named = len(tokens) > 1 and tokens[1][:1].isupper()
+        return listed or named or len(tokens) == 1
+    return True
 
 
 def _cut_at_verb(fragment: str) -> tuple[str, str | None]:
@@ -241,7 +257,11 @@ _PERSON_LEAD = re.compile(
     re.IGNORECASE,
 )
 _RELATED_END = re.compile(r"\blien quan\b")
-_RELATED_TAIL = re.compile(r"\s+(?:có\s+)?liên quan$", re.IGNORECASE)
+# "… có liên quan", "… cấp tỉnh": what may follow the last word of a "các …" group.
+_RELATED_TAIL = re.compile(
+    r"\s+(?:(?:có\s+)?liên quan|cấp\s+(?:tỉnh|huyện|xã|thành phố|trung ương|cơ sở))$",
+    re.IGNORECASE,
+)
 
 
 def _list_tail(fragment: str) -> bool:
