@@ -134,11 +134,15 @@ def main(argv: list[str] | None = None) -> int:
     groups.append(
         ("corpus (development)", _score_group("corpus (development)", corpus, "txt", args.verbose))
     )
-    if args.heldout:
+    if args.heldout and heldout:
         groups.append(
             ("corpus (held out)", _score_group("corpus (held out)", heldout, "txt", args.verbose))
         )
     print("\n=== summary ===")
+    if args.heldout and not heldout:
+        # An empty group would print 1.00 everywhere: say there is nothing kept out instead.
+        print("  corpus (held out)      none kept out now: the last set was scored once and "
+              "moved into development (tests/golden/corpus/SOURCES.md has its figures)")
     for title, totals in groups:
         figures = "; ".join(
             f"{name} P={score.precision:.2f} R={score.recall:.2f}"
