@@ -23,10 +23,9 @@ from decimal import Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Engine, Table, func, inspect, select, text, update
 
-from db.migrate import upgrade
+from db.migrate import current_revision, upgrade
 from db.models import Base
 
 FORMAT = 1
@@ -92,7 +91,7 @@ def _decode(value: Any) -> Any:
 
 
 def _revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    return current_revision(connection)
 
 
 def _data_files(data_dir: Path, exclude: Path | None) -> Iterator[tuple[str, Path]]:

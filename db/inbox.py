@@ -78,8 +78,11 @@ def mark_handled(session: Session, platform: str, key: str, now: datetime) -> bo
 def owe_replies(session: Session, platform: str, key: str, replies: dict[str, Any] | None) -> None:
     """Inside the caller's unit of work: these are the update's answers, owed until they are
     delivered and cleared with None (None: nothing owed)."""
-    session.execute(update(InboxUpdate).where(
-        InboxUpdate.platform == platform, InboxUpdate.key == bounded_key(key))
+    # On the table, as in mark_handled: a plain UPDATE without the ORM's bulk-update
+    # bookkeeping (it runs twice per answered update: store, then clear).
+    inbox = INBOX_TABLE
+    session.execute(update(inbox).where(
+        inbox.c.platform == platform, inbox.c.key == bounded_key(key))
         .values(replies=replies))
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from db.actors import Actor
 from db.domain import OCCURRENCES_AHEAD, DomainError, audit
@@ -63,7 +64,11 @@ def create_task(
     )
     session.add(task)
     session.flush()
-    ensure_occurrences(session, task, today=today, now=now, calendar=calendar)
+    # A task made here has no occurrences yet: none are read back, and the ones created are
+    # the loaded collection (current_occurrence right after needs no query).
+    created = ensure_occurrences(session, task, today=today, now=now, calendar=calendar,
+                                 new_task=True)
+    set_committed_value(task, "occurrences", created)
     audit(session, actor=actor, action="task.create", entity="task", entity_id=task.id, now=now,
           title=title, unit=lead_unit.code, deadline=deadline.source)
     return task
@@ -81,11 +86,13 @@ def ensure_occurrences(
     now: datetime,
     ahead: int = OCCURRENCES_AHEAD,
     calendar: WorkingCalendar | None = None,
+    new_task: bool = False,
 ) -> list[Occurrence]:
     """Create the task's missing occurrences: the one for a one-off or ongoing task, and the
-    next `ahead` open periods of a recurring one. Never the same period twice."""
+    next `ahead` open periods of a recurring one. Never the same period twice. `new_task`: the
+    task was just made in this session, so it has none and nothing is read."""
     deadline = task_deadline(task)
-    existing = {
+    existing: set[str] = set() if new_task else {
         key
         for key in session.scalars(
             select(Occurrence.period_key).where(Occurrence.task_id == task.id)
@@ -102,7 +109,7 @@ def ensure_occurrences(
                                       created_at=now))
     else:
         start = min(today, task.created_at.date()) if task.created_at else today
-        open_future = session.scalar(
+        open_future = 0 if new_task else session.scalar(
             select(func.count()).select_from(Occurrence).where(
                 Occurrence.task_id == task.id,
                 Occurrence.done_at.is_(None),

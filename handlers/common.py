@@ -148,8 +148,9 @@ def require_units(session: Session, text: str) -> list[Unit]:
     """Units listed in `text`: one name ("Phòng Nội vụ"), names or codes separated by
     commas, or codes separated by spaces."""
     text = text.strip()
-    if len(find_units(session, text)) == 1:
-        return [require_unit(session, text)]
+    found = find_units(session, text)
+    if len(found) == 1:
+        return found  # what require_unit(text) would return, without reading the units again
     parts = [part.strip() for part in text.split(",") if part.strip()]
     if len(parts) > 1:
         # Each part by code or name; an ambiguous one is offered as a choice by itself.
