@@ -85,3 +85,26 @@ def test_a_month_inside_a_weekly_phrase_is_not_dropped() -> None:
     result = read_deadline("thứ Hai tháng 3 hằng tuần", DEC)
     assert isinstance(result, Refusal)
     assert result.unused == ("3",)
+
+
+EACH_NEXT: list[tuple[str, str, list[date]]] = [
+    # In a recurring phrase, "the next month/quarter/year" is each period's next one.
+    ("hằng tháng, trước ngày 05 của tháng sau", "5 ngày sau khi kết thúc tháng",
+     [date(2026, 12, 5), date(2027, 1, 5)]),
+    ("báo cáo hằng tháng trước ngày 5 tháng sau", "5 ngày sau khi kết thúc tháng",
+     [date(2026, 12, 5), date(2027, 1, 5)]),
+    ("hằng quý, trước ngày 10 của tháng đầu quý sau", "10 ngày sau khi kết thúc quý",
+     [date(2027, 1, 10), date(2027, 4, 10)]),
+    ("định kỳ hằng năm trước ngày 15 tháng 1 năm sau", "15 ngày sau khi kết thúc năm",
+     [date(2027, 1, 15), date(2028, 1, 15)]),
+]
+
+
+@pytest.mark.parametrize(("phrase", "text", "dues"), EACH_NEXT, ids=[p for p, _, _ in EACH_NEXT])
+def test_the_next_period_of_each_period(phrase: str, text: str, dues: list[date]) -> None:
+    result = read_deadline(phrase, DEC)
+    assert isinstance(result, Reading), result
+    deadline = result.deadline
+    assert deadline.kind == "recurring" and text in deadline.text
+    assert deadline.source == phrase
+    assert deadline.next_dues(DEC, count=2) == dues

@@ -27,6 +27,13 @@ _NEXT = re.compile(r"(?<!\bthu )\b(thang|quy|nam) (sau|toi)\b( nua\b)?(?! (?:khi
 _DURATION_BEFORE = re.compile(r"(?<!ngay )\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) $")
 # "đầu tháng 6", "giữa năm": no day named. "6 tháng đầu năm" is a half year, read elsewhere.
 _VAGUE = re.compile(r"\b(dau|giua) (thang|quy|nam|tuan)\b")
+# In a recurring phrase "the next period" is each period's next one: "hằng tháng, trước ngày
+# 05 của tháng sau" is due 5 days after each month ends.
+_RECURRING = re.compile(r"\b(?:hang|moi|dinh ky)\b")
+_DAY_OF_NEXT = re.compile(
+    r"(?:(?:truoc|cham nhat|han|vao)\s+)*ngay (\d{1,2}) (?:cua )?"
+    r"(?:(thang) (?:sau|toi)|thang dau (?:cua )?(quy) (?:sau|toi)|thang (?:1|mot|gieng) (?:cua )?(nam) (?:sau|toi))\b")
+_PERIOD_WORDS = {"thang": "tháng", "quy": "quý", "nam": "năm"}
 _HALF_YEAR = re.compile(r"\b(?:6|sau|9|chin|3|ba) thang (?:dau|cuoi) nam\b")
 
 
@@ -60,6 +67,8 @@ def _replacement(unit: str, reference: date, steps: int) -> str:
 def resolve(display: str, folded: str, reference: date) -> str | Ask | None:
     """The phrase rewritten with the periods "sau" names, an `Ask`, or None (nothing to do).
     `display` is the cleaned phrase as written; `folded` has the same length."""
+    if _RECURRING.search(folded):
+        return _each_next_period(display, folded)
     if ask := _vague(display, folded, reference):
         return ask
     pieces: list[str] = []
@@ -89,6 +98,18 @@ def resolve(display: str, folded: str, reference: date) -> str | Ask | None:
         return None
     pieces.append(display[last:])
     return "".join(pieces)
+
+
+def _each_next_period(display: str, folded: str) -> str | None:
+    """"ngày N (của) tháng sau / tháng đầu quý sau / tháng 1 năm sau" in a recurring phrase:
+    N days after each period ends. Other "sau" words there are left to the readers (which
+    refuse what they cannot place)."""
+    match = _DAY_OF_NEXT.search(folded)
+    if match is None:
+        return None
+    unit = next(g for g in (match.group(2), match.group(3), match.group(4)) if g)
+    return (display[:match.start()] + f"chậm nhất {int(match.group(1))} ngày sau khi kết thúc "
+            f"{_PERIOD_WORDS[unit]}" + display[match.end():])
 
 
 def _example_day(reference: date) -> str:
