@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from db import services
 from db.models import Occurrence, Person, Task, Unit
-from handlers.base import Context
+from handlers.base import Attachment, Context, FileTooLarge, Replier
 from texts import messages
 from timelang import numbers
 from timelang.words import strip_accents
@@ -163,6 +163,23 @@ def require_units(session: Session, text: str) -> list[Unit]:
 
 def local_time(ctx: Context, moment: datetime) -> str:
     return messages.fmt_datetime(moment, ctx.settings.tz)
+
+
+async def download_document(replier: Replier, attachment: Attachment, limit: int,
+                            name: str) -> bytes:
+    """A document sent for reading (a plan, a staff list): its bytes, or a UserError that
+    says it is too large or could not be fetched."""
+    max_mb = limit // (1024 * 1024)
+    try:
+        return await replier.download(attachment, limit)
+    except FileTooLarge as error:
+        size = human_size(error.size) if error.size else f"> {max_mb} MB"
+        raise UserError(messages.PLAN_IMPORT_TOO_LARGE.format(
+            name=messages.esc(name), size=size, max_mb=max_mb)) from None
+    except UserError:
+        raise
+    except Exception:
+        raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
 
 
 def human_size(size: int) -> str:

@@ -23,8 +23,15 @@ from typing import Any
 
 from db import chat_state as state
 from db import services
-from handlers.base import Attachment, Context, FileTooLarge, Incoming, MenuOption, UploadPurpose
-from handlers.common import UserError, human_size, require_admin, strip_accents, usage
+from handlers.base import Attachment, Context, Incoming, MenuOption, UploadPurpose
+from handlers.common import (
+    UserError,
+    download_document,
+    human_size,
+    require_admin,
+    strip_accents,
+    usage,
+)
 from handlers.ocr_progress import ChatProgress
 from handlers.plan_preview import render_preview, task_meaning, tasks_naming
 from handlers.uploads import file_prompt
@@ -126,19 +133,9 @@ async def _receive_file(msg: Incoming, ctx: Context, attachment: Attachment) -> 
             name=messages.esc(name), size=human_size(attachment.size), max_mb=_max_mb(ctx)))
     replier, settings = ctx.replier, ctx.settings
     calendar = ctx.calendar
-    max_mb = _max_mb(ctx)
 
     async def download_and_read() -> ParsedPlan | PlanReadError:
-        try:
-            data = await replier.download(attachment, limit)
-        except FileTooLarge as error:
-            size = human_size(error.size) if error.size else f"> {max_mb} MB"
-            raise UserError(messages.PLAN_IMPORT_TOO_LARGE.format(
-                name=messages.esc(name), size=size, max_mb=max_mb)) from None
-        except UserError:
-            raise
-        except Exception:
-            raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
+        data = await download_document(replier, attachment, limit, name)
         # A scan read by OCR says how far it has got ("đang đọc trang 3/12").
         progress = ChatProgress(replier, asyncio.get_running_loop(), name)
         try:

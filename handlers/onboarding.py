@@ -16,13 +16,19 @@ from handlers import confirm
 from handlers.base import (
     Attachment,
     Context,
-    FileTooLarge,
     Incoming,
     MenuOption,
     OutgoingFile,
     UploadPurpose,
 )
-from handlers.common import UserError, find_units, human_size, require_admin, require_unit, usage
+from handlers.common import (
+    UserError,
+    download_document,
+    find_units,
+    require_admin,
+    require_unit,
+    usage,
+)
 from handlers.notify import notify_people
 from handlers.uploads import file_prompt
 from plans.limits import ReadLimits
@@ -208,19 +214,9 @@ def _read_outside_turn(ctx: Context, attachment: Attachment) -> None:
     limit, replier = ctx.settings.max_file_bytes, ctx.replier
     limits = ReadLimits.from_settings(ctx.settings)
     name = attachment.file_name or "danhsach.xlsx"
-    max_mb = limit // (1024 * 1024)
 
     async def work() -> list[StaffRow] | list[str]:
-        try:
-            data = await replier.download(attachment, limit)
-        except FileTooLarge as error:
-            size = human_size(error.size) if error.size else f"> {max_mb} MB"
-            raise UserError(messages.PLAN_IMPORT_TOO_LARGE.format(
-                name=messages.esc(name), size=size, max_mb=max_mb)) from None
-        except UserError:
-            raise
-        except Exception:
-            raise UserError(messages.PLAN_IMPORT_DOWNLOAD_FAILED) from None
+        data = await download_document(replier, attachment, limit, name)
         try:
             return await asyncio.to_thread(read_staff_list, data, name, limits=limits)
         except StaffListError as error:
