@@ -56,6 +56,10 @@ _ENACTMENT = re.compile(
 _CUT_NAME = re.compile(r"(?:^|\s)(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|so|bo|cong an)$")
 
 
+# "- Nội dung: …", "- Nội dung thực hiện: …" under a numbered heading: its description.
+_CONTENT_LABEL = re.compile(r"^noi dung(?: thuc hien| cong viec| chi tiet)?\s*:")
+
+
 class _BodyReader:
     """Builds the tree from body paragraphs and task tables, in document order."""
 
@@ -337,6 +341,11 @@ class _BodyReader:
 
     def _feed_bullet(self, line: _Line) -> None:
         top = self.stack[-1]
+        if top.kind in ("number", "letter") and _CONTENT_LABEL.match(fold(line.text)):
+            # "1. Kiểm kê tài sản" / "- Nội dung: đếm, đối chiếu …": what the heading's work
+            # holds, its description; the heading stays the task.
+            self._target_body(top, line.text)
+            return
         if line.bullet == "+" and top.rank >= RANK_ITEM and not top.plus:
             self._target_body(top, f"+ {line.text}")
             return

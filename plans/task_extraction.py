@@ -93,11 +93,12 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
     # "Bước 2: Kiểm tra …": the step label is the ref's business, not the title's.
     title = _STEP.sub("", title).strip()
-    # "a) Nhiệm vụ: Cập nhật …", "- Nội dung: Rà soát …": the label is not part of the duty.
-    title = _TITLE_LABEL.sub("", title).strip()
+    # "a) Nhiệm vụ: Cập nhật …", "- Nội dung: Rà soát …": the label is not part of the duty
+    # (nor the bullet of a line joined to the bare "1." above it).
+    title = _TITLE_LABEL.sub("", re.sub(r"^[-+•]\s+", "", title)).strip()
     body = list(node.body)
     if not title.strip(" :.") and body:
-        title = body.pop(0)
+        title = _TITLE_LABEL.sub("", body.pop(0)).strip()
     elif title.endswith(":") and body:
         title = title.rstrip(" :")
     # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the duty starts after the colon.

@@ -1,0 +1,61 @@
+"""Plan parsing, fifth round of issue 14: the STRUCTURE of a plan (which blocks are tasks, their
+titles, the units they belong to), one minimal text of our own per failure class seen on the
+development corpus. No text here is copied from a corpus document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plans.parser import parse_text
+from plans.unitnames import parse_responsibility
+
+HEAD = "Số: 5/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng năm\n"
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body).to_json()["tasks"]
+    return tasks
+
+
+def test_a_content_line_under_a_numbered_heading_describes_it() -> None:
+    # "- Nội dung: …" says what the heading's work holds: the heading stays the task's title.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Kiểm kê tài sản công\n"
+        "- Nội dung: đếm, đối chiếu sổ sách các kho.\n"
+        "- Cơ quan chủ trì: Sở Tài chính.\n"
+        "2. Sửa chữa trụ sở\n"
+        "- Nội dung thực hiện: Thay mái, sơn lại tường.\n"
+        "- Cơ quan thực hiện: Sở Xây dựng.\n"
+    )
+    assert [t["title"] for t in tasks] == ["Kiểm kê tài sản công", "Sửa chữa trụ sở"]
+    assert [t["lead"] for t in tasks] == [["Sở Tài chính"], ["Sở Xây dựng"]]
+    assert "đếm, đối chiếu sổ sách" in tasks[0]["detail"]
+
+
+def test_a_content_line_under_an_empty_heading_is_its_title() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1.\n- Nội dung: Đếm lại tài sản công.\n- Cơ quan chủ trì: Sở Tài chính.\n"
+    )
+    assert [t["title"] for t in tasks] == ["Đếm lại tài sản công."]
+
+
+def test_dated_plus_lines_under_a_heading_with_content_are_its_tasks() -> None:
+    # The content line does not become a task beside the dated "+" duties below the heading.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Rà soát quy chế\n- Nội dung: rà soát các quy chế nội bộ.\n"
+        "- Thời gian thực hiện:\n"
+        "+ Các phòng gửi kết quả rà soát về Văn phòng trước ngày 15/6/2025.\n"
+        "+ Văn phòng tổng hợp, báo cáo Giám đốc trước ngày 30/6/2025.\n"
+    )
+    assert [t["title"][:20] for t in tasks] == ["Các phòng gửi kết qu", "Văn phòng tổng hợp, "]
+    assert [t["deadline"]["due"] for t in tasks] == ["2025-06-15", "2025-06-30"]
+
+
+def test_a_unit_name_stops_at_the_verb_that_follows_it() -> None:
+    # "X tiến hành …", "Y theo chức năng, nhiệm vụ …": the verb or the phrase ends the name.
+    assert parse_responsibility("Sở Xây dựng tiến hành kiểm tra nhà trọ", "exec").lead == [
+        "Sở Xây dựng"
+    ]
+    assert parse_responsibility(
+        "Các sở, ngành theo chức năng, nhiệm vụ được giao", "exec"
+    ).lead == ["Các sở, ngành"]
