@@ -52,6 +52,8 @@ class _Node:
     ref: str = ""
     annex: bool = False
     plus: bool = False  # a "+" bullet: under a "-" bullet it is detail, not a task
+    # A unit heading whose one paragraph became the task's text: the heading as written.
+    heading: str = ""
 
     def add(self, child: _Node) -> _Node:
         child.parent = self

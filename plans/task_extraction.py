@@ -102,10 +102,28 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     elif title.endswith(":") and body:
         title = title.rstrip(" :")
     # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the duty starts after the colon.
-    opening = _AS_FOLLOWS.search(title)
+    opening = _AS_FOLLOWS.search(title) or _DUTY_COLON.search(title[:400])
     if opening and len(title) - opening.end() > 20:
         title = title[opening.end() :]
+    elif node.kind in ("number", "letter") and _beside_unit_headings(node):
+        # "1. Công an tỉnh" (its duties below), "2. Sở Tư pháp: Phối hợp với …": among unit
+        # headings, "unit: duty" is the same form on one line; the duty is the title.
+        prefixed = _unit_prefix(title)
+        if prefixed and len(prefixed[1]) > 20:
+            title = prefixed[1]
     return title, "\n".join(body)
+
+
+def _beside_unit_headings(node: _Node) -> bool:
+    """Whether a sibling of the node is a heading that is nothing but a unit's name."""
+    siblings = node.parent.children if node.parent is not None else []
+    return any(
+        sibling is not node
+        and sibling.kind == node.kind
+        and not re.search(r":\s*\S", sibling.heading or sibling.text)
+        and _unit_heading(sibling)
+        for sibling in siblings
+    )
 
 
 def _unit_prefix(text: str) -> tuple[list[str], str] | None:
@@ -125,7 +143,7 @@ def _unit_heading(node: _Node) -> list[str] | None:
     """The units a heading names when the heading is nothing but units' names: "1. Công an
     tỉnh", "4. Ban Chỉ đạo cấp quân khu, Ban Chỉ đạo các tỉnh", "3. Trách nhiệm của các Bộ,
     ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
-    text = node.text.strip(" :.")
+    text = (node.heading or node.text).strip(" :.")
     # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
     text = unit_name(_ASSIGNED.sub("", text))
     if node.kind not in ("section", "number", "letter") or not text:
@@ -166,6 +184,8 @@ _TITLE_LABEL = re.compile(
     r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
 )
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
+# "Thủ trưởng các sở …; Chủ tịch UBND các huyện … có trách nhiệm: Lãnh đạo …": the duty.
+_DUTY_COLON = re.compile(r"\b(?:có|chịu) trách nhiệm\s*:\s*", re.IGNORECASE)
 
 
 def _deadline_scope(node: _Node) -> str:
@@ -230,6 +250,7 @@ class _TaskBuilder:
                 live_children = list(node.children)
             else:
                 # "1. Sở Kế hoạch và Đầu tư:" then one paragraph: that paragraph is the task.
+                node.heading = node.text
                 node.text, node.body = node.body[0], node.body[1:]
         if heading_unit:
             heading_units = heading_unit

@@ -59,3 +59,30 @@ def test_a_unit_name_stops_at_the_verb_that_follows_it() -> None:
     assert parse_responsibility(
         "Các sở, ngành theo chức năng, nhiệm vụ được giao", "exec"
     ).lead == ["Các sở, ngành"]
+
+
+def test_a_unit_named_before_a_colon_is_not_part_of_the_title() -> None:
+    # Beside "1. Sở Xây dựng" (its duty below), "2. Sở Y tế: Kiểm tra …" is the same form on
+    # one line: the unit leads, the duty after the colon is the title.
+    tasks = _tasks(
+        "III. PHÂN CÔNG\n1. Sở Xây dựng\nKiểm tra chất lượng công trình trường học.\n"
+        "2. Sở Y tế: Kiểm tra an toàn thực phẩm tại các chợ đầu mối.\n"
+        "3. Các phòng, ban; Chủ tịch UBND các xã có trách nhiệm: Rà soát hộ nghèo cuối năm.\n"
+    )
+    assert [t["title"] for t in tasks] == [
+        "Kiểm tra chất lượng công trình trường học.",
+        "Kiểm tra an toàn thực phẩm tại các chợ đầu mối.",
+        "Rà soát hộ nghèo cuối năm.",
+    ]
+    assert tasks[1]["lead"] == ["Sở Y tế"]
+    assert tasks[2]["lead"] == ["Các phòng, ban", "UBND các xã"]
+
+
+def test_unit_colon_items_among_sentences_keep_their_wording() -> None:
+    # No sibling is a bare unit heading: the plan writes "unit: duty" as its item's wording.
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Y tế: Kiểm tra an toàn thực phẩm tại các chợ.\n"
+        "2. Giao Sở Công Thương: Theo dõi giá cả thị trường dịp Tết.\n"
+    )
+    assert tasks[0]["title"].startswith("Sở Y tế: Kiểm tra")
+    assert [t["lead"] for t in tasks] == [["Sở Y tế"], ["Sở Công Thương"]]
