@@ -59,6 +59,9 @@ _CUT_NAME = re.compile(r"(?:^|\s)(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|
 # "- Nội dung: …", "- Nội dung thực hiện: …" under a numbered heading: its description.
 _CONTENT_LABEL = re.compile(r"^noi dung(?: thuc hien| cong viec| chi tiet)?\s*:")
 
+# "* Lưu ý: …", "- Chú ý: …", "Ghi chú: …": a note on the item above.
+_NOTE = re.compile(r"^(?:luu y|chu y|ghi chu)\s*:")
+
 
 class _BodyReader:
     """Builds the tree from body paragraphs and task tables, in document order."""
@@ -341,6 +344,10 @@ class _BodyReader:
 
     def _feed_bullet(self, line: _Line) -> None:
         top = self.stack[-1]
+        if top is not self.root and _NOTE.match(fold(line.text)):
+            # "* Lưu ý: … phải báo cáo ngay": a note on the work above, not a task of its own.
+            self._target_body(top, line.text)
+            return
         if top.kind in ("number", "letter") and _CONTENT_LABEL.match(fold(line.text)):
             # "1. Kiểm kê tài sản" / "- Nội dung: đếm, đối chiếu …": what the heading's work
             # holds, its description; the heading stays the task.

@@ -503,7 +503,9 @@ def _dated_duties(title: str) -> tuple[str, list[str]] | None:
     """(actor head, duties) when a paragraph lists several duties separated by ";" of which at
     least two carry their own date; None otherwise."""
     head, colon, rest = title.partition(":")
-    if not colon or len(head.split()) > 25:
+    # The head names the actors ("Thủ trưởng các sở …; Chủ tịch UBND các huyện … chỉ đạo"),
+    # however many; a head holding a date of its own is a duty, not the actors.
+    if not colon or len(head.split()) > 40 or _once_phrase(head):
         head, rest = "", title
     parts = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
     if len(parts) < 2 or sum(1 for part in parts if _once_phrase(part)) < 2:

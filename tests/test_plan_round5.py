@@ -86,3 +86,28 @@ def test_unit_colon_items_among_sentences_keep_their_wording() -> None:
     )
     assert tasks[0]["title"].startswith("Sở Y tế: Kiểm tra")
     assert [t["lead"] for t in tasks] == [["Sở Y tế"], ["Sở Công Thương"]]
+
+
+def test_a_note_under_an_item_is_its_detail_not_a_task() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Các phòng báo cáo kết quả kiểm kê về Văn phòng.\n"
+        "* Lưu ý: Trường hợp mất tài sản phải báo cáo ngay.\n"
+        "2. Văn phòng tổng hợp kết quả kiểm kê.\n- Chú ý: Số liệu lấy đến ngày 31/12.\n"
+    )
+    assert [t["title"] for t in tasks] == [
+        "Các phòng báo cáo kết quả kiểm kê về Văn phòng.",
+        "Văn phòng tổng hợp kết quả kiểm kê.",
+    ]
+    assert "mất tài sản" in tasks[0]["detail"]
+
+
+def test_a_long_actor_head_before_dated_duties_is_not_a_duty() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Thủ trưởng các sở, ban, ngành trực thuộc UBND tỉnh; Chủ tịch UBND các "
+        "huyện, thành phố căn cứ chức năng, nhiệm vụ được giao chỉ đạo: lập kế hoạch kiểm kê "
+        "trước ngày 31/3/2025; báo cáo kết quả kiểm kê trước ngày 30/11/2025.\n"
+    )
+    assert [t["title"][:12] for t in tasks] == ["lập kế hoạch", "báo cáo kết "]
+    assert [t["lead"] for t in tasks] == [
+        ["các sở, ban, ngành trực thuộc UBND tỉnh", "UBND các huyện, thành phố"]
+    ] * 2
