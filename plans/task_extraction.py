@@ -21,6 +21,7 @@ from plans.document import (
     _INLINE_ATTR,
     _SCORE,
     _STEP,
+    RANK_ITEM,
     _Attr,
     _dedupe,
     _Effective,
@@ -262,6 +263,12 @@ class _TaskBuilder:
             if node.kind != "root" and (node.kind != "section" or node.body):
                 self._emit(node, effective, node.ref)
             return
+        if heading_unit:
+            # "1. Công an tỉnh" / "Tham mưu … bảo vệ bí mật." / "- Đôn đốc …": a whole sentence
+            # under the unit's name, before its list, is a duty too (not "… thực hiện:").
+            for paragraph in node.body:
+                if ends_sentence(paragraph) and not _LABELLED_TEXT.match(paragraph):
+                    self._emit(_Node("item", "", paragraph, RANK_ITEM, parent=node), effective, node.ref)
         only_child = (
             len(node.children) == 1
             and node.children[0].kind == "item"

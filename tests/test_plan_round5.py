@@ -111,3 +111,17 @@ def test_a_long_actor_head_before_dated_duties_is_not_a_duty() -> None:
     assert [t["lead"] for t in tasks] == [
         ["các sở, ban, ngành trực thuộc UBND tỉnh", "UBND các huyện, thành phố"]
     ] * 2
+
+
+def test_a_sentence_under_a_unit_heading_before_its_list_is_a_duty() -> None:
+    tasks = _tasks(
+        "III. PHÂN CÔNG\n1. Sở Nội vụ\nTham mưu Ủy ban nhân dân tỉnh quản lý biên chế.\n"
+        "Trong đó, Giám đốc Sở chỉ đạo thực hiện:\n- Rà soát vị trí việc làm.\n"
+        "- Thẩm định đề án tuyển dụng.\n"
+    )
+    assert [t["title"] for t in tasks] == [
+        "Tham mưu Ủy ban nhân dân tỉnh quản lý biên chế.",
+        "Rà soát vị trí việc làm.",
+        "Thẩm định đề án tuyển dụng.",
+    ]
+    assert all(t["lead"] == ["Sở Nội vụ"] for t in tasks)
