@@ -11,7 +11,12 @@ from plans.text import (
     fold,
     sentence_case,
 )
-from plans.unitnames import parse_responsibility, sentence_support, subject_units
+from plans.unitnames import (
+    parse_responsibility,
+    sentence_support,
+    starts_with_unit,
+    subject_units,
+)
 from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
@@ -115,6 +120,24 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     return title, "\n".join(body)
 
 
+# A collective that names no one: "Các cơ quan", "Các đơn vị".
+_GENERIC_BODIES = frozenset({"cac co quan", "co quan", "cac don vi", "don vi", "cac to chuc"})
+
+
+def _numbered_budget(node: _Node) -> bool:
+    """A "Kinh phí" section of numbered items ("1. Kinh phí … được bố trí từ …", "3. Sở Tài
+    chính chủ trì tổng hợp …") is read as tasks: the items that open with a unit are its
+    duties; the sources of money and the "Đối với …" scope lines are skipped. A section of
+    paragraphs and bullets stays one task, arranging the money."""
+    numbered = [child for child in node.children if child.kind == "number"]
+    if not numbered:
+        return False
+    for child in numbered:
+        text = _ASSIGNED.sub("", child.text)
+        child.skip = child.skip or bool(_FOR_GROUP.match(text)) or not starts_with_unit(text)
+    return True
+
+
 def _beside_unit_headings(node: _Node) -> bool:
     """Whether a sibling of the node is a heading that is nothing but a unit's name."""
     siblings = node.parent.children if node.parent is not None else []
@@ -215,7 +238,7 @@ class _TaskBuilder:
     def walk(self, node: _Node, inherited: _Effective) -> None:
         if node.skip:
             return
-        if node.collapse:
+        if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)
             return
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
@@ -450,6 +473,9 @@ class _TaskBuilder:
             lead = sentence_actors(first) or subject_units(first).lead
         # "Giao Giám đốc Sở Y tế …": the unit, not the person's title, leads.
         lead_names = _dedupe(unit_name(name) or name for name in lead or [])
+        if lead_names and all(fold(name) in _GENERIC_BODIES for name in lead_names):
+            # "Các cơ quan được phân công chủ trì …": no one in particular; the officer is asked.
+            lead_names = []
         if not lead_names:
             unsure.append("no_unit")
         if deadline_text and deadline is None:

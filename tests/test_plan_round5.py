@@ -125,3 +125,40 @@ def test_a_sentence_under_a_unit_heading_before_its_list_is_a_duty() -> None:
         "Thẩm định đề án tuyển dụng.",
     ]
     assert all(t["lead"] == ["Sở Nội vụ"] for t in tasks)
+
+
+def test_a_numbered_budget_section_holds_the_duties_of_named_units() -> None:
+    # Numbered budget items that open with a unit are its duties; the sources of money and
+    # the "Đối với …" scope lines are not work.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Kiểm kê tài sản công.\n"
+        "III. KINH PHÍ THỰC HIỆN\n"
+        "1. Kinh phí thực hiện Kế hoạch này được cân đối từ ngân sách hằng năm.\n"
+        "2. Đối với nhiệm vụ năm 2025, các phòng chủ động bố trí trong dự toán được giao.\n"
+        "3. Phòng Tài chính - Kế hoạch chủ trì tổng hợp dự toán, trình cấp có thẩm quyền.\n"
+        "4. Các đơn vị được giao chủ trì có trách nhiệm quyết toán kinh phí theo quy định.\n"
+    )
+    assert [t["title"][:24] for t in tasks] == [
+        "Kiểm kê tài sản công.",
+        "Phòng Tài chính - Kế hoạ",
+        "Các đơn vị được giao chủ",
+    ]
+    assert tasks[1]["lead"] == ["Phòng Tài chính - Kế hoạch"]
+    # A collective naming no one leads nothing: the task says it has no unit.
+    assert tasks[2]["lead"] == [] and "no_unit" in tasks[2]["unsure"]
+
+
+def test_a_budget_section_of_paragraphs_stays_one_task() -> None:
+    # Without numbered items the section is one duty: arranging the money (as plan_004 reads).
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Kiểm kê tài sản công.\n"
+        "III. KINH PHÍ THỰC HIỆN\nThực hiện theo quy định hiện hành.\n"
+        "- Các nhiệm vụ do phòng chủ trì sử dụng nguồn kinh phí được giao.\n"
+    )
+    assert [t["title"] for t in tasks] == ["Kiểm kê tài sản công.", "Kinh phí thực hiện"]
+
+
+def test_a_unit_name_stops_before_on_the_basis_of() -> None:
+    assert parse_responsibility(
+        "Sở Tài chính, trên cơ sở đề xuất của các sở, tổng hợp dự toán", "exec"
+    ).lead == ["Sở Tài chính"]
