@@ -56,6 +56,12 @@ _ENACTMENT = re.compile(
 _CUT_NAME = re.compile(r"(?:^|\s)(?:ubnd|uy ban nhan dan|hdnd|hoi dong nhan dan|so|bo|cong an)$")
 
 
+# A line ending on a linking word ("của", "về", "và", "với" …) goes on to the next line.
+_LINKING_END = re.compile(
+    r"(?:^|\s)(?:của|về|và|với|cho|các|những|trong|tại|theo|để|đến|từ|được|thuộc|nhằm|hoặc"
+    r"|giữa|trên|bởi|là)$",
+    re.IGNORECASE,
+)
 # "- Nội dung: …", "- Nội dung thực hiện: …" under a numbered heading: its description.
 _CONTENT_LABEL = re.compile(r"^noi dung(?: thuc hien| cong viec| chi tiet)?\s*:")
 
@@ -81,6 +87,16 @@ class _BodyReader:
         # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
         self.heading: _Node | None = None
         self.pending_label: str | None = None
+        self.articles: list[_Node] = []
+
+    def finish(self) -> None:
+        """Settle what only the whole text shows: an article's formula ("Điều 3. Chánh" /
+        "Văn phòng … chịu trách nhiệm thi hành Quyết định này") is read with its next line."""
+        for article in self.articles:
+            if _ENACTMENT.search(fold(" ".join([article.text, *article.body[:1]]))):
+                # "Điều 1. Ban hành kèm theo …", "Điều 2. … có hiệu lực …", "Điều 3. … chịu
+                # trách nhiệm thi hành Quyết định này": the decision's formulas, not work.
+                article.skip = True
 
     # stack helpers
     def _pop_to(self, rank: int) -> _Node:
@@ -205,10 +221,7 @@ class _BodyReader:
         if line.marker == "article":
             section = self.open_section(line.label.replace("  ", " "), text)
             self.heading = None  # an article's heading is a sentence, never wrapped
-            if _ENACTMENT.search(fold(text)):
-                # "Điều 1. Ban hành kèm theo …", "Điều 2. … có hiệu lực …", "Điều 3. … chịu
-                # trách nhiệm thi hành Quyết định này": the decision's formulas, not work.
-                section.skip = True
+            self.articles.append(section)
             return
         if line.marker == "part":
             self.open_section(line.label, text, rank=RANK_PART)
@@ -375,8 +388,11 @@ class _BodyReader:
             self.preamble.append(text)
             return
         continues = not ends_sentence(self.last_text) and self.append_to is not None
-        if continues and _CUT_NAME.search(fold(self.last_text)):
-            # "Tham mưu UBND" / "Thành phố phối hợp …": a unit's name broken by the line.
+        if continues and (
+            _CUT_NAME.search(fold(self.last_text)) or _LINKING_END.search(self.last_text)
+        ):
+            # "Tham mưu UBND" / "Thành phố phối hợp …": a unit's name broken by the line;
+            # "Xây dựng Quyết định của" / "Thủ tướng …": a phrase cannot end on "của".
             self._continue(text)
             return
         if top.rank >= RANK_ITEM:

@@ -72,6 +72,7 @@ def parse_document(
             header.title = sentence_case(parsed.title)
         reader.feed_table(parsed)
 
+    reader.finish()
     reference = header.date or (date(header.year, 1, 1) if header.year else None)
     opening = [item.text for item in items[:start] if isinstance(item, Paragraph)]
     if opening and opening[-1].rstrip().endswith(":") and not reader.preamble:

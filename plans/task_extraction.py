@@ -339,7 +339,9 @@ class _TaskBuilder:
         if not title:
             return
         folded_title = fold(title)
-        if _CLOSING_ITEM.search(folded_title[:160]) or _BUDGET_SOURCE.match(folded_title):
+        # "3. Trong quá trình thực hiện" / "Kế hoạch này, nếu có khó khăn …": cut by the line.
+        opening = fold(" ".join([title, *node.body[:1]]))[:160]
+        if _CLOSING_ITEM.search(opening) or _BUDGET_SOURCE.match(folded_title):
             # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
             # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.
             return

@@ -162,3 +162,38 @@ def test_a_unit_name_stops_before_on_the_basis_of() -> None:
     assert parse_responsibility(
         "Sở Tài chính, trên cơ sở đề xuất của các sở, tổng hợp dự toán", "exec"
     ).lead == ["Sở Tài chính"]
+
+
+def test_a_heading_cut_after_a_linking_word_goes_on_to_the_next_line() -> None:
+    # Text taken from a PDF: "2. Trình Quyết định của" / "Chủ tịch UBND tỉnh về …".
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Rà soát quy chế\n- Cơ quan chủ trì: Sở Tư pháp.\n"
+        "2. Trình Quyết định của\nChủ tịch UBND tỉnh về quản lý tài sản công\n"
+        "- Cơ quan chủ trì: Sở Tài chính.\n"
+    )
+    assert tasks[1]["title"] == (
+        "Trình Quyết định của Chủ tịch UBND tỉnh về quản lý tài sản công"
+    )
+    assert tasks[1]["lead"] == ["Sở Tài chính"]
+
+
+def test_enactment_articles_cut_over_lines_are_not_tasks() -> None:
+    text = (
+        "Số: 7/QĐ-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nQUYẾT ĐỊNH\nBan hành Kế hoạch thử\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Kế hoạch thử.\n"
+        "Điều 2. Quyết\nđịnh này có hiệu lực kể từ ngày ký.\n"
+        "Điều 3. Chánh\nVăn phòng, Thủ trưởng các sở chịu trách nhiệm thi hành Quyết định này.\n"
+        "Nơi nhận:\n- Như Điều 3;\nCHỦ TỊCH\nNguyễn Văn A\n"
+        "KẾ HOẠCH\nThử\nI. NHIỆM VỤ\n1. Sở Y tế kiểm tra bếp ăn tập thể.\n"
+    )
+    tasks = parse_text(text).to_json()["tasks"]
+    assert [t["title"] for t in tasks] == ["Sở Y tế kiểm tra bếp ăn tập thể."]
+
+
+def test_a_closing_item_cut_over_lines_is_not_a_task() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Sở Y tế kiểm tra bếp ăn tập thể.\n"
+        "2. Trong quá trình thực hiện\nKế hoạch này, nếu có khó khăn, vướng mắc, các sở phản "
+        "ánh về Sở Nội vụ để tổng hợp.\n"
+    )
+    assert [t["title"] for t in tasks] == ["Sở Y tế kiểm tra bếp ăn tập thể."]
