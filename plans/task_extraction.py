@@ -120,6 +120,19 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     return title, "\n".join(body)
 
 
+def _fold_list_introduction(node: _Node) -> None:
+    """"5. Hỗ trợ thi hành Luật" / "- Các nội dung hỗ trợ bao gồm:" / "+ …" / "+ …": a lone
+    bullet that only introduces the heading's details is the heading's description."""
+    if node.kind not in ("number", "letter") or len(node.children) != 1:
+        return
+    child = node.children[0]
+    if child.kind == "item" and not child.children and child.body and child.text.endswith(":"):
+        node.body = [*node.body, child.text, *child.body]
+        node.children = []
+        for attr in node.attrs:
+            attr.position = 0
+
+
 # A collective that names no one: "Các cơ quan", "Các đơn vị".
 _GENERIC_BODIES = frozenset({"cac co quan", "co quan", "cac don vi", "don vi", "cac to chuc"})
 
@@ -241,6 +254,7 @@ class _TaskBuilder:
         if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)
             return
+        _fold_list_introduction(node)
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
         effective = inherited.with_units(own).with_time(own)
         prefix = _unit_prefix(node.text) if node.kind in ("number", "letter") else None

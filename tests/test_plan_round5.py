@@ -197,3 +197,20 @@ def test_a_closing_item_cut_over_lines_is_not_a_task() -> None:
         "ánh về Sở Nội vụ để tổng hợp.\n"
     )
     assert [t["title"] for t in tasks] == ["Sở Y tế kiểm tra bếp ăn tập thể."]
+
+
+def test_a_lone_list_introduction_under_a_heading_leaves_the_heading_the_task() -> None:
+    # "5. Hỗ trợ thi hành quy chế" / "- Các nội dung hỗ trợ gồm:" / "+ …" / "+ …": the one
+    # bullet only introduces the heading's details.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Hỗ trợ thi hành quy chế\n- Các nội dung hỗ trợ bao gồm:\n"
+        "+ Hướng dẫn áp dụng quy chế;\n+ Tiếp nhận kiến nghị của người dân.\n"
+        "- Cơ quan thực hiện: Các phòng chuyên môn.\n"
+        "2. Kiểm tra việc thi hành quy chế\n- Cơ quan chủ trì: Văn phòng.\n"
+    )
+    assert [t["title"] for t in tasks] == [
+        "Hỗ trợ thi hành quy chế",
+        "Kiểm tra việc thi hành quy chế",
+    ]
+    assert tasks[0]["lead"] == ["Các phòng chuyên môn"]
+    assert "Tiếp nhận kiến nghị" in tasks[0]["detail"]
