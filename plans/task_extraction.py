@@ -133,6 +133,9 @@ def _fold_list_introduction(node: _Node) -> None:
             attr.position = 0
 
 
+# A bracket that assigns the duty: "(Giao X chủ trì, phối hợp với Y …)".
+_ASSIGNING_BRACKET = re.compile(r"\(\s*((?:giao\s+)?[^()]{2,160}?chủ trì[^()]*)\)", re.I)
+
 # A collective that names no one: "Các cơ quan", "Các đơn vị".
 _GENERIC_BODIES = frozenset({"cac co quan", "co quan", "cac don vi", "don vi", "cac to chuc"})
 
@@ -462,6 +465,10 @@ class _TaskBuilder:
             # after "phối hợp với" support; only those the sentence names at its start.
             prefixed = _unit_prefix(title)
             support = sentence_support(prefixed[1] if prefixed else title)
+            bracket = _ASSIGNING_BRACKET.search(title)
+            if not support and bracket:
+                # "… (Giao Công an tỉnh chủ trì, phối hợp với Văn phòng; Sở Tư pháp …)".
+                support = sentence_support(bracket.group(1))
         deadline = None
         error = None
         deadline_text: str | None = None

@@ -207,11 +207,26 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
     return []
 
 
+def _sentences(text: str) -> list[str]:
+    """The sentences of a paragraph; a ";" inside brackets ("(Giao A chủ trì, phối hợp với B;
+    C …)") does not end one."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE.finditer(text):
+        before = text[start : match.start()]
+        if text.count("(", 0, match.start()) > text.count(")", 0, match.start()):
+            continue
+        sentences.append(before)
+        start = match.end()
+    sentences.append(text[start:])
+    return sentences
+
+
 def duty_sentences(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[tuple[str, list[str]]]:
     """A paragraph cut where a new sentence names a new actor: "A có trách nhiệm …. Yêu cầu B
     …." holds two duties. Sentences without an actor stay with the one before; a paragraph
     with fewer than two actors comes back whole."""
-    sentences = _SENTENCE.split(text.strip())
+    sentences = _sentences(text.strip())
     pieces: list[tuple[str, list[str]]] = []
     for sentence in sentences:
         actors = sentence_actors(sentence, gazetteer)

@@ -214,3 +214,13 @@ def test_a_lone_list_introduction_under_a_heading_leaves_the_heading_the_task() 
     ]
     assert tasks[0]["lead"] == ["Các phòng chuyên môn"]
     assert "Tiếp nhận kiến nghị" in tasks[0]["detail"]
+
+
+def test_a_semicolon_inside_brackets_does_not_cut_the_duty() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Xây dựng quy chế quản lý kho lưu trữ (Giao Sở Nội vụ chủ trì, phối "
+        "hợp với Văn phòng UBND tỉnh; Sở Tư pháp và các cơ quan có liên quan tham mưu).\n"
+    )
+    assert len(tasks) == 1
+    assert tasks[0]["lead"] == ["Sở Nội vụ"]
+    assert tasks[0]["support"] == ["Văn phòng UBND tỉnh", "Sở Tư pháp"]
