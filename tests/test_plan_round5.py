@@ -224,3 +224,21 @@ def test_a_semicolon_inside_brackets_does_not_cut_the_duty() -> None:
     assert len(tasks) == 1
     assert tasks[0]["lead"] == ["Sở Nội vụ"]
     assert tasks[0]["support"] == ["Văn phòng UBND tỉnh", "Sở Tư pháp"]
+
+
+def test_table_rows_written_without_outer_bars_are_a_table() -> None:
+    # An annex pasted as text: "TT | Nhiệm vụ | Cơ quan chủ trì | …", rows apart by blank lines.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Sở Y tế kiểm tra bếp ăn tập thể.\n\n"
+        "PHỤ LỤC\nNHIỆM VỤ CỤ THỂ\n\n"
+        "TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian hoàn thành\n\n"
+        "1 | Lập quy hoạch bến xe | Sở Xây dựng | Sở Tài chính | 2025\n\n"
+        "2 | Báo cáo hiện trạng đê điều | Sở Nông nghiệp và Môi trường | Các huyện | 2026\n"
+    )
+    assert [t["title"] for t in tasks] == [
+        "Sở Y tế kiểm tra bếp ăn tập thể.",
+        "Lập quy hoạch bến xe",
+        "Báo cáo hiện trạng đê điều",
+    ]
+    assert tasks[1]["lead"] == ["Sở Xây dựng"] and tasks[1]["support"] == ["Sở Tài chính"]
+    assert tasks[2]["deadline"]["due"] == "2026-12-31"
