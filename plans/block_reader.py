@@ -361,6 +361,11 @@ class _BodyReader:
             # "* Lưu ý: … phải báo cáo ngay": a note on the work above, not a task of its own.
             self._target_body(top, line.text)
             return
+        if line.bullet == "-" and self._sentence_goes_on():
+            # "1. Sở X theo dõi …; tham mưu … về Cục Y" / "- Cơ quan thường trực … trước ngày
+            # 20 hằng tháng …": a dash inside a sentence the line cut, not a new item.
+            self._continue(f"- {line.text}")
+            return
         if top.kind in ("number", "letter") and _CONTENT_LABEL.match(fold(line.text)):
             # "1. Kiểm kê tài sản" / "- Nội dung: đếm, đối chiếu …": what the heading's work
             # holds, its description; the heading stays the task.
@@ -372,6 +377,18 @@ class _BodyReader:
         node = _Node("item", "", line.text, RANK_ITEM, plus=line.bullet == "+")
         node.ad_hoc = bool(_AD_HOC.match(fold(line.text)))
         self._open(node)
+
+    def _sentence_goes_on(self) -> bool:
+        """Whether the text read last is a sentence cut mid-way: clauses ("…; …"), many words,
+        and no punctuation at its end. A heading has neither clauses nor a cut end."""
+        last = self.last_text.rstrip()
+        return (
+            self.append_to is not None
+            and bool(last)
+            and last[-1].isalnum()
+            and ";" in last
+            and len(last.split()) >= 20
+        )
 
     def _feed_plain(self, text: str) -> None:
         folded = fold(text)

@@ -242,3 +242,15 @@ def test_table_rows_written_without_outer_bars_are_a_table() -> None:
     ]
     assert tasks[1]["lead"] == ["Sở Xây dựng"] and tasks[1]["support"] == ["Sở Tài chính"]
     assert tasks[2]["deadline"]["due"] == "2026-12-31"
+
+
+def test_a_dash_inside_a_sentence_cut_by_the_line_continues_it() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Sở Nội vụ\ntheo dõi, đôn đốc các sở, ban, ngành triển khai "
+        "các nhiệm vụ của Kế hoạch; tham mưu UBND tỉnh báo cáo kết quả về Bộ Nội vụ\n"
+        "- Cơ quan thường trực của Ban Chỉ đạo trước ngày 20 hằng tháng.\n"
+        "2. Các sở, ban, ngành xây dựng kế hoạch chi tiết.\n"
+    )
+    assert len(tasks) == 2
+    assert tasks[0]["title"].endswith("- Cơ quan thường trực của Ban Chỉ đạo trước ngày 20 hằng tháng.")
+    assert tasks[0]["lead"] == ["Sở Nội vụ"]
