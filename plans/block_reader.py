@@ -393,6 +393,10 @@ class _BodyReader:
     def _feed_plain(self, text: str) -> None:
         folded = fold(text)
         if _CLOSING.match(folded) or text.rstrip().endswith("./."):
+            if not _CLOSING.match(folded) and self.stack[-1] is self.root and not self.closed:
+                # A letter of one paragraph: "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …
+                # trước ngày 15/12/2023./." — the end mark closes the text, the duty stays.
+                self.preamble.append(text)
             self.closed = True
             self.append_to = None
             return
@@ -501,6 +505,7 @@ class _BodyReader:
         self.stack.append(node)
 
 
+_AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
 # "…, Ban Chỉ đạo quốc gia xây dựng kế hoạch thực hiện như sau:": the issuer, not addressees.
 _ISSUER_SENTENCE = re.compile(r"\b(?:xay dung|ban hanh)\s+(?:ke hoach|chuong trinh)\b[^:]*:$")
 
@@ -517,7 +522,9 @@ def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
     duties: list[_Node] = []
     if not reader.root.children:
         for text in reader.preamble:
-            if sentence_actors(text):
+            # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the actor opens the duty.
+            duty = _AS_FOLLOWS.split(text)[-1]
+            if sentence_actors(text) or sentence_actors(duty):
                 node = _Node("item", "", text, RANK_ITEM, parent=reader.root)
                 duties.append(node)
     return addressees, duties

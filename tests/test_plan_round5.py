@@ -254,3 +254,15 @@ def test_a_dash_inside_a_sentence_cut_by_the_line_continues_it() -> None:
     assert len(tasks) == 2
     assert tasks[0]["title"].endswith("- Cơ quan thường trực của Ban Chỉ đạo trước ngày 20 hằng tháng.")
     assert tasks[0]["lead"] == ["Sở Nội vụ"]
+
+
+def test_a_letter_of_one_paragraph_ending_the_text_holds_its_duty() -> None:
+    text = (
+        "Thực hiện Công văn số 12/BYT ngày 01/3/2025 của Bộ Y tế, UBND tỉnh có ý kiến như sau: "
+        "Sở Y tế chủ trì, phối hợp với các cơ quan liên quan báo cáo tình hình dịch bệnh, gửi "
+        "về Bộ Y tế trước ngày 20/3/2025./.\n"
+    )
+    tasks = parse_text(text).to_json()["tasks"]
+    assert len(tasks) == 1
+    assert tasks[0]["lead"] == ["Sở Y tế"]
+    assert tasks[0]["deadline"]["due"] == "2025-03-20"
