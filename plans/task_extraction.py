@@ -362,7 +362,9 @@ class _TaskBuilder:
             # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
             # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.
             return
-        if _PRINCIPLE.search(fold(title)) and not sentence_actors(title) and not (
+        # Only the first clause: "Thực hiện kiểm định …. Việc số hóa … phải bảo đảm …" is work.
+        first_clause = re.split(r"[.;](?:\s|$)", title, maxsplit=1)[0]
+        if _PRINCIPLE.search(fold(first_clause)) and not sentence_actors(title) and not (
             subject_units(title).lead
         ):
             # "Việc … phải bảo đảm …", "Nhà ở … phải bảo đảm …": a principle or standard.

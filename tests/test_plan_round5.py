@@ -266,3 +266,12 @@ def test_a_letter_of_one_paragraph_ending_the_text_holds_its_duty() -> None:
     assert len(tasks) == 1
     assert tasks[0]["lead"] == ["Sở Y tế"]
     assert tasks[0]["deadline"]["due"] == "2025-03-20"
+
+
+def test_a_duty_with_a_must_clause_later_is_still_a_duty() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Kiểm tra an toàn thiết bị trước khi đưa vào sử dụng. Chấp hành quy "
+        "định khi di chuyển trụ sở; việc số hóa tài liệu phải bảo đảm đúng quy định.\n"
+        "2. Việc lưu trữ hồ sơ phải bảo đảm an toàn, bí mật.\n"
+    )
+    assert [t["title"][:22] for t in tasks] == ["Kiểm tra an toàn thiết"]
