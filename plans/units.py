@@ -72,6 +72,7 @@ _NOT_UNIT_AFTER = re.compile(
 # Person titles before a unit name: the unit, not the person, is the actor.
 _PERSON_TITLE = re.compile(
     r"^(?:thủ trưởng|chủ tịch|giám đốc|chánh(?=\s+(?:văn phòng|thanh tra))|trưởng|người đứng đầu"
+    r"|bộ trưởng(?=\s+bộ\b)"
     r"|lãnh đạo|tư lệnh)\s+",
     re.IGNORECASE,
 )
@@ -80,7 +81,8 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
-    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|"
+    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|tiếp tục|"
+    r"tiến hành|"
     r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí"
 )

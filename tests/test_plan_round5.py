@@ -8,6 +8,7 @@ from typing import Any
 
 from plans.parser import parse_text
 from plans.unitnames import parse_responsibility
+from plans.units import sentence_actors
 
 HEAD = "Số: 5/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng năm\n"
 
@@ -275,3 +276,12 @@ def test_a_duty_with_a_must_clause_later_is_still_a_duty() -> None:
         "2. Việc lưu trữ hồ sơ phải bảo đảm an toàn, bí mật.\n"
     )
     assert [t["title"][:22] for t in tasks] == ["Kiểm tra an toàn thiết"]
+
+
+def test_the_actor_of_a_sentence_stops_at_continue_and_loses_the_ministers_title() -> None:
+    assert sentence_actors(
+        "Các sở, ban, ngành; UBND các huyện, thành phố tiếp tục tổ chức tập huấn cho cán bộ."
+    ) == ["Các sở, ban, ngành", "UBND các huyện, thành phố"]
+    assert sentence_actors(
+        "Bộ trưởng Bộ Xây dựng có trách nhiệm giúp Thủ tướng Chính phủ theo dõi việc thực hiện."
+    ) == ["Bộ Xây dựng"]
