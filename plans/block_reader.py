@@ -22,6 +22,7 @@ from plans.line_patterns import (
     _BODY_LABEL,
     _CLOSING,
     _ISSUED_PLAN,
+    _PREAMBLE,
     _SKIP_SECTIONS,
     _TAIL,
     _TASK_SECTIONS,
@@ -42,7 +43,7 @@ from plans.text import (
     sentence_case,
     starts_lowercase,
 )
-from plans.units import sentence_actors
+from plans.units import DUTY_VERBS, sentence_actors
 
 if TYPE_CHECKING:
     from plans.task_tables import _TaskRow, _TaskTable
@@ -392,7 +393,11 @@ class _BodyReader:
 
     def _feed_plain(self, text: str) -> None:
         folded = fold(text)
-        if _CLOSING.match(folded) or text.rstrip().endswith("./."):
+        if _CLOSING.match(folded) and self.stack[-1] is self.root and not ends_text(text):
+            # "Yêu cầu các đơn vị … bảo đảm thực hiện nghiêm túc …" before the duties of a prose
+            # plan: the general request, skipped; the text goes on.
+            return
+        if _CLOSING.match(folded) or ends_text(text):
             if not _CLOSING.match(folded) and self.stack[-1] is self.root and not self.closed:
                 # A letter of one paragraph: "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …
                 # trước ngày 15/12/2023./." — the end mark closes the text, the duty stays.
@@ -506,8 +511,15 @@ class _BodyReader:
 
 
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
+_GENERAL_REQUEST = re.compile(r"\b(?:yeu cau|de nghi)\b.{0,160}\bnghiem tuc\b")
+_DUTY_OPENING = re.compile(rf"^(?:{DUTY_VERBS})\b", re.IGNORECASE)
 # "…, Ban Chỉ đạo quốc gia xây dựng kế hoạch thực hiện như sau:": the issuer, not addressees.
 _ISSUER_SENTENCE = re.compile(r"\b(?:xay dung|ban hanh)\s+(?:ke hoach|chuong trinh)\b[^:]*:$")
+
+
+def ends_text(text: str) -> bool:
+    """The end mark of a Vietnamese official text: "… thực hiện./."."""
+    return text.rstrip().endswith("./.")
 
 
 def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
@@ -522,9 +534,16 @@ def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
     duties: list[_Node] = []
     if not reader.root.children:
         for text in reader.preamble:
-            # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the actor opens the duty.
+            folded = fold(text)
+            if _GENERAL_REQUEST.search(folded):
+                # "Kế hoạch do … ký ban hành, yêu cầu Thủ trưởng các cơ quan … triển khai thực
+                # hiện nghiêm túc, hiệu quả.": the plan's general request, not a duty.
+                continue
+            # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the actor opens the duty;
+            # "Tổ chức quán triệt …", "Rà soát, xây dựng …": a duty without a named actor.
             duty = _AS_FOLLOWS.split(text)[-1]
-            if sentence_actors(text) or sentence_actors(duty):
+            opens_with_duty = bool(_DUTY_OPENING.match(text)) and not _PREAMBLE.match(text)
+            if sentence_actors(text) or sentence_actors(duty) or opens_with_duty:
                 node = _Node("item", "", text, RANK_ITEM, parent=reader.root)
                 duties.append(node)
     return addressees, duties

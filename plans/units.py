@@ -92,6 +92,8 @@ _OPENING_CLAUSE = re.compile(r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|tr�
 _TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
 # Verbs in lower case only: "Ban Chỉ đạo", "Văn phòng Ban Chỉ đạo" are names, not "chỉ đạo".
 _VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
+# The verbs a duty may open with ("Tổ chức quán triệt …", "Rà soát …"), for other modules.
+DUTY_VERBS = _DUTY_VERBS
 _SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b")
 _LIST_SPLIT = re.compile(
     r"\s*;\s*|\s*,\s*(?=(?:thủ trưởng|chủ tịch|giám đốc|các|ủy ban|uỷ ban|ubnd)\b)"

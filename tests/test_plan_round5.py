@@ -285,3 +285,17 @@ def test_the_actor_of_a_sentence_stops_at_continue_and_loses_the_ministers_title
     assert sentence_actors(
         "Bộ trưởng Bộ Xây dựng có trách nhiệm giúp Thủ tướng Chính phủ theo dõi việc thực hiện."
     ) == ["Bộ Xây dựng"]
+
+
+def test_prose_paragraphs_opening_with_a_duty_are_duties_the_general_request_is_not() -> None:
+    text = (
+        "Kế hoạch do Phó Chủ tịch UBND tỉnh ký ban hành, yêu cầu Thủ trưởng các cơ quan, đơn vị "
+        "căn cứ Kế hoạch này triển khai thực hiện nghiêm túc, hiệu quả.\n"
+        "Thực hiện Nghị quyết số 5/NQ-HĐND của Hội đồng nhân dân tỉnh.\n"
+        "Yêu cầu các đơn vị bám sát mục tiêu, bảo đảm thực hiện nghiêm túc, tiết kiệm.\n"
+        "Tổ chức quán triệt nội dung Nghị quyết đến cán bộ, đảng viên.\n"
+        "Rà soát, xây dựng kế hoạch thực hiện tại từng địa phương.\n"
+    )
+    tasks = parse_text(text).to_json()["tasks"]
+    assert [t["title"][:16] for t in tasks] == ["Tổ chức quán tri", "Rà soát, xây dựn"]
+    assert all("no_unit" in t["unsure"] for t in tasks)
