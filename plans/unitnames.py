@@ -115,8 +115,26 @@ _BARE_STAFF = frozenset({"can bo", "cong chuc", "vien chuc", "can bo cong chuc"}
 _AMBIGUOUS_HEADS = frozenset({"bo", "so", "ban", "phong", "hoi", "doan", "cuc"})
 
 
+# What may follow "các" / "những" in a collective of units: "các ngành", "các địa phương", "các
+# thôn, ấp". "Các kỳ thi", "Các hộ gia đình", "Các nội dung" are not units.
+_COLLECTIVE_WORDS = frozenset(
+    {
+        "nganh", "dia", "don", "co", "to", "doan", "thon", "ap", "tinh", "thanh", "huyen",
+        "quan", "xa", "phuong", "thi", "truong", "cap", "luc", "chi", "hoi", "khu", "ban",
+        "bo", "so", "phong", "cuc", "vu", "vien", "dai", "trung", "uy", "ubnd", "mat",
+        "chu", "thu", "giam", "lanh", "ca", "nguoi", "doanh", "hiep", "lien", "chinh",
+        "cong", "benh", "tram", "tong", "van", "kho", "ngan", "bao", "dang", "nha", "thuong",
+        "quy", "hdnd", "mttq", "hop", "nhom", "bien", "tieu",
+    }
+)
+
+
 def starts_with_unit(text: str) -> bool:
     one, two, three = _head_key(text)
+    if one in ("cac", "nhung"):
+        following = re.findall(r"[0-9a-z]+", fold(text))[1:2]
+        if following and following[0] not in _COLLECTIVE_WORDS:
+            return False
     if two == "to_chuc" and three not in _TO_CHUC_BODIES:
         return False
     if two in UNIT_HEADS or three in UNIT_HEADS:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from plans.parser import parse_text
-from plans.unitnames import parse_responsibility
+from plans.unitnames import parse_responsibility, starts_with_unit
 from plans.units import sentence_actors
 
 HEAD = "Số: 5/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng năm\n"
@@ -299,3 +299,11 @@ def test_prose_paragraphs_opening_with_a_duty_are_duties_the_general_request_is_
     tasks = parse_text(text).to_json()["tasks"]
     assert [t["title"][:16] for t in tasks] == ["Tổ chức quán tri", "Rà soát, xây dựn"]
     assert all("no_unit" in t["unsure"] for t in tasks)
+
+
+def test_a_plural_of_things_is_not_a_unit() -> None:
+    # "Các kỳ thi …", "Các hộ gia đình …" are not bodies; "Các ngành", "Các thôn, ấp" are.
+    assert not starts_with_unit("Các kỳ thi cấp tỉnh theo hướng dẫn của Sở")
+    assert not starts_with_unit("Các hộ gia đình sau khi nhận hỗ trợ")
+    assert starts_with_unit("Các ngành, địa phương")
+    assert starts_with_unit("Các thôn, ấp, tổ dân phố")
