@@ -295,6 +295,11 @@ class _BodyReader:
         if line.marker is not None or kind is None or labelled is not None:
             self.role = None
             return False
+        if line.bullet is None and line.text.lstrip().startswith("("):
+            # "(Văn phòng Ban Chỉ đạo, cơ quan thường trực … giúp Ban Chỉ đạo …)": a note on the
+            # units listed, not one more unit.
+            self.append_to = None
+            return True
         value = line.text.strip(" .;")
         if attr is None:
             attr = holder.attach(kind, value)

@@ -307,3 +307,14 @@ def test_a_plural_of_things_is_not_a_unit() -> None:
     assert not starts_with_unit("Các hộ gia đình sau khi nhận hỗ trợ")
     assert starts_with_unit("Các ngành, địa phương")
     assert starts_with_unit("Các thôn, ấp, tổ dân phố")
+
+
+def test_a_bracketed_note_under_a_list_of_lead_units_is_not_a_unit() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Nội dung\na) Kiểm kê kho lưu trữ.\n2. Cơ quan chủ trì, phối hợp\n"
+        "a) Cơ quan chủ trì\n- Sở Nội vụ.\n- Công an tỉnh.\n"
+        "(Văn phòng Sở Nội vụ là cơ quan thường trực, giúp Sở tổng hợp kết quả).\n"
+        "b) Cơ quan phối hợp\n- UBND các huyện.\n"
+    )
+    assert tasks[0]["lead"] == ["Sở Nội vụ", "Công an tỉnh"]
+    assert tasks[0]["support"] == ["UBND các huyện"]
