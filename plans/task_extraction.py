@@ -195,6 +195,10 @@ def _unit_heading(node: _Node) -> list[str] | None:
         if _ADMIN_PLURAL.match(fold(text)) and len(text.split()) <= 24:
             names = parse_responsibility(text, "lead").lead
             return names or [text[:1].upper() + text[1:]]
+        if _LOCALITY.match(text):
+            # "2. Đối với Thủ đô Hà Nội", "3. Đối với tỉnh Bình Yên": the locality's
+            # government is addressed.
+            return [text[:1].upper() + text[1:]]
     if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
@@ -208,6 +212,11 @@ _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
 _FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
 _ADMIN_PLURAL = re.compile(
     r"^cac (?:bo|nganh|so|phong|ban|co quan|don vi|tinh|thanh pho|huyen|quan|xa|phuong|dia phuong)\b"
+)
+_LOCALITY = re.compile(
+    r"^(?:thủ đô|tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)"
+    r"(?:\s+[A-ZĐÀ-Ỵ][\wÀ-ỹ-]*){1,4}$",
+    re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
 _CLOSING_ITEM = re.compile(

@@ -318,3 +318,11 @@ def test_a_bracketed_note_under_a_list_of_lead_units_is_not_a_unit() -> None:
     )
     assert tasks[0]["lead"] == ["Sở Nội vụ", "Công an tỉnh"]
     assert tasks[0]["support"] == ["UBND các huyện"]
+
+
+def test_a_heading_addressed_to_a_locality_leads_its_items() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Đối với thành phố Bình Yên\n- Rà soát quy hoạch chung.\n"
+        "- Báo cáo kết quả hằng năm.\n"
+    )
+    assert [t["lead"] for t in tasks] == [["Thành phố Bình Yên"]] * 2
