@@ -288,9 +288,18 @@ def _list_tail(fragment: str) -> bool:
     return fold(_RELATED_TAIL.sub("", fragment.strip())) in _LIST_TAILS
 
 
+_CATEGORY_WORDS = frozenset({"so", "bo", "ban", "nganh", "co quan", "don vi", "dia phuong"})
+
+
 def _bare_category(name: str) -> bool:
-    """"Sở", "Các bộ": a kind of unit with no name after it."""
-    return fold(name) in ("so", "bo", "ban", "nganh", "cac so", "cac bo", "cac ban", "cac nganh")
+    """"Sở", "Các bộ", "Các bộ, ngành": kinds of unit with no name after them; a lower-case
+    unit after a comma ("…, cơ quan thuộc Chính phủ") belongs to the same collective."""
+    folded = fold(name)
+    if folded in ("so", "bo", "ban", "nganh"):
+        return True
+    if not folded.startswith("cac "):
+        return False
+    return all(part.strip() in _CATEGORY_WORDS for part in folded[4:].split(","))
 
 
 def _units_at_clause_end(text: str) -> list[str]:

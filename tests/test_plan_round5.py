@@ -326,3 +326,14 @@ def test_a_heading_addressed_to_a_locality_leads_its_items() -> None:
         "- Báo cáo kết quả hằng năm.\n"
     )
     assert [t["lead"] for t in tasks] == [["Thành phố Bình Yên"]] * 2
+
+
+def test_a_collective_of_kinds_goes_on_after_a_comma() -> None:
+    # "Các bộ, ngành, cơ quan thuộc Chính phủ": one group, not "Các bộ, ngành" and another.
+    assert parse_responsibility("Các bộ, ngành, cơ quan thuộc Chính phủ", "lead").lead == [
+        "Các bộ, ngành, cơ quan thuộc Chính phủ"
+    ]
+    assert parse_responsibility("Các sở, ngành, UBND các huyện", "lead").lead == [
+        "Các sở, ngành",
+        "UBND các huyện",
+    ]
