@@ -82,13 +82,17 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
     r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|tiếp tục|"
-    r"tiến hành|"
+    r"tiến hành|kịp thời|chủ động|"
     r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí"
 )
 # "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes
 # after an opening clause.
-_OPENING_CLAUSE = re.compile(r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp)\b", re.I)
+_OPENING_CLAUSE = re.compile(
+    r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp|trong quá trình|nếu)\b", re.I
+)
+# "… được phân công", "… được giao": what the subject is, not its name.
+_PASSIVE_TAIL = re.compile(r"\s+được\s.*$")
 _TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
 # Verbs in lower case only: "Ban Chỉ đạo", "Văn phòng Ban Chỉ đạo" are names, not "chỉ đạo".
 _VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
@@ -204,10 +208,16 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
     if _OPENING_CLAUSE.match(text.strip("( ")):
         for comma in re.finditer(r",\s+", text[:300]):
             after = _SUBJECT_VERB.match(text[comma.end() :])
-            if after and gazetteer.is_unit(after.group("subject")) and "," not in after.group(
-                "subject"
-            ):
-                return [unit_name(after.group("subject"))]
+            if not after or not gazetteer.is_unit(after.group("subject")):
+                continue
+            subject = _PASSIVE_TAIL.sub("", after.group("subject"))
+            # "Căn cứ …, các sở, ngành và Ủy ban nhân dân các xã, phường được phân công chủ
+            # trì …": a list of units after the opening clause.
+            found = _split_units(subject, gazetteer)
+            if found:
+                return found
+            if "," not in subject:
+                return [unit_name(subject)]
     return []
 
 

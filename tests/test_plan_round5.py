@@ -337,3 +337,14 @@ def test_a_collective_of_kinds_goes_on_after_a_comma() -> None:
         "Các sở, ngành",
         "UBND các huyện",
     ]
+
+
+def test_units_listed_after_an_opening_clause_are_the_actors() -> None:
+    assert sentence_actors(
+        "Căn cứ nội dung Kế hoạch, các phòng, ban và Ủy ban nhân dân các xã được phân công chủ "
+        "trì có trách nhiệm xây dựng kế hoạch chi tiết."
+    ) == ["các phòng, ban", "Ủy ban nhân dân các xã"]
+    assert sentence_actors(
+        "Trong quá trình thực hiện, nếu cần sửa đổi, các sở và Ủy ban nhân dân các huyện kịp "
+        "thời đề xuất gửi Sở Nội vụ."
+    ) == ["các sở", "Ủy ban nhân dân các huyện"]
