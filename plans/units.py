@@ -210,14 +210,14 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
             after = _SUBJECT_VERB.match(text[comma.end() :])
             if not after or not gazetteer.is_unit(after.group("subject")):
                 continue
-            subject = _PASSIVE_TAIL.sub("", after.group("subject"))
+            named = _PASSIVE_TAIL.sub("", after.group("subject"))
             # "Căn cứ …, các sở, ngành và Ủy ban nhân dân các xã, phường được phân công chủ
             # trì …": a list of units after the opening clause.
-            found = _split_units(subject, gazetteer)
+            found = _split_units(named, gazetteer)
             if found:
                 return found
-            if "," not in subject:
-                return [unit_name(subject)]
+            if "," not in named:
+                return [unit_name(named)]
     return []
 
 
