@@ -91,6 +91,7 @@ _DUTY_VERBS = (
 _OPENING_CLAUSE = re.compile(
     r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp|trong quá trình|nếu)\b", re.I
 )
+_MINISTERS = re.compile(r"^Bộ trưởng,\s+Thủ trưởng\s+", re.IGNORECASE)
 # "… được phân công", "… được giao": what the subject is, not its name.
 _PASSIVE_TAIL = re.compile(r"\s+được\s.*$")
 _TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
@@ -200,7 +201,8 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
             found = _split_units(rest.rstrip(" :"), gazetteer)
             if found:
                 return found
-    subject = _SUBJECT_VERB.match(text.strip("( "))
+    # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the ministers stand for the ministries.
+    subject = _SUBJECT_VERB.match(_MINISTERS.sub("các bộ, ", text.strip("( ")))
     if subject and gazetteer.is_unit(subject.group("subject")):
         return _split_units(subject.group("subject"), gazetteer) or [
             unit_name(subject.group("subject"))

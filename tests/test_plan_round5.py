@@ -348,3 +348,8 @@ def test_units_listed_after_an_opening_clause_are_the_actors() -> None:
         "Trong quá trình thực hiện, nếu cần sửa đổi, các sở và Ủy ban nhân dân các huyện kịp "
         "thời đề xuất gửi Sở Nội vụ."
     ) == ["các sở", "Ủy ban nhân dân các huyện"]
+    # The ministers' formula stands for the ministries.
+    assert sentence_actors(
+        "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh chịu trách "
+        "nhiệm thi hành."
+    ) == ["các bộ, cơ quan ngang bộ", "Ủy ban nhân dân các tỉnh"]
