@@ -368,7 +368,8 @@ class _TaskBuilder:
                 named.update(fold(inner) for inner in re.findall(r"\(([^()]*)\)", name))
             narrowed = [name for name in lead if fold(name) in named]
             if narrowed:
-                lead = narrowed
+                # The item's own subject may name more of them than the line above read well.
+                lead = _dedupe([*narrowed, *(n for n in subject.lead if "(" not in n)])
                 support = [name for name in support if fold(name) not in named]
             elif not (effective.labelled or inline_lead or actors) and all(
                 GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads

@@ -353,3 +353,15 @@ def test_units_listed_after_an_opening_clause_are_the_actors() -> None:
         "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh chịu trách "
         "nhiệm thi hành."
     ) == ["các bộ, cơ quan ngang bộ", "Ủy ban nhân dân các tỉnh"]
+
+
+def test_an_item_naming_its_subject_keeps_all_the_units_it_names() -> None:
+    # Under "Cơ quan thực hiện: Sở Nội vụ; các sở", a "+" item whose subject names two of the
+    # plan's bodies leads with both, not only the one the line above spelt the same way.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Rà soát quy chế\n- Cơ quan thực hiện: các sở, ngành; Sở Nội vụ.\n"
+        "- Thời gian thực hiện:\n"
+        "+ Các sở, ngành, Ủy ban nhân dân các huyện gửi kết quả về Sở Nội vụ trước ngày "
+        "15/6/2025.\n"
+    )
+    assert tasks[0]["lead"] == ["Các sở, ngành", "Ủy ban nhân dân các huyện"]
