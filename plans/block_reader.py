@@ -363,7 +363,8 @@ class _BodyReader:
 
     def _feed_bullet(self, line: _Line) -> None:
         top = self.stack[-1]
-        if top is not self.root and _NOTE.match(fold(line.text)):
+        opening = fold(line.text[:40])
+        if top is not self.root and _NOTE.match(opening):
             # "* Lưu ý: … phải báo cáo ngay": a note on the work above, not a task of its own.
             self._target_body(top, line.text)
             return
@@ -372,7 +373,7 @@ class _BodyReader:
             # 20 hằng tháng …": a dash inside a sentence the line cut, not a new item.
             self._continue(f"- {line.text}")
             return
-        if top.kind in ("number", "letter") and _CONTENT_LABEL.match(fold(line.text)):
+        if top.kind in ("number", "letter") and _CONTENT_LABEL.match(opening):
             # "1. Kiểm kê tài sản" / "- Nội dung: đếm, đối chiếu …": what the heading's work
             # holds, its description; the heading stays the task.
             self._target_body(top, line.text)

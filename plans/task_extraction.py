@@ -116,11 +116,11 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     opening = _AS_FOLLOWS.search(title) or _DUTY_COLON.search(title[:400])
     if opening and len(title) - opening.end() > 20:
         title = title[opening.end() :]
-    elif node.kind in ("number", "letter") and _beside_unit_headings(node):
+    elif node.kind in ("number", "letter") and ":" in title:
         # "1. Công an tỉnh" (its duties below), "2. Sở Tư pháp: Phối hợp với …": among unit
         # headings, "unit: duty" is the same form on one line; the duty is the title.
         prefixed = _unit_prefix(title)
-        if prefixed and len(prefixed[1]) > 20:
+        if prefixed and len(prefixed[1]) > 20 and _beside_unit_headings(node):
             title = prefixed[1]
     return title, "\n".join(body)
 
@@ -273,7 +273,7 @@ class _TaskBuilder:
             return
         folded_title = fold(title)
         # "3. Trong quá trình thực hiện" / "Kế hoạch này, nếu có khó khăn …": cut by the line.
-        opening = fold(" ".join([title, *node.body[:1]]))[:160]
+        opening = fold(" ".join([title, *node.body[:1]])[:200])[:160]
         if _CLOSING_ITEM.search(opening) or _BUDGET_SOURCE.match(folded_title):
             # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
             # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.

@@ -96,7 +96,8 @@ class Responsibility:
 
 
 def _head_key(text: str) -> tuple[str, str, str]:
-    words = re.findall(r"[0-9a-z]+", fold(text))
+    # The first three words are within the first 60 characters; fold no more than that.
+    words = re.findall(r"[0-9a-z]+", fold(text[:60]))
     one = words[0] if words else ""
     two = "_".join(words[:2])
     three = "_".join(words[:3])
@@ -132,7 +133,7 @@ _COLLECTIVE_WORDS = frozenset(
 def starts_with_unit(text: str) -> bool:
     one, two, three = _head_key(text)
     if one in ("cac", "nhung"):
-        following = re.findall(r"[0-9a-z]+", fold(text))[1:2]
+        following = two.split("_")[1:2]
         if following and following[0] not in _COLLECTIVE_WORDS:
             return False
     if two == "to_chuc" and three not in _TO_CHUC_BODIES:
