@@ -24,6 +24,7 @@ from plans.text import fold_words
 UNIT_HEADS: tuple[str, ...] = (
     "uy ban mat tran to quoc",
     "uy ban nhan dan",
+    "uy ban",
     "hoi dong nhan dan",
     "bao hiem xa hoi",
     "kho bac nha nuoc",
@@ -82,7 +83,7 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
     r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|tiếp tục|"
-    r"tiến hành|kịp thời|chủ động|"
+    r"tiến hành|kịp thời|chủ động|tăng cường|đẩy mạnh|"
     r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí"
 )
@@ -145,7 +146,9 @@ class Gazetteer:
                     named = len(tokens) > 1 and tokens[1][:1].isupper()
                     if not (listed or named):
                         return False
-                return not _NOT_UNIT_AFTER.match(rest)
+                # "Ủy ban Kiểm tra Tỉnh ủy": a capital after the head names a body.
+                after = tokens[size:size + 1]
+                return not _NOT_UNIT_AFTER.match(rest) or bool(after and after[0][:1].isupper())
         return False
 
 
@@ -163,6 +166,7 @@ def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
     parts = [re.sub(r"\s+và\s+(?=(?:các|ủy ban|uỷ ban|ubnd)\b)", "|", p, flags=re.I) for p in parts]
     names = [name.strip(" ,") for part in parts for name in part.split("|")]
     split: list[str] = []
+    listed: set[str] = set()  # bodies named in a long list of bodies, kept without a known head
     for name in names:
         # "Ủy ban MTTQ Thành phố, Hội Liên hiệp Phụ nữ Thành phố, Thành Đoàn": named units
         # in a comma list are several units when every piece is one.
@@ -172,11 +176,17 @@ def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
                 pieces[-1] = f"{pieces[-1]}, {piece}"
             else:
                 pieces.append(piece.strip())
-        if len(pieces) > 1 and all(gazetteer.is_unit(piece) for piece in pieces):
+        units = sum(1 for piece in pieces if gazetteer.is_unit(piece))
+        if len(pieces) > 1 and units == len(pieces):
             split.extend(pieces)
+        elif len(pieces) >= 4 and units * 2 >= len(pieces) and gazetteer.is_unit(pieces[0]):
+            # "Ủy ban Kiểm tra Tỉnh ủy, Viện kiểm sát nhân dân tỉnh, Thuế tỉnh, Kho bạc …": a
+            # long list of named bodies, most with a known head, the others named the same way.
+            split.extend(pieces)
+            listed.update(pieces)
         else:
             split.append(name)
-    return [name for name in split if name and gazetteer.is_unit(name)]
+    return [name for name in split if name and (name in listed or gazetteer.is_unit(name))]
 
 
 def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:

@@ -365,3 +365,22 @@ def test_an_item_naming_its_subject_keeps_all_the_units_it_names() -> None:
         "15/6/2025.\n"
     )
     assert tasks[0]["lead"] == ["Các sở, ngành", "Ủy ban nhân dân các huyện"]
+
+
+def test_a_request_to_a_long_list_of_bodies_names_each_body_once() -> None:
+    # "Đề nghị A và B, C, D, E … tăng cường …": one duty, its actors the bodies listed.
+    tasks = _tasks(
+        "III. NHIỆM VỤ\n1. Sở Y tế kiểm tra bếp ăn tập thể.\n"
+        "2. Đề nghị Văn phòng Huyện ủy và Ủy ban Kiểm tra Huyện ủy, Tòa án nhân dân huyện, "
+        "Thuế cơ sở 3, Kho bạc nhà nước khu vực IV, Ngân hàng chính sách xã hội huyện tăng "
+        "cường quản lý tài liệu mật.\n"
+    )
+    assert len(tasks) == 2
+    assert tasks[1]["lead"] == [
+        "Văn phòng Huyện ủy",
+        "Ủy ban Kiểm tra Huyện ủy",
+        "Tòa án nhân dân huyện",
+        "Thuế cơ sở 3",
+        "Kho bạc nhà nước khu vực IV",
+        "Ngân hàng chính sách xã hội huyện",
+    ]
