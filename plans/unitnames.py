@@ -31,7 +31,7 @@ UNIT_HEADS: frozenset[str] = frozenset(
         "dia_chinh", "tu_phap", "ttvh", "tt", "ttyt", "ban_quan", "ban_dieu", "ban_chi", "mttq",
         "uy_vien", "thanh_vien", "lien_ngang", "chinh_quyen", "vien_kiem", "toa", "cuc_thue",
         "chi_cuc_thue", "don_vi_su", "ban_quan_ly", "cong_doan", "quy", "xa_doi", "dan_quan",
-        "ban_tiep", "ban_dan", "ban_thanh",
+        "ban_tiep", "ban_dan", "ban_thanh", "thong_tan", "kiem_toan",
     }
 )
 

@@ -28,6 +28,8 @@ UNIT_HEADS: tuple[str, ...] = (
     "hoi dong nhan dan",
     "bao hiem xa hoi",
     "kho bac nha nuoc",
+    "kiem toan nha nuoc",
+    "thong tan xa",
     "vien kiem sat",
     "toa an nhan dan",
     "mat tran to quoc",

@@ -384,3 +384,9 @@ def test_a_request_to_a_long_list_of_bodies_names_each_body_once() -> None:
         "Kho bạc nhà nước khu vực IV",
         "Ngân hàng chính sách xã hội huyện",
     ]
+
+
+def test_national_bodies_without_a_ministry_head_are_units_of_a_list() -> None:
+    assert parse_responsibility(
+        "Đài Truyền hình Việt Nam, Thông tấn xã Việt Nam, Kiểm toán nhà nước", "exec"
+    ).lead == ["Đài Truyền hình Việt Nam", "Thông tấn xã Việt Nam", "Kiểm toán nhà nước"]
