@@ -224,7 +224,8 @@ class _TaskBuilder:
             # under the unit's name, before its list, is a duty too (not "… thực hiện:").
             for paragraph in node.body:
                 if ends_sentence(paragraph) and not _LABELLED_TEXT.match(paragraph):
-                    self._emit(_Node("item", "", paragraph, RANK_ITEM, parent=node), effective, node.ref)
+                    duty = _Node("item", "", paragraph, RANK_ITEM, parent=node)
+                    self._emit(duty, effective, node.ref)
         only_child = (
             len(node.children) == 1
             and node.children[0].kind == "item"
