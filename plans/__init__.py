@@ -6,8 +6,9 @@
 - `plans.limits`, `plans.pdf_streams`: what a file may cost, measured before it is expanded;
   `plans.isolated`: a read in a child process with a hard time limit and a memory cap;
 - `plans.parser`: the plan's header and tasks (`read_plan`, `ParsedPlan.to_json()` is the
-  `nhacviec plan parse` contract), built from `plans.document` (lines -> tree of blocks),
-  `plans.task_tables`, `plans.plan_header`, `plans.task_extraction`, `plans.plan_deadlines`;
+  `nhacviec plan parse` contract), built from `plans.document` (the tree of blocks),
+  `plans.block_reader` (lines -> tree), `plans.block_shapes` (unit headings, budget
+  sections, list introductions), `plans.task_tables`, `plans.plan_header`, `plans.task_extraction`, `plans.plan_deadlines`;
 - `plans.matching`: plan unit names -> known units, unknown names listed for the admin;
 - `plans.importer`: preview and one-transaction import into the database;
 - the scorer against the hand-written expectations lives with them (tests/golden_score.py).

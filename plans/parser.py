@@ -35,7 +35,8 @@ from texts import ocr as ocr_texts
 
 if TYPE_CHECKING:
     pass
-from plans.document import _BodyReader, _Effective, prose_duties
+from plans.block_reader import _BodyReader, prose_duties
+from plans.document import _Effective
 from plans.plan_header import _kind_of, _read_header, _read_header_line
 from plans.plan_model import DEFAULT_KIND, ParsedPlan, ParsedTask
 from plans.task_extraction import _assign_refs, _TaskBuilder, _unique_refs
@@ -71,6 +72,7 @@ def parse_document(
             header.title = sentence_case(parsed.title)
         reader.feed_table(parsed)
 
+    reader.finish()
     reference = header.date or (date(header.year, 1, 1) if header.year else None)
     opening = [item.text for item in items[:start] if isinstance(item, Paragraph)]
     if opening and opening[-1].rstrip().endswith(":") and not reader.preamble:

@@ -18,15 +18,15 @@ from plans.text import (
 
 if TYPE_CHECKING:
     pass
-from plans.document import (
+from plans.line_patterns import (
     _DATE_LINE,
     _KIND_CODES,
     _KINDS,
     _MOTTO,
     _NUMBER_LINE,
     _PREAMBLE,
-    _classify,
 )
+from plans.lines import _classify
 from plans.task_tables import task_table
 
 # --- header --------------------------------------------------------------------------------

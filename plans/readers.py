@@ -271,6 +271,9 @@ def read_document(
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# A table row written without its outer bars: "TT | Nhiệm vụ | Cơ quan chủ trì | Thời gian":
+# a short first cell (a number, a Roman numeral, "TT") and at least three cells.
+_BARE_ROW = re.compile(r"^\s*[\w.]{1,6}\s+\|\s+[^|]+\|[^|]+")
 _MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 
 
@@ -312,15 +315,16 @@ def _read_text(data: bytes, name: str, file_type: FileType) -> ReadDocument:
         line = raw.rstrip()
         if file_type == "markdown":
             line = _MD_LINK.sub(r"\1", _MD_HEADING.sub("", line))
-        if line.lstrip().startswith("|") and line.count("|") >= 2:
+        if (line.lstrip().startswith("|") and line.count("|") >= 2) or _BARE_ROW.match(line):
             flush_lines()
             if not _MD_TABLE_RULE.match(line):
                 table_rows.append(_markdown_row(line))
             continue
-        flush_table()
         if not line.strip():
+            # A blank line between the rows of a table does not end it.
             flush_lines()
             continue
+        flush_table()
         pending.append(line)
     flush_lines()
     flush_table()

@@ -16,11 +16,22 @@ from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
     from timelang.deadlines import Deadline
+from plans.block_shapes import (
+    _ASSIGNING_BRACKET,
+    _GENERIC_BODIES,
+    _HEAD_VERB,
+    _beside_unit_headings,
+    _fold_list_introduction,
+    _numbered_budget,
+    _unit_heading,
+    _unit_prefix,
+)
 from plans.document import (
     _FACT_LABELS,
     _INLINE_ATTR,
     _SCORE,
     _STEP,
+    RANK_ITEM,
     _Attr,
     _dedupe,
     _Effective,
@@ -93,64 +104,28 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
     # "Bước 2: Kiểm tra …": the step label is the ref's business, not the title's.
     title = _STEP.sub("", title).strip()
-    # "a) Nhiệm vụ: Cập nhật …", "- Nội dung: Rà soát …": the label is not part of the duty.
-    title = _TITLE_LABEL.sub("", title).strip()
+    # "a) Nhiệm vụ: Cập nhật …", "- Nội dung: Rà soát …": the label is not part of the duty
+    # (nor the bullet of a line joined to the bare "1." above it).
+    title = _TITLE_LABEL.sub("", re.sub(r"^[-+•]\s+", "", title)).strip()
     body = list(node.body)
     if not title.strip(" :.") and body:
-        title = body.pop(0)
+        title = _TITLE_LABEL.sub("", body.pop(0)).strip()
     elif title.endswith(":") and body:
         title = title.rstrip(" :")
     # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the duty starts after the colon.
-    opening = _AS_FOLLOWS.search(title)
+    opening = _AS_FOLLOWS.search(title) or _DUTY_COLON.search(title[:400])
     if opening and len(title) - opening.end() > 20:
         title = title[opening.end() :]
+    elif node.kind in ("number", "letter") and ":" in title:
+        # "1. Công an tỉnh" (its duties below), "2. Sở Tư pháp: Phối hợp với …": among unit
+        # headings, "unit: duty" is the same form on one line; the duty is the title.
+        prefixed = _unit_prefix(title)
+        if prefixed and len(prefixed[1]) > 20 and _beside_unit_headings(node):
+            title = prefixed[1]
     return title, "\n".join(body)
 
 
-def _unit_prefix(text: str) -> tuple[list[str], str] | None:
-    """("Văn phòng UBND tỉnh", "Phối hợp …") for "Văn phòng UBND tỉnh: Phối hợp …"."""
-    head, colon, rest = text.partition(":")
-    head = head.strip()
-    if not colon or not rest.strip() or not head or len(head.split()) > 12 or ";" in head:
-        return None
-    if _HEAD_VERB.search(head):
-        return None
-    if GAZETTEER.is_unit(head) and not sentence_actors(head + " "):
-        return parse_responsibility(head, "lead").lead or [unit_name(head)], rest.strip()
-    return None
-
-
-def _unit_heading(node: _Node) -> list[str] | None:
-    """The units a heading names when the heading is nothing but units' names: "1. Công an
-    tỉnh", "4. Ban Chỉ đạo cấp quân khu, Ban Chỉ đạo các tỉnh", "3. Trách nhiệm của các Bộ,
-    ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
-    text = node.text.strip(" :.")
-    # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
-    text = unit_name(_ASSIGNED.sub("", text))
-    if node.kind not in ("section", "number", "letter") or not text:
-        return None
-    group = _FOR_GROUP.match(text)
-    if group:
-        # "1. Đối với các bộ, ngành, cơ quan thuộc Chính phủ": the group the items address.
-        text = text[group.end() :]
-        if _ADMIN_PLURAL.match(fold(text)) and len(text.split()) <= 24:
-            names = parse_responsibility(text, "lead").lead
-            return names or [text[:1].upper() + text[1:]]
-    if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
-        return None
-    if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
-        if len(text.split()) > 12 or ";" in text:
-            return parse_responsibility(text, "lead").lead or None
-        return [unit_name(text)]
-    return None
-
-
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
-_FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
-_ADMIN_PLURAL = re.compile(
-    r"^cac (?:bo|nganh|so|phong|ban|co quan|don vi|tinh|thanh pho|huyen|quan|xa|phuong|dia phuong)\b"
-)
-_ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
 _CLOSING_ITEM = re.compile(
     r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co kho khan"
     r"|^neu co kho khan,? vuong mac"
@@ -165,6 +140,8 @@ _TITLE_LABEL = re.compile(
     r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
 )
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
+# "Thủ trưởng các sở …; Chủ tịch UBND các huyện … có trách nhiệm: Lãnh đạo …": the duty.
+_DUTY_COLON = re.compile(r"\b(?:có|chịu) trách nhiệm\s*:\s*", re.IGNORECASE)
 
 
 def _deadline_scope(node: _Node) -> str:
@@ -193,9 +170,10 @@ class _TaskBuilder:
     def walk(self, node: _Node, inherited: _Effective) -> None:
         if node.skip:
             return
-        if node.collapse:
+        if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)
             return
+        _fold_list_introduction(node)
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
         effective = inherited.with_units(own).with_time(own)
         prefix = _unit_prefix(node.text) if node.kind in ("number", "letter") else None
@@ -229,6 +207,7 @@ class _TaskBuilder:
                 live_children = list(node.children)
             else:
                 # "1. Sở Kế hoạch và Đầu tư:" then one paragraph: that paragraph is the task.
+                node.heading = node.text
                 node.text, node.body = node.body[0], node.body[1:]
         if heading_unit:
             heading_units = heading_unit
@@ -240,6 +219,13 @@ class _TaskBuilder:
             if node.kind != "root" and (node.kind != "section" or node.body):
                 self._emit(node, effective, node.ref)
             return
+        if heading_unit:
+            # "1. Công an tỉnh" / "Tham mưu … bảo vệ bí mật." / "- Đôn đốc …": a whole sentence
+            # under the unit's name, before its list, is a duty too (not "… thực hiện:").
+            for paragraph in node.body:
+                if ends_sentence(paragraph) and not _LABELLED_TEXT.match(paragraph):
+                    duty = _Node("item", "", paragraph, RANK_ITEM, parent=node)
+                    self._emit(duty, effective, node.ref)
         only_child = (
             len(node.children) == 1
             and node.children[0].kind == "item"
@@ -287,11 +273,15 @@ class _TaskBuilder:
         if not title:
             return
         folded_title = fold(title)
-        if _CLOSING_ITEM.search(folded_title[:160]) or _BUDGET_SOURCE.match(folded_title):
+        # "3. Trong quá trình thực hiện" / "Kế hoạch này, nếu có khó khăn …": cut by the line.
+        opening = fold(" ".join([title, *node.body[:1]])[:200])[:160]
+        if _CLOSING_ITEM.search(opening) or _BUDGET_SOURCE.match(folded_title):
             # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
             # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.
             return
-        if _PRINCIPLE.search(fold(title)) and not sentence_actors(title) and not (
+        # Only the first clause: "Thực hiện kiểm định …. Việc số hóa … phải bảo đảm …" is work.
+        first_clause = re.split(r"[.;](?:\s|$)", title, maxsplit=1)[0]
+        if _PRINCIPLE.search(fold(first_clause)) and not sentence_actors(title) and not (
             subject_units(title).lead
         ):
             # "Việc … phải bảo đảm …", "Nhà ở … phải bảo đảm …": a principle or standard.
@@ -379,7 +369,8 @@ class _TaskBuilder:
                 named.update(fold(inner) for inner in re.findall(r"\(([^()]*)\)", name))
             narrowed = [name for name in lead if fold(name) in named]
             if narrowed:
-                lead = narrowed
+                # The item's own subject may name more of them than the line above read well.
+                lead = _dedupe([*narrowed, *(n for n in subject.lead if "(" not in n)])
                 support = [name for name in support if fold(name) not in named]
             elif not (effective.labelled or inline_lead or actors) and all(
                 GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
@@ -394,6 +385,10 @@ class _TaskBuilder:
             # after "phối hợp với" support; only those the sentence names at its start.
             prefixed = _unit_prefix(title)
             support = sentence_support(prefixed[1] if prefixed else title)
+            bracket = _ASSIGNING_BRACKET.search(title)
+            if not support and bracket:
+                # "… (Giao Công an tỉnh chủ trì, phối hợp với Văn phòng; Sở Tư pháp …)".
+                support = sentence_support(bracket.group(1))
         deadline = None
         error = None
         deadline_text: str | None = None
@@ -421,6 +416,9 @@ class _TaskBuilder:
             lead = sentence_actors(first) or subject_units(first).lead
         # "Giao Giám đốc Sở Y tế …": the unit, not the person's title, leads.
         lead_names = _dedupe(unit_name(name) or name for name in lead or [])
+        if lead_names and all(fold(name) in _GENERIC_BODIES for name in lead_names):
+            # "Các cơ quan được phân công chủ trì …": no one in particular; the officer is asked.
+            lead_names = []
         if not lead_names:
             unsure.append("no_unit")
         if deadline_text and deadline is None:
@@ -466,11 +464,6 @@ def _task_heading_only(node: _Node) -> bool:
     )
 
 
-_HEAD_VERB = re.compile(
-    r"\s+(?:căn cứ|chỉ đạo|có trách nhiệm|thực hiện|triển khai|tổ chức)\b.*$", re.I
-)
-
-
 def _head_actors(head: str) -> list[str]:
     """The units of "Thủ trưởng các sở…; Chủ tịch UBND các huyện… căn cứ … chỉ đạo"."""
     subject = _HEAD_VERB.sub("", head).strip(" ,;")
@@ -481,7 +474,9 @@ def _dated_duties(title: str) -> tuple[str, list[str]] | None:
     """(actor head, duties) when a paragraph lists several duties separated by ";" of which at
     least two carry their own date; None otherwise."""
     head, colon, rest = title.partition(":")
-    if not colon or len(head.split()) > 25:
+    # The head names the actors ("Thủ trưởng các sở …; Chủ tịch UBND các huyện … chỉ đạo"),
+    # however many; a head holding a date of its own is a duty, not the actors.
+    if not colon or len(head.split()) > 40 or _once_phrase(head):
         head, rest = "", title
     parts = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
     if len(parts) < 2 or sum(1 for part in parts if _once_phrase(part)) < 2:

@@ -15,7 +15,7 @@ from plans.text import (
 
 if TYPE_CHECKING:
     pass
-from plans.document import _BULLET_CHARS
+from plans.lines import _BULLET_CHARS
 
 # --- task tables ---------------------------------------------------------------------------
 

@@ -31,7 +31,7 @@ UNIT_HEADS: frozenset[str] = frozenset(
         "dia_chinh", "tu_phap", "ttvh", "tt", "ttyt", "ban_quan", "ban_dieu", "ban_chi", "mttq",
         "uy_vien", "thanh_vien", "lien_ngang", "chinh_quyen", "vien_kiem", "toa", "cuc_thue",
         "chi_cuc_thue", "don_vi_su", "ban_quan_ly", "cong_doan", "quy", "xa_doi", "dan_quan",
-        "ban_tiep", "ban_dan", "ban_thanh",
+        "ban_tiep", "ban_dan", "ban_thanh", "thong_tan", "kiem_toan",
     }
 )
 
@@ -47,7 +47,8 @@ _VERBS = (
     "giải quyết", "đảm bảo", "bảo đảm", "quan tâm", "để", "nhằm", "được", "họp", "đăng ký",
     "cập nhật", "công khai", "thông báo", "hoàn thành", "khẩn trương", "sớm", "tập trung",
     "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
-    "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên",
+    "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên", "tiến hành", "theo chức năng",
+    "trên cơ sở",
 )
 _VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
 
@@ -95,7 +96,8 @@ class Responsibility:
 
 
 def _head_key(text: str) -> tuple[str, str, str]:
-    words = re.findall(r"[0-9a-z]+", fold(text))
+    # The first three words are within the first 60 characters; fold no more than that.
+    words = re.findall(r"[0-9a-z]+", fold(text[:60]))
     one = words[0] if words else ""
     two = "_".join(words[:2])
     three = "_".join(words[:3])
@@ -114,8 +116,26 @@ _BARE_STAFF = frozenset({"can bo", "cong chuc", "vien chuc", "can bo cong chuc"}
 _AMBIGUOUS_HEADS = frozenset({"bo", "so", "ban", "phong", "hoi", "doan", "cuc"})
 
 
+# What may follow "các" / "những" in a collective of units: "các ngành", "các địa phương", "các
+# thôn, ấp". "Các kỳ thi", "Các hộ gia đình", "Các nội dung" are not units.
+_COLLECTIVE_WORDS = frozenset(
+    {
+        "nganh", "dia", "don", "co", "to", "doan", "thon", "ap", "tinh", "thanh", "huyen",
+        "quan", "xa", "phuong", "thi", "truong", "cap", "luc", "chi", "hoi", "khu", "ban",
+        "bo", "so", "phong", "cuc", "vu", "vien", "dai", "trung", "uy", "ubnd", "mat",
+        "chu", "thu", "giam", "lanh", "ca", "nguoi", "doanh", "hiep", "lien", "chinh",
+        "cong", "benh", "tram", "tong", "van", "kho", "ngan", "bao", "dang", "nha", "thuong",
+        "quy", "hdnd", "mttq", "hop", "nhom", "bien", "tieu",
+    }
+)
+
+
 def starts_with_unit(text: str) -> bool:
     one, two, three = _head_key(text)
+    if one in ("cac", "nhung"):
+        following = two.split("_")[1:2]
+        if following and following[0] not in _COLLECTIVE_WORDS:
+            return False
     if two == "to_chuc" and three not in _TO_CHUC_BODIES:
         return False
     if two in UNIT_HEADS or three in UNIT_HEADS:
@@ -269,9 +289,18 @@ def _list_tail(fragment: str) -> bool:
     return fold(_RELATED_TAIL.sub("", fragment.strip())) in _LIST_TAILS
 
 
+_CATEGORY_WORDS = frozenset({"so", "bo", "ban", "nganh", "co quan", "don vi", "dia phuong"})
+
+
 def _bare_category(name: str) -> bool:
-    """"Sở", "Các bộ": a kind of unit with no name after it."""
-    return fold(name) in ("so", "bo", "ban", "nganh", "cac so", "cac bo", "cac ban", "cac nganh")
+    """"Sở", "Các bộ", "Các bộ, ngành": kinds of unit with no name after them; a lower-case
+    unit after a comma ("…, cơ quan thuộc Chính phủ") belongs to the same collective."""
+    folded = fold(name)
+    if folded in ("so", "bo", "ban", "nganh"):
+        return True
+    if not folded.startswith("cac "):
+        return False
+    return all(part.strip() in _CATEGORY_WORDS for part in folded[4:].split(","))
 
 
 def _units_at_clause_end(text: str) -> list[str]:

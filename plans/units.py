@@ -24,9 +24,12 @@ from plans.text import fold_words
 UNIT_HEADS: tuple[str, ...] = (
     "uy ban mat tran to quoc",
     "uy ban nhan dan",
+    "uy ban",
     "hoi dong nhan dan",
     "bao hiem xa hoi",
     "kho bac nha nuoc",
+    "kiem toan nha nuoc",
+    "thong tan xa",
     "vien kiem sat",
     "toa an nhan dan",
     "mat tran to quoc",
@@ -72,6 +75,7 @@ _NOT_UNIT_AFTER = re.compile(
 # Person titles before a unit name: the unit, not the person, is the actor.
 _PERSON_TITLE = re.compile(
     r"^(?:thủ trưởng|chủ tịch|giám đốc|chánh(?=\s+(?:văn phòng|thanh tra))|trưởng|người đứng đầu"
+    r"|bộ trưởng(?=\s+bộ\b)"
     r"|lãnh đạo|tư lệnh)\s+",
     re.IGNORECASE,
 )
@@ -80,16 +84,24 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
-    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|"
+    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|tiếp tục|"
+    r"tiến hành|kịp thời|chủ động|tăng cường|đẩy mạnh|"
     r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí"
 )
 # "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes
 # after an opening clause.
-_OPENING_CLAUSE = re.compile(r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp)\b", re.I)
+_OPENING_CLAUSE = re.compile(
+    r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp|trong quá trình|nếu)\b", re.I
+)
+_MINISTERS = re.compile(r"^Bộ trưởng,\s+Thủ trưởng\s+", re.IGNORECASE)
+# "… được phân công", "… được giao": what the subject is, not its name.
+_PASSIVE_TAIL = re.compile(r"\s+được\s.*$")
 _TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
 # Verbs in lower case only: "Ban Chỉ đạo", "Văn phòng Ban Chỉ đạo" are names, not "chỉ đạo".
 _VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
+# The verbs a duty may open with ("Tổ chức quán triệt …", "Rà soát …"), for other modules.
+DUTY_VERBS = _DUTY_VERBS
 _SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b")
 _LIST_SPLIT = re.compile(
     r"\s*;\s*|\s*,\s*(?=(?:thủ trưởng|chủ tịch|giám đốc|các|ủy ban|uỷ ban|ubnd)\b)"
@@ -136,7 +148,9 @@ class Gazetteer:
                     named = len(tokens) > 1 and tokens[1][:1].isupper()
                     if not (listed or named):
                         return False
-                return not _NOT_UNIT_AFTER.match(rest)
+                # "Ủy ban Kiểm tra Tỉnh ủy": a capital after the head names a body.
+                after = tokens[size:size + 1]
+                return not _NOT_UNIT_AFTER.match(rest) or bool(after and after[0][:1].isupper())
         return False
 
 
@@ -154,6 +168,7 @@ def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
     parts = [re.sub(r"\s+và\s+(?=(?:các|ủy ban|uỷ ban|ubnd)\b)", "|", p, flags=re.I) for p in parts]
     names = [name.strip(" ,") for part in parts for name in part.split("|")]
     split: list[str] = []
+    listed: set[str] = set()  # bodies named in a long list of bodies, kept without a known head
     for name in names:
         # "Ủy ban MTTQ Thành phố, Hội Liên hiệp Phụ nữ Thành phố, Thành Đoàn": named units
         # in a comma list are several units when every piece is one.
@@ -163,11 +178,17 @@ def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
                 pieces[-1] = f"{pieces[-1]}, {piece}"
             else:
                 pieces.append(piece.strip())
-        if len(pieces) > 1 and all(gazetteer.is_unit(piece) for piece in pieces):
+        units = sum(1 for piece in pieces if gazetteer.is_unit(piece))
+        if len(pieces) > 1 and units == len(pieces):
             split.extend(pieces)
+        elif len(pieces) >= 4 and units * 2 >= len(pieces) and gazetteer.is_unit(pieces[0]):
+            # "Ủy ban Kiểm tra Tỉnh ủy, Viện kiểm sát nhân dân tỉnh, Thuế tỉnh, Kho bạc …": a
+            # long list of named bodies, most with a known head, the others named the same way.
+            split.extend(pieces)
+            listed.update(pieces)
         else:
             split.append(name)
-    return [name for name in split if name and gazetteer.is_unit(name)]
+    return [name for name in split if name and (name in listed or gazetteer.is_unit(name))]
 
 
 def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
@@ -192,7 +213,8 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
             found = _split_units(rest.rstrip(" :"), gazetteer)
             if found:
                 return found
-    subject = _SUBJECT_VERB.match(text.strip("( "))
+    # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the ministers stand for the ministries.
+    subject = _SUBJECT_VERB.match(_MINISTERS.sub("các bộ, ", text.strip("( ")))
     if subject and gazetteer.is_unit(subject.group("subject")):
         return _split_units(subject.group("subject"), gazetteer) or [
             unit_name(subject.group("subject"))
@@ -200,18 +222,39 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
     if _OPENING_CLAUSE.match(text.strip("( ")):
         for comma in re.finditer(r",\s+", text[:300]):
             after = _SUBJECT_VERB.match(text[comma.end() :])
-            if after and gazetteer.is_unit(after.group("subject")) and "," not in after.group(
-                "subject"
-            ):
-                return [unit_name(after.group("subject"))]
+            if not after or not gazetteer.is_unit(after.group("subject")):
+                continue
+            named = _PASSIVE_TAIL.sub("", after.group("subject"))
+            # "Căn cứ …, các sở, ngành và Ủy ban nhân dân các xã, phường được phân công chủ
+            # trì …": a list of units after the opening clause.
+            found = _split_units(named, gazetteer)
+            if found:
+                return found
+            if "," not in named:
+                return [unit_name(named)]
     return []
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a paragraph; a ";" inside brackets ("(Giao A chủ trì, phối hợp với B;
+    C …)") does not end one."""
+    sentences: list[str] = []
+    start = 0
+    for match in _SENTENCE.finditer(text):
+        before = text[start : match.start()]
+        if text.count("(", 0, match.start()) > text.count(")", 0, match.start()):
+            continue
+        sentences.append(before)
+        start = match.end()
+    sentences.append(text[start:])
+    return sentences
 
 
 def duty_sentences(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[tuple[str, list[str]]]:
     """A paragraph cut where a new sentence names a new actor: "A có trách nhiệm …. Yêu cầu B
     …." holds two duties. Sentences without an actor stay with the one before; a paragraph
     with fewer than two actors comes back whole."""
-    sentences = _SENTENCE.split(text.strip())
+    sentences = _sentences(text.strip())
     pieces: list[tuple[str, list[str]]] = []
     for sentence in sentences:
         actors = sentence_actors(sentence, gazetteer)

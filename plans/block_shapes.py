@@ -1,0 +1,116 @@
+"""Shapes of blocks that decide what a task is and whose it is: a heading that is nothing but a
+unit's name ("1. Công an tỉnh"), an item opening with its unit ("2. Sở Tư pháp: Phối hợp …"), a
+heading addressed to a group or a locality ("Đối với các bộ, ngành", "Đối với Thủ đô Hà Nội"),
+a numbered budget section, a lone bullet that only introduces a heading's details."""
+
+from __future__ import annotations
+
+import re
+
+from plans.document import _Node
+from plans.text import fold
+from plans.unitnames import parse_responsibility, starts_with_unit
+from plans.units import GAZETTEER, sentence_actors, unit_name
+
+_FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
+_ADMIN_PLURAL = re.compile(
+    r"^cac (?:bo|nganh|so|phong|ban|co quan|don vi|tinh|thanh pho|huyen|quan|xa|phuong|dia phuong)\b"
+)
+_LOCALITY = re.compile(
+    r"^(?:thủ đô|tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)"
+    r"(?:\s+[A-ZĐÀ-Ỵ][\wÀ-ỹ-]*){1,4}$",
+    re.IGNORECASE,
+)
+_ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
+# The verb that ends an actor head: "Thủ trưởng các sở … căn cứ …", "Sở X: …" never has one.
+_HEAD_VERB = re.compile(
+    r"\s+(?:căn cứ|chỉ đạo|có trách nhiệm|thực hiện|triển khai|tổ chức)\b.*$", re.I
+)
+
+
+def _fold_list_introduction(node: _Node) -> None:
+    """"5. Hỗ trợ thi hành Luật" / "- Các nội dung hỗ trợ bao gồm:" / "+ …" / "+ …": a lone
+    bullet that only introduces the heading's details is the heading's description."""
+    if node.kind not in ("number", "letter") or len(node.children) != 1:
+        return
+    child = node.children[0]
+    if child.kind == "item" and not child.children and child.body and child.text.endswith(":"):
+        node.body = [*node.body, child.text, *child.body]
+        node.children = []
+        for attr in node.attrs:
+            attr.position = 0
+
+
+# A bracket that assigns the duty: "(Giao X chủ trì, phối hợp với Y …)".
+_ASSIGNING_BRACKET = re.compile(r"\(\s*((?:giao\s+)?[^()]{2,160}?chủ trì[^()]*)\)", re.I)
+
+# A collective that names no one: "Các cơ quan", "Các đơn vị".
+_GENERIC_BODIES = frozenset({"cac co quan", "co quan", "cac don vi", "don vi", "cac to chuc"})
+
+
+def _numbered_budget(node: _Node) -> bool:
+    """A "Kinh phí" section of numbered items ("1. Kinh phí … được bố trí từ …", "3. Sở Tài
+    chính chủ trì tổng hợp …") is read as tasks: the items that open with a unit are its
+    duties; the sources of money and the "Đối với …" scope lines are skipped. A section of
+    paragraphs and bullets stays one task, arranging the money."""
+    numbered = [child for child in node.children if child.kind == "number"]
+    if not numbered:
+        return False
+    for child in numbered:
+        text = _ASSIGNED.sub("", child.text)
+        child.skip = child.skip or bool(_FOR_GROUP.match(text)) or not starts_with_unit(text)
+    return True
+
+
+def _beside_unit_headings(node: _Node) -> bool:
+    """Whether a sibling of the node is a heading that is nothing but a unit's name."""
+    siblings = node.parent.children if node.parent is not None else []
+    return any(
+        sibling is not node
+        and sibling.kind == node.kind
+        and not re.search(r":\s*\S", sibling.heading or sibling.text)
+        and _unit_heading(sibling)
+        for sibling in siblings
+    )
+
+
+def _unit_prefix(text: str) -> tuple[list[str], str] | None:
+    """("Văn phòng UBND tỉnh", "Phối hợp …") for "Văn phòng UBND tỉnh: Phối hợp …"."""
+    head, colon, rest = text.partition(":")
+    head = head.strip()
+    if not colon or not rest.strip() or not head or len(head.split()) > 12 or ";" in head:
+        return None
+    if _HEAD_VERB.search(head):
+        return None
+    if GAZETTEER.is_unit(head) and not sentence_actors(head + " "):
+        return parse_responsibility(head, "lead").lead or [unit_name(head)], rest.strip()
+    return None
+
+
+def _unit_heading(node: _Node) -> list[str] | None:
+    """The units a heading names when the heading is nothing but units' names: "1. Công an
+    tỉnh", "4. Ban Chỉ đạo cấp quân khu, Ban Chỉ đạo các tỉnh", "3. Trách nhiệm của các Bộ,
+    ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
+    text = (node.heading or node.text).strip(" :.")
+    # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
+    text = unit_name(_ASSIGNED.sub("", text))
+    if node.kind not in ("section", "number", "letter") or not text:
+        return None
+    group = _FOR_GROUP.match(text)
+    if group:
+        # "1. Đối với các bộ, ngành, cơ quan thuộc Chính phủ": the group the items address.
+        text = text[group.end() :]
+        if _ADMIN_PLURAL.match(fold(text)) and len(text.split()) <= 24:
+            names = parse_responsibility(text, "lead").lead
+            return names or [text[:1].upper() + text[1:]]
+        if _LOCALITY.match(text):
+            # "2. Đối với Thủ đô Hà Nội", "3. Đối với tỉnh Bình Yên": the locality's
+            # government is addressed.
+            return [text[:1].upper() + text[1:]]
+    if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
+        return None
+    if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
+        if len(text.split()) > 12 or ";" in text:
+            return parse_responsibility(text, "lead").lead or None
+        return [unit_name(text)]
+    return None
