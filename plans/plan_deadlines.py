@@ -131,9 +131,11 @@ _MONTH_DAYS = re.compile(
     re.I,
 )
 _PERIOD_END = re.compile(r"cuối\s+(?P<freq>năm|quý|tháng)\s*\(\s*chậm nhất[^)]*\)", re.I)
+# A day of a month as prose writes it: "15/12", "15 tháng 12" (no year: it recurs).
+_DAY_OF_MONTH = r"\d{1,2}\s*/\s*\d{1,2}(?!\s*/\s*\d)|\d{1,2}\s+tháng\s+\d{1,2}(?!\s*(?:/|năm)\s*\d)"
 _EVERY_BY_DAY = re.compile(
-    r"(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý|năm)\s*,?\s*(?:chậm nhất|trước)\s+(?:là\s+)?ngày\s+\d{1,2}"
-    r"(?:\s+(?:hàng|hằng|của)\s+tháng)?",
+    r"(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý|năm)\s*,?\s*(?:chậm nhất|trước)\s+(?:là\s+)?ngày\s+"
+    rf"(?:{_DAY_OF_MONTH}|\d{{1,2}})(?:\s+(?:hàng|hằng|của)\s+tháng)?",
     re.I,
 )
 # "trước ngày 15 hằng tháng": the day first, then how often.
@@ -182,6 +184,37 @@ _PERIOD_THEN_REPORT = re.compile(
 )
 
 
+# "trước ngày 15 tháng 12 hằng năm", "chậm nhất ngày 25/6 và ngày 25/12 hằng năm": due days
+# that come back each year; read as once they would silently drop the recurrence.
+_DAYS_EVERY_YEAR = re.compile(
+    rf"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+(?:{_DAY_OF_MONTH})"
+    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DAY_OF_MONTH}))*\s*,?\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm\b",
+    re.I,
+)
+# "trước ngày 20 (của) tháng cuối (mỗi) quý": a day in the last month of every quarter.
+_QUARTER_LAST_MONTH = re.compile(
+    r"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+\d{1,2}\s+(?:của\s+)?tháng\s+cuối"
+    r"\s+(?:của\s+)?(?:mỗi\s+)?quý\b",
+    re.I,
+)
+# "báo cáo … kết quả thực hiện hằng năm (trước ngày 15 tháng 11)", "báo cáo kết quả định kỳ 6
+# tháng": how often a report is due, written after its verb in the same clause.
+_REPORT_PERIOD = re.compile(
+    r"\bbáo cáo\b(?P<gap>[^.;]{0,120}?)(?P<period>(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+"
+    r"(?P<freq>tuần|tháng|quý|năm)\b|định kỳ\s+(?P<freq2>0?6\s+tháng|sáu\s+tháng|tháng|quý|năm)\b(?!\s*,))"
+    # "hàng tháng và định kỳ": a second, unnamed period; not a regime to read as one.
+    r"(?!\s*(?:và|hoặc)\s+định kỳ\b(?!\s+(?:hàng|hằng|mỗi)))",
+    re.I,
+)
+# What a report's period is not: "dự toán ngân sách hằng năm", "theo kế hoạch … hằng năm".
+_NOT_REPORT_PERIOD = re.compile(r"\b(?:du toan|ngan sach|theo ke hoach|theo chuong trinh)\b")
+# "định kỳ báo cáo … theo quy định", "chế độ báo cáo định kỳ": a report that recurs, with no
+# period said. Not a date to guess: the task says its deadline was not read.
+_VAGUE_REGIME = re.compile(
+    r"\bđịnh kỳ\s+(?:[^.;]{0,40}?\s)?báo cáo\b[^.;]{0,80}|\bbáo cáo\s+định kỳ\b[^.;]{0,80}", re.I
+)
+
+
 @dataclass
 class _Regime:
     """A recurring duty named in the text of a task."""
@@ -190,6 +223,9 @@ class _Regime:
     candidates: list[str]
     frequency: str
     start: int
+    # Read from a report's wording, not from a time phrase of its own ("báo cáo … hằng năm"):
+    # a labelled time of the task ("Thời gian thực hiện: Năm 2024") says more.
+    weak: bool = False
 
 
 def _recurring_regimes(text: str) -> list[_Regime]:
@@ -238,6 +274,24 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         with_due = text[start : end + due.end()].rstrip(" ,") if due else None
         candidates = [c for c in (with_due, with_paren, bare, match.group(0)) if c]
         found.append(_Regime(candidates[0], candidates, fold(match.group("freq")), start))
+    for match in _DAYS_EVERY_YEAR.finditer(text):
+        found.append(_Regime(match.group(0), [match.group(0)], "nam", match.start()))
+    for match in _QUARTER_LAST_MONTH.finditer(text):
+        found.append(_Regime(match.group(0), [match.group(0)], "quy", match.start()))
+    for match in _REPORT_PERIOD.finditer(text):
+        if _NOT_REPORT_PERIOD.search(fold(match.group("gap"))):
+            continue
+        start, end = match.start("period"), match.end("period")
+        # "hằng năm (trước ngày 15 tháng 11)": the day in brackets belongs to the period.
+        paren = re.match(r"\s*\([^)]*\)", text[end:])
+        due = _DUE_CLAUSE.match(text[end:])
+        if paren and _TIME_HINT.search(paren.group(0)):
+            end += paren.end()
+        elif due:
+            end += due.end()
+        phrase = text[start:end].rstrip(" ,")
+        freq = fold(match.group("freq") or match.group("freq2"))
+        found.append(_Regime(phrase, [phrase, match.group("period")], freq, start, weak=True))
     for match in _EVERY_N_MONTHS.finditer(text):
         found.append(_Regime(match.group(0), [match.group(0)], "n thang", match.start()))
     for match in _PERIOD_THEN_REPORT.finditer(text):
@@ -260,7 +314,8 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         found.append(
             _Regime(match.group(0), [match.group(0)], fold(match.group("freq")), match.start())
         )
-    found.sort(key=lambda regime: regime.start)
+    # At one place the longest reading first ("Hằng năm, trước ngày 15/12" before "Hằng năm").
+    found.sort(key=lambda regime: (regime.start, -len(regime.text)))
     unique: list[_Regime] = []
     for regime in found:
         overlaps = any(
@@ -291,3 +346,10 @@ def _once_phrase(text: str, *, loose: bool = False) -> str | None:
         return None
     first = min(matches, key=lambda match: match.start())
     return first.group(0).strip(" ,;.")
+
+
+def vague_regime(text: str) -> str | None:
+    """"định kỳ báo cáo UBND tỉnh theo quy định": a recurring report whose period the text does
+    not say. The phrase, for the task to show as a deadline it could not read; None otherwise."""
+    match = _VAGUE_REGIME.search(text)
+    return match.group(0).strip(" ,.;:") if match else None

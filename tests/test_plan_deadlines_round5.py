@@ -1,0 +1,150 @@
+"""Plan parsing, fifth round of issue 14: deadlines and reporting regimes in prose plans, one
+minimal text of our own per class of input. No text here is copied from a corpus document."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from plans.parser import parse_text
+from timelang.deadlines import Refusal, read_deadline
+
+HEAD = "Số: 9/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử\nII. NHIỆM VỤ\n"
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body + "\n").to_json()["tasks"]
+    return tasks
+
+
+def _only(body: str) -> dict[str, Any]:
+    tasks = _tasks(body)
+    assert len(tasks) == 1, tasks
+    return tasks[0]
+
+
+# --- a day of the year followed by "hằng năm" recurs -----------------------------------------
+
+
+def test_a_day_of_the_year_then_every_year_recurs_in_prose() -> None:
+    task = _only("1. Sở Nội vụ tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 "
+                 "hằng năm.")
+    # Read as once it was 15/12/2025 only: the recurrence was dropped without a word.
+    assert task["deadline"]["kind"] == "recurring"
+    assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
+    assert task["deadline_text"] == "trước ngày 15 tháng 12 hằng năm"
+
+
+def test_two_days_of_the_year_then_every_year_are_one_rule() -> None:
+    task = _only("1. Sở Nội vụ báo cáo kết quả chậm nhất ngày 25/6 và ngày 25/12 hằng năm.")
+    assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=25"
+
+
+def test_the_period_first_then_its_day() -> None:
+    task = _only("1. Hằng năm, trước ngày 15/12, Sở Nội vụ báo cáo kết quả về Ủy ban nhân dân "
+                 "tỉnh.")
+    # The day is 15/12, not the year's last day.
+    assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
+    assert task["deadline"]["next"][0] == "2025-12-15"
+
+
+def test_a_day_of_the_last_month_of_each_quarter_in_prose() -> None:
+    for body in (
+        "1. Sở Nội vụ báo cáo Ủy ban nhân dân tỉnh trước ngày 20 tháng cuối quý.",
+        "1. Sở Nội vụ báo cáo kết quả trước ngày 20 của tháng cuối quý.",
+        "1. Sở Nội vụ báo cáo hằng quý (trước ngày 20 tháng cuối quý) về Ủy ban nhân dân tỉnh.",
+    ):
+        task = _only(body)
+        assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20", body
+
+
+# --- how often a report is due, written after its verb ------------------------------------
+
+
+def test_a_report_with_its_period_after_the_verb_recurs() -> None:
+    yearly = _only("1. Sở Nội vụ báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện hằng năm theo "
+                   "quy định.")
+    assert yearly["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31"
+    half = _only("1. Sở Nội vụ báo cáo kết quả thực hiện định kỳ 6 tháng về Ủy ban nhân dân tỉnh.")
+    assert half["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1"
+    quarterly = _only("1. Sở Nội vụ định kỳ báo cáo hằng quý về Ủy ban nhân dân tỉnh.")
+    assert quarterly["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"
+
+
+def test_a_report_period_takes_the_day_in_brackets_after_it() -> None:
+    task = _only("1. Sở Nội vụ báo cáo Ủy ban nhân dân tỉnh (qua Văn phòng) kết quả hằng năm "
+                 "(trước ngày 10 tháng 11) để tổng hợp.")
+    assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=10"
+
+
+def test_a_yearly_budget_or_plan_is_not_a_report_period() -> None:
+    for body in (
+        "1. Sở Tài chính bố trí kinh phí trong dự toán ngân sách hằng năm để báo cáo kết quả.",
+        "1. Sở Nội vụ báo cáo việc thực hiện theo kế hoạch công tác hằng năm của tỉnh.",
+    ):
+        task = _only(body)
+        assert task["deadline"] is None, body
+
+
+def test_a_labelled_time_says_more_than_a_report_word() -> None:
+    task = _only("1. Công khai báo cáo hằng năm về công tác phòng, chống tham nhũng\n"
+                 "- Cơ quan chủ trì: Thanh tra tỉnh\n- Thời gian thực hiện: Năm 2025.")
+    assert (task["deadline"]["kind"], task["deadline"]["due"]) == ("once", "2025-12-31")
+
+
+# --- a recurring report whose period is not said -------------------------------------------
+
+
+def test_a_periodic_report_without_its_period_is_unsure_not_guessed() -> None:
+    for body, phrase in (
+        ("1. Sở Nội vụ định kỳ báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện theo quy định.",
+         "định kỳ báo cáo Ủy ban nhân dân tỉnh kết quả thực hiện theo quy định"),
+        ("1. Sở Nội vụ thực hiện chế độ báo cáo định kỳ theo quy định.",
+         "báo cáo định kỳ theo quy định"),
+    ):
+        task = _only(body)
+        assert task["deadline"] is None
+        assert task["deadline_text"] == phrase
+        assert "deadline_unread" in task["unsure"]
+        assert "chưa nói kỳ nào" in task["deadline_error"]
+
+
+def test_a_period_and_an_unnamed_one_are_not_read_as_the_first() -> None:
+    task = _only("1. Văn phòng đôn đốc các phòng, báo cáo Tổ kiểm tra hàng tháng và định kỳ.")
+    assert task["deadline"] is None
+
+
+def test_the_reader_says_which_word_it_missed_in_a_periodic_phrase() -> None:
+    result = read_deadline("định kỳ báo cáo theo quy định", date(2025, 3, 2))
+    assert isinstance(result, Refusal)
+    assert "chưa nói kỳ nào" in result.reason
+    # "quy định" is not a quarter.
+    other = read_deadline("khi có quy định mới", date(2025, 3, 2))
+    assert isinstance(other, Refusal)
+    assert "nhắc đến quý" not in other.reason
+
+
+# --- one paragraph, two duties with their own times -----------------------------------------
+
+
+def test_a_sentence_with_a_time_of_its_own_is_a_duty_of_its_own() -> None:
+    tasks = _tasks(
+        "1. Các sở xây dựng kế hoạch triển khai xong trong tháng 6/2025. Định kỳ báo cáo Ủy ban "
+        "nhân dân tỉnh kết quả thực hiện hằng năm (trước ngày 15 tháng 11) để tổng hợp."
+    )
+    assert [(t["deadline"]["kind"], t["deadline"]["due"] or t["deadline"]["rrule"])
+            for t in tasks] == [
+        ("once", "2025-06-30"),
+        ("recurring", "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15"),
+    ]
+    assert tasks[1]["title"].startswith("Định kỳ báo cáo")
+    assert tasks[0]["lead"] == tasks[1]["lead"] == ["Các sở"]
+
+
+def test_a_sentence_repeating_the_period_or_labelling_the_time_stays() -> None:
+    for body in (
+        "1. Ban chỉ đạo họp định kỳ mỗi quý một lần. Cuộc họp hàng quý có mời đại diện các xã.",
+        "1. Kết quả được báo cáo định kỳ 3 tháng, 6 tháng, 9 tháng, năm. Thời gian báo cáo: "
+        "chậm nhất ngày 05 của các tháng 3, tháng 6, tháng 9, tháng 12.",
+    ):
+        assert len(_tasks(body)) == 1, body
