@@ -329,12 +329,26 @@ def _recurring_regimes(text: str) -> list[_Regime]:
     return unique
 
 
+# "… các Đội quy tập (năm 2013 và kiện toàn thường xuyên)", "… ở các cấp (Quý IV/2025)": a
+# time in brackets that closes the sentence is when the sentence's work is due.
+_ONCE_CLOSING_BRACKET = re.compile(
+    r"\((?P<time>(?:(?:trong|hoàn thành|hoàn thành trong|trước|chậm nhất)\s+)?"
+    r"(?:năm\s+\d{4}|quý\s+(?:[IV]+|\d)\s*/\s*\d{4}|quý\s+(?:[IV]+|\d)\s+năm\s+\d{4}"
+    r"|tháng\s+\d{1,2}\s*/\s*\d{4})[^()]{0,80})\)(?=\s*(?:[.;]|$))",
+    re.I,
+)
+
+
 def _once_phrase(text: str, *, loose: bool = False) -> str | None:
     matches = [
         match
         for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD, _ONCE_SPAN)
         for match in pattern.finditer(text)
     ]
+    if not matches:
+        closing = _ONCE_CLOSING_BRACKET.search(text)
+        if closing:
+            return closing.group("time").strip(" ,;.")
     labelled = _ONCE_LABELLED_DAY.search(text[:200])
     if labelled and not matches:
         return labelled.group("day").strip(" ,;.")

@@ -148,3 +148,28 @@ def test_a_sentence_repeating_the_period_or_labelling_the_time_stays() -> None:
         "chậm nhất ngày 05 của các tháng 3, tháng 6, tháng 9, tháng 12.",
     ):
         assert len(_tasks(body)) == 1, body
+
+
+# --- a time in brackets that closes the sentence --------------------------------------------
+
+
+def test_a_time_in_brackets_closing_the_duty_is_its_deadline() -> None:
+    task = _only("1. Sở Nội vụ xây dựng quy chế phối hợp giữa các cơ quan (Quý III/2025).")
+    assert (task["deadline"]["kind"], task["deadline"]["due"]) == ("once", "2025-09-30")
+    upkeep = _only("1. Sở Nội vụ thành lập tổ công tác liên ngành (năm 2025 và kiện toàn "
+                   "thường xuyên hằng năm).")
+    # The dated part is the deadline; the upkeep after it is not a second date.
+    assert upkeep["deadline"]["due"] == "2025-12-31"
+
+
+def test_two_times_in_closing_brackets_are_unsure_not_the_first() -> None:
+    task = _only("1. Sở Nội vụ quán triệt chỉ thị đến các cấp (Quý IV/2025, Quý I/2026 và "
+                 "thường xuyên).")
+    assert task["deadline"] is None
+    assert task["deadline_text"] == "Quý IV/2025, Quý I/2026 và thường xuyên"
+    assert "deadline_unread" in task["unsure"]
+
+
+def test_a_year_in_brackets_inside_the_sentence_is_not_a_deadline() -> None:
+    task = _only("1. Sở Nội vụ giữ tỷ lệ hài lòng đạt 95% (năm 2024) và tiếp tục nâng cao.")
+    assert task["deadline"] is None and task["deadline_text"] is None
