@@ -206,6 +206,15 @@ _REPORT_PERIOD = re.compile(
     r"(?!\s*(?:và|hoặc)\s+định kỳ\b(?!\s+(?:hàng|hằng|mỗi)))",
     re.I,
 )
+# "báo cáo định kỳ 6 tháng, năm (trước ngày 15/6 và 15/12)": the half-year and the year's report.
+_HALF_AND_YEAR = re.compile(
+    r"định\s+kỳ\s+(?:0?6|sáu)\s+tháng\s*(?:,|và)\s*(?:cả\s+)?(?:(?:hằng|hàng|mỗi)\s+)?năm\b", re.I
+)
+# "gửi báo cáo 6 tháng (trước ngày 15/6) và báo cáo năm (trước ngày 15/12)": a report named by
+# its period, with its day in brackets; the name says it recurs.
+_NAMED_REPORT = re.compile(
+    r"\bbáo cáo\s+(?P<freq>0?6\s+tháng|sáu\s+tháng|quý|năm|tháng)\s*(?=\([^)]*\d[^)]*\))", re.I
+)
 # What a report's period is not: "dự toán ngân sách hằng năm", "theo kế hoạch … hằng năm".
 _NOT_REPORT_PERIOD = re.compile(r"\b(?:du toan|ngan sach|theo ke hoach|theo chuong trinh)\b")
 # "định kỳ báo cáo … theo quy định", "chế độ báo cáo định kỳ": a report that recurs, with no
@@ -282,16 +291,22 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         if _NOT_REPORT_PERIOD.search(fold(match.group("gap"))):
             continue
         start, end = match.start("period"), match.end("period")
-        # "hằng năm (trước ngày 15 tháng 11)": the day in brackets belongs to the period.
-        paren = re.match(r"\s*\([^)]*\)", text[end:])
-        due = _DUE_CLAUSE.match(text[end:])
-        if paren and _TIME_HINT.search(paren.group(0)):
-            end += paren.end()
-        elif due:
-            end += due.end()
-        phrase = text[start:end].rstrip(" ,")
+        phrase = text[start : _time_after(text, end)].rstrip(" ,")
         freq = fold(match.group("freq") or match.group("freq2"))
         found.append(_Regime(phrase, [phrase, match.group("period")], freq, start, weak=True))
+    for match in _HALF_AND_YEAR.finditer(text):
+        phrase = text[match.start() : _time_after(text, match.end())].rstrip(" ,")
+        found.append(_Regime(phrase, [phrase, match.group(0)], "6 thang", match.start()))
+    for match in _NAMED_REPORT.finditer(text):
+        end = _time_after(text, match.end())
+        if end == match.end():
+            continue
+        freq = " ".join(match.group("freq").split())
+        # Said as the reader says a recurring report: "định kỳ năm (trước ngày 15/12)".
+        phrase = f"định kỳ {freq} {text[match.end():end].strip()}"
+        found.append(
+            _Regime(text[match.start() : end], [phrase], fold(freq), match.start())
+        )
     for match in _EVERY_N_MONTHS.finditer(text):
         found.append(_Regime(match.group(0), [match.group(0)], "n thang", match.start()))
     for match in _PERIOD_THEN_REPORT.finditer(text):
@@ -337,6 +352,16 @@ _ONCE_CLOSING_BRACKET = re.compile(
     r"|tháng\s+\d{1,2}\s*/\s*\d{4})[^()]{0,80})\)(?=\s*(?:[.;]|$))",
     re.I,
 )
+
+
+def _time_after(text: str, end: int) -> int:
+    """Where a period's own time ends: "hằng năm (trước ngày 15 tháng 11)", "hằng quý, chậm
+    nhất ngày 20 …" — the day in brackets or the due clause after it belongs to the period."""
+    paren = re.match(r"\s*\([^)]*\)", text[end:])
+    if paren and _TIME_HINT.search(paren.group(0)):
+        return end + paren.end()
+    due = _DUE_CLAUSE.match(text[end:])
+    return end + due.end() if due else end
 
 
 def _once_phrase(text: str, *, loose: bool = False) -> str | None:

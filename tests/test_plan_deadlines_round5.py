@@ -173,3 +173,25 @@ def test_two_times_in_closing_brackets_are_unsure_not_the_first() -> None:
 def test_a_year_in_brackets_inside_the_sentence_is_not_a_deadline() -> None:
     task = _only("1. Sở Nội vụ giữ tỷ lệ hài lòng đạt 95% (năm 2024) và tiếp tục nâng cao.")
     assert task["deadline"] is None and task["deadline_text"] is None
+
+
+# --- the half-year and the year's report; reports named by their period ---------------------
+
+
+def test_half_year_and_year_reports_with_their_days() -> None:
+    task = _only("1. Sở Nội vụ báo cáo định kỳ 6 tháng, năm (trước ngày 15/6 và 15/12) về Ủy "
+                 "ban nhân dân tỉnh.")
+    # Read as once it was 15/6/2025 only.
+    assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15"
+
+
+def test_reports_named_by_their_period_are_two_regimes() -> None:
+    tasks = _tasks("1. Sở Nội vụ gửi báo cáo quý (trước ngày 20 tháng cuối quý) và báo cáo năm "
+                   "(trước ngày 15/12) về Ủy ban nhân dân tỉnh.")
+    assert [t["deadline"]["rrule"] for t in tasks] == [
+        "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=20",
+        "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15",
+    ]
+    # "báo cáo 6 tháng (trước ngày 15/6)": the mid-year report, or one every six months? Unsure.
+    half = _tasks("1. Sở Nội vụ gửi báo cáo 6 tháng (trước ngày 15/6) về Ủy ban nhân dân tỉnh.")
+    assert half[0]["deadline"] is None and "deadline_unread" in half[0]["unsure"]

@@ -196,7 +196,9 @@ def read_first(
 
 
 def _not_understood(phrase: str) -> str:
-    if re.search(r"\bdinh ky\b", phrase):
+    if re.search(r"\bdinh ky\b", phrase) and not re.search(
+        r"\b(?:tuan|thang|nam|quy(?! dinh))\b", phrase
+    ):
         # "định kỳ báo cáo … theo quy định": it recurs, but the phrase never says how often.
         return ("«định kỳ» mà chưa nói kỳ nào: hằng tuần, hằng tháng, hằng quý, 6 tháng hay "
                 f"hằng năm? Ví dụ cách viết: {EXAMPLES}.")
