@@ -134,7 +134,8 @@ _PERIOD_END = re.compile(r"cuối\s+(?P<freq>năm|quý|tháng)\s*\(\s*chậm nh�
 # A day of a month as prose writes it: "15/12", "15 tháng 12" (no year: it recurs).
 _DAY_OF_MONTH = r"\d{1,2}\s*/\s*\d{1,2}(?!\s*/\s*\d)|\d{1,2}\s+tháng\s+\d{1,2}(?!\s*(?:/|năm)\s*\d)"
 _EVERY_BY_DAY = re.compile(
-    r"(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý|năm)\s*,?\s*(?:chậm nhất|trước)\s+(?:là\s+)?ngày\s+"
+    r"(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý|năm)\s*,?\s*(?:(?:gửi\s+)?báo cáo\s+)?"
+    r"(?:chậm nhất|trước)\s+(?:là\s+)?ngày\s+"
     rf"(?:{_DAY_OF_MONTH}|\d{{1,2}})(?:\s+(?:hàng|hằng|của)\s+tháng)?",
     re.I,
 )
@@ -159,7 +160,23 @@ _ONCE_AFTER_EVENT = re.compile(
 _ONCE_PERIOD = re.compile(
     r"(?:chậm nhất|hoàn thành trong|hoàn thành trước|hoàn thành|trong|trước)\s+"
     r"(?:tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4}|quý\s+(?:[IV]+|\d)(?:\s*/\s*|\s+năm\s+)\d{4}"
-    r"|năm\s+\d{4}(?!\s*[-–])(?!\s+và\s+(?:các|những)\s+năm))",
+    r"|năm\s+\d{4}(?!\s*[-–])(?!\s+và\s+(?:các|những)\s+năm)"
+    # "trong quý IV", "trước tháng 9", "hoàn thành trong 6 tháng đầu năm": a period named
+    # without its year is the next one (the reader's rule).
+    r"|quý\s+(?:IV|III|II|I|[1-4])\b(?!\s*(?:/|-|năm)\s*\d)"
+    r"|tháng\s+\d{1,2}\b(?!\s*(?:/|-|năm)\s*\d)(?!\s*(?:,|và)\s*(?:tháng\s+)?\d)"
+    r"|(?:0?6|sáu|9|chín|3|ba)\s+tháng\s+(?:đầu|cuối)\s+năm(?:\s+\d{4})?)",
+    re.I,
+)
+# "…; thời gian hoàn thành: Quý III/2025", "Thời hạn ban hành: trước ngày …" inside an item's
+# text, and "Năm 2025: Sở X …" opening it: a labelled time of the duty.
+_ONCE_LABELLED_TIME = re.compile(
+    r"(?:^|[,;.]\s*|\s)(?:thời gian|thời hạn)(?:\s+(?:hoàn thành|thực hiện|ban hành|trình))?\s*:"
+    r"\s*(?P<time>[^.;]{2,80})",
+    re.I,
+)
+_ONCE_OPENING_PERIOD = re.compile(
+    r"^(?P<time>năm\s+\d{4}|quý\s+(?:IV|III|II|I|[1-4])\s*/\s*\d{4}|tháng\s+\d{1,2}\s*/\s*\d{4})\s*:",
     re.I,
 )
 # "… các nội dung, nhiệm vụ từ năm 2013 đến năm 2015": a closed span inside the duty.
@@ -188,7 +205,10 @@ _PERIOD_THEN_REPORT = re.compile(
 # that come back each year; read as once they would silently drop the recurrence.
 _DAYS_EVERY_YEAR = re.compile(
     rf"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+(?:{_DAY_OF_MONTH})"
-    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DAY_OF_MONTH}))*\s*,?\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm\b",
+    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DAY_OF_MONTH}))*\s*,?\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm\b"
+    # "trước ngày 15/12/2025 và hằng năm": the first of them, then each year.
+    r"|(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})\s*,?\s*và\s+(?:hằng|hàng|mỗi)\s+năm\b",
     re.I,
 )
 # "trước ngày 20 (của) tháng cuối (mỗi) quý": a day in the last month of every quarter.
@@ -370,6 +390,13 @@ def _once_phrase(text: str, *, loose: bool = False) -> str | None:
         for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD, _ONCE_SPAN)
         for match in pattern.finditer(text)
     ]
+    for pattern in (_ONCE_LABELLED_TIME, _ONCE_OPENING_PERIOD):
+        labelled = pattern.search(text)
+        if labelled:
+            value = labelled.group("time").strip(" ,;.")
+            # "Thời gian thực hiện: Từ tháng 11/2025 trở đi", "…: Theo kế hoạch …": the
+            # label's own rules; here it is no date.
+            return None if is_open_start(value) or is_dependent_time(value) else value
     if not matches:
         closing = _ONCE_CLOSING_BRACKET.search(text)
         if closing:

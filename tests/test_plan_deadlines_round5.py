@@ -195,3 +195,49 @@ def test_reports_named_by_their_period_are_two_regimes() -> None:
     # "báo cáo 6 tháng (trước ngày 15/6)": the mid-year report, or one every six months? Unsure.
     half = _tasks("1. Sở Nội vụ gửi báo cáo 6 tháng (trước ngày 15/6) về Ủy ban nhân dân tỉnh.")
     assert half[0]["deadline"] is None and "deadline_unread" in half[0]["unsure"]
+
+
+# --- periods written in the duty's sentence -------------------------------------------------
+
+
+def test_a_period_without_its_year_in_prose_is_the_next_one() -> None:
+    for body, due in (
+        ("1. Sở Nội vụ xây dựng quy chế trong quý IV.", "2025-12-31"),
+        ("1. Sở Nội vụ xây dựng quy chế, hoàn thành trong 6 tháng đầu năm.", "2025-06-30"),
+        ("1. Sở Nội vụ xây dựng quy chế, hoàn thành trong 6 tháng đầu năm 2026.", "2026-06-30"),
+    ):
+        task = _only(body)
+        assert (task["deadline"]["kind"], task["deadline"]["due"]) == ("once", due), body
+
+
+def test_a_time_label_inside_an_item_is_its_deadline() -> None:
+    tasks = _tasks(
+        "1. Xây dựng văn bản hướng dẫn:\n"
+        "- Sở Nội vụ xây dựng quy chế. Thời hạn ban hành: trước ngày 30/6/2025.\n"
+        "- Sở Tư pháp thẩm định quy chế. Thời gian hoàn thành: Quý III/2025.\n"
+        "- Sở Tài chính bố trí kinh phí; thời hạn: tháng 10/2025.\n"
+        "- Sở Y tế hướng dẫn các cơ sở. Thời gian thực hiện: Từ tháng 11/2025 trở đi.\n"
+    )
+    assert [t["deadline"] and t["deadline"]["due"] for t in tasks] == [
+        "2025-06-30", "2025-09-30", "2025-10-31", None,
+    ]
+    # A start is no deadline, and no unread one either.
+    assert tasks[3]["deadline_text"] is None
+
+
+def test_a_duty_opened_by_its_year() -> None:
+    task = _only("1. Năm 2025: hoàn thành số hóa hồ sơ của Sở Nội vụ.")
+    assert (task["deadline"]["kind"], task["deadline"]["due"]) == ("once", "2025-12-31")
+
+
+def test_a_first_day_then_every_year() -> None:
+    task = _only("1. Sở Nội vụ báo cáo kết quả trước ngày 15 tháng 12 năm 2025 và hằng năm.")
+    # The day is 15/12 each year from 2025, not the year's last day.
+    assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
+    assert task["deadline"]["next"][0] == "2025-12-15"
+
+
+def test_every_year_then_the_report_day() -> None:
+    task = _only("1. Sở Nội vụ thực hiện hằng năm, báo cáo trước ngày 15/12.")
+    # Read as once it was 15/12/2025 only.
+    assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
