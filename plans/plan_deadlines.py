@@ -172,7 +172,7 @@ _ONCE_PERIOD = re.compile(
 # text, and "Năm 2025: Sở X …" opening it: a labelled time of the duty.
 _ONCE_LABELLED_TIME = re.compile(
     r"(?:^|[,;.]\s*|\s)(?:thời gian|thời hạn)(?:\s+(?:hoàn thành|thực hiện|ban hành|trình))?\s*:"
-    r"\s*(?P<time>[^.;]{2,80})",
+    r"\s*(?P<time>[^.;()]{2,80})",
     re.I,
 )
 _ONCE_OPENING_PERIOD = re.compile(
