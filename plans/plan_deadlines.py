@@ -183,7 +183,10 @@ _ONCE_OPENING_PERIOD = re.compile(
 # "Tổng kết giai đoạn 2013-2015 vào năm 2015": the year the duty falls in.
 _ONCE_IN_YEAR = re.compile(r"\bvào\s+(?:cuối\s+)?năm\s+\d{4}\b", re.I)
 _ONCE_SPAN = re.compile(
-    r"từ\s+năm\s+\d{4}\s+(?:đến|tới)\s+năm\s+\d{4}(?![^.;]*tiếp theo)", re.I
+    r"từ\s+năm\s+\d{4}\s+(?:đến|tới)\s+năm\s+\d{4}(?![^.;]*tiếp theo)"
+    # "thực hiện từ ngày 01/3/2025 đến ngày 30/6/2025": due at the span's end.
+    rf"|từ\s+(?:ngày\s+)?(?:{_DATE})\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?(?:{_DATE})",
+    re.I,
 )
 # "Tựu trường: Ngày 26/8/2024 (thứ Hai)": a label, then the day it happens.
 _ONCE_LABELLED_DAY = re.compile(
@@ -419,3 +422,44 @@ def vague_regime(text: str) -> str | None:
     not say. The phrase, for the task to show as a deadline it could not read; None otherwise."""
     match = _VAGUE_REGIME.search(text)
     return match.group(0).strip(" ,.;:") if match else None
+
+
+_CLAUSE_BREAK = re.compile(r"\s*,\s+|\s+và\s+")
+
+
+def dated_clauses(text: str) -> list[str]:
+    """"ban hành quy chế trước ngày 30/6/2025 và báo cáo kết quả trước ngày 15/12/2025": the
+    clauses of one duty list, each ending with its own date; the text whole when it holds
+    fewer than two dates, or a regime ("trước ngày 15/6 và 15/12 hằng năm" is one duty)."""
+    if _recurring_regimes(text) or sum(1 for _ in _once_matches(text)) < 2:
+        return [text]
+    clauses: list[str] = []
+    current = ""
+    position = 0
+    for piece_break in [*_CLAUSE_BREAK.finditer(text), None]:
+        end = piece_break.start() if piece_break else len(text)
+        piece = text[position:end]
+        current = f"{current}{piece}"
+        position = piece_break.end() if piece_break else len(text)
+        once = _once_phrase(piece)
+        # A clause that is nothing but its date ("Chậm nhất ngày 30/6/2025, các sở …") opens
+        # the duty after it rather than being one.
+        if once and len(piece.replace(once, "").split()) >= 2:
+            clauses.append(current.strip(" ,"))
+            current = ""
+        elif piece_break is not None:
+            current += piece_break.group(0)
+    if current.strip(" ,"):
+        if clauses:
+            clauses[-1] = f"{clauses[-1]}, {current.strip(' ,')}"
+        else:
+            clauses.append(current.strip(" ,"))
+    return clauses if len(clauses) >= 2 else [text]
+
+
+def _once_matches(text: str) -> list[re.Match[str]]:
+    return [
+        match
+        for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD)
+        for match in pattern.finditer(text)
+    ]

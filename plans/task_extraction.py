@@ -32,6 +32,7 @@ from plans.plan_deadlines import (
     _phrase_candidates,
     _recurring_regimes,
     _Regime,
+    dated_clauses,
     is_dependent_time,
     is_open_start,
     read_deadline,
@@ -492,6 +493,8 @@ def _dated_duties(title: str) -> tuple[str, list[str]] | None:
     if not colon or len(head.split()) > 25:
         head, rest = "", title
     parts = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
+    # "… trước ngày 30/6 và báo cáo … trước ngày 15/12": each dated clause is a duty too.
+    parts = [clause for part in parts for clause in dated_clauses(part)]
     if len(parts) < 2 or sum(1 for part in parts if _once_phrase(part)) < 2:
         return _dated_sentences(title)
     return head.strip(), [part + "." for part in parts]

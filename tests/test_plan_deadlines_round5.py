@@ -241,3 +241,36 @@ def test_every_year_then_the_report_day() -> None:
     task = _only("1. Sở Nội vụ thực hiện hằng năm, báo cáo trước ngày 15/12.")
     # Read as once it was 15/12/2025 only.
     assert task["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
+
+
+# --- one sentence, two dated duties ---------------------------------------------------------
+
+
+def test_two_dated_clauses_are_two_duties_with_their_own_dates() -> None:
+    tasks = _tasks("1. Sở Nội vụ rà soát thủ tục; ban hành quy chế trước ngày 30/6/2025 và báo "
+                   "cáo kết quả trước ngày 15/12/2025.")
+    assert [(t["title"], t["deadline"] and t["deadline"]["due"]) for t in tasks] == [
+        ("Sở Nội vụ rà soát thủ tục.", None),
+        ("ban hành quy chế trước ngày 30/6/2025.", "2025-06-30"),
+        ("báo cáo kết quả trước ngày 15/12/2025.", "2025-12-15"),
+    ]
+    assert all(t["lead"] == ["Sở Nội vụ"] for t in tasks)
+    comma = _tasks("1. Sở Nội vụ tổng hợp kết quả trước ngày 10/11/2025, báo cáo Ủy ban nhân dân "
+                   "tỉnh trước ngày 20/11/2025.")
+    assert [t["deadline"]["due"] for t in comma] == ["2025-11-10", "2025-11-20"]
+
+
+def test_one_date_or_days_of_one_regime_keep_the_duty_whole() -> None:
+    for body in (
+        "1. Sở Nội vụ xây dựng kế hoạch và gửi về Ủy ban nhân dân tỉnh trước ngày 28/2/2025.",
+        "1. Sở Nội vụ báo cáo kết quả chậm nhất ngày 25/6 và ngày 25/12 hằng năm.",
+        # The first date opens the duty; it is not a duty of its own.
+        "1. Chậm nhất ngày 30/6/2025, các sở gửi báo cáo về Sở Nội vụ để tổng hợp, báo cáo Ủy "
+        "ban nhân dân tỉnh trước ngày 15/7/2025.",
+    ):
+        assert len(_tasks(body)) == 1, body
+
+
+def test_a_span_of_days_in_prose_is_due_at_its_end() -> None:
+    task = _only("1. Sở Nội vụ thực hiện từ ngày 01/3/2025 đến ngày 30/6/2025.")
+    assert (task["deadline"]["kind"], task["deadline"]["due"]) == ("once", "2025-06-30")
