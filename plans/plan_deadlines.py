@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from plans.text import (
@@ -240,6 +241,9 @@ _NAMED_REPORT = re.compile(
 )
 # What a report's period is not: "dự toán ngân sách hằng năm", "theo kế hoạch … hằng năm".
 _NOT_REPORT_PERIOD = re.compile(r"\b(?:du toan|ngan sach|theo ke hoach|theo chuong trinh)\b")
+# "báo cáo … để đưa vào kế hoạch (công tác) hằng năm": the period names the plan, unless a day
+# follows it ("… Kế hoạch hằng năm (trước ngày 15 tháng 11)").
+_PLAN_NOUN_BEFORE = re.compile(r"\b(?:ke hoach|chuong trinh|de an)(?:\s+\S+){0,2}\s*$")
 # "định kỳ báo cáo … theo quy định", "chế độ báo cáo định kỳ": a report that recurs, with no
 # period said. Not a date to guess: the task says its deadline was not read.
 _VAGUE_REGIME = re.compile(
@@ -247,7 +251,7 @@ _VAGUE_REGIME = re.compile(
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Regime:
     """A recurring duty named in the text of a task."""
 
@@ -261,7 +265,14 @@ class _Regime:
 
 
 def _recurring_regimes(text: str) -> list[_Regime]:
+    # A paragraph is looked at whole, then by duty and by sentence: read each text once.
+    return list(_regimes_of(text))
+
+
+@lru_cache(maxsize=2048)
+def _regimes_of(text: str) -> tuple[_Regime, ...]:
     found: list[_Regime] = []
+    lowered = text.lower()
     multi = _MULTI_MONTHS.search(text)
     month_days = _MONTH_DAYS.search(text)
     if multi and month_days and 0 <= month_days.start() - multi.end() <= 200:
@@ -306,14 +317,17 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         with_due = text[start : end + due.end()].rstrip(" ,") if due else None
         candidates = [c for c in (with_due, with_paren, bare, match.group(0)) if c]
         found.append(_Regime(candidates[0], candidates, fold(match.group("freq")), start))
-    for match in _DAYS_EVERY_YEAR.finditer(text):
+    every_year = any(word in lowered for word in ("hằng năm", "hàng năm", "mỗi năm"))
+    for match in _DAYS_EVERY_YEAR.finditer(text) if every_year else ():
         found.append(_Regime(match.group(0), [match.group(0)], "nam", match.start()))
-    for match in _QUARTER_LAST_MONTH.finditer(text):
+    for match in _QUARTER_LAST_MONTH.finditer(text) if "cuối" in lowered else ():
         found.append(_Regime(match.group(0), [match.group(0)], "quy", match.start()))
     for match in _REPORT_PERIOD.finditer(text):
         if _NOT_REPORT_PERIOD.search(fold(match.group("gap"))):
             continue
         start, end = match.start("period"), match.end("period")
+        if _PLAN_NOUN_BEFORE.search(fold(match.group("gap"))) and _time_after(text, end) == end:
+            continue
         phrase = text[start : _time_after(text, end)].rstrip(" ,")
         freq = fold(match.group("freq") or match.group("freq2"))
         found.append(_Regime(phrase, [phrase, match.group("period")], freq, start, weak=True))
@@ -364,7 +378,7 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         if overlaps or any(other.frequency == regime.frequency for other in unique):
             continue
         unique.append(regime)
-    return unique
+    return tuple(unique)
 
 
 # "… các Đội quy tập (năm 2013 và kiện toàn thường xuyên)", "… ở các cấp (Quý IV/2025)": a
@@ -387,6 +401,7 @@ def _time_after(text: str, end: int) -> int:
     return end + due.end() if due else end
 
 
+@lru_cache(maxsize=4096)
 def _once_phrase(text: str, *, loose: bool = False) -> str | None:
     matches = [
         match
@@ -424,6 +439,7 @@ def vague_regime(text: str) -> str | None:
     return match.group(0).strip(" ,.;:") if match else None
 
 
+_DIGITS = re.compile(r"\d+")
 _CLAUSE_BREAK = re.compile(r"\s*,\s+|\s+và\s+")
 
 
@@ -431,7 +447,7 @@ def dated_clauses(text: str) -> list[str]:
     """"ban hành quy chế trước ngày 30/6/2025 và báo cáo kết quả trước ngày 15/12/2025": the
     clauses of one duty list, each ending with its own date; the text whole when it holds
     fewer than two dates, or a regime ("trước ngày 15/6 và 15/12 hằng năm" is one duty)."""
-    if _recurring_regimes(text) or sum(1 for _ in _once_matches(text)) < 2:
+    if len(_DIGITS.findall(text)) < 2 or len(_once_matches(text)) < 2 or _recurring_regimes(text):
         return [text]
     clauses: list[str] = []
     current = ""

@@ -508,9 +508,12 @@ def _dated_sentences(title: str) -> tuple[str, list[str]] | None:
     15 tháng 11).": two sentences, each with its own time, are two duties. A sentence without
     a time of its own, one that repeats the period before it ("… mỗi quý một lần. Cuộc họp
     hàng quý …") or a time label ("Thời gian báo cáo: …") stays with the duty before it."""
+    sentences = _SENTENCE_END.split(title.strip())
+    if len(sentences) < 2:
+        return None
     pieces: list[str] = []
     times: list[str] = []
-    for sentence in _SENTENCE_END.split(title.strip()):
+    for sentence in sentences:
         regimes = _recurring_regimes(sentence)
         once = _once_phrase(sentence)
         time = regimes[0].frequency if regimes else fold(once) if once else ""

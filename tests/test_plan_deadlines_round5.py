@@ -274,3 +274,10 @@ def test_one_date_or_days_of_one_regime_keep_the_duty_whole() -> None:
 def test_a_span_of_days_in_prose_is_due_at_its_end() -> None:
     task = _only("1. Sở Nội vụ thực hiện từ ngày 01/3/2025 đến ngày 30/6/2025.")
     assert (task["deadline"]["kind"], task["deadline"]["due"]) == ("once", "2025-06-30")
+
+
+def test_a_yearly_plan_named_in_a_report_duty_is_not_its_period() -> None:
+    task = _only("1. Sở Nội vụ báo cáo đề xuất để đưa vào kế hoạch công tác hằng năm của tỉnh.")
+    assert task["deadline"] is None
+    dated = _only("1. Sở Nội vụ báo cáo kết quả thực hiện kế hoạch hằng năm (trước ngày 15/11).")
+    assert dated["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15"
