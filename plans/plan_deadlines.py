@@ -439,15 +439,22 @@ def vague_regime(text: str) -> str | None:
     return match.group(0).strip(" ,.;:") if match else None
 
 
-_DIGITS = re.compile(r"\d+")
 _CLAUSE_BREAK = re.compile(r"\s*,\s+|\s+và\s+")
 
 
 def dated_clauses(text: str) -> list[str]:
     """"ban hành quy chế trước ngày 30/6/2025 và báo cáo kết quả trước ngày 15/12/2025": the
     clauses of one duty list, each ending with its own date; the text whole when it holds
-    fewer than two dates, or a regime ("trước ngày 15/6 và 15/12 hằng năm" is one duty)."""
-    if len(_DIGITS.findall(text)) < 2 or len(_once_matches(text)) < 2 or _recurring_regimes(text):
+    fewer than two dates, or a regime ("trước ngày 15/6 và 15/12 hằng năm" is one duty).
+    "hoàn thành trước ngày 30/6/2025, báo cáo kết quả hằng quý": a date and a regime, two
+    duties."""
+    onces = _once_matches(text)
+    regimes = _recurring_regimes(text) if onces else []
+    if len(onces) + len(regimes) < 2 or any(
+        regime.start <= match.start() < regime.start + len(regime.text)
+        for regime in regimes
+        for match in onces
+    ):
         return [text]
     clauses: list[str] = []
     current = ""
@@ -457,7 +464,7 @@ def dated_clauses(text: str) -> list[str]:
         piece = text[position:end]
         current = f"{current}{piece}"
         position = piece_break.end() if piece_break else len(text)
-        once = _once_phrase(piece)
+        once = _once_phrase(piece) or next((r.text for r in _recurring_regimes(piece)), None)
         # A clause that is nothing but its date ("Chậm nhất ngày 30/6/2025, các sở …") opens
         # the duty after it rather than being one.
         if once and len(piece.replace(once, "").split()) >= 2:

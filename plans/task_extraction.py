@@ -492,10 +492,11 @@ def _dated_duties(title: str) -> tuple[str, list[str]] | None:
     head, colon, rest = title.partition(":")
     if not colon or len(head.split()) > 25:
         head, rest = "", title
-    parts = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
-    # "… trước ngày 30/6 và báo cáo … trước ngày 15/12": each dated clause is a duty too.
-    parts = [clause for part in parts for clause in dated_clauses(part)]
-    if len(parts) < 2 or sum(1 for part in parts if _once_phrase(part)) < 2:
+    listed = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
+    # "… trước ngày 30/6 và báo cáo … trước ngày 15/12", "… trước ngày 30/6, báo cáo … hằng
+    # quý": each dated clause of one part is a duty too.
+    parts = [clause for part in listed for clause in dated_clauses(part)]
+    if len(parts) == len(listed) and sum(1 for part in parts if _once_phrase(part)) < 2:
         return _dated_sentences(title)
     return head.strip(), [part + "." for part in parts]
 

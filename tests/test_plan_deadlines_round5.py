@@ -281,3 +281,14 @@ def test_a_yearly_plan_named_in_a_report_duty_is_not_its_period() -> None:
     assert task["deadline"] is None
     dated = _only("1. Sở Nội vụ báo cáo kết quả thực hiện kế hoạch hằng năm (trước ngày 15/11).")
     assert dated["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=15"
+
+
+def test_a_dated_clause_and_a_reporting_clause_are_two_duties() -> None:
+    tasks = _tasks("1. Sở Nội vụ hoàn thành quy chế trước ngày 30/6/2025, báo cáo kết quả về Ủy ban "
+                   "nhân dân tỉnh hằng quý.")
+    # As one duty the quarterly regime hid the date, or the date hid the regime.
+    assert [(t["deadline"]["kind"], t["deadline"]["due"] or t["deadline"]["rrule"])
+            for t in tasks] == [
+        ("once", "2025-06-30"),
+        ("recurring", "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"),
+    ]
