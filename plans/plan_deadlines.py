@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from plans.text import (
@@ -131,9 +132,12 @@ _MONTH_DAYS = re.compile(
     re.I,
 )
 _PERIOD_END = re.compile(r"cuối\s+(?P<freq>năm|quý|tháng)\s*\(\s*chậm nhất[^)]*\)", re.I)
+# A day of a month as prose writes it: "15/12", "15 tháng 12" (no year: it recurs).
+_DAY_OF_MONTH = r"\d{1,2}\s*/\s*\d{1,2}(?!\s*/\s*\d)|\d{1,2}\s+tháng\s+\d{1,2}(?!\s*(?:/|năm)\s*\d)"
 _EVERY_BY_DAY = re.compile(
-    r"(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý|năm)\s*,?\s*(?:chậm nhất|trước)\s+(?:là\s+)?ngày\s+\d{1,2}"
-    r"(?:\s+(?:hàng|hằng|của)\s+tháng)?",
+    r"(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý|năm)\s*,?\s*(?:(?:gửi\s+)?báo cáo\s+)?"
+    r"(?:chậm nhất|trước)\s+(?:là\s+)?ngày\s+"
+    rf"(?:{_DAY_OF_MONTH}|\d{{1,2}})(?:\s+(?:hàng|hằng|của)\s+tháng)?",
     re.I,
 )
 # "trước ngày 15 hằng tháng": the day first, then how often.
@@ -157,14 +161,33 @@ _ONCE_AFTER_EVENT = re.compile(
 _ONCE_PERIOD = re.compile(
     r"(?:chậm nhất|hoàn thành trong|hoàn thành trước|hoàn thành|trong|trước)\s+"
     r"(?:tháng\s+\d{1,2}(?:\s*/\s*|\s+năm\s+)\d{4}|quý\s+(?:[IV]+|\d)(?:\s*/\s*|\s+năm\s+)\d{4}"
-    r"|năm\s+\d{4}(?!\s*[-–])(?!\s+và\s+(?:các|những)\s+năm))",
+    r"|năm\s+\d{4}(?!\s*[-–])(?!\s+và\s+(?:các|những)\s+năm)"
+    # "trong quý IV", "trước tháng 9", "hoàn thành trong 6 tháng đầu năm": a period named
+    # without its year is the next one (the reader's rule).
+    r"|quý\s+(?:IV|III|II|I|[1-4])\b(?!\s*(?:/|-|năm)\s*\d)"
+    r"|tháng\s+\d{1,2}\b(?!\s*(?:/|-|năm)\s*\d)(?!\s*(?:,|và)\s*(?:tháng\s+)?\d)"
+    r"|(?:0?6|sáu|9|chín|3|ba)\s+tháng\s+(?:đầu|cuối)\s+năm(?:\s+\d{4})?)",
+    re.I,
+)
+# "…; thời gian hoàn thành: Quý III/2025", "Thời hạn ban hành: trước ngày …" inside an item's
+# text, and "Năm 2025: Sở X …" opening it: a labelled time of the duty.
+_ONCE_LABELLED_TIME = re.compile(
+    r"(?:^|[,;.]\s*|\s)(?:thời gian|thời hạn)(?:\s+(?:hoàn thành|thực hiện|ban hành|trình))?\s*:"
+    r"\s*(?P<time>[^.;()]{2,80})",
+    re.I,
+)
+_ONCE_OPENING_PERIOD = re.compile(
+    r"^(?P<time>năm\s+\d{4}|quý\s+(?:IV|III|II|I|[1-4])\s*/\s*\d{4}|tháng\s+\d{1,2}\s*/\s*\d{4})\s*:",
     re.I,
 )
 # "… các nội dung, nhiệm vụ từ năm 2013 đến năm 2015": a closed span inside the duty.
 # "Tổng kết giai đoạn 2013-2015 vào năm 2015": the year the duty falls in.
 _ONCE_IN_YEAR = re.compile(r"\bvào\s+(?:cuối\s+)?năm\s+\d{4}\b", re.I)
 _ONCE_SPAN = re.compile(
-    r"từ\s+năm\s+\d{4}\s+(?:đến|tới)\s+năm\s+\d{4}(?![^.;]*tiếp theo)", re.I
+    r"từ\s+năm\s+\d{4}\s+(?:đến|tới)\s+năm\s+\d{4}(?![^.;]*tiếp theo)"
+    # "thực hiện từ ngày 01/3/2025 đến ngày 30/6/2025": due at the span's end.
+    rf"|từ\s+(?:ngày\s+)?(?:{_DATE})\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?(?:{_DATE})",
+    re.I,
 )
 # "Tựu trường: Ngày 26/8/2024 (thứ Hai)": a label, then the day it happens.
 _ONCE_LABELLED_DAY = re.compile(
@@ -182,7 +205,53 @@ _PERIOD_THEN_REPORT = re.compile(
 )
 
 
-@dataclass
+# "trước ngày 15 tháng 12 hằng năm", "chậm nhất ngày 25/6 và ngày 25/12 hằng năm": due days
+# that come back each year; read as once they would silently drop the recurrence.
+_DAYS_EVERY_YEAR = re.compile(
+    rf"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+(?:{_DAY_OF_MONTH})"
+    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DAY_OF_MONTH}))*\s*,?\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm\b"
+    # "trước ngày 15/12/2025 và hằng năm": the first of them, then each year.
+    r"|(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})\s*,?\s*và\s+(?:hằng|hàng|mỗi)\s+năm\b",
+    re.I,
+)
+# "trước ngày 20 (của) tháng cuối (mỗi) quý": a day in the last month of every quarter.
+_QUARTER_LAST_MONTH = re.compile(
+    r"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+\d{1,2}\s+(?:của\s+)?tháng\s+cuối"
+    r"\s+(?:của\s+)?(?:mỗi\s+)?quý\b",
+    re.I,
+)
+# "báo cáo … kết quả thực hiện hằng năm (trước ngày 15 tháng 11)", "báo cáo kết quả định kỳ 6
+# tháng": how often a report is due, written after its verb in the same clause.
+_REPORT_PERIOD = re.compile(
+    r"\bbáo cáo\b(?P<gap>[^.;]{0,120}?)(?P<period>(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+"
+    r"(?P<freq>tuần|tháng|quý|năm)\b|định kỳ\s+(?P<freq2>0?6\s+tháng|sáu\s+tháng|tháng|quý|năm)\b(?!\s*,))"
+    # "hàng tháng và định kỳ": a second, unnamed period; not a regime to read as one.
+    r"(?!\s*(?:và|hoặc)\s+định kỳ\b(?!\s+(?:hàng|hằng|mỗi)))",
+    re.I,
+)
+# "báo cáo định kỳ 6 tháng, năm (trước ngày 15/6 và 15/12)": the half-year and the year's report.
+_HALF_AND_YEAR = re.compile(
+    r"định\s+kỳ\s+(?:0?6|sáu)\s+tháng\s*(?:,|và)\s*(?:cả\s+)?(?:(?:hằng|hàng|mỗi)\s+)?năm\b", re.I
+)
+# "gửi báo cáo 6 tháng (trước ngày 15/6) và báo cáo năm (trước ngày 15/12)": a report named by
+# its period, with its day in brackets; the name says it recurs.
+_NAMED_REPORT = re.compile(
+    r"\bbáo cáo\s+(?P<freq>0?6\s+tháng|sáu\s+tháng|quý|năm|tháng)\s*(?=\([^)]*\d[^)]*\))", re.I
+)
+# What a report's period is not: "dự toán ngân sách hằng năm", "theo kế hoạch … hằng năm".
+_NOT_REPORT_PERIOD = re.compile(r"\b(?:du toan|ngan sach|theo ke hoach|theo chuong trinh)\b")
+# "báo cáo … để đưa vào kế hoạch (công tác) hằng năm": the period names the plan, unless a day
+# follows it ("… Kế hoạch hằng năm (trước ngày 15 tháng 11)").
+_PLAN_NOUN_BEFORE = re.compile(r"\b(?:ke hoach|chuong trinh|de an)(?:\s+\S+){0,2}\s*$")
+# "định kỳ báo cáo … theo quy định", "chế độ báo cáo định kỳ": a report that recurs, with no
+# period said. Not a date to guess: the task says its deadline was not read.
+_VAGUE_REGIME = re.compile(
+    r"\bđịnh kỳ\s+(?:[^.;]{0,40}?\s)?báo cáo\b[^.;]{0,80}|\bbáo cáo\s+định kỳ\b[^.;]{0,80}", re.I
+)
+
+
+@dataclass(frozen=True)
 class _Regime:
     """A recurring duty named in the text of a task."""
 
@@ -190,10 +259,20 @@ class _Regime:
     candidates: list[str]
     frequency: str
     start: int
+    # Read from a report's wording, not from a time phrase of its own ("báo cáo … hằng năm"):
+    # a labelled time of the task ("Thời gian thực hiện: Năm 2024") says more.
+    weak: bool = False
 
 
 def _recurring_regimes(text: str) -> list[_Regime]:
+    # A paragraph is looked at whole, then by duty and by sentence: read each text once.
+    return list(_regimes_of(text))
+
+
+@lru_cache(maxsize=2048)
+def _regimes_of(text: str) -> tuple[_Regime, ...]:
     found: list[_Regime] = []
+    lowered = text.lower()
     multi = _MULTI_MONTHS.search(text)
     month_days = _MONTH_DAYS.search(text)
     if multi and month_days and 0 <= month_days.start() - multi.end() <= 200:
@@ -238,6 +317,33 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         with_due = text[start : end + due.end()].rstrip(" ,") if due else None
         candidates = [c for c in (with_due, with_paren, bare, match.group(0)) if c]
         found.append(_Regime(candidates[0], candidates, fold(match.group("freq")), start))
+    every_year = any(word in lowered for word in ("hằng năm", "hàng năm", "mỗi năm"))
+    for match in _DAYS_EVERY_YEAR.finditer(text) if every_year else ():
+        found.append(_Regime(match.group(0), [match.group(0)], "nam", match.start()))
+    for match in _QUARTER_LAST_MONTH.finditer(text) if "cuối" in lowered else ():
+        found.append(_Regime(match.group(0), [match.group(0)], "quy", match.start()))
+    for match in _REPORT_PERIOD.finditer(text):
+        if _NOT_REPORT_PERIOD.search(fold(match.group("gap"))):
+            continue
+        start, end = match.start("period"), match.end("period")
+        if _PLAN_NOUN_BEFORE.search(fold(match.group("gap"))) and _time_after(text, end) == end:
+            continue
+        phrase = text[start : _time_after(text, end)].rstrip(" ,")
+        freq = fold(match.group("freq") or match.group("freq2"))
+        found.append(_Regime(phrase, [phrase, match.group("period")], freq, start, weak=True))
+    for match in _HALF_AND_YEAR.finditer(text):
+        phrase = text[match.start() : _time_after(text, match.end())].rstrip(" ,")
+        found.append(_Regime(phrase, [phrase, match.group(0)], "6 thang", match.start()))
+    for match in _NAMED_REPORT.finditer(text):
+        end = _time_after(text, match.end())
+        if end == match.end():
+            continue
+        freq = " ".join(match.group("freq").split())
+        # Said as the reader says a recurring report: "định kỳ năm (trước ngày 15/12)".
+        phrase = f"định kỳ {freq} {text[match.end():end].strip()}"
+        found.append(
+            _Regime(text[match.start() : end], [phrase], fold(freq), match.start())
+        )
     for match in _EVERY_N_MONTHS.finditer(text):
         found.append(_Regime(match.group(0), [match.group(0)], "n thang", match.start()))
     for match in _PERIOD_THEN_REPORT.finditer(text):
@@ -260,7 +366,8 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         found.append(
             _Regime(match.group(0), [match.group(0)], fold(match.group("freq")), match.start())
         )
-    found.sort(key=lambda regime: regime.start)
+    # At one place the longest reading first ("Hằng năm, trước ngày 15/12" before "Hằng năm").
+    found.sort(key=lambda regime: (regime.start, -len(regime.text)))
     unique: list[_Regime] = []
     for regime in found:
         overlaps = any(
@@ -271,15 +378,47 @@ def _recurring_regimes(text: str) -> list[_Regime]:
         if overlaps or any(other.frequency == regime.frequency for other in unique):
             continue
         unique.append(regime)
-    return unique
+    return tuple(unique)
 
 
+# "… các Đội quy tập (năm 2013 và kiện toàn thường xuyên)", "… ở các cấp (Quý IV/2025)": a
+# time in brackets that closes the sentence is when the sentence's work is due.
+_ONCE_CLOSING_BRACKET = re.compile(
+    r"\((?P<time>(?:(?:trong|hoàn thành|hoàn thành trong|trước|chậm nhất)\s+)?"
+    r"(?:năm\s+\d{4}|quý\s+(?:[IV]+|\d)\s*/\s*\d{4}|quý\s+(?:[IV]+|\d)\s+năm\s+\d{4}"
+    r"|tháng\s+\d{1,2}\s*/\s*\d{4})[^()]{0,80})\)(?=\s*(?:[.;]|$))",
+    re.I,
+)
+
+
+def _time_after(text: str, end: int) -> int:
+    """Where a period's own time ends: "hằng năm (trước ngày 15 tháng 11)", "hằng quý, chậm
+    nhất ngày 20 …" — the day in brackets or the due clause after it belongs to the period."""
+    paren = re.match(r"\s*\([^)]*\)", text[end:])
+    if paren and _TIME_HINT.search(paren.group(0)):
+        return end + paren.end()
+    due = _DUE_CLAUSE.match(text[end:])
+    return end + due.end() if due else end
+
+
+@lru_cache(maxsize=4096)
 def _once_phrase(text: str, *, loose: bool = False) -> str | None:
     matches = [
         match
         for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD, _ONCE_SPAN)
         for match in pattern.finditer(text)
     ]
+    for pattern in (_ONCE_LABELLED_TIME, _ONCE_OPENING_PERIOD):
+        labelled = pattern.search(text)
+        if labelled:
+            value = labelled.group("time").strip(" ,;.")
+            # "Thời gian thực hiện: Từ tháng 11/2025 trở đi", "…: Theo kế hoạch …": the
+            # label's own rules; here it is no date.
+            return None if is_open_start(value) or is_dependent_time(value) else value
+    if not matches:
+        closing = _ONCE_CLOSING_BRACKET.search(text)
+        if closing:
+            return closing.group("time").strip(" ,;.")
     labelled = _ONCE_LABELLED_DAY.search(text[:200])
     if labelled and not matches:
         return labelled.group("day").strip(" ,;.")
@@ -291,3 +430,59 @@ def _once_phrase(text: str, *, loose: bool = False) -> str | None:
         return None
     first = min(matches, key=lambda match: match.start())
     return first.group(0).strip(" ,;.")
+
+
+def vague_regime(text: str) -> str | None:
+    """"định kỳ báo cáo UBND tỉnh theo quy định": a recurring report whose period the text does
+    not say. The phrase, for the task to show as a deadline it could not read; None otherwise."""
+    match = _VAGUE_REGIME.search(text)
+    return match.group(0).strip(" ,.;:") if match else None
+
+
+_CLAUSE_BREAK = re.compile(r"\s*,\s+|\s+và\s+")
+
+
+def dated_clauses(text: str) -> list[str]:
+    """"ban hành quy chế trước ngày 30/6/2025 và báo cáo kết quả trước ngày 15/12/2025": the
+    clauses of one duty list, each ending with its own date; the text whole when it holds
+    fewer than two dates, or a regime ("trước ngày 15/6 và 15/12 hằng năm" is one duty).
+    "hoàn thành trước ngày 30/6/2025, báo cáo kết quả hằng quý": a date and a regime, two
+    duties."""
+    onces = _once_matches(text)
+    regimes = _recurring_regimes(text) if onces else []
+    if len(onces) + len(regimes) < 2 or any(
+        regime.start <= match.start() < regime.start + len(regime.text)
+        for regime in regimes
+        for match in onces
+    ):
+        return [text]
+    clauses: list[str] = []
+    current = ""
+    position = 0
+    for piece_break in [*_CLAUSE_BREAK.finditer(text), None]:
+        end = piece_break.start() if piece_break else len(text)
+        piece = text[position:end]
+        current = f"{current}{piece}"
+        position = piece_break.end() if piece_break else len(text)
+        once = _once_phrase(piece) or next((r.text for r in _recurring_regimes(piece)), None)
+        # A clause that is nothing but its date ("Chậm nhất ngày 30/6/2025, các sở …") opens
+        # the duty after it rather than being one.
+        if once and len(piece.replace(once, "").split()) >= 2:
+            clauses.append(current.strip(" ,"))
+            current = ""
+        elif piece_break is not None:
+            current += piece_break.group(0)
+    if current.strip(" ,"):
+        if clauses:
+            clauses[-1] = f"{clauses[-1]}, {current.strip(' ,')}"
+        else:
+            clauses.append(current.strip(" ,"))
+    return clauses if len(clauses) >= 2 else [text]
+
+
+def _once_matches(text: str) -> list[re.Match[str]]:
+    return [
+        match
+        for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD)
+        for match in pattern.finditer(text)
+    ]

@@ -43,9 +43,11 @@ from plans.plan_deadlines import (
     _phrase_candidates,
     _recurring_regimes,
     _Regime,
+    dated_clauses,
     is_dependent_time,
     is_open_start,
     read_deadline,
+    vague_regime,
 )
 from plans.plan_model import ParsedTask
 
@@ -392,7 +394,10 @@ class _TaskBuilder:
         deadline = None
         error = None
         deadline_text: str | None = None
-        if regime is not None:
+        if regime is None and scope:
+            # A duty cut out of a paragraph keeps its own regime ("…; báo cáo … hằng năm").
+            regime = next(iter(_recurring_regimes(scope)), None)
+        if regime is not None and not (regime.weak and time_text):
             deadline_text = regime.text
             deadline, error = self._read(regime.candidates)
         else:
@@ -410,6 +415,10 @@ class _TaskBuilder:
             elif time_text:
                 deadline_text = time_text.strip(" .;")
                 deadline, error = self._read(_phrase_candidates(time_text))
+            elif scope and (vague := vague_regime(scope)):
+                # "định kỳ báo cáo … theo quy định": recurring, but which period? Unread.
+                deadline_text = vague
+                deadline, error = self._read([vague])
         if not lead and detail and _task_heading_only(node):
             # "Thành lập tổ công tác:" then "UBND các xã thành lập …": the actor is below.
             first = detail.split("\n", 1)[0]
@@ -478,10 +487,43 @@ def _dated_duties(title: str) -> tuple[str, list[str]] | None:
     # however many; a head holding a date of its own is a duty, not the actors.
     if not colon or len(head.split()) > 40 or _once_phrase(head):
         head, rest = "", title
-    parts = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
-    if len(parts) < 2 or sum(1 for part in parts if _once_phrase(part)) < 2:
-        return None
+    listed = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
+    # "… trước ngày 30/6 và báo cáo … trước ngày 15/12", "… trước ngày 30/6, báo cáo … hằng
+    # quý": each dated clause of one part is a duty too.
+    parts = [clause for part in listed for clause in dated_clauses(part)]
+    if len(parts) == len(listed) and sum(1 for part in parts if _once_phrase(part)) < 2:
+        return _dated_sentences(title)
     return head.strip(), [part + "." for part in parts]
+
+
+_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-ZÀ-Ỵ])")
+
+
+def _dated_sentences(title: str) -> tuple[str, list[str]] | None:
+    """"A xây dựng kế hoạch xong trong tháng 12/2025. Định kỳ báo cáo … hằng năm (trước ngày
+    15 tháng 11).": two sentences, each with its own time, are two duties. A sentence without
+    a time of its own, one that repeats the period before it ("… mỗi quý một lần. Cuộc họp
+    hàng quý …") or a time label ("Thời gian báo cáo: …") stays with the duty before it."""
+    sentences = _SENTENCE_END.split(title.strip())
+    if len(sentences) < 2:
+        return None
+    pieces: list[str] = []
+    times: list[str] = []
+    for sentence in sentences:
+        regimes = _recurring_regimes(sentence)
+        once = _once_phrase(sentence)
+        time = regimes[0].frequency if regimes else fold(once) if once else ""
+        if time and pieces and time not in times and not _LABELLED_TEXT.match(sentence):
+            pieces.append(sentence)
+        elif pieces:
+            pieces[-1] = f"{pieces[-1]} {sentence}"
+        else:
+            pieces.append(sentence)
+        if time:
+            times.append(time)
+    if len(pieces) < 2 or len(set(times)) < 2:
+        return None
+    return "", pieces
 
 
 def _unique_refs(tasks: list[ParsedTask]) -> None:

@@ -360,6 +360,15 @@ RECURRING_NEW: list[tuple[str, date, str, list[date]]] = [
      [date(2026, 12, 31), date(2027, 12, 31)]),
     ("mỗi quý một lần", TODAY, "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1",
      [date(2026, 3, 31)]),
+    # The half-year report and the year's: each half's end, or the two days it names.
+    *[(phrase, TODAY, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1", [date(2026, 6, 30),
+                                                                 date(2026, 12, 31)])
+      for phrase in ("định kỳ 6 tháng, năm", "định kỳ 6 tháng và hằng năm",
+                     "báo cáo định kỳ sáu tháng, năm")],
+    *[(phrase, TODAY, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15", [date(2026, 6, 15),
+                                                                 date(2026, 12, 15)])
+      for phrase in ("định kỳ 6 tháng, năm (trước ngày 15/6 và 15/12)",
+                     "6 tháng một lần (trước ngày 15/6 và 15/12)")],
 ]
 
 REFUSED: list[tuple[str, date, str]] = [
@@ -381,6 +390,11 @@ REFUSED: list[tuple[str, date, str]] = [
     ("15/6 và 30/6 hằng năm", TODAY, "cùng tháng"),
     ("cuối quý V", TODAY, "quý"),
     ("tháng 13 hằng năm", TODAY, "tháng"),
+    # A period that recurs, but which? Said so, not guessed.
+    ("định kỳ báo cáo theo quy định", TODAY, "chưa nói kỳ nào"),
+    # Half-yearly with one day, or days not six months apart: says less than the period.
+    ("định kỳ 6 tháng (trước ngày 15/6)", TODAY, "«15/6» chưa dùng"),
+    ("6 tháng một lần (trước ngày 15/6 và 15/11)", TODAY, "chưa dùng"),
 ]
 
 

@@ -114,9 +114,11 @@ EVERY = {
     "quarter": re.compile(r"\b(?:hang|moi) quy\b|\bquy mot lan\b|dinh ky (?:hang |moi )?quy|"
                           r"\b3 thang, 6 thang, 9 thang\b|"
                           r"\b3 thang mot lan\b|\bmoi 3 thang\b|dinh ky (?:vao )?cuoi quy\b"),
+    # "định kỳ 6 tháng, năm": the half-year report and the year's, due at each half's end.
     "half": re.compile(r"\b(?:6|sau) thang mot lan\b|\bmoi (?:6|sau) thang\b|"
                        r"dinh ky (?:6|sau) thang\b(?! ?,)|\bnua nam mot lan\b|\bhang nam 2 lan\b|"
-                       r"\b(?:hang|moi) nua nam\b"),
+                       r"\b(?:hang|moi) nua nam\b|"
+                       r"dinh ky (?:6|sau) thang ?(?:,|va) ?(?:ca )?(?:(?:hang|hang|moi) )?nam\b"),
     "month": re.compile(r"\b(?:hang|moi) thang\b|dinh ky (?:hang )?thang\b|\bthang mot lan\b|"
                         r"dinh ky (?:vao )?cuoi thang\b"),
     "year": re.compile(r"\b(?:hang|moi) nam\b|dinh ky (?:hang )?nam\b|\bnam mot lan\b|"

@@ -196,12 +196,18 @@ def read_first(
 
 
 def _not_understood(phrase: str) -> str:
+    if re.search(r"\bdinh ky\b", phrase) and not re.search(
+        r"\b(?:tuan|thang|nam|quy(?! dinh))\b", phrase
+    ):
+        # "định kỳ báo cáo … theo quy định": it recurs, but the phrase never says how often.
+        return ("«định kỳ» mà chưa nói kỳ nào: hằng tuần, hằng tháng, hằng quý, 6 tháng hay "
+                f"hằng năm? Ví dụ cách viết: {EXAMPLES}.")
     understood = []
     if years := re.findall(YEAR, phrase):
         understood.append(f"năm {', '.join(dict.fromkeys(years))}")
     if re.search(r"\bthang\b", phrase):
         understood.append("có nhắc đến tháng")
-    if re.search(r"\bquy\b", phrase):
+    if re.search(r"\bquy\b(?! (?:dinh|che|trinh|hoach|mo)\b)", phrase):  # not "quy định"
         understood.append("có nhắc đến quý")
     if re.search(r"\bngay\b", phrase):
         understood.append("có nhắc đến ngày")

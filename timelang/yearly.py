@@ -17,13 +17,25 @@ _Day = tuple[int, int]
 
 def read_yearly_days(p: Phrase) -> Deadline | None:
     every_year = EVERY["year"].search(p.text)
-    if every_year is None:
+    every_half = EVERY["half"].search(p.text)
+    if every_year is None and every_half is None:
         return None
     start_match = STARTS.search(p.text)
     found = [item for item in collect_dates(p)
              if start_match is None or not start_match.start() <= item[0] < start_match.end()]
     if not found:
         return None
+    if every_half is not None:
+        # "6 tháng một lần (trước ngày 15/6 và 15/12)": one day in each half, six months
+        # apart. One day only, or days that are not, say less than the period: not read here.
+        # ("tháng một lần" there is how often, not January.)
+        found = [item for item in found
+                 if not every_half.start() <= item[0] < every_half.end()]
+        months = sorted({due.month for _, _, due, _ in found})
+        if len(months) != 2 or months[1] - months[0] != 6:
+            return None
+        p.used.add(every_half)
+        every_year = every_year or every_half
     days: dict[int, int] = {}
     for _, _, due, is_end in found:
         day = -1 if is_end and due.month == 2 else due.day
