@@ -140,6 +140,9 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
         instance_lock = InstanceLock(settings.resolved_database_url)
         instance_lock.acquire()
         stack.callback(instance_lock.release)
+        # Last before the lock goes: the answers delivered and not yet cleared are cleared,
+        # so a restart does not send them again.
+        stack.push_async_callback(_quietly, app.router.flush_delivered)
         policy = retry_policy or RetryPolicy.from_settings(settings)
         health = Health(clock=app.clock, session_factory=app.session_factory)
         wiring = app.wiring()
