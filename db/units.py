@@ -23,8 +23,13 @@ from timelang.words import strip_accents
 # --- units ---------------------------------------------------------------------------------
 
 
+@functools.cache
+def _by_code_statement() -> Select[Unit]:
+    return select(Unit).where(func.upper(Unit.code) == bindparam("unit_code"))
+
+
 def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.scalar(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
+    return session.scalar(_by_code_statement(), {"unit_code": code.strip().upper()})
 
 
 # A unit's name typed with a slip ("Phong Noi vu", "Phòng Nôi vụ") still scores this high on

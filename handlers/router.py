@@ -346,6 +346,7 @@ class Router:
         if resume is not None:
             ctx = self._context(session, actor, replier, "")
             await resume(msg, ctx, result)
+            ctx.settle()
             # A menu shown after work outside the turn (a plan's preview) answers the next
             # message too: on Zalo its numbers are typed.
             self._remember_menu(session, msg, replier, ctx, now)
@@ -382,6 +383,7 @@ class Router:
                 raise
         elif resolved.flow is not None:
             await resolved.flow(msg, ctx, resolved.flow_data or {})
+        ctx.settle()
         self._remember_menu(session, msg, replier, ctx, now)
         return ctx.later
 

@@ -67,7 +67,8 @@ class WorkingCalendar:
         self._working_days = frozenset(extra_working_days)
         self._overrides = overrides
 
-    def _load(self) -> None:
+    def load(self) -> None:
+        """Reads the overrides now, if not yet (before the source goes away)."""
         if self._overrides is not None:
             days_off, working_days = self._overrides()
             self._overrides = None
@@ -76,12 +77,12 @@ class WorkingCalendar:
 
     @property
     def extra_days_off(self) -> frozenset[date]:
-        self._load()
+        self.load()
         return self._days_off
 
     @property
     def extra_working_days(self) -> frozenset[date]:
-        self._load()
+        self.load()
         return self._working_days
 
     def _national(self, day: date) -> tuple[str | None, bool]:
