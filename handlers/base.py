@@ -375,11 +375,11 @@ class Context:
         return self.calendar_loader()
 
     def settle(self) -> None:
-        """Called by the router before the unit of work ends: a calendar the handler took is
-        read now (its overrides are read lazily, in this session), so work outside the turn
-        (a plan read in a child process) can take it along."""
+        """Called by the router before the unit of work ends: when work is left for outside
+        the turn, a calendar the handler took is read now (its overrides are read lazily, in
+        this session), so that work (a plan read in a child process) can take it along."""
         calendar = self.__dict__.get("calendar")
-        if calendar is not None:
+        if calendar is not None and self.later is not None:
             calendar.load()
 
     @property
