@@ -213,6 +213,9 @@ class Router:
         """On start: sends the answers a previous run committed but did not deliver, before
         anything new is handled; how many updates had some. One that fails to go out is
         logged and left owed for the next start."""
+        # What this process delivered already is cleared first: a platform brought up again
+        # in the same process (a reconnect) must not send those once more.
+        await self.flush_delivered()
         owed = inbox.replies_owed(platform)
         sent = 0
         for item in owed:
