@@ -48,6 +48,12 @@ def _load_statement() -> Select[ChatState]:
 def load(session: Session, platform: str, chat_id: str, user_id: str, now: datetime) -> ChatState | None:
     state = session.scalar(_load_statement(), {
         "state_platform": platform, "state_chat": chat_id, "state_user": user_id})
+    return current(session, state, now)
+
+
+def current(session: Session, state: ChatState | None, now: datetime) -> ChatState | None:
+    """A state read (by `load`, or with the actor: db.actors.resolve_actor_and_state), or
+    None once expired (then it is deleted)."""
     if state is not None and state.expires_at < now:
         session.delete(state)
         session.flush()

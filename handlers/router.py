@@ -334,7 +334,8 @@ class Router:
         resume: Callable[[Incoming, Context, Any], Awaitable[None]] | None, result: Any,
     ) -> OutsideTurn | None:
         now = self.clock.now()
-        actor = services.resolve_actor(
+        # The chat state comes with the actor, in one round trip (read by _resolve).
+        actor, chat_state = services.resolve_actor_and_state(
             session,
             platform=msg.platform,
             external_id=msg.user_id,
@@ -342,6 +343,7 @@ class Router:
             private_chat_id=msg.chat_id if not msg.is_group else None,
             now=now,
             env_admins=self.settings.admin_identities,
+            state_chat=msg.chat_id,
         )
         if msg.is_group:
             services.ensure_chat(session, platform=msg.platform, external_id=msg.chat_id,
@@ -354,7 +356,7 @@ class Router:
             # message too: on Zalo its numbers are typed.
             self._remember_menu(session, msg, replier, ctx, now)
             return ctx.later
-        resolved = self._resolve(session, msg, now)
+        resolved = self._resolve(session, msg, now, chat_state)
         if resolved.menu_error:
             raise UserError(resolved.menu_error)
         if resolved.unknown is not None:
@@ -413,11 +415,13 @@ class Router:
             confirmed=confirmed,
         )
 
-    def _resolve(self, session: Any, msg: Incoming, now: Any) -> Resolved:
+    def _resolve(self, session: Any, msg: Incoming, now: Any, read: Any) -> Resolved:
         """What the message asks for. Whatever it is, the menu shown before it is forgotten:
-        a menu answers only the message right after it."""
+        a menu answers only the message right after it. `read`: the chat state read with the
+        actor (services.STATE_NOT_READ: not read yet)."""
         text = msg.text.strip()
-        chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
+        chat_state = (state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
+                      if read is services.STATE_NOT_READ else state.current(session, read, now))
         menu = state.current_menu(chat_state, now)
         had_menu = state.clear_menu(session, chat_state)
         if msg.contact_phone is not None and not msg.is_group:
