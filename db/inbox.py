@@ -8,8 +8,9 @@ is dropped (`Inbox.record` answers False). Marking is a compare-and-set
 two instances, or a replay racing a redelivery, never both commit the same update.
 
 The answers are durable the same way: the unit of work that handles an update stores its
-replies in the row (`owe_replies`, same commit), and they are cleared once delivered
-(`owe_replies(…, None)`); what a crash kept from the person is sent on the next start
+replies in the row (`owe_replies`, same commit), and they are cleared once delivered (by the
+next unit of work's `owe_replies`, or `replies_delivered`: no commit of their own); what a
+crash kept from the person is sent on the next start
 (`Inbox.replies_owed`, see handlers/durable_replies.py).
 """
 
