@@ -23,7 +23,7 @@ from config.settings import Settings
 from db.evidence_files import EvidenceStore
 from db.locks import InstanceLock
 from db.migrate import upgrade
-from db.queries import load_calendar
+from db.queries import lazy_calendar
 from db.session import SessionFactory, make_engine, make_session_factory
 from handlers.router import Router
 from reports.snapshots import close_periods_job
@@ -92,7 +92,7 @@ def build_app(settings: Settings, *, clock: Clock | None = None, migrate: bool =
         settings=settings,
         clock=clock,
         evidence_store=evidence_store,
-        calendar_provider=load_calendar,
+        calendar_provider=lazy_calendar,
         on_outbox_change=sender.kick,
     )
     return App(
@@ -140,6 +140,9 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
         instance_lock = InstanceLock(settings.resolved_database_url)
         instance_lock.acquire()
         stack.callback(instance_lock.release)
+        # Last before the lock goes: the answers delivered and not yet cleared are cleared,
+        # so a restart does not send them again.
+        stack.push_async_callback(_quietly, app.router.flush_delivered)
         policy = retry_policy or RetryPolicy.from_settings(settings)
         health = Health(clock=app.clock, session_factory=app.session_factory)
         wiring = app.wiring()

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
     ROLE_LEADER,
     Chat,
+    ChatState,
     Identity,
     Membership,
     Person,
@@ -82,10 +83,12 @@ INBOUND_STAMP_INTERVAL = timedelta(minutes=1)
 
 
 @cache
-def _actor_statement() -> Select[*tuple[Any, ...]]:
+def _actor_statement(with_state: bool = False) -> Select[*tuple[Any, ...]]:
     """Identity, person and memberships in one round trip, as plain rows: every update starts
-    here, and ORM objects for them would cost more than the rest of a /nhiemvu."""
-    return (
+    here, and ORM objects for them would cost more than the rest of a /nhiemvu. `with_state`:
+    and the chat state of (platform, `state_chat`, this identity), the one ORM object (the
+    router reads it next, and may change it)."""
+    statement = (
         select(
             Identity.id, Identity.display_name, Identity.private_chat_id,
             Identity.last_inbound_at, Person.id, Person.display_name, Person.is_admin,
@@ -96,6 +99,15 @@ def _actor_statement() -> Select[*tuple[Any, ...]]:
         .where(Identity.platform == bindparam("platform"),
                Identity.external_id == bindparam("external_id"))
     )
+    if with_state:
+        statement = statement.add_columns(ChatState).outerjoin(ChatState, and_(
+            ChatState.platform == Identity.platform, ChatState.chat_id == bindparam("state_chat"),
+            ChatState.user_id == Identity.external_id))
+    return statement
+
+
+# The chat state could not be read with the actor (a first contact): read it on its own.
+STATE_NOT_READ: Any = object()
 
 
 def resolve_actor(
@@ -109,9 +121,31 @@ def resolve_actor(
     env_admins: Iterable[tuple[str, str]] = (),
 ) -> Actor:
     """The person behind a chat identity, created on first contact."""
+    actor, _ = resolve_actor_and_state(
+        session, platform=platform, external_id=external_id, display_name=display_name,
+        private_chat_id=private_chat_id, now=now, env_admins=env_admins)
+    return actor
+
+
+def resolve_actor_and_state(
+    session: Session,
+    *,
+    platform: str,
+    external_id: str,
+    display_name: str,
+    private_chat_id: str | None,
+    now: datetime,
+    env_admins: Iterable[tuple[str, str]] = (),
+    state_chat: str | None = None,
+) -> tuple[Actor, ChatState | None]:
+    """`resolve_actor`, and with `state_chat` the chat state of this person in that chat, read
+    in the same round trip (as read: db.chat_state.current says whether it has expired);
+    STATE_NOT_READ when it was not read (no `state_chat`, or a first contact)."""
     is_env_admin = (platform, external_id) in set(env_admins)
-    rows = session.execute(_actor_statement(),
-                           {"platform": platform, "external_id": external_id}).all()
+    params = {"platform": platform, "external_id": external_id}
+    if state_chat is not None:
+        params["state_chat"] = state_chat
+    rows = session.execute(_actor_statement(state_chat is not None), params).all()
     if not rows:
         person = Person(display_name=display_name or external_id, created_at=now)
         session.add(person)
@@ -120,9 +154,10 @@ def resolve_actor(
                              last_inbound_at=now, created_at=now))
         session.flush()
         return Actor.of(person, platform=platform, external_id=external_id,
-                        is_admin=person.is_admin or is_env_admin)
+                        is_admin=person.is_admin or is_env_admin), STATE_NOT_READ
     (identity_id, identity_name, known_chat_id, last_inbound_at,
-     person_id, person_name, person_is_admin, _, _) = rows[0]
+     person_id, person_name, person_is_admin) = rows[0][:7]
+    chat_state = rows[0][9] if state_chat is not None else STATE_NOT_READ
     changes: dict[str, Any] = {}
     if display_name and identity_name != display_name:
         changes["display_name"] = display_name
@@ -142,7 +177,7 @@ def resolve_actor(
         is_admin=person_is_admin or is_env_admin,
         roles={row.unit_id: row.role for row in rows if row.unit_id is not None},
         _session=session,
-    )
+    ), chat_state
 
 
 def roles_of(session: Session, person_id: int) -> dict[int, str]:

@@ -8,12 +8,13 @@ details never runs that menu's third action (issue 15's stale-menu case).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from db.models import ChatState
@@ -34,14 +35,25 @@ class Menu:
     yes: str | None  # the command "Có" runs when the menu offers a suggestion
 
 
-def load(session: Session, platform: str, chat_id: str, user_id: str, now: datetime) -> ChatState | None:
-    state = session.scalar(
-        select(ChatState).where(
-            ChatState.platform == platform,
-            ChatState.chat_id == chat_id,
-            ChatState.user_id == user_id,
-        )
+@functools.cache
+def _load_statement() -> Select[ChatState]:
+    """Built once (every update reads its chat's state): values travel as parameters."""
+    return select(ChatState).where(
+        ChatState.platform == bindparam("state_platform"),
+        ChatState.chat_id == bindparam("state_chat"),
+        ChatState.user_id == bindparam("state_user"),
     )
+
+
+def load(session: Session, platform: str, chat_id: str, user_id: str, now: datetime) -> ChatState | None:
+    state = session.scalar(_load_statement(), {
+        "state_platform": platform, "state_chat": chat_id, "state_user": user_id})
+    return current(session, state, now)
+
+
+def current(session: Session, state: ChatState | None, now: datetime) -> ChatState | None:
+    """A state read (by `load`, or with the actor: db.actors.resolve_actor_and_state), or
+    None once expired (then it is deleted)."""
     if state is not None and state.expires_at < now:
         session.delete(state)
         session.flush()

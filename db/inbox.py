@@ -8,23 +8,27 @@ is dropped (`Inbox.record` answers False). Marking is a compare-and-set
 two instances, or a replay racing a redelivery, never both commit the same update.
 
 The answers are durable the same way: the unit of work that handles an update stores its
-replies in the row (`owe_replies`, same commit), and they are cleared once delivered
-(`owe_replies(…, None)`); what a crash kept from the person is sent on the next start
+replies in the row (`owe_replies`, same commit), and they are cleared once delivered (by the
+next unit of work's `owe_replies`, or `replies_delivered`: no commit of their own); what a
+crash kept from the person is sent on the next start
 (`Inbox.replies_owed`, see handlers/durable_replies.py).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, Update, bindparam, case, delete, insert, null, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from db.models import InboxUpdate
 from db.session import SessionFactory
@@ -56,18 +60,24 @@ class PendingUpdate:
     payload: dict[str, Any]
 
 
+@functools.cache
+def _mark_statement() -> Update:
+    """Built once: the hot path pays neither construction nor compilation again."""
+    inbox = INBOX_TABLE
+    return (update(inbox)
+            .where(inbox.c.platform == bindparam("inbox_platform"),
+                   inbox.c.key == bindparam("inbox_key"), inbox.c.handled_at.is_(None))
+            .values(handled_at=bindparam("handled_now")))
+
+
 def mark_handled(session: Session, platform: str, key: str, now: datetime) -> bool:
     """Inside the caller's unit of work: True when this transaction is the one that handles
     the update (it stays so only if the transaction commits), False when another already did.
     A key the inbox never recorded (an update from before the inbox, a test) counts as new."""
     # On the table, not the mapped class: a plain UPDATE, without the ORM's bulk-update
     # bookkeeping (a tenth of the bot's time per update under load).
-    inbox = INBOX_TABLE
-    result = session.execute(
-        update(inbox)
-        .where(inbox.c.platform == platform, inbox.c.key == bounded_key(key),
-               inbox.c.handled_at.is_(None))
-        .values(handled_at=now))
+    result = session.execute(_mark_statement(), {
+        "inbox_platform": platform, "inbox_key": bounded_key(key), "handled_now": now})
     if result.rowcount:  # type: ignore[attr-defined]
         return True
     handled = session.scalar(select(InboxUpdate.handled_at).where(
@@ -75,15 +85,47 @@ def mark_handled(session: Session, platform: str, key: str, now: datetime) -> bo
     return handled is None
 
 
-def owe_replies(session: Session, platform: str, key: str, replies: dict[str, Any] | None) -> None:
-    """Inside the caller's unit of work: these are the update's answers, owed until they are
-    delivered and cleared with None (None: nothing owed)."""
-    # On the table, as in mark_handled: a plain UPDATE without the ORM's bulk-update
-    # bookkeeping (it runs twice per answered update: store, then clear).
+@functools.cache
+def _owe_statement() -> Update:
+    """This update's answers stored, and those of the updates named in `delivered_keys`
+    (delivered since the last commit) cleared, in one UPDATE."""
     inbox = INBOX_TABLE
-    session.execute(update(inbox).where(
-        inbox.c.platform == platform, inbox.c.key == bounded_key(key))
-        .values(replies=replies))
+    mine: BindParameter[str] = bindparam("inbox_key")
+    return (update(inbox)
+            .where(inbox.c.platform == bindparam("inbox_platform"),
+                   or_(inbox.c.key == mine,
+                       inbox.c.key.in_(bindparam("delivered_keys", expanding=True))))
+            .values(replies=case((inbox.c.key == mine,
+                                  bindparam("owed_replies", type_=inbox.c.replies.type)),
+                                 else_=null())))
+
+
+@functools.cache
+def _clear_statement() -> Update:
+    inbox = INBOX_TABLE
+    return (update(inbox)
+            .where(inbox.c.platform == bindparam("inbox_platform"),
+                   inbox.c.key.in_(bindparam("delivered_keys", expanding=True)))
+            .values(replies=null()))
+
+
+def owe_replies(session: Session, platform: str, key: str, replies: dict[str, Any] | None,
+                *, delivered: Collection[str] = ()) -> None:
+    """Inside the caller's unit of work: these are the update's answers, owed until they are
+    delivered and cleared (None: nothing owed). `delivered`: keys of other updates whose
+    answers went out since, cleared by the same statement (no commit of their own)."""
+    # On the table, as in mark_handled: a plain UPDATE without the ORM's bulk-update
+    # bookkeeping.
+    session.execute(_owe_statement(), {
+        "inbox_platform": platform, "inbox_key": bounded_key(key), "owed_replies": replies,
+        "delivered_keys": [bounded_key(k) for k in delivered]})
+
+
+def replies_delivered(session: Session, platform: str, keys: Collection[str]) -> None:
+    """Inside the caller's unit of work: the answers of these updates went out."""
+    if keys:
+        session.execute(_clear_statement(), {
+            "inbox_platform": platform, "delivered_keys": [bounded_key(k) for k in keys]})
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,24 @@ the outbox row that carries each message (sent after the commit, exactly once)."
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    bindparam,
+    cast,
+    literal,
+    null,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from db.domain import OUTBOX_CHANGED
 from db.models import (
@@ -171,22 +183,54 @@ def unit_groups(session: Session, unit_id: int) -> list[Chat]:
         select(Chat).where(Chat.unit_id == unit_id, UNIT_GROUP).order_by(Chat.id)))
 
 
+@functools.cache
+def _unit_audience_statement() -> CompoundSelect:
+    """Who hears a unit, both ways in one round trip: its bound groups, and its members'
+    identities with a private chat (the rule below picks)."""
+    groups = (select(literal("group").label("via"), Chat.id.label("id"),
+                     Chat.platform.label("platform"), Chat.external_id.label("chat_id"),
+                     Chat.kind.label("chat_kind"), cast(null(), Integer).label("person_id"),
+                     cast(null(), String).label("preferred_platform"),
+                     cast(null(), DateTime).label("last_inbound_at"),
+                     Chat.created_at.label("created_at"))
+              .where(Chat.unit_id == bindparam("unit_id"), UNIT_GROUP))
+    members = (select(literal("member"), Identity.id, Identity.platform,
+                      Identity.private_chat_id, literal("private"), Person.id,
+                      Person.preferred_platform, Identity.last_inbound_at, Identity.created_at)
+               .join(Person, Person.id == Identity.person_id)
+               .join(Membership, Membership.person_id == Person.id)
+               .where(Membership.unit_id == bindparam("unit_id"),
+                      Identity.private_chat_id.is_not(None)))
+    return union_all(groups, members)
+
+
 def enqueue_to_unit(
     session: Session, *, unit_id: int, text: str, kind: str, key: str, now: datetime,
     task_ids: Sequence[int] = (), priority: int = 10,
 ) -> int:
     """Queue `text` to a unit by the rule above; returns how many messages were queued."""
-    groups = unit_groups(session, unit_id)
+    rows = session.execute(_unit_audience_statement(), {"unit_id": unit_id}).all()
+    groups = sorted((row for row in rows if row.via == "group"), key=lambda row: row.id)
     queued = 0
     if groups:
         for chat in groups:
-            row = enqueue(session, platform=chat.platform, chat_id=chat.external_id, text=text,
-                          kind=kind, key=f"{key}:chat{chat.id}", now=now, task_ids=task_ids,
-                          priority=priority, chat_kind=chat.kind)
-            queued += row is not None
+            queued += enqueue(session, platform=chat.platform, chat_id=chat.chat_id, text=text,
+                              kind=kind, key=f"{key}:chat{chat.id}", now=now,
+                              task_ids=task_ids, priority=priority,
+                              chat_kind=chat.chat_kind) is not None
         return queued
-    for person in members_of(session, unit_id):
-        row = enqueue_to_person(session, person=person, text=text, kind=kind, key=key, now=now,
-                                task_ids=task_ids, priority=priority)
-        queued += row is not None
+    people: dict[int, list[Any]] = {}
+    for row in rows:
+        if row.chat_id:
+            people.setdefault(row.person_id, []).append(row)
+    for person_id, identities in sorted(people.items()):
+        # The same choice as enqueue_to_person makes, on the rows read here.
+        identities.sort(key=lambda row: row.id)
+        identity = choose_identity(identities[0].preferred_platform, identities)
+        if identity is None:
+            continue
+        queued += enqueue(session, platform=identity.platform, chat_id=identity.chat_id,
+                          text=text, kind=kind, key=f"{key}:{person_id}", now=now,
+                          task_ids=task_ids, priority=priority,
+                          person_id=person_id) is not None
     return queued

@@ -156,3 +156,16 @@ def load_calendar(session: Session) -> WorkingCalendar:
         extra_days_off=[day for day, working in overrides if not working],
         extra_working_days=[day for day, working in overrides if working],
     )
+
+
+def lazy_calendar(session: Session) -> WorkingCalendar:
+    """`load_calendar`, its overrides read the first time a day is looked at, within the
+    caller's unit of work: a /giao with a plain date reads none."""
+
+    def overrides() -> tuple[list[date], list[date]]:
+        rows = session.execute(select(CalendarOverride.day,
+                                      CalendarOverride.is_working_day)).all()
+        return [day for day, working in rows if not working], [day for day, working in rows
+                                                               if working]
+
+    return WorkingCalendar(overrides=overrides)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from db.actors import (
     INBOUND_STAMP_INTERVAL,
+    STATE_NOT_READ,
     Actor,
     ensure_chat,
     resolve_actor,
+    resolve_actor_and_state,
     roles_of,
 )
 from db.domain import (
@@ -70,6 +72,7 @@ __all__ = [
     "INBOUND_STAMP_INTERVAL",
     "OCCURRENCES_AHEAD",
     "OUTBOX_CHANGED",
+    "STATE_NOT_READ",
     "UNIT_GROUP",
     "Actor",
     "DomainError",
@@ -105,6 +108,7 @@ __all__ = [
     "require_unit",
     "reschedule_task",
     "resolve_actor",
+    "resolve_actor_and_state",
     "roles_of",
     "set_membership",
     "status_of",

@@ -129,7 +129,9 @@ def ensure_occurrences(
                 existing.add(period.key)
                 needed -= 1
     session.add_all(created)
-    if created:
+    if created and not new_task:
+        # A new task's occurrences go with the next flush (its audit row's, or the commit's):
+        # one round of the ORM's flush instead of two.
         session.flush()
     return created
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from rapidfuzz import fuzz
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from db.actors import Actor
@@ -21,8 +23,13 @@ from timelang.words import strip_accents
 # --- units ---------------------------------------------------------------------------------
 
 
+@functools.cache
+def _by_code_statement() -> Select[Unit]:
+    return select(Unit).where(func.upper(Unit.code) == bindparam("unit_code"))
+
+
 def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.scalar(select(Unit).where(func.upper(Unit.code) == code.strip().upper()))
+    return session.scalar(_by_code_statement(), {"unit_code": code.strip().upper()})
 
 
 # A unit's name typed with a slip ("Phong Noi vu", "Phòng Nôi vụ") still scores this high on
@@ -123,13 +130,31 @@ def subtree_ids(session: Session, root_ids: Iterable[int]) -> set[int]:
     return result
 
 
+# A unit tree is a handful of levels deep (province, district, commune, office); the walk up
+# stops here even if the parents were ever made to loop.
+MAX_TREE_DEPTH = 64
+
+
+@functools.cache
+def _chain_statement() -> Select[Any]:
+    """The unit and its ancestors with their distance, walked up in the database: the cost
+    is the depth of the tree, not the number of units."""
+    chain = (select(Unit.id, Unit.parent_id, literal(0, Integer).label("depth"))
+             .where(Unit.id == bindparam("unit_id"))
+             .cte("unit_chain", recursive=True))
+    up = (select(Unit.id, Unit.parent_id, (chain.c.depth + 1).label("depth"))
+          .join(chain, Unit.id == chain.c.parent_id)
+          .where(chain.c.depth < MAX_TREE_DEPTH))
+    chain = chain.union_all(up)
+    return select(chain.c.id, chain.c.depth).order_by(chain.c.depth)
+
+
 def ancestor_ids(session: Session, unit_id: int) -> list[int]:
-    parents = dict(session.execute(select(Unit.id, Unit.parent_id)).all())
+    """The units above this one, its parent first."""
     chain: list[int] = []
-    current = parents.get(unit_id)
-    while current is not None and current not in chain:
-        chain.append(current)
-        current = parents.get(current)
+    for ancestor, depth in session.execute(_chain_statement(), {"unit_id": unit_id}):
+        if depth and ancestor not in chain and ancestor != unit_id:
+            chain.append(ancestor)
     return chain
 
 
@@ -144,7 +169,11 @@ def can_lead_unit(session: Session, actor: Actor, unit_id: int) -> bool:
     """Admins, and leaders of the unit or of a unit above it."""
     if actor.is_admin:
         return True
-    return unit_id in led_subtree(session, actor)
+    led = actor.led_unit_ids
+    if not led:
+        return False
+    # The unit's chain up (a few rows), not the whole tree.
+    return unit_id in led or bool(led.intersection(ancestor_ids(session, unit_id)))
 
 
 def visible_unit_ids(session: Session, actor: Actor) -> set[int] | None:

@@ -374,6 +374,14 @@ class Context:
         """Working days with the admins' overrides, read only when a handler needs them."""
         return self.calendar_loader()
 
+    def settle(self) -> None:
+        """Called by the router before the unit of work ends: when work is left for outside
+        the turn, a calendar the handler took is read now (its overrides are read lazily, in
+        this session), so that work (a plan read in a child process) can take it along."""
+        calendar = self.__dict__.get("calendar")
+        if calendar is not None and self.later is not None:
+            calendar.load()
+
     @property
     def now(self) -> datetime:
         return self.clock.now()

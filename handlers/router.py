@@ -17,7 +17,7 @@ from config.settings import Settings
 from db import chat_state as state
 from db import services
 from db.evidence_files import EvidenceStore
-from db.inbox import Inbox, mark_handled, owe_replies
+from db.inbox import Inbox, mark_handled, owe_replies, replies_delivered
 from db.session import SessionFactory
 from handlers import chat_actions, durable_replies, intents, registry
 from handlers.base import (
@@ -139,6 +139,8 @@ class Router:
         # held by another session of this same loop would wait forever. Replies are sent
         # after the turn, so network time still overlaps with the next update's work.
         self._unit_of_work_turn = asyncio.Lock()
+        # Answers delivered, cleared from the inbox by the next commit (durable_replies).
+        self._delivered = durable_replies.Delivered(self.flush_delivered)
 
     async def handle(self, msg: Incoming, replier: Replier) -> None:
         msg = sanitised(msg)
@@ -177,16 +179,30 @@ class Router:
             await self._replies_delivered(msg.platform, str(msg.inbox_key))
 
     async def _replies_delivered(self, platform: str, key: str) -> None:
+        """The answers went out: they are cleared by the next unit of work's commit, with no
+        transaction of their own (or by `flush_delivered` when the bot is quiet). Until then
+        a crash sends them once more on the next start, as before the clearing commit."""
+        self._delivered.add(platform, key)
+
+    async def flush_delivered(self) -> None:
+        """Clears the answers delivered and not yet cleared, in one commit (a quiet moment,
+        a graceful stop)."""
+        pending = self._delivered.take_all()
+        if not pending:
+            return
         # In the turn: a write that waited here for another session's SQLite lock would block
         # the event loop that session needs to finish.
         async with self._unit_of_work_turn:
             session = self.session_factory()
             try:
-                owe_replies(session, platform, key, None)
+                for platform, keys in pending.items():
+                    replies_delivered(session, platform, keys)
                 session.commit()
             except Exception as error:
                 session.rollback()
-                # Left owed: the next start sends these answers once more.
+                for platform, keys in pending.items():
+                    self._delivered.give_back(platform, keys)
+                # Left owed: the next flush clears them, or the next start sends them again.
                 log_error(logger, "clearing delivered replies failed", error,
                           self.settings.secrets)
             finally:
@@ -197,6 +213,9 @@ class Router:
         """On start: sends the answers a previous run committed but did not deliver, before
         anything new is handled; how many updates had some. One that fails to go out is
         logged and left owed for the next start."""
+        # What this process delivered already is cleared first: a platform brought up again
+        # in the same process (a reconnect) must not send those once more.
+        await self.flush_delivered()
         owed = inbox.replies_owed(platform)
         sent = 0
         for item in owed:
@@ -208,6 +227,7 @@ class Router:
             await self._replies_delivered(platform, item.key)
             sent += 1
         if owed:
+            await self.flush_delivered()  # one commit for all of them
             logger.info("%s: đã gửi lại câu trả lời của %d cập nhật (bot dừng trước khi kịp "
                         "gửi)", platform, sent)
         return sent
@@ -225,6 +245,8 @@ class Router:
         # handled elsewhere meanwhile costs nothing): a crash before the commit leaves it for
         # the next start, and only one transaction can ever commit it.
         marks_inbox = resume is None and msg.inbox_key is not None
+        delivered: list[str] = []
+        committed = False
         try:
             if marks_inbox and not mark_handled(session, msg.platform, str(msg.inbox_key),
                                                 self.clock.now()):
@@ -234,8 +256,15 @@ class Router:
             later = await self._handle_in_session(msg, buffered, session, resume, result)
             queued = bool(session.info.get(services.OUTBOX_CHANGED))
             if msg.inbox_key is not None:
-                owe_replies(session, msg.platform, str(msg.inbox_key), buffered.stored(msg.chat_id))
+                stored = buffered.stored(msg.chat_id)
+                delivered = self._delivered.take(msg.platform)
+                # A row just marked owes nothing yet: a statement only when there is something
+                # to store or to clear (the answers other updates delivered since).
+                if stored is not None or delivered or not marks_inbox:
+                    owe_replies(session, msg.platform, str(msg.inbox_key), stored,
+                                delivered=delivered)
             session.commit()
+            committed = True
         except UnitChoice as choice:
             session.rollback()
             self._offer_units(msg, buffered, choice)
@@ -252,6 +281,8 @@ class Router:
         else:
             return queued, later
         finally:
+            if not committed:
+                self._delivered.give_back(msg.platform, delivered)
             session.close()
         if msg.inbox_key is not None:
             # Nothing was changed, but the person is told why: the update is done with.
@@ -303,7 +334,8 @@ class Router:
         resume: Callable[[Incoming, Context, Any], Awaitable[None]] | None, result: Any,
     ) -> OutsideTurn | None:
         now = self.clock.now()
-        actor = services.resolve_actor(
+        # The chat state comes with the actor, in one round trip (read by _resolve).
+        actor, chat_state = services.resolve_actor_and_state(
             session,
             platform=msg.platform,
             external_id=msg.user_id,
@@ -311,6 +343,7 @@ class Router:
             private_chat_id=msg.chat_id if not msg.is_group else None,
             now=now,
             env_admins=self.settings.admin_identities,
+            state_chat=msg.chat_id,
         )
         if msg.is_group:
             services.ensure_chat(session, platform=msg.platform, external_id=msg.chat_id,
@@ -318,11 +351,12 @@ class Router:
         if resume is not None:
             ctx = self._context(session, actor, replier, "")
             await resume(msg, ctx, result)
+            ctx.settle()
             # A menu shown after work outside the turn (a plan's preview) answers the next
             # message too: on Zalo its numbers are typed.
             self._remember_menu(session, msg, replier, ctx, now)
             return ctx.later
-        resolved = self._resolve(session, msg, now)
+        resolved = self._resolve(session, msg, now, chat_state)
         if resolved.menu_error:
             raise UserError(resolved.menu_error)
         if resolved.unknown is not None:
@@ -354,6 +388,7 @@ class Router:
                 raise
         elif resolved.flow is not None:
             await resolved.flow(msg, ctx, resolved.flow_data or {})
+        ctx.settle()
         self._remember_menu(session, msg, replier, ctx, now)
         return ctx.later
 
@@ -380,11 +415,13 @@ class Router:
             confirmed=confirmed,
         )
 
-    def _resolve(self, session: Any, msg: Incoming, now: Any) -> Resolved:
+    def _resolve(self, session: Any, msg: Incoming, now: Any, read: Any) -> Resolved:
         """What the message asks for. Whatever it is, the menu shown before it is forgotten:
-        a menu answers only the message right after it."""
+        a menu answers only the message right after it. `read`: the chat state read with the
+        actor (services.STATE_NOT_READ: not read yet)."""
         text = msg.text.strip()
-        chat_state = state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
+        chat_state = (state.load(session, msg.platform, msg.chat_id, msg.user_id, now)
+                      if read is services.STATE_NOT_READ else state.current(session, read, now))
         menu = state.current_menu(chat_state, now)
         had_menu = state.clear_menu(session, chat_state)
         if msg.contact_phone is not None and not msg.is_group:

@@ -5,11 +5,12 @@ The kill -9 end to end is bench/inbox_crash.py (tests/test_inbox_crash.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from bot.app import App, build_app
 from bot.zalo_adapter import PLATFORM, ZaloBot, update_key
@@ -57,9 +58,52 @@ async def test_delivered_replies_are_not_kept(tmp_path: Path, db_url: str,
     await app.router.handle(_update("1", "/start"), replier)
     await app.router.handle(_update("2", "/khongcolenhnay"), replier)  # answered with an error
     assert len(replier.replies) >= 2
+    await app.router.flush_delivered()  # what a quiet moment or a graceful stop does
     assert _owed(app) == {"1": None, "2": None}
     assert await app.router.resend_owed(inbox, "telegram", lambda chat: RecordingReplier()) == 0
     app.close()
+
+
+async def test_clearing_delivered_replies_costs_no_commit_of_its_own(
+        tmp_path: Path, db_url: str, clock: FakeClock) -> None:
+    """The next unit of work clears the answers delivered before it, in its own commit: one
+    commit per update. One that rolls back leaves them to the next."""
+    app = _app(tmp_path, db_url, clock)
+    inbox = Inbox(app.session_factory, clock, retention=timedelta(days=3))
+    for key in "1234":
+        inbox.record("telegram", key, {})
+    commits: list[int] = []
+    event.listen(app.session_factory.kw["bind"], "commit", lambda _conn: commits.append(1))
+    replier = RecordingReplier()
+    await app.router.handle(_update("1", "/start"), replier)
+    await app.router.handle(_update("2", "/trogiup"), replier)
+    assert len(commits) == 2
+    owed = _owed(app)
+    assert owed["1"] is None and owed["2"] is not None  # 2 went out; cleared by the next one
+    # A unit of work that fails (an unknown command is answered from a rolled-back one)
+    # clears nothing itself; the keys it took are cleared later all the same.
+    await app.router.handle(_update("3", "/khongcolenhnay"), replier)
+    await app.router.handle(_update("4", "/trogiup"), replier)
+    owed = _owed(app)
+    assert owed["2"] is None and owed["3"] is None and owed["4"] is not None
+    await app.router.flush_delivered()
+    assert set(_owed(app).values()) == {None}
+    app.close()
+
+
+async def test_a_quiet_bot_clears_what_it_delivered_after_a_moment() -> None:
+    flushed = asyncio.Event()
+
+    async def flush() -> None:
+        flushed.set()
+
+    delivered = durable_replies.Delivered(flush, delay=0)
+    delivered.add("telegram", "1")
+    delivered.add("telegram", "2")  # one flush for both
+    await asyncio.wait_for(flushed.wait(), timeout=5)
+    assert delivered.take("telegram") == ["1", "2"]
+    delivered.give_back("telegram", ["1"])
+    assert len(delivered) == 1 and delivered.take_all() == {"telegram": ["1"]}
 
 
 async def test_a_crash_after_the_commit_sends_the_replies_on_start_once(

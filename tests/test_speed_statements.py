@@ -3,8 +3,9 @@ occurrences it gets are those in the database, and the unit list is read once.""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, select
@@ -12,11 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app import build_app
 from db import services
+from db.inbox import Inbox
 from db.migrate import upgrade
 from db.models import Occurrence, Task
 from db.session import unit_of_work
-from tests.support import Harness, make_settings
-from tests.test_handlers import ADMIN, seed
+from handlers.base import Incoming
+from tests.support import Harness, RecordingReplier, make_settings
+from tests.test_handlers import ADMIN, register, seed
 from timelang.clock import FakeClock
 from timelang.deadlines import parse_deadline
 
@@ -75,5 +78,62 @@ async def test_giao_reads_the_units_once_and_no_occurrence(tmp_path: Path, db_ur
         occurrences = [s for s in statements if "FROM occurrences" in s]
         assert len(units) == 1
         assert occurrences == []
+    finally:
+        app.close()
+
+
+async def _statements_of(app: Any, inbox: Inbox, key: str, user: str, text: str
+                         ) -> tuple[RecordingReplier, list[str]]:
+    """The statements of one update's unit of work, as the adapters hand it over (recorded
+    in the inbox first, that INSERT not counted)."""
+    inbox.record("telegram", key, {})
+    statements: list[str] = []
+
+    def record(_c: Any, _cur: Any, statement: str, *_a: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    engine = app.session_factory.kw["bind"]
+    event.listen(engine, "before_cursor_execute", record)
+    replier = RecordingReplier()
+    try:
+        await app.router.handle(Incoming(platform="telegram", chat_id=user, user_id=user,
+                                         user_name="Bảo", text=text, inbox_key=key), replier)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return replier, statements
+
+
+async def test_statements_per_update_of_nhiemvu_and_giao(tmp_path: Path, db_url: str,
+                                                          clock: FakeClock) -> None:
+    """One unit of work each, one commit, and no statement it does not need. Counts (issue 17):
+    /nhiemvu 4 (mark the update, actor with the chat state, the page, store the answer);
+    /giao 9 (the same three, the unit, its chain up, task, audit row and occurrence, who
+    hears the unit). They were 6 and 13, plus a second transaction to clear the delivered
+    answer, which the next unit of work now does in its own UPDATE."""
+    app = build_app(make_settings(tmp_path, db_url), clock=clock)
+    try:
+        harness = Harness(app)
+        seed(app)
+        await register(harness, "101", "Bảo", unit="UBND", role="lanhdao")
+        inbox = Inbox(app.session_factory, clock, retention=timedelta(days=3))
+        for key, text in (("w2", "/giao UBND | Việc khởi động | 31/12/2030"), ("w1", "/nhiemvu")):
+            await _statements_of(app, inbox, key, "101", text)  # the identity stamped, warm
+        reply, listed = await _statements_of(app, inbox, "1", "101", "/nhiemvu")
+        assert "Việc khởi động" in reply.text
+        assert len(listed) == 4, listed
+        assert not [s for s in listed if s.startswith("SELECT calendar_overrides")]
+        reply, created = await _statements_of(app, inbox, "2", "101",
+                                              "/giao PNV | Tổng hợp số liệu | 31/12/2030")
+        assert "31/12/2030" in reply.text
+        # A plain date looks at no working day: the calendar overrides are not read.
+        assert not [s for s in created if "calendar_overrides" in s], created
+        assert len(created) == 9, created
+        # The previous update's delivered answer is cleared by this unit of work's UPDATE.
+        assert created[-1].startswith("UPDATE inbox SET replies=CASE")
+        # Three working days from now: the overrides are read, and a day off set a moment
+        # ago counts at once.
+        reply, counted = await _statements_of(app, inbox, "3", "101",
+                                              "/giao PNV | Gửi báo cáo | trong 3 ngày làm việc")
+        assert [s for s in counted if "calendar_overrides" in s], counted
     finally:
         app.close()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
 import holidays
@@ -58,10 +58,32 @@ def _vietnamese_name(name: str) -> str:
 
 class WorkingCalendar:
     def __init__(
-        self, extra_days_off: Iterable[date] = (), extra_working_days: Iterable[date] = ()
+        self, extra_days_off: Iterable[date] = (), extra_working_days: Iterable[date] = (),
+        *, overrides: Callable[[], tuple[Iterable[date], Iterable[date]]] | None = None,
     ) -> None:
-        self.extra_days_off = frozenset(extra_days_off)
-        self.extra_working_days = frozenset(extra_working_days)
+        """`overrides`: where the local days off and working days come from, asked the
+        first time a day is looked at (a deadline given as a plain date asks nothing)."""
+        self._days_off = frozenset(extra_days_off)
+        self._working_days = frozenset(extra_working_days)
+        self._overrides = overrides
+
+    def load(self) -> None:
+        """Reads the overrides now, if not yet (before the source goes away)."""
+        if self._overrides is not None:
+            days_off, working_days = self._overrides()
+            self._overrides = None
+            self._days_off |= frozenset(days_off)
+            self._working_days |= frozenset(working_days)
+
+    @property
+    def extra_days_off(self) -> frozenset[date]:
+        self.load()
+        return self._days_off
+
+    @property
+    def extra_working_days(self) -> frozenset[date]:
+        self.load()
+        return self._working_days
 
     def _national(self, day: date) -> tuple[str | None, bool]:
         days_off, swapped_working = _national_year(day.year)
