@@ -108,11 +108,11 @@ def test_a_connection_used_a_moment_ago_is_not_pinged() -> None:
 
 
 def test_the_vietnamese_holidays_read_alone_are_those_of_the_holidays_package() -> None:
-    """timelang.calendar reads holidays' Vietnam module on its own (the package of countries
-    imports the whole world): the days are the same as `country_holidays("VN")` gives."""
+    """timelang.holidays_vn reads holidays' Vietnam module on its own (the package of
+    countries imports the whole world): the days are those `country_holidays("VN")` gives."""
     import holidays  # why: only this test compares with the whole package
 
-    from timelang.calendar import _vietnam
+    from timelang.holidays_vn import vietnam_holidays
 
     for year in range(2020, 2032):
-        assert dict(_vietnam()(years=year)) == dict(holidays.country_holidays("VN", years=year))
+        assert vietnam_holidays(year) == dict(holidays.country_holidays("VN", years=year))

@@ -10,15 +10,11 @@ from 05/04/2024)"), that Saturday becomes a working day.
 from __future__ import annotations
 
 import functools
-import importlib.util
 import re
-import sys
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from typing import Any
 
-import holidays
+from timelang.holidays_vn import vietnam_holidays
 
 _SUBSTITUTED_FROM = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 _MAX_STEPS = 3660  # ten years of days: a guard against a calendar with no working day
@@ -40,29 +36,13 @@ def _national_year(year: int) -> tuple[dict[date, str], frozenset[date]]:
     """The year's public holidays and the Saturdays worked in exchange for a day off."""
     days_off: dict[date, str] = {}
     working: set[date] = set()
-    for day, name in _vietnam()(years=year).items():
+    for day, name in vietnam_holidays(year).items():
         days_off[day] = name
         match = _SUBSTITUTED_FROM.search(name)
         if match:
             month, day_of_month, swapped_year = (int(g) for g in match.groups())
             working.add(date(swapped_year, month, day_of_month))
     return days_off, frozenset(working)
-
-
-@functools.cache
-def _vietnam() -> Any:
-    """holidays' Vietnam class, as `holidays.country_holidays("VN")` builds it. Its module is
-    read on its own: the package `holidays.countries` imports every country of the world when
-    it is imported (≈8 MiB resident for the one country the bot needs)."""
-    name = "holidays.countries.vietnam"
-    module = sys.modules.get(name)
-    if module is None:
-        spec = importlib.util.spec_from_file_location(
-            name, Path(holidays.__file__).parent / "countries" / "vietnam.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    return module.Vietnam
 
 
 def _vietnamese_name(name: str) -> str:
