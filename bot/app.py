@@ -66,6 +66,7 @@ class App:
                               join_sender=self.join_sender)
 
     def close(self) -> None:
+        self.router.close()  # its workers finish before their connections go
         self.engine.dispose()
 
 

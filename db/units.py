@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from rapidfuzz import fuzz
 from sqlalchemy import Integer, Select, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
@@ -65,6 +64,9 @@ def units_named(session: Session, text: str) -> list[Unit]:
 def units_like(session: Session, text: str) -> list[Unit]:
     """Units whose name or alias is close to `text` (a typo): never to be picked silently,
     only offered as a choice. Best first."""
+    # why: rapidfuzz (≈4 MiB resident) is loaded with the first typo to match, not at start-up
+    from rapidfuzz import fuzz
+
     wanted = _folded(text)
     if len(wanted) < 3:
         return []

@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rapidfuzz import fuzz, process
-
 from handlers import registry
 from handlers.base import MenuOption, Replier
 from handlers.common import normalize_command, strip_accents
@@ -83,6 +81,9 @@ def fix_command(text: str) -> FixedCommand | None:
             command = registry.find(normalize_command("".join(words[:count])))
             if command is not None:
                 return FixedCommand(command, " ".join(words[count:]), exact=True)
+    # why: rapidfuzz (≈4 MiB resident) is loaded with the first typo to match, not at start-up
+    from rapidfuzz import fuzz, process
+
     best: tuple[str, float, int] | None = None
     for count in (1, 2):
         if len(words) < count:

@@ -7,6 +7,7 @@ that was rolled back; on any error they get one clear Vietnamese sentence instea
 from __future__ import annotations
 
 import asyncio
+import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Sequence
@@ -33,6 +34,7 @@ from handlers.base import (
     menu_entries,
 )
 from handlers.common import UnitChoice, UserError, normalize_command
+from handlers.turns import Turns, on_loop
 from texts import messages
 from texts.clean import MAX_NAME_LENGTH, sanitise
 from timelang.calendar import WorkingCalendar
@@ -49,6 +51,8 @@ class BufferedReplier(Replier):
     def __init__(self, target: Replier) -> None:
         super().__init__()
         self.target = target
+        # The loop the real replier lives on: the unit of work may run on a worker's loop.
+        self._home = asyncio.get_running_loop()
         self.max_text_length = target.max_text_length
         self.supports_buttons = target.supports_buttons
         self.supports_files = target.supports_files
@@ -70,7 +74,7 @@ class BufferedReplier(Replier):
         self._calls.append(("send_file", (file,), {}))
 
     async def download(self, attachment: Attachment, max_bytes: int) -> bytes:
-        return await self.target.download(attachment, max_bytes)
+        return await on_loop(self._home, self.target.download(attachment, max_bytes))
 
     async def ask_contact(self, text: str, button: str) -> None:
         self._calls.append(("ask_contact", (text, button), {}))
@@ -127,6 +131,7 @@ class Router:
         evidence_store: EvidenceStore,
         calendar_provider: CalendarProvider,
         on_outbox_change: Callable[[], Awaitable[None] | None] | None = None,
+        overlap: bool | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.settings = settings
@@ -134,19 +139,26 @@ class Router:
         self.evidence_store = evidence_store
         self.calendar_provider = calendar_provider
         self.on_outbox_change = on_outbox_change
-        # Updates of different chats are handled concurrently, but their units of work take
-        # turns: the database driver blocks the event loop, so a session waiting on a lock
-        # held by another session of this same loop would wait forever. Replies are sent
-        # after the turn, so network time still overlaps with the next update's work.
-        self._unit_of_work_turn = asyncio.Lock()
+        # Updates of different chats are handled concurrently. On PostgreSQL their units of
+        # work run in worker threads, so their database waits overlap; on SQLite (one writer)
+        # they take turns on this loop (handlers/turns.py). Replies are sent after the unit
+        # of work, on this loop, so network time overlaps with the next update's work.
+        if overlap is None:
+            bind = session_factory.kw.get("bind")
+            overlap = bind is not None and bind.dialect.name != "sqlite"
+        self._unit_of_work_turn = Turns(overlap=overlap)
         # Answers delivered, cleared from the inbox by the next commit (durable_replies).
         self._delivered = durable_replies.Delivered(self.flush_delivered)
+
+    def close(self) -> None:
+        """Waits for the units of work in flight and frees their workers."""
+        self._unit_of_work_turn.close()
 
     async def handle(self, msg: Incoming, replier: Replier) -> None:
         msg = sanitised(msg)
         buffered = BufferedReplier(replier)
-        async with self._unit_of_work_turn:
-            queued, later = await self._run_unit_of_work(msg, buffered)
+        queued, later = await self._unit_of_work_turn.run(
+            functools.partial(self._run_unit_of_work, msg, buffered))
         await self._deliver(msg, buffered)
         while later is not None:
             # Slow work a handler asked for (downloading and reading a plan) runs between two
@@ -160,9 +172,8 @@ class Router:
                 log_error(logger, "work outside the turn failed", error, self.settings.secrets)
                 await replier.send_text(messages.GENERIC_ERROR)
                 break
-            async with self._unit_of_work_turn:
-                queued_now, later = await self._run_unit_of_work(
-                    msg, buffered, resume=later.resume, result=result)
+            queued_now, later = await self._unit_of_work_turn.run(functools.partial(
+                self._run_unit_of_work, msg, buffered, resume=later.resume, result=result))
             queued = queued or queued_now
             await self._deliver(msg, buffered)
         if queued and self.on_outbox_change is not None:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from plans.text import fold_words
 
 # Accent-free heads of unit names, longest first so "uy ban nhan dan" wins over "ban".
@@ -123,6 +121,9 @@ class Gazetteer:
             self.known.setdefault(" ".join(fold_words(name)), name)
 
     def is_unit(self, phrase: str) -> bool:
+        # why: rapidfuzz (≈4 MiB resident) is loaded when a plan is read, not at start-up
+        from rapidfuzz import fuzz, process
+
         text = _PERSON_TITLE.sub("", phrase.strip(" ,.:;-–()"))
         plural = bool(_PLURAL.match(text))
         text = _PLURAL.sub("", text)

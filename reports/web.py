@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from aiohttp import web
@@ -22,10 +23,13 @@ from config.settings import Settings
 from db import services
 from db.models import Person
 from db.session import SessionFactory
-from reports import feeds, ics
+from reports import feeds
 from reports.feeds import FeedKind
 from timelang import numbers
 from timelang.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from reports.ics import FeedScope
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +43,10 @@ def routes(
     clock = clock or SystemClock()
 
     def build(kind: FeedKind, key: str, token: str) -> bytes | object | None:
+        # why: icalendar (≈7 MiB resident) is loaded when a feed is first asked for, not at
+        # start-up: most bots never serve one
+        from reports import ics
+
         now = clock.now()
         today = now.astimezone(settings.tz).date()
         with session_factory() as session:
@@ -78,7 +86,10 @@ def routes(
     ]
 
 
-def _scope(session: Session, kind: FeedKind, key: str) -> ics.FeedScope | None:
+def _scope(session: Session, kind: FeedKind, key: str) -> FeedScope | None:
+    # why: icalendar is loaded with the first feed asked for (see `build`)
+    from reports import ics
+
     if kind == "unit":
         unit = services.unit_by_code(session, key)
         return ics.unit_scope(unit) if unit is not None else None

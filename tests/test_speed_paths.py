@@ -105,3 +105,14 @@ def test_a_connection_used_a_moment_ago_is_not_pinged() -> None:
         assert len(pings) == 1
     finally:
         engine.dispose()
+
+
+def test_the_vietnamese_holidays_read_alone_are_those_of_the_holidays_package() -> None:
+    """timelang.holidays_vn reads holidays' Vietnam module on its own (the package of
+    countries imports the whole world): the days are those `country_holidays("VN")` gives."""
+    import holidays  # why: only this test compares with the whole package
+
+    from timelang.holidays_vn import vietnam_holidays
+
+    for year in range(2020, 2032):
+        assert vietnam_holidays(year) == dict(holidays.country_holidays("VN", years=year))

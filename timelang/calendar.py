@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 
-import holidays
+from timelang.holidays_vn import vietnam_holidays
 
 _SUBSTITUTED_FROM = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
 _MAX_STEPS = 3660  # ten years of days: a guard against a calendar with no working day
@@ -36,7 +36,7 @@ def _national_year(year: int) -> tuple[dict[date, str], frozenset[date]]:
     """The year's public holidays and the Saturdays worked in exchange for a day off."""
     days_off: dict[date, str] = {}
     working: set[date] = set()
-    for day, name in holidays.country_holidays("VN", years=year).items():
+    for day, name in vietnam_holidays(year).items():
         days_off[day] = name
         match = _SUBSTITUTED_FROM.search(name)
         if match:
