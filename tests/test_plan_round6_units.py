@@ -1,0 +1,59 @@
+"""Plan parsing, sixth round of issue 14: LEAD units and DEADLINES on plans the parser was not
+built on, one minimal text of our own per class of input. No text here is copied from a
+corpus document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plans.parser import parse_text
+
+HEAD = "Số: 6/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng sáu\n"
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body).to_json()["tasks"]
+    return tasks
+
+
+FLAT_TABLE = (
+    "I. MỤC TIÊU\nNâng cao chất lượng phục vụ người dân.\n"
+    "Nơi nhận:\n- Như trên;\n- Lưu: VT.\n"
+    "PHỤ LỤC\nNHIỆM VỤ CỤ THỂ\n"
+    "TT\nNội dung công việc\nĐơn vị chủ trì\nĐơn vị phối hợp\nThời hạn\n"
+    "I.\nCÔNG TÁC TRUYỀN THÔNG\n"
+    "1\nIn tờ rơi hướng dẫn thủ tục mới.\nSở Tư pháp\nUBND các xã\nQuý II/2025\n"
+    "2\nMở chuyên mục hỏi đáp trên cổng thông tin.\nSở Nội vụ\n"
+    "Sở Tư pháp; Đài Phát thanh và\ntruyền hình tỉnh\nTrước ngày 30/6/2025\n"
+    "II. CÔNG TÁC\nKIỂM TRA\n"
+    "3\nKiểm tra việc niêm yết thủ tục.\nThanh tra tỉnh\nSở Nội vụ\nHằng năm\n"
+)
+
+
+def test_a_table_flattened_to_one_cell_per_line_is_read_by_its_header_columns() -> None:
+    # A table copied as text: the header cells on lines of their own, then each row's number
+    # followed by its cells. The columns give the lead, the support units and the deadline.
+    tasks = {t["title"]: t for t in _tasks(FLAT_TABLE)}
+    leaflet = tasks["In tờ rơi hướng dẫn thủ tục mới."]
+    assert leaflet["lead"] == ["Sở Tư pháp"]
+    assert leaflet["support"] == ["UBND các xã"]
+    assert leaflet["deadline"]["due"] == "2025-06-30"
+    qa = tasks["Mở chuyên mục hỏi đáp trên cổng thông tin."]
+    assert qa["lead"] == ["Sở Nội vụ"]
+    # The wrapped cell ("… và" / "truyền hình tỉnh") is one cell, not a shifted row.
+    assert qa["support"] == ["Sở Tư pháp", "Đài Phát thanh và truyền hình tỉnh"]
+    assert qa["deadline"]["due"] == "2025-06-30"
+    check = tasks["Kiểm tra việc niêm yết thủ tục."]
+    assert check["lead"] == ["Thanh tra tỉnh"]
+    assert check["deadline"]["kind"] == "recurring"
+    assert not any(title.startswith(("TT", "Nội dung công việc")) for title in tasks)
+
+
+def test_a_flattened_row_with_a_missing_cell_keeps_its_task_and_guesses_no_unit() -> None:
+    # Three cells where four are due: which one is missing cannot be told, so no unit is put
+    # in the wrong column.
+    body = FLAT_TABLE.replace("Sở Nội vụ\nSở Tư pháp; Đài", "Sở Tư pháp; Đài")
+    tasks = {t["title"]: t for t in _tasks(body)}
+    qa = tasks["Mở chuyên mục hỏi đáp trên cổng thông tin."]
+    assert qa["lead"] == []
+    assert tasks["In tờ rơi hướng dẫn thủ tục mới."]["lead"] == ["Sở Tư pháp"]
