@@ -160,7 +160,19 @@ GAZETTEER = Gazetteer()
 def unit_name(phrase: str) -> str:
     """The unit in an actor phrase, without the person's title: "Thủ trưởng các sở, ban,
     ngành" -> "các sở, ban, ngành"."""
-    return _PERSON_TITLE.sub("", phrase.strip(" ,.:;-–")).strip()
+    name = _PERSON_TITLE.sub("", phrase.strip(" ,.:;-–")).strip()
+    return _NAME_TAIL.sub("", name).strip() or name
+
+
+# What follows a unit's name without being part of it: its role in apposition ("Sở Tài chính -
+# Cơ quan thường trực Ban Chỉ đạo"), the members it is said to include ("(gồm các Sở: …)"),
+# the bounds of its duty ("trong phạm vi chức năng, nhiệm vụ của mình").
+_NAME_TAIL = re.compile(
+    r"(?:\s+[-–]\s+(?:cơ quan|đơn vị)\s+(?:thường trực|đầu mối|chủ trì|tham mưu)\b.*"
+    r"|\s*\((?:gồm|bao gồm)\b[^()]*\)?"
+    r"|\s+(?:trong|theo)\s+phạm vi\s+(?:chức năng|quản lý|nhiệm vụ)\b.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:

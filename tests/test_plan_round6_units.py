@@ -57,3 +57,36 @@ def test_a_flattened_row_with_a_missing_cell_keeps_its_task_and_guesses_no_unit(
     qa = tasks["Mở chuyên mục hỏi đáp trên cổng thông tin."]
     assert qa["lead"] == []
     assert tasks["In tờ rơi hướng dẫn thủ tục mới."]["lead"] == ["Sở Tư pháp"]
+
+
+def test_a_unit_heading_drops_its_role_in_apposition_and_its_member_list() -> None:
+    # "1.1. Sở X - Cơ quan thường trực …", "1.2. Các cơ quan … (gồm các Sở: …)": the heading
+    # names the unit whose duties follow; the role and the members are not part of its name.
+    tasks = _tasks(
+        "II. NHIỆM VỤ CỤ THỂ\n1. Nhiệm vụ của các thành viên\n"
+        "1.1. Sở Xây dựng - Cơ quan thường trực Tổ công tác\n"
+        "- Lập danh sách công trình cần sửa chữa.\n- Báo cáo tiến độ hằng quý.\n"
+        "1.2. Các cơ quan quản lý chuyên ngành (gồm các Sở: Y tế, Giáo dục và Đào tạo, "
+        "Công Thương, Nông nghiệp và Môi trường, Văn hóa, Thể thao và Du lịch, Khoa học và "
+        "Công nghệ, Tư pháp)\n"
+        "- Hướng dẫn đơn vị trực thuộc rà soát hồ sơ công trình.\n"
+    )
+    leads = {t["title"]: t["lead"] for t in tasks}
+    assert leads["Lập danh sách công trình cần sửa chữa."] == ["Sở Xây dựng"]
+    assert leads["Hướng dẫn đơn vị trực thuộc rà soát hồ sơ công trình."] == [
+        "Các cơ quan quản lý chuyên ngành"
+    ]
+
+
+def test_an_executing_units_line_drops_the_bounds_of_their_duty() -> None:
+    # "Cơ quan thực hiện: Sở A, các sở, ngành trong phạm vi chức năng, nhiệm vụ của mình và
+    # các cơ quan liên quan": the bounds are not part of a unit's name.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Kiểm tra việc thi hành quy chế\n"
+        "- Cơ quan thực hiện: Sở Nội vụ, các sở, ban, ngành tỉnh trong phạm vi chức năng, "
+        "nhiệm vụ của mình và các cơ quan, tổ chức có liên quan.\n"
+        "- Thời gian thực hiện: Năm 2025.\n"
+    )
+    assert len(tasks) == 1
+    assert "các sở, ban, ngành tỉnh" in [name.lower() for name in tasks[0]["lead"]]
+    assert not any("phạm vi" in name for name in tasks[0]["lead"])
