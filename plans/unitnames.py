@@ -185,6 +185,8 @@ def extract_units(
     text = clean_text(_VIA_PARENTHETICAL.sub("", text))
     parts = _APPOSITION.split(text, maxsplit=1)
     text = parts[0]
+    # "Thủ trưởng các sở, ban, ngành": the head of a collective; the collective is the unit.
+    text = _PERSON_OF_PLURAL.sub("", text)
     stop: str | None = "apposition" if len(parts) > 1 else None
     units: list[str] = []
     position = 0
@@ -275,6 +277,9 @@ def extract_units(
 _PERSON_LEAD = re.compile(
     r"^(?:tư lệnh|thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|người đứng đầu)\s+(?=\S)",
     re.IGNORECASE,
+)
+_PERSON_OF_PLURAL = re.compile(
+    r"^(?:thủ trưởng|giám đốc|người đứng đầu|lãnh đạo)\s+(?=(?:các|những)\s)", re.IGNORECASE
 )
 _RELATED_END = re.compile(r"\blien quan\b")
 # "… có liên quan", "… cấp tỉnh": what may follow the last word of a "các …" group.

@@ -90,3 +90,16 @@ def test_an_executing_units_line_drops_the_bounds_of_their_duty() -> None:
     assert len(tasks) == 1
     assert "các sở, ban, ngành tỉnh" in [name.lower() for name in tasks[0]["lead"]]
     assert not any("phạm vi" in name for name in tasks[0]["lead"])
+
+
+def test_the_head_of_a_collective_names_the_collective_whole() -> None:
+    # "Thủ trưởng các sở, ban, ngành và UBND các xã chịu trách nhiệm …": the head's title must
+    # not split the collective into "Thủ trưởng các sở" and "Ban, ngành".
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Nội vụ theo dõi, đôn đốc việc thực hiện Kế hoạch này.\n"
+        "2. Thủ trưởng các sở, ban, ngành và Ủy ban nhân dân các xã chịu trách nhiệm "
+        "triển khai Kế hoạch này tại cơ quan, địa phương.\n"
+    )
+    leads = [t["lead"] for t in tasks if t["title"].startswith("Thủ trưởng")]
+    assert leads == [["Các sở, ban, ngành", "Ủy ban nhân dân các xã"]]
