@@ -64,6 +64,11 @@ UNIT_HEADS: tuple[str, ...] = (
     "to cong tac",
     "dai phat thanh",
     "bao",
+    # Public service bodies named after their kind: "Viện Văn hóa, Nghệ thuật …", "Bệnh viện
+    # Đa khoa tỉnh", "Trường Chính trị tỉnh" (a one-word head needs a capital after it).
+    "benh vien",
+    "vien",
+    "truong",
 )
 
 # Words that, right after a head, show the head is a verb or a common noun, not a unit:

@@ -103,3 +103,16 @@ def test_the_head_of_a_collective_names_the_collective_whole() -> None:
     )
     leads = [t["lead"] for t in tasks if t["title"].startswith("Thủ trưởng")]
     assert leads == [["Các sở, ban, ngành", "Ủy ban nhân dân các xã"]]
+
+
+def test_a_unit_heading_wrapped_after_a_comma_names_one_institute() -> None:
+    # "1. Viện Văn hóa, Nghệ thuật,\nThể thao …": the line after a comma continues the name,
+    # and an institute ("Viện …") is a unit like a department.
+    tasks = _tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Viện Khoa học, Công nghệ,\nMôi trường và Đô thị Miền Trung\n\n"
+        "a) Tổ chức tuyên truyền nội dung quy hoạch.\n\n"
+        "b) Tổ chức đánh giá thực hiện quy hoạch.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Viện Khoa học, Công nghệ, Môi trường và Đô thị Miền Trung"]
+    ] * 2
