@@ -11,7 +11,12 @@ from plans.text import (
     fold,
     sentence_case,
 )
-from plans.unitnames import parse_responsibility, sentence_support, subject_units
+from plans.unitnames import (
+    introduction_units,
+    parse_responsibility,
+    sentence_support,
+    subject_units,
+)
 from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
@@ -187,6 +192,9 @@ class _TaskBuilder:
             return
         heading_units = prefix[0] if prefix else None
         heading_unit = _unit_heading(node) if not prefix else None
+        if not prefix and not heading_unit and live_children and node.kind in ("number", "letter"):
+            # "1. Sở X có trách nhiệm:" and its list: each item is the unit's duty.
+            heading_units = introduction_units(node.text) or None
         if not live_children and node.kind in ("number", "letter") and node.body:
             folded = fold(node.text)
             if _REQUIREMENT_HEADING.match(folded):

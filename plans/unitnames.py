@@ -423,3 +423,33 @@ def subject_units(text: str) -> Responsibility:
     if all(fold(unit) in _BARE_STAFF for unit in units):
         return Responsibility()
     return Responsibility(lead=units)
+
+
+# "Sở X chỉ đạo Chi cục Y thực hiện các nội dung sau:": Y does the work listed below.
+_DELEGATION = re.compile(
+    r"^\s*(?:chỉ đạo|giao|phân công)\s+(?P<units>.+?)\s+(?:tổ chức\s+)?(?:thực hiện|triển khai)\b",
+    re.IGNORECASE,
+)
+
+
+def introduction_units(text: str) -> list[str]:
+    """The units a list introduction hands its items to: "Sở Tài chính có trách nhiệm:",
+    "Giao Sở Tư pháp thực hiện các nhiệm vụ sau:", "Sở X chỉ đạo Chi cục Y thực hiện các nội
+    dung sau:" (Y). [] unless the line opens with its units and ends with a colon."""
+    text = clean_text(text)
+    if not text.endswith(":"):
+        return []
+    subject = subject_units(text.rstrip(" :"))
+    if not subject.lead:
+        return []
+    body = _ASSIGN_PREFIX.sub("", _LEADING_ADVERBIAL.sub("", text))
+    for name in subject.lead:
+        position = body.find(name)
+        if position >= 0:
+            body = body[position + len(name) :]
+    delegated = _DELEGATION.match(body.lstrip(" ,"))
+    if delegated:
+        units, stop = extract_units(delegated.group("units"), trust_first=False)
+        if units and stop is None and all(starts_with_unit(unit) for unit in units):
+            return units
+    return subject.lead

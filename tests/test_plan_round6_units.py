@@ -116,3 +116,28 @@ def test_a_unit_heading_wrapped_after_a_comma_names_one_institute() -> None:
     assert [t["lead"] for t in tasks] == [
         ["Viện Khoa học, Công nghệ, Môi trường và Đô thị Miền Trung"]
     ] * 2
+
+
+def _list_leads(introduction: str) -> list[list[str]]:
+    tasks = _tasks(
+        f"IV. TỔ CHỨC THỰC HIỆN\n1. {introduction}\n- Lập dự toán kinh phí.\n"
+        "- Tổ chức đánh giá kết quả thực hiện.\n2. Sở Nội vụ bố trí cán bộ.\n"
+    )
+    return [t["lead"] for t in tasks]
+
+
+def test_a_list_introduced_by_its_unit_gives_each_item_that_unit() -> None:
+    # "1. Sở X có trách nhiệm:" / "- …" / "- …": the items are the unit's duties.
+    assert _list_leads("Sở Tài chính có trách nhiệm:") == [
+        ["Sở Tài chính"], ["Sở Tài chính"], ["Sở Nội vụ"]
+    ]
+    assert _list_leads("Giao Sở Tư pháp thực hiện các nhiệm vụ sau:")[:2] == [["Sở Tư pháp"]] * 2
+
+
+def test_a_list_a_unit_delegates_goes_to_the_unit_that_carries_it_out() -> None:
+    # "Sở X chỉ đạo Chi cục Y thực hiện các nội dung sau:": Y does the listed work.
+    assert _list_leads("Sở Tài chính chỉ đạo Chi cục Thuế thực hiện các nội dung sau:")[:2] == [
+        ["Chi cục Thuế"]
+    ] * 2
+    # A list introduced by a duty, not a unit, names no one.
+    assert _list_leads("Tuyên truyền cho các cơ quan, đơn vị về các nội dung sau:")[:2] == [[]] * 2
