@@ -141,3 +141,15 @@ def test_a_list_a_unit_delegates_goes_to_the_unit_that_carries_it_out() -> None:
     ] * 2
     # A list introduced by a duty, not a unit, names no one.
     assert _list_leads("Tuyên truyền cho các cơ quan, đơn vị về các nội dung sau:")[:2] == [[]] * 2
+
+
+def test_standing_work_with_a_yearly_round_is_reminded_yearly() -> None:
+    # "Thường xuyên, hằng năm": the yearly round is what a reminder can keep; plain
+    # "Thường xuyên" stays ongoing.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Khen thưởng tập thể, cá nhân tiêu biểu.\n"
+        "- Cơ quan chủ trì: Sở Nội vụ.\n- Thời gian thực hiện: Thường xuyên, hằng năm.\n"
+        "2. Cập nhật dữ liệu dân cư.\n"
+        "- Cơ quan chủ trì: Công an tỉnh.\n- Thời gian thực hiện: Thường xuyên.\n"
+    )
+    assert [t["deadline"]["kind"] for t in tasks] == ["recurring", "ongoing"]
