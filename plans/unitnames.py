@@ -48,7 +48,7 @@ _VERBS = (
     "cập nhật", "công khai", "thông báo", "hoàn thành", "khẩn trương", "sớm", "tập trung",
     "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
     "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên", "tiến hành", "theo chức năng",
-    "trên cơ sở",
+    "trên cơ sở", "hỗ trợ",
 )
 _VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
 

@@ -153,3 +153,17 @@ def test_standing_work_with_a_yearly_round_is_reminded_yearly() -> None:
         "- Cơ quan chủ trì: Công an tỉnh.\n- Thời gian thực hiện: Thường xuyên.\n"
     )
     assert [t["deadline"]["kind"] for t in tasks] == ["recurring", "ongoing"]
+
+
+def test_named_bodies_that_support_people_are_the_duty_s_actors() -> None:
+    # "Mặt trận Tổ quốc, Đoàn Thanh niên, Hội Phụ nữ hỗ trợ người dân …": "hỗ trợ" is the
+    # duty's verb, so the bodies before it carry the duty.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n6. Công tác phối hợp\n"
+        "- Kích hoạt đội phản ứng nhanh các cấp.\n"
+        "- Trung tâm Y tế huyện hỗ trợ các xã lấy mẫu nước.\n"
+        "- Mặt trận Tổ quốc, Đoàn Thanh niên, Hội Nông dân hỗ trợ người dân dọn dẹp nhà cửa.\n"
+    )
+    leads = [t["lead"] for t in tasks]
+    assert leads[1] == ["Trung tâm Y tế huyện"]
+    assert leads[2] == ["Mặt trận Tổ quốc", "Đoàn Thanh niên", "Hội Nông dân"]
