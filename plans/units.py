@@ -102,7 +102,11 @@ _OPENING_CLAUSE = re.compile(
 _MINISTERS = re.compile(r"^Bộ trưởng,\s+Thủ trưởng\s+", re.IGNORECASE)
 # "… được phân công", "… được giao": what the subject is, not its name.
 _PASSIVE_TAIL = re.compile(r"\s+được\s.*$")
-_TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
+# "… các nội dung được giao trong Luật …": a passive "được giao" names what was assigned, not
+# whom the sentence assigns.
+_TRIGGER = re.compile(
+    r"(?<!được\s)(?<!đã\s)(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE
+)
 # Verbs in lower case only: "Ban Chỉ đạo", "Văn phòng Ban Chỉ đạo" are names, not "chỉ đạo".
 _VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
 # The verbs a duty may open with ("Tổ chức quán triệt …", "Rà soát …"), for other modules.

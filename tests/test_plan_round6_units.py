@@ -167,3 +167,19 @@ def test_named_bodies_that_support_people_are_the_duty_s_actors() -> None:
     leads = [t["lead"] for t in tasks]
     assert leads[1] == ["Trung tâm Y tế huyện"]
     assert leads[2] == ["Mặt trận Tổ quốc", "Đoàn Thanh niên", "Hội Nông dân"]
+
+
+def test_a_long_heading_then_a_paragraph_opening_with_its_units() -> None:
+    # "3. Xây dựng … được giao trong Luật …" (no full stop) then "Sở, ban, ngành … có trách
+    # nhiệm …": the paragraph's subject leads; a passive "được giao" names no one.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n\n1. Phổ biến Luật\n\n- Cơ quan thực hiện: Sở Tư pháp.\n\n"
+        "3. Xây dựng các văn bản quy định chi tiết những nội dung được giao trong Luật Thủy "
+        "lợi và các nghị định hướng dẫn thi hành\n\n"
+        "Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh có trách nhiệm rà soát, tham mưu ban hành "
+        "văn bản về những nội dung được giao trong Luật khi các Bộ, ngành ban hành văn bản "
+        "hướng dẫn thi hành.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Sở Tư pháp"], ["Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh"]
+    ]
