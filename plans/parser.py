@@ -40,7 +40,7 @@ from plans.document import _Effective
 from plans.plan_header import _kind_of, _read_header, _read_header_line
 from plans.plan_model import DEFAULT_KIND, ParsedPlan, ParsedTask
 from plans.task_extraction import _assign_refs, _TaskBuilder, _unique_refs
-from plans.task_tables import task_table
+from plans.task_tables import flat_tables, task_table
 
 __all__ = ["DEFAULT_KIND", "ParsedPlan", "ParsedTask", "parse_document", "parse_text", "read_plan"]
 
@@ -52,7 +52,7 @@ def parse_document(
 ) -> ParsedPlan:
     """The plan in a read document. Never raises for content: a plan with no tasks comes
     back with an empty task list (see `read_plan` for the strict version)."""
-    items = list(document.blocks)
+    items = flat_tables(list(document.blocks))
     header, start = _read_header(items)
     reader = _BodyReader()
     for index, item in enumerate(items):

@@ -49,6 +49,10 @@ _PERIOD_LIST = re.compile(
     r"(?:\s*(?:,|và)\s*(?:định kỳ|đột xuất))?$",
     re.I,
 )
+_STANDING_AND_PERIOD = re.compile(
+    r"^thường xuyên\s*(?:,|;|và|,\s*và)\s*(?P<period>(?:định kỳ\s+)?(?:hàng|hằng|mỗi)\s+\w+.*)$",
+    re.I,
+)
 _NEXT_YEARS = re.compile(r"(?:những|các)\s+năm\s+tiếp\s+theo|năm\s+tiếp\s+theo", re.I)
 # "Theo kế hoạch công tác hằng năm", "Theo tiến độ …", "Sau khi Nghị định … ban hành": the time
 # depends on another plan or event; there is no date to read, and "hằng năm" there is not a
@@ -94,6 +98,11 @@ def _phrase_candidates(value: str) -> list[str]:
         # năm tiếp theo" repeats the duty itself: read as written.)
         value = head.strip(" .;,:")
     candidates = [value]
+    standing = _STANDING_AND_PERIOD.match(value)
+    if standing:
+        # "Thường xuyên, hằng năm": standing work with a yearly round; the round is the date
+        # to remind of, so it is read first.
+        candidates.insert(0, standing.group("period"))
     for separator in (" và ", " (", "(", ";", ",", " đến ", " - "):
         head = value.split(separator, 1)[0].strip(" .;,:")
         if head and head not in candidates:

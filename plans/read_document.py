@@ -95,6 +95,8 @@ def join_wrapped_lines(lines: Iterable[str]) -> list[str]:
             glue = False
         elif starts_lowercase(line) and not structural:
             glue = True
+        elif previous.endswith(",") and not structural and not _LABEL_START.match(line):
+            glue = True  # a name or a sentence cut after a comma: "Viện Văn hóa, Nghệ thuật,"
         else:
             glue = wrapped and not (
                 structural

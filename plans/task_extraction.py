@@ -11,7 +11,13 @@ from plans.text import (
     fold,
     sentence_case,
 )
-from plans.unitnames import parse_responsibility, sentence_support, subject_units
+from plans.unitnames import (
+    introduction_units,
+    parse_responsibility,
+    sentence_support,
+    starts_with_unit,
+    subject_units,
+)
 from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
@@ -187,6 +193,9 @@ class _TaskBuilder:
             return
         heading_units = prefix[0] if prefix else None
         heading_unit = _unit_heading(node) if not prefix else None
+        if not prefix and not heading_unit and live_children and node.kind in ("number", "letter"):
+            # "1. Sở X có trách nhiệm:" and its list: each item is the unit's duty.
+            heading_units = introduction_units(node.text) or None
         if not live_children and node.kind in ("number", "letter") and node.body:
             folded = fold(node.text)
             if _REQUIREMENT_HEADING.match(folded):
@@ -419,9 +428,13 @@ class _TaskBuilder:
                 # "định kỳ báo cáo … theo quy định": recurring, but which period? Unread.
                 deadline_text = vague
                 deadline, error = self._read([vague])
-        if not lead and detail and _task_heading_only(node):
+        first = detail.split("\n", 1)[0] if detail else ""
+        if not lead and first and (
+            _task_heading_only(node)
+            # A long heading with no full stop, then "Sở, ban, ngành … có trách nhiệm …".
+            or (not ends_sentence(node.text) and starts_with_unit(first))
+        ):
             # "Thành lập tổ công tác:" then "UBND các xã thành lập …": the actor is below.
-            first = detail.split("\n", 1)[0]
             lead = sentence_actors(first) or subject_units(first).lead
         # "Giao Giám đốc Sở Y tế …": the unit, not the person's title, leads.
         lead_names = _dedupe(unit_name(name) or name for name in lead or [])

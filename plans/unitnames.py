@@ -48,7 +48,7 @@ _VERBS = (
     "cập nhật", "công khai", "thông báo", "hoàn thành", "khẩn trương", "sớm", "tập trung",
     "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
     "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên", "tiến hành", "theo chức năng",
-    "trên cơ sở",
+    "trên cơ sở", "hỗ trợ",
 )
 _VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
 
@@ -185,6 +185,8 @@ def extract_units(
     text = clean_text(_VIA_PARENTHETICAL.sub("", text))
     parts = _APPOSITION.split(text, maxsplit=1)
     text = parts[0]
+    # "Thủ trưởng các sở, ban, ngành": the head of a collective; the collective is the unit.
+    text = _PERSON_OF_PLURAL.sub("", text)
     stop: str | None = "apposition" if len(parts) > 1 else None
     units: list[str] = []
     position = 0
@@ -275,6 +277,9 @@ def extract_units(
 _PERSON_LEAD = re.compile(
     r"^(?:tư lệnh|thủ trưởng|chủ tịch|giám đốc|chánh văn phòng|người đứng đầu)\s+(?=\S)",
     re.IGNORECASE,
+)
+_PERSON_OF_PLURAL = re.compile(
+    r"^(?:thủ trưởng|giám đốc|người đứng đầu|lãnh đạo)\s+(?=(?:các|những)\s)", re.IGNORECASE
 )
 _RELATED_END = re.compile(r"\blien quan\b")
 # "… có liên quan", "… cấp tỉnh": what may follow the last word of a "các …" group.
@@ -418,3 +423,33 @@ def subject_units(text: str) -> Responsibility:
     if all(fold(unit) in _BARE_STAFF for unit in units):
         return Responsibility()
     return Responsibility(lead=units)
+
+
+# "Sở X chỉ đạo Chi cục Y thực hiện các nội dung sau:": Y does the work listed below.
+_DELEGATION = re.compile(
+    r"^\s*(?:chỉ đạo|giao|phân công)\s+(?P<units>.+?)\s+(?:tổ chức\s+)?(?:thực hiện|triển khai)\b",
+    re.IGNORECASE,
+)
+
+
+def introduction_units(text: str) -> list[str]:
+    """The units a list introduction hands its items to: "Sở Tài chính có trách nhiệm:",
+    "Giao Sở Tư pháp thực hiện các nhiệm vụ sau:", "Sở X chỉ đạo Chi cục Y thực hiện các nội
+    dung sau:" (Y). [] unless the line opens with its units and ends with a colon."""
+    text = clean_text(text)
+    if not text.endswith(":"):
+        return []
+    subject = subject_units(text.rstrip(" :"))
+    if not subject.lead:
+        return []
+    body = _ASSIGN_PREFIX.sub("", _LEADING_ADVERBIAL.sub("", text))
+    for name in subject.lead:
+        position = body.find(name)
+        if position >= 0:
+            body = body[position + len(name) :]
+    delegated = _DELEGATION.match(body.lstrip(" ,"))
+    if delegated:
+        units, stop = extract_units(delegated.group("units"), trust_first=False)
+        if units and stop is None and all(starts_with_unit(unit) for unit in units):
+            return units
+    return subject.lead

@@ -62,6 +62,11 @@ UNIT_HEADS: tuple[str, ...] = (
     "to cong tac",
     "dai phat thanh",
     "bao",
+    # Public service bodies named after their kind: "Viện Văn hóa, Nghệ thuật …", "Bệnh viện
+    # Đa khoa tỉnh", "Trường Chính trị tỉnh" (a one-word head needs a capital after it).
+    "benh vien",
+    "vien",
+    "truong",
 )
 
 # Words that, right after a head, show the head is a verb or a common noun, not a unit:
@@ -85,7 +90,7 @@ _DUTY_VERBS = (
     r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|tiếp tục|"
     r"tiến hành|kịp thời|chủ động|tăng cường|đẩy mạnh|"
     r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
-    r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí"
+    r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí|hỗ trợ"
 )
 # "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes
 # after an opening clause.
@@ -95,7 +100,11 @@ _OPENING_CLAUSE = re.compile(
 _MINISTERS = re.compile(r"^Bộ trưởng,\s+Thủ trưởng\s+", re.IGNORECASE)
 # "… được phân công", "… được giao": what the subject is, not its name.
 _PASSIVE_TAIL = re.compile(r"\s+được\s.*$")
-_TRIGGER = re.compile(r"(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE)
+# "… các nội dung được giao trong Luật …": a passive "được giao" names what was assigned, not
+# whom the sentence assigns.
+_TRIGGER = re.compile(
+    r"(?<!được\s)(?<!đã\s)(?<![\wÀ-ỹ])(?:giao(?:\s+cho)?|yêu cầu|đề nghị)\s+", re.IGNORECASE
+)
 # Verbs in lower case only: "Ban Chỉ đạo", "Văn phòng Ban Chỉ đạo" are names, not "chỉ đạo".
 _VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
 # The verbs a duty may open with ("Tổ chức quán triệt …", "Rà soát …"), for other modules.
@@ -161,7 +170,19 @@ GAZETTEER = Gazetteer()
 def unit_name(phrase: str) -> str:
     """The unit in an actor phrase, without the person's title: "Thủ trưởng các sở, ban,
     ngành" -> "các sở, ban, ngành"."""
-    return _PERSON_TITLE.sub("", phrase.strip(" ,.:;-–")).strip()
+    name = _PERSON_TITLE.sub("", phrase.strip(" ,.:;-–")).strip()
+    return _NAME_TAIL.sub("", name).strip() or name
+
+
+# What follows a unit's name without being part of it: its role in apposition ("Sở Tài chính -
+# Cơ quan thường trực Ban Chỉ đạo"), the members it is said to include ("(gồm các Sở: …)"),
+# the bounds of its duty ("trong phạm vi chức năng, nhiệm vụ của mình").
+_NAME_TAIL = re.compile(
+    r"(?:\s+[-–]\s+(?:cơ quan|đơn vị)\s+(?:thường trực|đầu mối|chủ trì|tham mưu)\b.*"
+    r"|\s*\((?:gồm|bao gồm)\b[^()]*\)?"
+    r"|\s+(?:trong|theo)\s+phạm vi\s+(?:chức năng|quản lý|nhiệm vụ)\b.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
