@@ -50,6 +50,7 @@ from plans.plan_deadlines import (
     vague_regime,
 )
 from plans.plan_model import ParsedTask
+from plans.spec_lines import specification
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -187,6 +188,16 @@ class _TaskBuilder:
             return
         heading_units = prefix[0] if prefix else None
         heading_unit = _unit_heading(node) if not prefix else None
+        spec = (
+            specification(node, live_children)
+            if node.kind in ("number", "letter") and not prefix and not heading_unit
+            else None
+        )
+        if spec:
+            # "a) Nguồn nước cấp" then "- Điểm quan trắc: …", "- Thông số: …": one duty.
+            title, lines = spec
+            self._add(node, title, "\n".join(lines), effective, node.ref, scope=" ".join(lines))
+            return
         if not live_children and node.kind in ("number", "letter") and node.body:
             folded = fold(node.text)
             if _REQUIREMENT_HEADING.match(folded):

@@ -1,0 +1,67 @@
+"""Specification lines: label-led lines under one duty ("Điểm quan trắc: …", "Hình thức: …",
+"Số lượng: …", "Cửa sông X: lấy mẫu …") describe that duty; they are not duties of their own."""
+
+from __future__ import annotations
+
+import re
+
+from plans.document import _label_kind, _Node
+from plans.plan_deadlines import _once_phrase
+from plans.units import DUTY_VERBS, GAZETTEER
+
+# "Label: value" where the label is a short noun phrase (no sentence punctuation but commas).
+_LABEL_LINE = re.compile(r"^(?:[-+•]\s*)?(?P<label>[^:;.()]{2,80}?)\s*:\s*(?P<value>.*)$", re.S)
+_DUTY_OPENING = re.compile(rf"^(?:{DUTY_VERBS})\b", re.IGNORECASE)
+_MAX_LABEL_WORDS = 12
+
+
+def label_line(text: str) -> tuple[str, str] | None:
+    """(label, value) of a specification line; None for a duty, a unit's line or an
+    assignment line ("Cơ quan chủ trì: …", "Thời gian: …")."""
+    match = _LABEL_LINE.match(text.strip())
+    if not match:
+        return None
+    label, value = match.group("label").strip(), match.group("value").strip()
+    if (
+        not label[:1].isupper()
+        or len(label.split()) > _MAX_LABEL_WORDS
+        or _DUTY_OPENING.match(label)
+        or _label_kind(f"{label}: {value}")
+        or GAZETTEER.is_unit(label)
+    ):
+        return None
+    return label, value
+
+
+def specification(node: _Node, children: list[_Node]) -> tuple[str, list[str]] | None:
+    """(title, detail lines) when a heading's items are all specification lines, stating at
+    most one duty between them: the heading is one task and the lines are its detail. The
+    title is the heading unless the heading only names an object ("a) Nguồn nước cấp") and
+    one line states the duty ("Điểm quan trắc: Thực hiện quan trắc tại …")."""
+    if len(children) < 2 or any(c.kind != "item" for c in children):
+        return None
+    lines = [*node.body, *(c.text for c in children)]
+    read = [label_line(c.text) for c in children]
+    if any(r is None for r in read):
+        return None
+    if sum(1 for c in children if _once_phrase(c.text)) >= 2:
+        # "- Học kỳ I: … kết thúc trước ngày 18/01/2025", "- Học kỳ II: … trước ngày 31/5":
+        # a timetable, each line with its own date, is dated duties.
+        return None
+    labelled = [r for r in (label_line(line) for line in lines) if r]
+    duties = [value for _, value in labelled if _DUTY_OPENING.match(value)]
+    if len(duties) > 1:
+        # "- Công tác tuyên truyền: Tổ chức …" / "- Công tác kiểm tra: Kiểm tra …": duties
+        # under topic labels, one task each.
+        return None
+    title = node.text.strip()
+    if duties and not _DUTY_OPENING.match(title):
+        title = duties[0]
+    detail: list[str] = list(node.body)
+    for child in children:
+        detail.append(child.text)
+        detail.extend(child.body)
+        for grandchild in child.children:
+            detail.append(grandchild.text)
+            detail.extend(grandchild.body)
+    return title, detail

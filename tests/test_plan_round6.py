@@ -1,0 +1,70 @@
+"""Plan parsing, sixth round of issue 14: task PRECISION on plans the parser was not built on,
+one minimal text of our own per class of input that was emitted as tasks although it is not a
+duty. No text here is copied from a corpus document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plans.parser import parse_text
+
+HEAD = "Số: 6/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng sáu\n"
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body).to_json()["tasks"]
+    return tasks
+
+
+def test_specification_lines_under_an_object_heading_are_one_duty() -> None:
+    # "a) <object>" then "- Vị trí đo: Thực hiện đo …", "- Chỉ tiêu: …": the labelled lines
+    # describe one duty; the line that states the duty is its title.
+    tasks = _tasks(
+        "II. NỘI DUNG\n1. Đo mực nước\n"
+        "a) Hồ chứa phía bắc\n"
+        "- Vị trí đo: Thực hiện đo tại 03 cống xả của hồ, cụ thể như sau:\n"
+        "+ Cống số 1: đo 01 điểm;\n+ Cống số 2: đo 02 điểm.\n"
+        "- Chỉ tiêu, số lần đo: mực nước, lưu lượng; đo 4 lần/tháng.\n"
+        "b) Giếng khoan dân sinh\n"
+        "- Vị trí đo: Thực hiện đo tại 05 giếng của thôn Đông.\n"
+        "- Chỉ tiêu, số lần đo: mực nước; đo 2 lần/tháng.\n"
+    )
+    assert [(t["ref"], t["title"][:26]) for t in tasks] == [
+        ("II.1.a", "Thực hiện đo tại 03 cống x"),
+        ("II.1.b", "Thực hiện đo tại 05 giếng "),
+    ]
+    assert "Chỉ tiêu, số lần đo" in tasks[0]["detail"]
+
+
+def test_form_and_quantity_lines_under_a_duty_heading_are_its_detail() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG\n1. Phát hành sổ tay phòng cháy cho hộ gia đình\n"
+        "- Hình thức: In sổ tay phát cho các thôn, tổ dân phố.\n"
+        "- Số lượng: 2.000 cuốn.\n"
+        "- Địa điểm: Nhà văn hóa các thôn.\n"
+        "2. Sở Tư pháp: Rà soát văn bản quy phạm pháp luật.\n"
+    )
+    assert [t["title"][:20] for t in tasks] == ["Phát hành sổ tay phò", "Sở Tư pháp: Rà soát "]
+    assert "2.000 cuốn" in tasks[0]["detail"]
+
+
+def test_labelled_lines_each_with_its_own_duty_stay_tasks() -> None:
+    # Topic labels before duties ("Công tác X: Tổ chức …") and unit labels stay one task each.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Các nhiệm vụ trọng tâm\n"
+        "- Công tác tuyên truyền: Tổ chức hội nghị phổ biến luật mới.\n"
+        "- Công tác kiểm tra: Kiểm tra việc chấp hành tại các xã.\n"
+        "2. Phân công\n"
+        "- Sở Tài chính: bố trí kinh phí.\n"
+        "- Sở Nội vụ: hướng dẫn thi đua.\n"
+    )
+    assert len(tasks) == 4
+
+
+def test_a_timetable_of_labelled_dated_lines_stays_tasks() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Thực hiện chương trình khóa học\n"
+        "- Đợt một: bắt đầu ngày 06/9/2025; kết thúc trước ngày 18/01/2026.\n"
+        "- Đợt hai: hoàn thành chương trình trước ngày 31/5/2026.\n"
+    )
+    assert len(tasks) == 2
