@@ -68,3 +68,24 @@ def test_a_timetable_of_labelled_dated_lines_stays_tasks() -> None:
         "- Đợt hai: hoàn thành chương trình trước ngày 31/5/2026.\n"
     )
     assert len(tasks) == 2
+
+
+def test_a_budget_section_naming_no_one_is_not_a_task() -> None:
+    # "Kinh phí thực hiện" with where the money comes from: no duty, no task.
+    body = (
+        "II. NHIỆM VỤ\n1. Tổ chức hội thi an toàn giao thông.\n"
+        "III. KINH PHÍ THỰC HIỆN\n"
+        "- Từ ngân sách huyện theo phân cấp.\n- Các nguồn xã hội hóa hợp pháp khác.\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Phòng Văn hóa: theo dõi, báo cáo kết quả.\n"
+    )
+    assert [t["ref"] for t in _tasks(body)] == ["II.1", "IV.1"]
+
+
+def test_a_budget_section_naming_a_unit_is_a_task() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Tổ chức hội thi an toàn giao thông.\n"
+        "III. KINH PHÍ THỰC HIỆN\n"
+        "Phòng Tài chính - Kế hoạch chủ trì tham mưu bố trí kinh phí trong dự toán năm 2025.\n"
+    )
+    assert [t["ref"] for t in tasks] == ["II.1", "III"]
+    assert tasks[1]["lead"] == ["Phòng Tài chính - Kế hoạch"]
