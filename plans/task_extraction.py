@@ -138,6 +138,7 @@ _BUDGET_SOURCE = re.compile(
     r"\s*(?::|(?:duoc )?(?:do|tu|bo tri tu|dam bao tu|thuc hien theo)\b)"
 )
 _COLLAPSE_SECTION = re.compile(r"^kinh phi\b")
+_ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ trách)\b", re.I)
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
 _PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao)\b")
 _TITLE_LABEL = re.compile(
@@ -278,10 +279,13 @@ class _TaskBuilder:
         gather(node)
         effective = inherited.with_units(attrs).with_time(attrs)
         if _COLLAPSE_SECTION.match(fold(node.text)) and not (
-            effective.lead or any(sentence_actors(t) or subject_units(t).lead for t in texts)
+            effective.lead
+            or any(
+                sentence_actors(t) or subject_units(t).lead or _ASSIGNING.search(t) for t in texts
+            )
         ):
             # "IV. Kinh phí thực hiện" then "Từ nguồn ngân sách …" / "Thực hiện theo quy định
-            # tại …": where the money comes from, with no one named to do anything.
+            # tại …": where the money comes from, with no one named or assigned to act.
             return
         title = sentence_case(node.text)
         self._add(node, title, "\n".join(texts), effective, node.ref, scope="")
