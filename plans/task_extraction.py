@@ -294,7 +294,8 @@ class _TaskBuilder:
         if node.ad_hoc:
             return
         title, detail = _task_texts(node)
-        if not title:
+        if not re.search(r"[^\W\d_]", title):
+            # "1", "2" — a table's row numbers left without their cells: no words, no work.
             return
         folded_title = fold(title)
         # "3. Trong quá trình thực hiện" / "Kế hoạch này, nếu có khó khăn …": cut by the line.

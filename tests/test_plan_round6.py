@@ -89,3 +89,32 @@ def test_a_budget_section_naming_a_unit_is_a_task() -> None:
     )
     assert [t["ref"] for t in tasks] == ["II.1", "III"]
     assert tasks[1]["lead"] == ["Phòng Tài chính - Kế hoạch"]
+
+
+def test_numbered_rows_without_words_are_not_tasks() -> None:
+    # A table's row numbers ("3.1", "3.2") left without their cells hold no work.
+    tasks = _tasks("II. NHIỆM VỤ\n1. Tổ chức hội thi.\n2. Kiểm tra an toàn.\n3.1\n3.2\n")
+    assert [t["title"] for t in tasks] == ["Tổ chức hội thi.", "Kiểm tra an toàn."]
+
+
+_SIGNED = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\nTrần Văn Ba\n"
+
+
+def test_an_annex_of_data_is_not_a_task_list() -> None:
+    # "Phụ lục II. Chỉ tiêu, số lần đo …": measurements and places, not duties.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Tổ chức đo mực nước các hồ chứa.\n" + _SIGNED
+        + "PHỤ LỤC II\nCHỈ TIÊU, SỐ LẦN ĐO MỰC NƯỚC NĂM 2025\n"
+        "(Kèm theo Kế hoạch số 6/KH-UBND ngày 02/3/2025)\n"
+        "- Mực nước, lưu lượng 4 lần/tháng\n- Độ đục, nhiệt độ 2 lần/tháng\n"
+    )
+    assert [t["ref"] for t in tasks] == ["II.1"]
+
+
+def test_an_annex_of_tasks_stays_a_task_list() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Tổ chức đo mực nước các hồ chứa.\n" + _SIGNED
+        + "PHỤ LỤC\nDANH MỤC NHIỆM VỤ NĂM 2025\n"
+        "- Nạo vét kênh tưới phía nam\n- Sửa chữa cống số 2\n"
+    )
+    assert len(tasks) == 3
