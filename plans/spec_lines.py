@@ -7,7 +7,9 @@ import re
 
 from plans.document import _label_kind, _Node
 from plans.plan_deadlines import _once_phrase
-from plans.units import DUTY_VERBS, GAZETTEER
+from plans.text import fold
+from plans.unitnames import subject_units
+from plans.units import DUTY_VERBS, GAZETTEER, sentence_actors
 
 # "Label: value" where the label is a short noun phrase (no sentence punctuation but commas).
 _LABEL_LINE = re.compile(r"^(?:[-+•]\s*)?(?P<label>[^:;.()]{2,80}?)\s*:\s*(?P<value>.*)$", re.S)
@@ -65,3 +67,41 @@ def specification(node: _Node, children: list[_Node]) -> tuple[str, list[str]] |
             detail.append(grandchild.text)
             detail.extend(grandchild.body)
     return title, detail
+
+
+_FACET = r"(?:noi dung|hinh thuc|phuong thuc)"
+_FACET_HEADING = re.compile(
+    rf"^{_FACET}(?:\s*(?:,|va|,\s*va)\s*{_FACET})*"
+    r"(?:\s+(?:tuyen truyen|truyen thong|thong tin|pho bien)(?:,? (?:pho bien|giao duc))*)?$"
+)
+_FORM_FACET = re.compile(r"\b(?:hinh thuc|phuong thuc)\b")
+
+
+def campaign_description(node: _Node) -> bool:
+    """A block that only describes a campaign by its facets — "III. Nội dung, hình thức" or
+    "1. Nội dung" / "2. Hình thức" with topics and media — naming no unit and assigning no one:
+    the duties are in the part that assigns them, not here."""
+    heading = fold(node.text).strip(" :.")
+    numbered = [c for c in node.children if c.kind in ("number", "letter")]
+    facets = [fold(c.text).strip(" :.") for c in numbered]
+    whole = bool(_FACET_HEADING.match(heading)) and heading.startswith("noi dung")
+    parts = (
+        len(facets) >= 2
+        and len(facets) == len(node.children)
+        and all(_FACET_HEADING.match(f) for f in facets)
+    )
+    if not (whole and _FORM_FACET.search(heading)) and not (
+        parts and any(_FORM_FACET.search(f) for f in facets)
+    ):
+        return False
+    return not _assigns(node)
+
+
+def _assigns(node: _Node) -> bool:
+    if any(a.kind in ("lead", "exec", "support") for a in node.attrs):
+        return True
+    for text in [node.text, *node.body]:
+        # Only names the gazetteer knows: "Đổi mới, thúc đẩy …" is no subject.
+        if sentence_actors(text) or any(GAZETTEER.is_unit(n) for n in subject_units(text).lead):
+            return True
+    return any(_assigns(child) for child in node.children)

@@ -50,7 +50,7 @@ from plans.plan_deadlines import (
     vague_regime,
 )
 from plans.plan_model import ParsedTask
-from plans.spec_lines import specification
+from plans.spec_lines import campaign_description, specification
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -173,7 +173,7 @@ class _TaskBuilder:
         return self._deadlines[key]
 
     def walk(self, node: _Node, inherited: _Effective) -> None:
-        if node.skip:
+        if node.skip or (node.kind != "root" and campaign_description(node)):
             return
         if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)

@@ -118,3 +118,25 @@ def test_an_annex_of_tasks_stays_a_task_list() -> None:
         "- Nạo vét kênh tưới phía nam\n- Sửa chữa cống số 2\n"
     )
     assert len(tasks) == 3
+
+
+def test_campaign_topics_and_media_are_not_tasks() -> None:
+    # "Nội dung, hình thức": what to say and through which media; the duties are assigned
+    # to units in "Tổ chức thực hiện".
+    tasks = _tasks(
+        "II. NỘI DUNG, HÌNH THỨC\n1. Nội dung\n"
+        "- Phổ biến quy định mới về phòng cháy trong khu dân cư.\n"
+        "- Nêu gương các tổ dân phố làm tốt.\n"
+        "2. Hình thức\n- Phát tờ rơi, treo băng rôn.\n- Đưa tin trên loa truyền thanh xã.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n1. Công an xã: chủ trì biên soạn tài liệu tuyên truyền.\n"
+    )
+    assert [t["ref"] for t in tasks] == ["III.1"]
+
+
+def test_content_and_form_headings_naming_units_stay_tasks() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG, HÌNH THỨC\n1. Nội dung\n"
+        "- Công an xã chủ trì phổ biến quy định mới về phòng cháy.\n"
+        "2. Hình thức\n- Đài truyền thanh xã đưa tin hằng tuần.\n"
+    )
+    assert len(tasks) == 2
