@@ -130,7 +130,7 @@ def _task_texts(node: _Node) -> tuple[str, str]:
 
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
 _CLOSING_ITEM = re.compile(
-    r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co kho khan"
+    r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co (?:kho khan|vuong mac)"
     r"|^neu co kho khan,? vuong mac"
 )
 _BUDGET_SOURCE = re.compile(
@@ -140,7 +140,8 @@ _BUDGET_SOURCE = re.compile(
 _COLLAPSE_SECTION = re.compile(r"^kinh phi\b")
 _ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ trách)\b", re.I)
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
-_PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao)\b")
+# "… phải bảo đảm …", "Việc triển khai … phải được thực hiện bằng …": how, not what.
+_PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao|duoc (?:thuc hien|trien khai|tien hanh))\b")
 _TITLE_LABEL = re.compile(
     r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
 )

@@ -140,3 +140,14 @@ def test_content_and_form_headings_naming_units_stay_tasks() -> None:
         "2. Hình thức\n- Đài truyền thanh xã đưa tin hằng tuần.\n"
     )
     assert len(tasks) == 2
+
+
+def test_how_to_carry_out_and_whom_to_tell_of_problems_are_not_tasks() -> None:
+    # "Việc … phải được thực hiện bằng …" (a manner, no actor) and "Trong quá trình thực hiện,
+    # nếu có vướng mắc, … phản ánh về …" (a closing line) close many plans.
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n1. Phòng Nội vụ chủ trì theo dõi việc thực hiện.\n"
+        "2. Việc tổ chức hội thi phải được thực hiện tiết kiệm, gắn với nhiệm vụ chuyên môn.\n"
+        "3. Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị phản ánh về Phòng Nội vụ.\n"
+    )
+    assert [t["ref"] for t in tasks] == ["III.1"]
