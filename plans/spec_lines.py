@@ -105,3 +105,17 @@ def _assigns(node: _Node) -> bool:
         if sentence_actors(text) or any(GAZETTEER.is_unit(n) for n in subject_units(text).lead):
             return True
     return any(_assigns(child) for child in node.children)
+
+
+def topic_heading(text: str) -> bool:
+    """A short heading naming a field or a group ("Công tác truyền thông", "Giải pháp thực
+    hiện"), not a duty: no duty verb first, no sentence end, no "label: value", and no
+    quoted name (a heading naming an item by its title, "Nội dung “Quản trị …”", is the item)."""
+    text = text.strip()
+    return (
+        0 < len(text.split()) <= 10
+        and not _DUTY_OPENING.match(text)
+        and not text.endswith((".", ";"))
+        and ":" not in text.rstrip(":")
+        and not re.search(r"[“”\"]", text)
+    )

@@ -50,7 +50,7 @@ from plans.plan_deadlines import (
     vague_regime,
 )
 from plans.plan_model import ParsedTask
-from plans.spec_lines import campaign_description, specification
+from plans.spec_lines import campaign_description, specification, topic_heading
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -210,6 +210,22 @@ class _TaskBuilder:
                 # "3. Đối với các tổ chức khác" then "Đề nghị Ủy ban MTTQ …": the paragraph is
                 # the task.
                 node.text, node.body = node.body[0], node.body[1:]
+        if (
+            not live_children
+            and node.kind in ("section", "number", "letter")
+            and len(node.body) == 1
+            and not heading_unit
+            and topic_heading(node.text)
+            and ends_sentence(node.body[0])
+            and not _CLOSING_ITEM.search(fold(f"{node.text} {node.body[0]}")[:160])
+            and not _LABELLED_TEXT.match(node.body[0])
+            and not any(GAZETTEER.is_unit(n) for n in subject_units(node.body[0]).lead)
+        ):
+            # "4. Công tác truyền thông" then "Truyền thông trên loa đài … ." — a heading that
+            # names a field, not work, over one sentence: the sentence is the duty (unless
+            # the sentence only says who: "Tiếp nhận hồ sơ:" / "UBND các xã tiếp nhận …").
+            node.heading = node.text
+            node.text, node.body = node.body[0], []
         if heading_unit and not live_children and not prefix:
             if not node.body:
                 heading_unit = None

@@ -151,3 +151,19 @@ def test_how_to_carry_out_and_whom_to_tell_of_problems_are_not_tasks() -> None:
         "3. Trong quá trình thực hiện, nếu có vướng mắc, các đơn vị phản ánh về Phòng Nội vụ.\n"
     )
     assert [t["ref"] for t in tasks] == ["III.1"]
+
+
+def test_a_field_heading_over_one_sentence_gives_the_sentence_as_duty() -> None:
+    # "3. Công tác thông tin" names a field; the sentence below is the work. A heading that
+    # states work ("Xây dựng …") or names an item by its quoted title stays the title.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Xây dựng cơ sở dữ liệu hộ nghèo\n"
+        "Cập nhật danh sách hộ nghèo vào phần mềm của Bộ.\n"
+        "2. Nội dung “Nhà ở an toàn”\nRà soát nhà ở của hộ nghèo trong toàn xã.\n"
+        "3. Công tác thông tin\nĐưa tin trên loa truyền thanh về chính sách hỗ trợ.\n"
+    )
+    assert [t["title"][:22] for t in tasks] == [
+        "Xây dựng cơ sở dữ liệu",
+        "Nội dung “Nhà ở an toà",
+        "Đưa tin trên loa truyề",
+    ]
