@@ -167,3 +167,17 @@ def test_a_field_heading_over_one_sentence_gives_the_sentence_as_duty() -> None:
         "Nội dung “Nhà ở an toà",
         "Đưa tin trên loa truyề",
     ]
+
+
+def test_things_that_follow_another_texts_rules_are_not_tasks() -> None:
+    # An article listing dated milestones also lists what simply follows another text
+    # ("Các hội thi cấp huyện theo kế hoạch và hướng dẫn của Sở", "Ngày nghỉ: Thực hiện theo
+    # quy định của …"); those name no work. A duty done "theo hướng dẫn" stays a task.
+    tasks = _tasks(
+        "Điều 1. Ban hành lịch công tác năm 2025 như sau:\n"
+        "1. Tổng kết năm học trước ngày 31/5/2025.\n"
+        "2. Các kỳ thi cấp huyện theo kế hoạch và hướng dẫn của Sở Giáo dục và Đào tạo.\n"
+        "3. Ngày nghỉ lễ, tết: Thực hiện theo quy định của Bộ luật Lao động.\n"
+        "4. Báo cáo kết quả hội thi theo hướng dẫn của Sở Giáo dục và Đào tạo.\n"
+    )
+    assert [t["ref"] for t in tasks] == ["Điều 1.1", "Điều 1.4"]
