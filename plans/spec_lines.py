@@ -119,3 +119,24 @@ def topic_heading(text: str) -> bool:
         and ":" not in text.rstrip(":")
         and not re.search(r"[“”\"]", text)
     )
+
+
+# "<things> theo quy định/kế hoạch/hướng dẫn của …": the things are a list or a label.
+_DEFERS = re.compile(
+    r"(?:(?:được )?thực hiện )?\btheo (?:quy định|kế hoạch|hướng dẫn)\b.*$", re.I | re.S
+)
+_DEFER_WORDS = re.compile(r"(?:được )?thực hiện theo|quy định|kế hoạch|hướng dẫn", re.I)
+_THINGS = re.compile(r"^(?:các|những)\s|\svà (?:các|những)\s", re.I)
+_DUTY_VERB = re.compile(rf"(?<!\w)(?:{DUTY_VERBS})(?!\w)", re.I)
+
+
+def follows_other_text(title: str) -> bool:
+    """ "Các kỳ thi cấp tỉnh theo kế hoạch và hướng dẫn của Sở …", "Ngày nghỉ lễ: Thực hiện
+    theo quy định của …": things (a list or a label) that follow another text's rules, with
+    no duty verb — a pointer, not work. "Báo cáo … theo hướng dẫn" keeps its verb."""
+    things = _DEFERS.sub("", title).strip()
+    return (
+        things != title.strip()
+        and (things.endswith(":") or bool(_THINGS.search(things)))
+        and not _DUTY_VERB.search(_DEFER_WORDS.sub("", title))
+    )

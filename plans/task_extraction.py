@@ -12,7 +12,7 @@ from plans.text import (
     sentence_case,
 )
 from plans.unitnames import parse_responsibility, sentence_support, subject_units
-from plans.units import DUTY_VERBS, GAZETTEER, duty_sentences, sentence_actors, unit_name
+from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
 
 if TYPE_CHECKING:
     from timelang.deadlines import Deadline
@@ -50,7 +50,12 @@ from plans.plan_deadlines import (
     vague_regime,
 )
 from plans.plan_model import ParsedTask
-from plans.spec_lines import campaign_description, specification, topic_heading
+from plans.spec_lines import (
+    campaign_description,
+    follows_other_text,
+    specification,
+    topic_heading,
+)
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -139,11 +144,6 @@ _BUDGET_SOURCE = re.compile(
 )
 _COLLAPSE_SECTION = re.compile(r"^kinh phi\b")
 _ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ trách)\b", re.I)
-# "<things> theo quy định/kế hoạch/hướng dẫn của …": the things are a list or a label.
-_DEFERS = re.compile(r"(?:(?:được )?thực hiện )?\btheo (?:quy định|kế hoạch|hướng dẫn)\b.*$", re.I | re.S)
-_DEFER_WORDS = re.compile(r"(?:được )?thực hiện theo|quy định|kế hoạch|hướng dẫn", re.I)
-_THINGS = re.compile(r"^(?:các|những)\s|\svà (?:các|những)\s", re.I)
-_DUTY_VERB = re.compile(rf"(?<!\w)(?:{DUTY_VERBS})(?!\w)", re.I)
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
 # "… phải bảo đảm …", "Việc triển khai … phải được thực hiện bằng …": how, not what.
 _PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao|duoc (?:thuc hien|trien khai|tien hanh))\b")
@@ -333,12 +333,8 @@ class _TaskBuilder:
         ):
             # "Việc … phải bảo đảm …", "Nhà ở … phải bảo đảm …": a principle or standard.
             return
-        things = _DEFERS.sub("", title).strip()
-        if (
-            things != title.strip()
-            and (things.endswith(":") or _THINGS.search(things))
-            and not _DUTY_VERB.search(_DEFER_WORDS.sub("", title))
-            and not (effective.lead or sentence_actors(title) or _once_phrase(title))
+        if follows_other_text(title) and not (
+            effective.lead or sentence_actors(title) or _once_phrase(title)
         ):
             # "Các kỳ thi cấp tỉnh theo kế hoạch và hướng dẫn của Sở …", "Ngày nghỉ lễ: Thực
             # hiện theo quy định của …": a pointer to another text, no one's work here.

@@ -103,7 +103,8 @@ _SIGNED = "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CH�
 def test_an_annex_of_data_is_not_a_task_list() -> None:
     # "Phụ lục II. Chỉ tiêu, số lần đo …": measurements and places, not duties.
     tasks = _tasks(
-        "II. NHIỆM VỤ\n1. Tổ chức đo mực nước các hồ chứa.\n" + _SIGNED
+        "II. NHIỆM VỤ\n1. Tổ chức đo mực nước các hồ chứa.\n"
+        + _SIGNED
         + "PHỤ LỤC II\nCHỈ TIÊU, SỐ LẦN ĐO MỰC NƯỚC NĂM 2025\n"
         "(Kèm theo Kế hoạch số 6/KH-UBND ngày 02/3/2025)\n"
         "- Mực nước, lưu lượng 4 lần/tháng\n- Độ đục, nhiệt độ 2 lần/tháng\n"
@@ -113,7 +114,8 @@ def test_an_annex_of_data_is_not_a_task_list() -> None:
 
 def test_an_annex_of_tasks_stays_a_task_list() -> None:
     tasks = _tasks(
-        "II. NHIỆM VỤ\n1. Tổ chức đo mực nước các hồ chứa.\n" + _SIGNED
+        "II. NHIỆM VỤ\n1. Tổ chức đo mực nước các hồ chứa.\n"
+        + _SIGNED
         + "PHỤ LỤC\nDANH MỤC NHIỆM VỤ NĂM 2025\n"
         "- Nạo vét kênh tưới phía nam\n- Sửa chữa cống số 2\n"
     )
