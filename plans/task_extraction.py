@@ -253,7 +253,8 @@ class _TaskBuilder:
             # heading is that unit's task.
             effective = _Effective(heading_units, None, effective.time)
         if not live_children:
-            if node.kind != "root" and (node.kind != "section" or node.body):
+            # A section is a task when it holds a paragraph (or its one sentence became its text).
+            if node.kind != "root" and (node.kind != "section" or node.body or node.heading):
                 self._emit(node, effective, node.ref)
             return
         if heading_unit:

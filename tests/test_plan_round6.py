@@ -183,3 +183,15 @@ def test_things_that_follow_another_texts_rules_are_not_tasks() -> None:
         "4. Báo cáo kết quả hội thi theo hướng dẫn của Sở Giáo dục và Đào tạo.\n"
     )
     assert [t["ref"] for t in tasks] == ["Điều 1.1", "Điều 1.4"]
+
+
+def test_a_field_section_over_one_sentence_gives_the_sentence_as_duty() -> None:
+    tasks = _tasks(
+        "III. GIẢI PHÁP THỰC HIỆN\n"
+        "Triển khai đồng bộ các nhóm giải pháp đã nêu tại Đề án của tỉnh.\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n1. Phòng Nội vụ chủ trì theo dõi việc thực hiện.\n"
+    )
+    assert [(t["ref"], t["title"][:24]) for t in tasks] == [
+        ("III", "Triển khai đồng bộ các n"),
+        ("IV.1", "Phòng Nội vụ chủ trì the"),
+    ]
