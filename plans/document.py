@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -118,6 +119,9 @@ def _dedupe(names: Iterable[str]) -> list[str]:
     return out
 
 
+_ANNEX_NUMBER = re.compile(r"^phu luc(?:\s+(?:so\s+)?[0-9ivxl]+\b)?[\s.:-]*")
+
+
 def _section_kind(node: _Node) -> None:
     """Collapse ("Kinh phí") or skip (objectives, assessments) a section by its heading."""
     folded = fold(node.text)
@@ -125,6 +129,12 @@ def _section_kind(node: _Node) -> None:
     node.skip = not node.collapse and bool(
         _SKIP_SECTIONS.search(folded) and not _TASK_SECTIONS.search(folded)
     )
+    if node.annex and node.label == "PL":
+        # "Phụ lục II. Thông số, tần suất … mẫu quan trắc", "Phụ lục III. Vị trí lấy mẫu":
+        # an annex holds tasks only when its title names work ("Danh mục các nhiệm vụ …").
+        title = re.sub(r"\(.*", "", _ANNEX_NUMBER.sub("", folded))
+        if len(title.split()) >= 2 and not _TASK_SECTIONS.search(title):
+            node.skip = True
 
 
 def _is_skip_heading(text: str) -> bool:

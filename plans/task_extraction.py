@@ -56,6 +56,12 @@ from plans.plan_deadlines import (
     vague_regime,
 )
 from plans.plan_model import ParsedTask
+from plans.spec_lines import (
+    campaign_description,
+    follows_other_text,
+    specification,
+    topic_heading,
+)
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -135,15 +141,18 @@ def _task_texts(node: _Node) -> tuple[str, str]:
 
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
 _CLOSING_ITEM = re.compile(
-    r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co kho khan"
+    r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co (?:kho khan|vuong mac)"
     r"|^neu co kho khan,? vuong mac"
 )
 _BUDGET_SOURCE = re.compile(
     r"^kinh phi(?: thuc hien| bao dam thuc hien| trien khai)?(?: (?:ke hoach|de an|chuong trinh)(?: nay)?)?"
     r"\s*(?::|(?:duoc )?(?:do|tu|bo tri tu|dam bao tu|thuc hien theo)\b)"
 )
+_COLLAPSE_SECTION = re.compile(r"^kinh phi\b")
+_ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ trách)\b", re.I)
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
-_PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao)\b")
+# "… phải bảo đảm …", "Việc triển khai … phải được thực hiện bằng …": how, not what.
+_PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao|duoc (?:thuc hien|trien khai|tien hanh))\b")
 _TITLE_LABEL = re.compile(
     r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
 )
@@ -176,7 +185,7 @@ class _TaskBuilder:
         return self._deadlines[key]
 
     def walk(self, node: _Node, inherited: _Effective) -> None:
-        if node.skip:
+        if node.skip or (node.kind != "root" and campaign_description(node)):
             return
         if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)
@@ -196,6 +205,12 @@ class _TaskBuilder:
         if not prefix and not heading_unit and live_children and node.kind in ("number", "letter"):
             # "1. Sở X có trách nhiệm:" and its list: each item is the unit's duty.
             heading_units = introduction_units(node.text) or None
+        if (node.kind in ("number", "letter") and not prefix and not heading_unit
+                and not heading_units and (spec := specification(node, live_children))):
+            # "a) Nguồn nước cấp" then "- Điểm quan trắc: …", "- Thông số: …": one duty.
+            title, lines = spec
+            self._add(node, title, "\n".join(lines), effective, node.ref, scope=" ".join(lines))
+            return
         if not live_children and node.kind in ("number", "letter") and node.body:
             folded = fold(node.text)
             if _REQUIREMENT_HEADING.match(folded):
@@ -205,6 +220,22 @@ class _TaskBuilder:
                 # "3. Đối với các tổ chức khác" then "Đề nghị Ủy ban MTTQ …": the paragraph is
                 # the task.
                 node.text, node.body = node.body[0], node.body[1:]
+        if (
+            not live_children
+            and node.kind in ("section", "number", "letter")
+            and len(node.body) == 1
+            and not heading_unit
+            and topic_heading(node.text)
+            and ends_sentence(node.body[0])
+            and not _CLOSING_ITEM.search(fold(f"{node.text} {node.body[0]}")[:160])
+            and not _LABELLED_TEXT.match(node.body[0])
+            and not any(GAZETTEER.is_unit(n) for n in subject_units(node.body[0]).lead)
+        ):
+            # "4. Công tác truyền thông" then "Truyền thông trên loa đài … ." — a heading that
+            # names a field, not work, over one sentence: the sentence is the duty (unless
+            # the sentence only says who: "Tiếp nhận hồ sơ:" / "UBND các xã tiếp nhận …").
+            node.heading = node.text
+            node.text, node.body = node.body[0], []
         if heading_unit and not live_children and not prefix:
             if not node.body:
                 heading_unit = None
@@ -227,7 +258,8 @@ class _TaskBuilder:
             # heading is that unit's task.
             effective = _Effective(heading_units, None, effective.time)
         if not live_children:
-            if node.kind != "root" and (node.kind != "section" or node.body):
+            # A section is a task when it holds a paragraph (or its one sentence became its text).
+            if node.kind != "root" and (node.kind != "section" or node.body or node.heading):
                 self._emit(node, effective, node.ref)
             return
         if heading_unit:
@@ -274,6 +306,15 @@ class _TaskBuilder:
 
         gather(node)
         effective = inherited.with_units(attrs).with_time(attrs)
+        if _COLLAPSE_SECTION.match(fold(node.text)) and not (
+            effective.lead
+            or any(
+                sentence_actors(t) or subject_units(t).lead or _ASSIGNING.search(t) for t in texts
+            )
+        ):
+            # "IV. Kinh phí thực hiện" then "Từ nguồn ngân sách …" / "Thực hiện theo quy định
+            # tại …": where the money comes from, with no one named or assigned to act.
+            return
         title = sentence_case(node.text)
         self._add(node, title, "\n".join(texts), effective, node.ref, scope="")
 
@@ -281,7 +322,8 @@ class _TaskBuilder:
         if node.ad_hoc:
             return
         title, detail = _task_texts(node)
-        if not title:
+        if not re.search(r"[^\W\d_]", title):
+            # "1", "2" — a table's row numbers left without their cells: no words, no work.
             return
         folded_title = fold(title)
         # "3. Trong quá trình thực hiện" / "Kế hoạch này, nếu có khó khăn …": cut by the line.
@@ -296,6 +338,12 @@ class _TaskBuilder:
             subject_units(title).lead
         ):
             # "Việc … phải bảo đảm …", "Nhà ở … phải bảo đảm …": a principle or standard.
+            return
+        if follows_other_text(title) and not (
+            effective.lead or sentence_actors(title) or _once_phrase(title)
+        ):
+            # "Các kỳ thi cấp tỉnh theo kế hoạch và hướng dẫn của Sở …", "Ngày nghỉ lễ: Thực
+            # hiện theo quy định của …": a pointer to another text, no one's work here.
             return
         duties = _dated_duties(title) if not node.children else None
         if duties:
