@@ -4,16 +4,30 @@ Written once here; every feature compares and shortens the same way."""
 
 from __future__ import annotations
 
+import functools
+import sys
 import unicodedata
 
 ELLIPSIS = "…"
 
 
+@functools.cache
+def _marks_away() -> dict[int, int | None]:
+    """A str.translate table: đ/Đ to d/D and every combining mark dropped. Built once, on
+    first use (a tenth of a second): translating is several times faster than testing each
+    character, and plan import folds every line many times."""
+    table: dict[int, int | None] = {ord("đ"): ord("d"), ord("Đ"): ord("D")}
+    table.update((code, None) for code in range(sys.maxunicode + 1)
+                 if unicodedata.combining(chr(code)))
+    return table
+
+
 def strip_accents(text: str) -> str:
     """"Đồng Nai" -> "Dong Nai": marks removed, đ/Đ to d/D, case kept."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return unicodedata.normalize("NFC", "".join(
-        ch for ch in decomposed if not unicodedata.combining(ch)))
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", text).translate(
+        _marks_away()))
 
 
 def fold(text: str) -> str:
