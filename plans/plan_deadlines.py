@@ -214,19 +214,21 @@ _PERIOD_THEN_REPORT = re.compile(
 )
 
 
+# "chậm nhất là vào ngày …", "trước ngày …", or the day alone.
+_BY_DAY = r"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?"
 # "trước ngày 15 tháng 12 hằng năm", "chậm nhất ngày 25/6 và ngày 25/12 hằng năm": due days
 # that come back each year; read as once they would silently drop the recurrence.
 _DAYS_EVERY_YEAR = re.compile(
-    rf"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+(?:{_DAY_OF_MONTH})"
+    rf"{_BY_DAY}ngày\s+(?:{_DAY_OF_MONTH})"
     rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DAY_OF_MONTH}))*\s*,?\s*(?:của\s+)?(?:hằng|hàng|mỗi)\s+năm\b"
     # "trước ngày 15/12/2025 và hằng năm": the first of them, then each year.
-    r"|(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
+    rf"|{_BY_DAY}" r"ngày\s+(?:\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}"
     r"|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4})\s*,?\s*và\s+(?:hằng|hàng|mỗi)\s+năm\b",
     re.I,
 )
 # "trước ngày 20 (của) tháng cuối (mỗi) quý": a day in the last month of every quarter.
 _QUARTER_LAST_MONTH = re.compile(
-    r"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?ngày\s+\d{1,2}\s+(?:của\s+)?tháng\s+cuối"
+    rf"{_BY_DAY}" r"ngày\s+\d{1,2}\s+(?:của\s+)?tháng\s+cuối"
     r"\s+(?:của\s+)?(?:mỗi\s+)?quý\b",
     re.I,
 )
