@@ -1,6 +1,7 @@
 """CPU of the bot's process per update, this checkout beside another (the before), A/B.
 
-    python bench/cpu_per_update.py [--before-root /tmp/base] [--backends postgres,sqlite]
+    python bench/cpu_per_update.py [--before-root /tmp/base] [--root NAME=PATH …]
+        [--backends postgres,sqlite]
         [--list-updates 600] [--create-updates 300] [--rounds 2] [--profile DIR]
 
 The whole path update-in → reply-out (`nhacviec run` in a child process, the fake Bot API in
@@ -95,6 +96,8 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--before-root")
+    parser.add_argument("--root", action="append", default=[], metavar="NAME=PATH",
+                        help="another checkout to measure beside this one (repeatable)")
     parser.add_argument("--backends", default="postgres,sqlite")
     parser.add_argument("--list-updates", type=int, default=600)
     parser.add_argument("--create-updates", type=int, default=300)
@@ -106,9 +109,9 @@ async def main() -> None:
     args = parser.parse_args()
     if args.profile:
         Path(args.profile).mkdir(parents=True, exist_ok=True)
-    roots = {"after": str(ROOT)}
-    if args.before_root:
-        roots = {"before": args.before_root, **roots}
+    roots = {"before": args.before_root} if args.before_root else {}
+    roots.update(dict(item.split("=", 1) for item in args.root))
+    roots["after"] = str(ROOT)
     port = 18000 + os.getpid() % 1000
     fake_process = subprocess.Popen([sys.executable, "-m", "tests.fakes.telegram_api",
                                      "--port", str(port)], cwd=ROOT, stdout=subprocess.DEVNULL)
