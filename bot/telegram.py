@@ -30,7 +30,6 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.error import RetryAfter as TelegramRetryAfter
-from telegram.warnings import PTBUserWarning
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -45,6 +44,7 @@ from telegram.ext import (
     filters,
 )
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBUserWarning
 
 from config.settings import Settings
 from db.inbox import Inbox
@@ -112,12 +112,12 @@ def _inline_keyboard_json(rows: tuple[tuple[tuple[str, str], ...], ...]) -> str:
 
 
 # Every text we send is Telegram HTML (see texts.messages); links stay plain.
-TELEGRAM_DEFAULTS = Defaults(parse_mode=ParseMode.HTML,
-                             link_preview_options=LinkPreviewOptions(is_disabled=True))
+_NO_LINK_PREVIEW = LinkPreviewOptions(is_disabled=True)
+TELEGRAM_DEFAULTS = Defaults(parse_mode=ParseMode.HTML, link_preview_options=_NO_LINK_PREVIEW)
 # The same defaults, for the replies sent without PTB's own send_message (see _send_chunk).
 _SEND_MESSAGE_DEFAULTS: dict[str, object] = {
-    "parse_mode": TELEGRAM_DEFAULTS.parse_mode,
-    "link_preview_options": json.dumps(TELEGRAM_DEFAULTS.link_preview_options.to_dict()),
+    "parse_mode": ParseMode.HTML,
+    "link_preview_options": json.dumps(_NO_LINK_PREVIEW.to_dict()),
 }
 # `do_api_request("sendMessage")` is chosen on purpose (see _send_chunk): PTB's advice to use
 # send_message instead is not for us.
