@@ -4,13 +4,14 @@ and marked handled inside the handler's own unit of work.
 So a crash between receiving and handling leaves the row unhandled, and the bot handles it on
 its next start (`Inbox.unhandled`); a redelivered update meets the unique (platform, key) and
 is dropped (`Inbox.record` answers False). Marking is a compare-and-set
-(`mark_handled`: only the transaction that turns `handled_at` from NULL commits its work), so
-two instances, or a replay racing a redelivery, never both commit the same update.
+(`mark_handled`, or `settle` as a unit of work's last statement: only the transaction that
+turns `handled_at` from NULL commits its work), so two instances, or a replay racing a
+redelivery, never both commit the same update.
 
 The answers are durable the same way: the unit of work that handles an update stores its
-replies in the row (`owe_replies`, same commit), and they are cleared once delivered (by the
-next unit of work's `owe_replies`, or `replies_delivered`: no commit of their own); what a
-crash kept from the person is sent on the next start
+replies in the row (`settle` or `owe_replies`, same commit), and they are cleared once
+delivered (by the next unit of work's `settle`/`owe_replies`, or `replies_delivered`: no
+commit of their own); what a crash kept from the person is sent on the next start
 (`Inbox.replies_owed`, see handlers/durable_replies.py).
 """
 
