@@ -89,6 +89,9 @@ class _BodyReader:
         self.heading: _Node | None = None
         self.pending_label: str | None = None
         self.articles: list[_Node] = []
+        # Just after a task table: plain lines are notes on it (or a web page's text after
+        # it), not tasks, until the next numbered or bulleted line.
+        self.after_table = False
 
     def finish(self) -> None:
         """Settle what only the whole text shows: an article's formula ("Điều 3. Chánh" /
@@ -204,6 +207,9 @@ class _BodyReader:
         if line.marker is None and line.bullet is None and _TAIL.match(folded):
             self.tail = True
             return
+        if self.after_table and line.marker is None and line.bullet is None:
+            return
+        self.after_table = False
 
         if line.marker is None and starts_lowercase(text) and line.bullet is None:
             self._continue(text)
@@ -460,6 +466,14 @@ class _BodyReader:
         base_depth = len(self.stack)
         for row in table.rows:
             self._feed_row(row, base_depth)
+        # What follows the table belongs to the table's section, not to its last row.
+        del self.stack[max(base_depth, 1) :]
+        self.append_to = None
+        self.after_table = bool(table.rows)
+        if table.rows and any(node.annex for node in self.stack):
+            # An annex holds its table; what comes after it, up to the next annex, is the
+            # end of the file (a web page's own text, notes), as after a signature.
+            self.tail = True
         self.closed = False
 
     def _feed_row(self, row: _TaskRow, base_depth: int) -> None:

@@ -77,6 +77,7 @@ def _read_header_line(header: _Header, text: str) -> None:
                     header.date = None
 
 
+_ADDRESSEES = re.compile(r"^kính gửi\b", re.I)
 _NUMBER_OPEN = re.compile(r"(?:^|\s)Số\s*:?$")
 _PLACE_DATE_TAIL = re.compile(r"^\s*[^\W\d][^,\d\n]{0,40},\s*ngày\b", re.I)
 
@@ -115,6 +116,10 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
     first_marker: int | None = None
     start: int | None = None
     carry = ""
+    # A letter (Công văn) with no kind heading: "Kính gửi: …", its opening sentence ending in
+    # "yêu cầu:", then "1. …" — the body starts at that first numbered line.
+    letter_open = False
+    previous = ""
     for index, item in enumerate(items):
         if isinstance(item, Table):
             if kind_index is None and task_table(item) is None:
@@ -135,6 +140,12 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
             start = index
             break
         text = clean_text(item.text)
+        if kind_index is None and _ADDRESSEES.match(text):
+            letter_open = True
+        elif letter_open and line.marker == "number" and previous.endswith(":"):
+            start = index
+            break
+        previous = text or previous
         if kind_index is None:
             following = items[index + 1] if index + 1 < len(items) else None
             if carry:
