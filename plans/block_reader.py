@@ -70,6 +70,14 @@ _CONTENT_LABEL = re.compile(r"^noi dung(?: thuc hien| cong viec| chi tiet)?\s*:"
 _NOTE = re.compile(r"^(?:luu y|chu y|ghi chu)\s*:")
 
 
+# A time line written without its colon: "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025."
+_UNLABELLED_TIME = re.compile(
+    r"^(Thời (?:gian|hạn) (?:thực hiện|hoàn thành)(?: xong)?)\s+"
+    r"(?=(?:trước|trong|chậm nhất|từ|đến|năm|tháng|quý|hằng|hàng|định kỳ|thường xuyên)\b)",
+    re.IGNORECASE,
+)
+
+
 class _BodyReader:
     """Builds the tree from body paragraphs and task tables, in document order."""
 
@@ -216,6 +224,10 @@ class _BodyReader:
             return
 
         labelled = _label_kind(text)
+        unlabelled_time = _UNLABELLED_TIME.match(text) if labelled is None else None
+        if unlabelled_time and self.stack[-1] is not self.root and line.bullet is None:
+            # "Thời gian hoàn thành trước ngày 31/12/2025." on its own line, without the colon.
+            labelled = ("time", unlabelled_time.group(1), text[unlabelled_time.end(1) :].strip())
         if labelled is not None and self._role_line(line, labelled):
             return
         if labelled is not None:

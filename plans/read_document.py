@@ -70,6 +70,21 @@ def _line_is_uppercase(line: str) -> bool:
     return len(letters) >= 3 and all(ch.isupper() for ch in letters)
 
 
+def text_is_hard_wrapped(blocks: list[list[str]]) -> bool:
+    """Whether a text's paragraphs, one block between blank lines each, are hard-wrapped at a
+    fixed width: most of its blocks of three lines or more are."""
+    long_blocks = [block for block in blocks if len(block) >= 3]
+    # The first line may be indented or follow a label ("Thực hiện Quyết định số"): only
+    # the lines between the first and the last show the width.
+    wrapped = sum(
+        1
+        for block in long_blocks
+        if max(map(len, block)) <= 110
+        and all(len(line) >= max(map(len, block)) * 0.6 for line in block[1:-1])
+    )
+    return len(long_blocks) >= 5 and wrapped >= len(long_blocks) * 0.7
+
+
 def _is_hard_wrapped(lines: list[str]) -> bool:
     """Prose wrapped at a fixed width (e-mails, Markdown) has several lines of similar,
     moderate length; a plan pasted one paragraph a line has long or ragged lines."""
@@ -80,13 +95,17 @@ def _is_hard_wrapped(lines: list[str]) -> bool:
     return sum(1 for length in lengths[:-1] if length >= widest * 0.6) >= (len(lengths) - 1) * 0.7
 
 
-def join_wrapped_lines(lines: Iterable[str]) -> list[str]:
+def join_wrapped_lines(lines: Iterable[str], *, text_wrapped: bool = False) -> list[str]:
     """Lines of one block -> paragraphs. A line starting in lower case always continues the
     one above (a sentence cut by a page or line break). In hard-wrapped text every line
     continues the one above unless it starts something new: a list marker, a numbered
     heading, a "Nhãn:" label, or a heading in capitals."""
     stripped = [line.strip() for line in lines if line.strip()]
-    wrapped = _is_hard_wrapped(stripped)
+    wrapped = _is_hard_wrapped(stripped) or (
+        # A two-line block of a text hard-wrapped throughout ("1. Phổ biến, giáo dục Luật" /
+        # "Việc làm và …", then a blank line): one paragraph, like its longer neighbours.
+        text_wrapped and len(stripped) == 2 and max(len(line) for line in stripped) <= 110
+    )
     paragraphs: list[str] = []
     previous = ""
     for line in stripped:

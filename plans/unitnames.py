@@ -339,6 +339,73 @@ def parse_responsibility(text: str, role: str = "exec") -> Responsibility:
     if role == "support":
         units, _ = extract_units(text, stop_at_verb=False)
         return Responsibility(support=units)
+    shared = _shared_clauses(text, role)
+    if shared is not None:
+        return shared
+    return _one_clause(text)
+
+
+def _clauses(text: str) -> list[str]:
+    """`text` cut at the semicolons outside brackets."""
+    clauses: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif char == ";" and depth == 0:
+            clauses.append(text[start:index].strip())
+            start = index + 1
+    clauses.append(text[start:].strip())
+    return [clause for clause in clauses if clause]
+
+
+def _acting_clause(clause: str) -> bool:
+    """A clause that opens with its own units and their verb: "Sở Tư pháp và các sở, ban,
+    ngành chủ động tổ chức triển khai …", "Công an tỉnh phối hợp …"."""
+    body = _ASSIGN_PREFIX.sub("", clause)
+    if not starts_with_unit(body):
+        return False
+    units, stop = extract_units(body, trust_first=False)
+    return bool(units) and stop is not None and stop != "apposition"
+
+
+def _shared_clauses(text: str, role: str) -> Responsibility | None:
+    """Several bodies sharing one line, each clause with its own role: "Sở Nội vụ chủ trì tham
+    mưu …; Sở Tư pháp, Đài Phát thanh … chủ động tổ chức triển khai …" — every acting clause's
+    subject leads ("phối hợp" alone: supports). None unless a clause after the first acts."""
+    clauses = _clauses(text)
+    if len(clauses) < 2 or not any(_acting_clause(clause) for clause in clauses[1:]):
+        return None
+    lead: list[str] = []
+    support: list[str] = []
+    for clause in clauses:
+        body = _ASSIGN_PREFIX.sub("", clause)
+        units, stop = extract_units(body, trust_first=False)
+        if not _acting_clause(clause):
+            if stop is None and units and starts_with_unit(body):
+                # "Công chức Địa chính; công chức VH – XH tham mưu …": the verb is shared.
+                lead.extend(unit for unit in units if unit not in lead)
+            continue
+        if stop == "chủ trì":
+            found = _one_clause(body)
+            units = found.lead
+            support.extend(found.support)
+        elif stop == "phối hợp":
+            support.extend(units)
+            support.extend(_one_clause(body).support)
+            continue
+        lead.extend(unit for unit in units if unit not in lead)
+    support = [unit for index, unit in enumerate(support) if unit not in support[:index]]
+    support = [unit for unit in support if unit not in lead]
+    if not lead:
+        return None
+    return Responsibility(lead=lead, support=support)
+
+
+def _one_clause(text: str) -> Responsibility:
     lead_match = _ROLE_LEAD.search(text)
     support_match = _ROLE_SUPPORT.search(text)
     if lead_match and (support_match is None or lead_match.start() < support_match.start()):
