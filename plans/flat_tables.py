@@ -14,8 +14,9 @@ at its time cell, where the page's text after the table starts.
 
 from __future__ import annotations
 
+import itertools
 import re
-from functools import lru_cache
+from functools import cache
 
 from plans.readers import Block, Paragraph, Table
 from plans.task_tables import _column_role
@@ -95,7 +96,7 @@ def _segment(lines: list[str], roles: list[str]) -> list[str] | None:
     if count < width:
         return None
 
-    @lru_cache(maxsize=None)
+    @cache
     def best(line: int, column: int) -> tuple[int, tuple[int, ...]]:
         # The cheapest way to fill columns column.. from lines line.. (cut positions).
         if column == width - 1:
@@ -115,7 +116,7 @@ def _segment(lines: list[str], roles: list[str]) -> list[str] | None:
 
     _, cuts = best(0, 0)
     bounds = [0, *cuts, count]
-    return [" ".join(lines[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    return [" ".join(lines[a:b]) for a, b in itertools.pairwise(bounds)]
 
 
 def _row_start(text: str, last_top: int | None) -> bool:

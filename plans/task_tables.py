@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from plans.readers import Block, Paragraph, Table
+from plans.readers import Table
 from plans.text import (
     clean_text,
     fold,
