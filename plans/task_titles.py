@@ -11,6 +11,10 @@ from plans.text import sentence_case
 _TITLE_LABEL = re.compile(
     r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
 )
+# "a) Hoạt động 1" over "- Nội dung: Triển khai …": a number for the work, not its words.
+_PLACEHOLDER = re.compile(
+    r"^(?:hoạt động|nhiệm vụ|công việc|nội dung)\s*(?:số\s*)?\d{1,2}\s*[.:]?$", re.IGNORECASE
+)
 _AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
 # "Thủ trưởng các sở …; Chủ tịch UBND các huyện … có trách nhiệm: Lãnh đạo …": the duty.
 _DUTY_COLON = re.compile(r"\b(?:có|chịu) trách nhiệm\s*:\s*", re.IGNORECASE)
@@ -40,6 +44,11 @@ def _task_texts(node: _Node) -> tuple[str, str]:
     # (nor the bullet of a line joined to the bare "1." above it).
     title = _TITLE_LABEL.sub("", re.sub(r"^[-+•]\s+", "", title)).strip()
     body = list(node.body)
+    if _PLACEHOLDER.match(title):
+        described = next((line for line in body if _TITLE_LABEL.match(line)), None)
+        if described is not None:
+            body.remove(described)
+            title = _TITLE_LABEL.sub("", described).strip()
     if not title.strip(" :.") and body:
         title = _TITLE_LABEL.sub("", body.pop(0)).strip()
     elif title.endswith(":") and body:

@@ -1,0 +1,200 @@
+"""Plan parsing, seventh round of issue 14: plans saved from web pages and bodies sharing one
+assignment paragraph, one minimal text of our own per class of input. No text here is copied
+from a corpus document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plans.parser import parse_text
+from plans.unitnames import parse_responsibility
+
+HEAD = "Số: 7/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng bảy\n"
+
+# A web page as a legal-text site serves it: menus before, the letter, its annex table with
+# one cell per line (cells wrapping onto several lines), the site's notices after.
+WEB_PAGE = """Trang chủ
+Đăng nhập
+Số hiệu:
+88/STC-VP
+Loại văn bản:
+Công văn
+Kính gửi:
+- Các phòng thuộc Sở;
+- Trung tâm Dữ liệu tỉnh.
+Để hoàn thành các việc còn chậm trong năm, Sở Tài chính yêu cầu:
+1. Phòng Kế hoạch
+- Rà soát danh mục dự án chậm tiến độ.
+- Tổng hợp đề xuất điều chỉnh vốn.
+2. Trung tâm Dữ liệu tỉnh
+- Vận hành ổn định cổng dữ liệu.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+GIÁM ĐỐC
+Trần Văn Mẫu
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+STT
+Tên nhiệm vụ
+Người đứng đầu chịu trách nhiệm
+Cơ quan chủ trì
+Cơ quan phối hợp
+Kết quả thực hiện
+Thời hạn hoàn thành
+1
+Số hóa hồ sơ đất đai của các xã
+Trưởng phòng Phòng Đất đai và
+Khoáng sản
+Phòng Đất đai
+Trung tâm Dữ liệu tỉnh
+Cơ sở dữ liệu
+đất đai được đưa vào vận hành
+Tháng 10/2025
+2
+Xây dựng bản đồ số hạ tầng theo Đề án
+06
+Giám đốc Trung tâm Dữ liệu tỉnh
+Trung tâm Dữ liệu tỉnh
+Các phòng thuộc Sở
+-
+Bản đồ được ban hành.
+-
+Dữ liệu được cập nhật.
+Tháng 12/2025
+3
+Ban hành quy chế khai thác dữ liệu
+(1) Chánh Văn phòng Sở;
+(2) Giám đốc Trung tâm Dữ liệu tỉnh
+Văn phòng Sở; Trung tâm Dữ liệu tỉnh
+Phòng Pháp chế
+Quy chế được ký ban hành
+31/12/2025
+Văn bản liên quan
+Ban hành:
+05/12/2025
+- Bạn vừa bị đăng xuất khỏi tài khoản.
+- Xin lỗi quý khách vì sự bất tiện này!
+"""
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body).to_json()["tasks"]
+    return tasks
+
+
+def _web_tasks() -> dict[str, dict[str, Any]]:
+    tasks = parse_text(WEB_PAGE, "cong-van.txt").to_json()["tasks"]
+    return {task["title"][:20].strip(): task for task in tasks}
+
+
+def test_web_page_annex_table_one_cell_per_line_is_read_row_by_row() -> None:
+    tasks = _web_tasks()
+    row = tasks["Số hóa hồ sơ đất đai"]
+    # The lead is the "Cơ quan chủ trì" cell, not the person answerable.
+    assert row["lead"] == ["Phòng Đất đai"]
+    assert row["support"] == ["Trung tâm Dữ liệu tỉnh"]
+    assert row["deadline"]["due"] == "2025-10-31"
+    assert "Sản phẩm: Cơ sở dữ liệu đất đai" in row["detail"]
+    # A wrapped "06" inside the content cell is no row number; bullets stay in their cell.
+    second = tasks["Xây dựng bản đồ số h"]
+    assert second["title"].endswith("Đề án 06")
+    assert second["lead"] == ["Trung tâm Dữ liệu tỉnh"]
+    assert second["support"] == ["Các phòng thuộc Sở"]
+    assert second["deadline"]["due"] == "2025-12-31"
+    third = tasks["Ban hành quy chế kha"]
+    assert third["lead"] == ["Văn phòng Sở", "Trung tâm Dữ liệu tỉnh"]
+    assert third["deadline"]["due"] == "2025-12-31"
+
+
+def test_web_page_letter_body_after_kinh_gui_and_no_site_text() -> None:
+    tasks = _web_tasks()
+    assert tasks["Rà soát danh mục dự"]["lead"] == ["Phòng Kế hoạch"]
+    assert tasks["Tổng hợp đề xuất điề"]["lead"] == ["Phòng Kế hoạch"]
+    assert tasks["Vận hành ổn định cổn"]["lead"] == ["Trung tâm Dữ liệu tỉnh"]
+    # The site's notices after the annex table are not tasks.
+    assert len(tasks) == 6
+
+
+def test_subject_line_v_v_is_no_roman_section() -> None:
+    plan = parse_text(
+        "Số: 9/UBND-KT\nV/v rà soát số nhà\nBình Yên, ngày 2 tháng 3 năm 2025\n"
+        "Kính gửi:\n- Sở Xây dựng;\n- Công an tỉnh.\n"
+        "Chủ tịch UBND tỉnh có ý kiến như sau:\n"
+        "1. Giao Sở Xây dựng\nRà soát dữ liệu số nhà trên địa bàn.\n"
+    )
+    assert [task.lead for task in plan.tasks] == [["Sở Xây dựng"]]
+    assert all("Sở Xây dựng;" != task.title for task in plan.tasks)
+
+
+def test_shared_implementing_paragraph_gives_every_acting_clause_its_role() -> None:
+    found = parse_responsibility(
+        "Sở Tư pháp chủ trì tham mưu UBND tỉnh ban hành hướng dẫn; Sở Nội vụ, Đài Phát thanh "
+        "tỉnh và UBND các xã chủ động tổ chức triển khai tại cơ quan, địa phương"
+    )
+    assert found.lead == ["Sở Tư pháp", "Sở Nội vụ", "Đài Phát thanh tỉnh", "UBND các xã"]
+    found = parse_responsibility("Sở Y tế chủ trì; Công an tỉnh phối hợp với Sở Xây dựng kiểm tra")
+    assert found.lead == ["Sở Y tế"]
+    assert found.support == ["Công an tỉnh", "Sở Xây dựng"]
+    # Units listed with ";" and no verb of their own stay one list.
+    assert parse_responsibility("Bộ Quốc phòng; Bộ Công an").lead == ["Bộ Quốc phòng", "Bộ Công an"]
+
+
+def test_shared_implementing_line_in_a_plan() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Phổ biến luật mới\n"
+        "- Nội dung thực hiện: Tổ chức phổ biến luật bằng nhiều hình thức.\n"
+        "- Cơ quan thực hiện: Sở Tư pháp chủ trì tham mưu UBND tỉnh ban hành kế hoạch; "
+        "các sở, ban, ngành và UBND các xã chủ động tổ chức triển khai.\n"
+        "- Thời gian thực hiện: Năm 2025.\n"
+    )
+    assert tasks[0]["lead"] == ["Sở Tư pháp", "Các sở, ban, ngành", "UBND các xã"]
+
+
+def test_numbered_activity_takes_its_title_from_the_content_line() -> None:
+    tasks = _tasks(
+        "III. HOẠT ĐỘNG\n1. Truyền thông\na) Hoạt động 1\n"
+        "- Nội dung: Tổ chức mít tinh hưởng ứng ngày hội.\n"
+        "- Cơ quan thực hiện: Sở Văn hóa chủ trì, phối hợp với Sở Y tế.\n"
+        "b) Hoạt động 2\n"
+        "- Nội dung: In tờ rơi phát tại các xã.\n"
+        "- Cơ quan thực hiện: Sở Y tế chủ trì.\n"
+    )
+    assert [(t["title"], t["lead"]) for t in tasks] == [
+        ("Tổ chức mít tinh hưởng ứng ngày hội.", ["Sở Văn hóa"]),
+        ("In tờ rơi phát tại các xã.", ["Sở Y tế"]),
+    ]
+    assert tasks[0]["support"] == ["Sở Y tế"]
+
+
+def test_time_line_without_its_colon_dates_the_item() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Giao Sở Xây dựng\n"
+        "Rà soát dữ liệu số nhà đã cấp trên địa bàn.\n"
+        "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025.\n"
+    )
+    assert len(tasks) == 1
+    assert tasks[0]["deadline"]["due"] == "2025-12-31"
+
+
+def test_two_line_heading_of_a_hard_wrapped_text_is_one_paragraph() -> None:
+    wrapped = (
+        "Thực hiện chỉ đạo của Ủy ban nhân dân tỉnh về việc triển khai các luật mới\n"
+        "được Quốc hội thông qua tại kỳ họp thứ chín, Sở Tư pháp xây dựng Kế hoạch\n"
+        "triển khai thực hiện như sau.\n\n"
+    )
+    paragraph = (
+        "- Nội dung thực hiện: Tổ chức phổ biến, giáo dục pháp luật cho cán bộ, công\n"
+        "chức và người lao động bằng nhiều hình thức phù hợp với tình hình thực tế của\n"
+        "từng cơ quan, đơn vị trên địa bàn tỉnh.\n\n"
+        "- Cơ quan thực hiện: Sở Tư pháp chủ trì, phối hợp với các cơ quan, đơn vị có\n"
+        "liên quan triển khai thực hiện theo chức năng, nhiệm vụ được giao trong năm.\n\n"
+    )
+    body = "II. NHIỆM VỤ\n\n" + "".join(
+        f"{n}. Phổ biến, giáo dục Luật\nĐất đai và các văn bản hướng dẫn thi hành số {n}\n\n"
+        + paragraph
+        for n in (1, 2, 3, 4, 5)
+    )
+    tasks = _tasks(wrapped + body)
+    assert tasks[0]["title"].startswith("Phổ biến, giáo dục Luật Đất đai và các văn bản")
+    assert tasks[0]["lead"] == ["Sở Tư pháp"]
