@@ -22,6 +22,11 @@ _LOCALITY = re.compile(
     re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
+# "9. Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh", "6. Đề nghị: Hiệp hội …": a body the plan's
+# issuer asks rather than orders heads its items all the same.
+_REQUESTED = re.compile(r"^đề nghị\s*:?\s+(?=\S)", re.I)
+# "1. Sở Nội vụ (Cơ quan thường trực Ban …):": the unit's role in brackets is not its name.
+_ROLE_BRACKET = re.compile(r"\s*\([^()]*\)$")
 # The verb that ends an actor head: "Thủ trưởng các sở … căn cứ …", "Sở X: …" never has one.
 _HEAD_VERB = re.compile(
     r"\s+(?:căn cứ|chỉ đạo|có trách nhiệm|thực hiện|triển khai|tổ chức)\b.*$", re.I
@@ -93,7 +98,8 @@ def _unit_heading(node: _Node) -> list[str] | None:
     ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
     text = (node.heading or node.text).strip(" :.")
     # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
-    text = unit_name(_ASSIGNED.sub("", text))
+    text = unit_name(_ASSIGNED.sub("", _REQUESTED.sub("", text)))
+    text = _ROLE_BRACKET.sub("", text) or text
     if node.kind not in ("section", "number", "letter") or not text:
         return None
     group = _FOR_GROUP.match(text)
@@ -112,5 +118,9 @@ def _unit_heading(node: _Node) -> list[str] | None:
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
         if len(text.split()) > 12 or ";" in text:
             return parse_responsibility(text, "lead").lead or None
+        pieces = [piece.strip() for piece in re.split(r",\s+", text)]
+        if len(pieces) > 1 and all(p[:1].isupper() and GAZETTEER.is_unit(p) for p in pieces):
+            # "Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh": named bodies, each one.
+            return [unit_name(piece) for piece in pieces]
         return [unit_name(text)]
     return None

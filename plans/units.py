@@ -60,6 +60,10 @@ UNIT_HEADS: tuple[str, ...] = (
     "hoi",
     "doan",
     "to cong tac",
+    "tieu ban",
+    "hiep hoi",
+    "lien minh",
+    "doanh nghiep",
     "dai phat thanh",
     "bao",
     # Public service bodies named after their kind: "Viện Văn hóa, Nghệ thuật …", "Bệnh viện
@@ -87,9 +91,12 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
-    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|tiếp tục|"
+    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|thực hiện|tiếp tục|"
+    # "tổ chức" the verb, not the noun: "các đoàn thể, tổ chức xã hội", "tổ chức, cá nhân".
+    r"tổ chức(?!\s*(?:,|$|xã hội|chính trị|thành viên|đoàn thể|quần chúng|cá nhân|có liên quan"
+    r"|liên quan|tín dụng|kinh tế))|"
     r"tiến hành|kịp thời|chủ động|tăng cường|đẩy mạnh|"
-    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
+    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp(?! việc)|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí|hỗ trợ"
 )
 # "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes

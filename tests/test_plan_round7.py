@@ -198,3 +198,26 @@ def test_two_line_heading_of_a_hard_wrapped_text_is_one_paragraph() -> None:
     tasks = _tasks(wrapped + body)
     assert tasks[0]["title"].startswith("Phổ biến, giáo dục Luật Đất đai và các văn bản")
     assert tasks[0]["lead"] == ["Sở Tư pháp"]
+
+
+def test_requested_bodies_and_bracketed_roles_head_their_items() -> None:
+    tasks = _tasks(
+        "V. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Y tế (cơ quan thường trực Ban Chỉ đạo tỉnh):\n"
+        "- Hướng dẫn các xã triển khai kế hoạch.\n"
+        "2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh\n"
+        "- Vận động nhân dân tham gia.\n"
+        "3. Đề nghị: Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh\n"
+        "- Phổ biến chính sách tới hội viên.\n"
+        "4. Tiểu ban giúp việc Ban Chỉ đạo tỉnh\n"
+        "- Tổng hợp báo cáo hằng quý.\n"
+        "5. Các đoàn thể, tổ chức xã hội:\n"
+        "- Huy động hội viên tham gia.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Sở Y tế"],
+        ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"],
+        ["Hiệp hội Doanh nghiệp tỉnh", "Liên minh Hợp tác xã tỉnh"],
+        ["Tiểu ban giúp việc Ban Chỉ đạo tỉnh"],
+        ["Các đoàn thể, tổ chức xã hội"],
+    ]
