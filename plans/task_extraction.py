@@ -157,6 +157,10 @@ class _TaskBuilder:
         if not prefix and not heading_unit and live_children and node.kind in ("number", "letter"):
             # "1. Sở X có trách nhiệm:" and its list: each item is the unit's duty.
             heading_units = introduction_units(node.text) or None
+            if heading_units is None and node.body and node.body[-1].rstrip().endswith(":"):
+                # "d) Các hoạt động chính" / "Căn cứ …, các cơ quan, đơn vị phối hợp thực
+                # hiện các hoạt động sau:" / "- …": the introduction below the heading.
+                heading_units = introduction_units(node.body[-1]) or None
         if (node.kind in ("number", "letter") and not prefix and not heading_unit
                 and not heading_units and (spec := specification(node, live_children))):
             # "a) Nguồn nước cấp" then "- Điểm quan trắc: …", "- Thông số: …": one duty.

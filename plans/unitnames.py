@@ -51,13 +51,24 @@ _VERBS = (
     "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên", "tiến hành", "theo chức năng",
     "trên cơ sở", "hỗ trợ",
 )
-_VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
+# "tổ chức" the verb ("… tổ chức phổ biến …"), not the noun: "các đoàn thể, tổ chức xã hội",
+# "tổ chức, cá nhân", "các tổ chức thành viên".
+ORGANISE_VERB = (
+    r"tổ chức(?!\s*(?:,|$|xã hội|chính trị|thành viên|đoàn thể|quần chúng|cá nhân|có liên quan"
+    r"|liên quan|tín dụng|kinh tế|khác|phi chính phủ|quốc tế|nghề nghiệp))"
+)
+_VERB_RE = re.compile(
+    r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + "|" + ORGANISE_VERB
+    + r")(?![\wÀ-ỹ])"
+)
 
 # Words that mean "ask/assign" in front of the unit: "Giao Phòng Nội vụ: …".
 _ASSIGN_PREFIX = re.compile(r"^(?:giao(?:\s+cho)?|đề nghị|yêu cầu|phân công)\s+", re.IGNORECASE)
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:trên cơ sở|căn cứ)\s+(?:kế hoạch|chức năng|nhiệm vụ|nội dung)[^,:;]{0,60}?"
-    r"(?:này|được giao|giao|của huyện|của tỉnh)\s*,?\s*|^(?:hàng|hằng)\s+năm\s*,\s*",
+    r"(?:này|được giao|giao|của huyện|của tỉnh)\s*,?\s*|^(?:hàng|hằng)\s+năm\s*,\s*"
+    # "Căn cứ tình hình thực tế, các cơ quan …": any short grounds before a comma.
+    r"|^(?:căn cứ|trên cơ sở|tùy theo|tuỳ theo)\s+[^,:;]{3,60},\s*",
     re.IGNORECASE,
 )
 _CONNECTORS = re.compile(r"^(?:với|cùng với|cùng|và|các đơn vị:)\s+", re.IGNORECASE)

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from plans.text import fold_words
+from plans.unitnames import ORGANISE_VERB
 
 # Accent-free heads of unit names, longest first so "uy ban nhan dan" wins over "ban".
 UNIT_HEADS: tuple[str, ...] = (
@@ -92,9 +93,7 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
     r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|thực hiện|tiếp tục|"
-    # "tổ chức" the verb, not the noun: "các đoàn thể, tổ chức xã hội", "tổ chức, cá nhân".
-    r"tổ chức(?!\s*(?:,|$|xã hội|chính trị|thành viên|đoàn thể|quần chúng|cá nhân|có liên quan"
-    r"|liên quan|tín dụng|kinh tế))|"
+    rf"{ORGANISE_VERB}|"
     r"tiến hành|kịp thời|chủ động|tăng cường|đẩy mạnh|"
     r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp(?! việc)|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí|hỗ trợ"
