@@ -122,5 +122,9 @@ def _unit_heading(node: _Node) -> list[str] | None:
         if len(pieces) > 1 and all(p[:1].isupper() and GAZETTEER.is_unit(p) for p in pieces):
             # "Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh": named bodies, each one.
             return [unit_name(piece) for piece in pieces]
+        names = parse_responsibility(text, "lead").lead
+        if len(names) > 1 and all(GAZETTEER.is_unit(name) for name in names):
+            # "Sở, ban, ngành thành phố và Ủy ban nhân dân xã, phường": two groups.
+            return [unit_name(name) for name in names]
         return [unit_name(text)]
     return None

@@ -221,3 +221,16 @@ def test_requested_bodies_and_bracketed_roles_head_their_items() -> None:
         ["Tiểu ban giúp việc Ban Chỉ đạo tỉnh"],
         ["Các đoàn thể, tổ chức xã hội"],
     ]
+
+
+def test_heading_of_two_groups_names_both() -> None:
+    tasks = _tasks(
+        "V. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các sở, ban, ngành tỉnh và Ủy ban nhân dân các xã, phường\n"
+        "- Quán triệt kế hoạch tới cán bộ.\n"
+        "2. Căn cứ tình hình thực tế\n"
+        "Căn cứ điều kiện của địa phương, các cơ quan, đơn vị phối hợp thực hiện các việc sau:\n"
+        "- Treo băng rôn hưởng ứng.\n"
+    )
+    assert tasks[0]["lead"] == ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các xã, phường"]
+    assert tasks[1]["lead"] == ["Các cơ quan, đơn vị"]
