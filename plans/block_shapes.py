@@ -113,6 +113,10 @@ def _unit_heading(node: _Node) -> list[str] | None:
             # "2. Đối với Thủ đô Hà Nội", "3. Đối với tỉnh Bình Yên": the locality's
             # government is addressed.
             return [text[:1].upper() + text[1:]]
+        if fold(group.group(0)).startswith("trach nhiem") and 0 < len(text.split()) <= 10:
+            # "5. Trách nhiệm của đối tượng thực hiện kiểm kê": whoever the heading makes
+            # answerable leads its items, body or not.
+            return [text[:1].upper() + text[1:]]
     if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):

@@ -95,7 +95,7 @@ _DUTY_VERBS = (
     r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|thực hiện|tiếp tục|"
     rf"{ORGANISE_VERB}|"
     r"tiến hành|kịp thời|chủ động|tăng cường|đẩy mạnh|"
-    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp(?! việc)|căn cứ|"
+    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|(?<!quan )tham mưu|báo cáo|giúp(?! việc)|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí|hỗ trợ"
 )
 # "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes
