@@ -9,7 +9,7 @@ import re
 
 from plans.document import _Node
 from plans.text import fold
-from plans.unitnames import parse_responsibility, starts_with_unit
+from plans.unitnames import parse_responsibility, starts_with_unit, subject_units
 from plans.units import GAZETTEER, sentence_actors, unit_name
 
 _FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
@@ -85,6 +85,8 @@ def _unit_prefix(text: str) -> tuple[list[str], str] | None:
     head = head.strip()
     if not colon or not rest.strip() or not head or len(head.split()) > 12 or ";" in head:
         return None
+    if head.count("(") > head.count(")"):
+        return None  # "Các cơ quan … (gồm các Sở: Xây dựng, …)": a colon inside the bracket
     if _HEAD_VERB.search(head):
         return None
     if GAZETTEER.is_unit(head) and not sentence_actors(head + " "):
@@ -132,3 +134,20 @@ def _unit_heading(node: _Node) -> list[str] | None:
             return [unit_name(name) for name in names]
         return [unit_name(text)]
     return None
+
+
+def unit_sub_items(node: _Node) -> list[tuple[str, list[str]]] | None:
+    """"- Phối hợp hướng dẫn … Trong đó:" / "+ Sở Xây dựng: hướng dẫn …" / "+ Sở Công Thương:
+    hướng dẫn …": a duty split into "+" parts that each name their own unit is one task per
+    part, (text, units) each; None unless there are two such parts and every part names one."""
+    parts = [line[1:].strip() for line in node.body if line.startswith("+")]
+    if len(parts) < 2 or len(parts) != len(node.body):
+        return None
+    found: list[tuple[str, list[str]]] = []
+    for part in parts:
+        prefixed = _unit_prefix(part)
+        units = prefixed[0] if prefixed else subject_units(part).lead
+        if not units or not all(GAZETTEER.is_unit(unit) for unit in units):
+            return None
+        found.append((part, units))
+    return found

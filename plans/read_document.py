@@ -62,6 +62,7 @@ _STRUCTURE_START = re.compile(
     r"^\s*(?:[-–—•+·▪►❖◦○*]+\s|(?:[IVXL]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s|\d+(?:\.\d+)+\s)",
     re.IGNORECASE,
 )
+_LONE_WORD_BULLET = re.compile(r"^\s*[-–—•+·▪►❖◦○*]\s+[^\W\d_]+$")
 _LABEL_START = re.compile(r"^\s*\**\s*[A-ZÀ-Ỵ][^:.;]{0,40}:\s")
 
 
@@ -108,18 +109,24 @@ def join_wrapped_lines(lines: Iterable[str], *, text_wrapped: bool = False) -> l
     )
     paragraphs: list[str] = []
     previous = ""
+    widest = max((len(line) for line in stripped), default=0)
     for line in stripped:
         structural = _STRUCTURE_START.match(line) is not None
         if not paragraphs or _line_is_uppercase(previous) or _line_is_uppercase(line):
             glue = False
         elif starts_lowercase(line) and not structural:
             glue = True
+        elif not structural and _LONE_WORD_BULLET.match(previous):
+            glue = True  # "+ Sở" / "Xây dựng: hướng dẫn …": a bullet cut after its first word
         elif previous.endswith(",") and not structural and not _LABEL_START.match(line):
             glue = True  # a name or a sentence cut after a comma: "Viện Văn hóa, Nghệ thuật,"
         else:
+            # "… các Khu công nghiệp Quảng" / "Ngãi: hướng dẫn …": a full line cut mid-name
+            # before a colon is no label.
+            cut_name = wrapped and previous[-1:].isalpha() and len(previous) >= widest * 0.8
             glue = wrapped and not (
                 structural
-                or _LABEL_START.match(line) is not None
+                or (_LABEL_START.match(line) is not None and not cut_name)
                 or FOOTNOTE_LINE.match(line) is not None
             )
         if glue:

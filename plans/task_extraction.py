@@ -29,6 +29,7 @@ from plans.block_shapes import (
     _numbered_budget,
     _unit_heading,
     _unit_prefix,
+    unit_sub_items,
 )
 from plans.document import (
     _FACT_LABELS,
@@ -213,6 +214,11 @@ class _TaskBuilder:
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.
             effective = _Effective(heading_units, None, effective.time)
+        if not live_children and node.kind == "item" and (parts := unit_sub_items(node)):
+            for text, units in parts:
+                part = _Node("item", "", text, RANK_ITEM, parent=node)
+                self._emit(part, _Effective(units, None, effective.time), node.ref)
+            return
         if not live_children:
             # A section is a task when it holds a paragraph (or its one sentence became its text).
             if node.kind != "root" and (node.kind != "section" or node.body or node.heading):

@@ -234,3 +234,22 @@ def test_heading_of_two_groups_names_both() -> None:
     )
     assert tasks[0]["lead"] == ["Các sở, ban, ngành tỉnh", "Ủy ban nhân dân các xã, phường"]
     assert tasks[1]["lead"] == ["Các cơ quan, đơn vị"]
+
+
+def test_plus_parts_naming_their_own_units_are_one_task_each() -> None:
+    tasks = _tasks(
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "3. Các cơ quan tham mưu quản lý ngành (gồm các Sở: Xây dựng, Công Thương)\n"
+        "- Phối hợp hướng dẫn các đơn vị thực hiện kiểm kê tài sản. Trong đó:\n"
+        "+ Sở\nXây dựng: hướng dẫn kiểm kê tài sản hạ tầng giao thông.\n"
+        "+ Sở Công Thương: hướng dẫn kiểm kê tài sản chợ.\n"
+        "- Cử công chức tham gia tổ công tác.\n"
+        "5. Trách nhiệm của đối tượng thực hiện kiểm kê\n"
+        "- Chuẩn bị hồ sơ tài sản.\n"
+    )
+    assert [(t["title"][:22], t["lead"]) for t in tasks] == [
+        ("Sở Xây dựng: hướng dẫn", ["Sở Xây dựng"]),
+        ("Sở Công Thương: hướng ", ["Sở Công Thương"]),
+        ("Cử công chức tham gia ", ["Các cơ quan tham mưu quản lý ngành"]),
+        ("Chuẩn bị hồ sơ tài sản", ["Đối tượng thực hiện kiểm kê"]),
+    ]
