@@ -56,6 +56,7 @@ from plans.plan_deadlines import (
 from plans.plan_model import ParsedTask
 from plans.spec_lines import (
     campaign_description,
+    document_citation,
     follows_other_text,
     specification,
     topic_heading,
@@ -306,6 +307,9 @@ class _TaskBuilder:
         ):
             # "Các kỳ thi cấp tỉnh theo kế hoạch và hướng dẫn của Sở …", "Ngày nghỉ lễ: Thực
             # hiện theo quy định của …": a pointer to another text, no one's work here.
+            return
+        if document_citation(title):
+            # "Quyết định số 1381/QĐ-… ngày …": one entry of a list of issued documents.
             return
         duties = _dated_duties(title) if not node.children else None
         if duties:

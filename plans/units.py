@@ -156,7 +156,8 @@ class Gazetteer:
             start = " ".join(words[:size])
             # A one-word head must be exact ("bo" is not "bo tri"); longer heads tolerate one
             # PDF slip ("uy ban nhan dan" vs "uy ban nhan dn").
-            if start == head or (size > 1 and fuzz.ratio(start, head) >= 90):
+            # (Not a short head: "công văn" is no slip of "công an".)
+            if start == head or (size > 1 and len(head) >= 10 and fuzz.ratio(start, head) >= 90):
                 rest = " ".join(words[size:])
                 if size == 1 and head not in ("ubnd", "hdnd", "mttq") and not plural:
                     # "Sở Nội vụ", "Sở, ban, ngành" but not "Bố trí kinh phí", "Bảo đảm".

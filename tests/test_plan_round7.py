@@ -253,3 +253,13 @@ def test_plus_parts_naming_their_own_units_are_one_task_each() -> None:
         ("Cử công chức tham gia ", ["Các cơ quan tham mưu quản lý ngành"]),
         ("Chuẩn bị hồ sơ tài sản", ["Đối tượng thực hiện kiểm kê"]),
     ]
+
+
+def test_list_of_issued_documents_is_no_tasks() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Sở Tư pháp\n- Rà soát văn bản hết hiệu lực.\n"
+        "Danh mục các văn bản đã ban hành\nIII. CÔNG VĂN\n"
+        "1. Công văn số 12/STP-VP ngày 02/5/2025 của Sở Tư pháp về việc đôn đốc báo cáo.\n"
+        "2. Kế hoạch số 30/KH-STP ngày 10/6/2025 của Sở Tư pháp triển khai Luật.\n"
+    )
+    assert [t["title"][:24] for t in tasks] == ["Rà soát văn bản hết hiệu"]
