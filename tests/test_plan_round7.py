@@ -258,7 +258,8 @@ def test_plus_parts_naming_their_own_units_are_one_task_each() -> None:
 def test_list_of_issued_documents_is_no_tasks() -> None:
     tasks = _tasks(
         "II. NHIỆM VỤ\n1. Sở Tư pháp\n- Rà soát văn bản hết hiệu lực.\n"
-        "Danh mục các văn bản đã ban hành\nIII. CÔNG VĂN\n"
+        "Nơi nhận:\n- Như trên;\n- Lưu: VT.\nGIÁM ĐỐC\nNguyễn Văn Mẫu\n"
+        "Danh mục các văn bản đã ban hành\nI. CÔNG VĂN\n"
         "1. Công văn số 12/STP-VP ngày 02/5/2025 của Sở Tư pháp về việc đôn đốc báo cáo.\n"
         "2. Kế hoạch số 30/KH-STP ngày 10/6/2025 của Sở Tư pháp triển khai Luật.\n"
     )
