@@ -96,6 +96,31 @@ def _wraps_into(text: str, following: str) -> bool:
     )
 
 
+# A legal-text web page's own table of the document's fields: "Số hiệu:" / "6225/BVHTTDL-VP",
+# "Ngày ban hành:" / "18/11/2025", each value on the line after its label.
+_SITE_NUMBER = re.compile(r"^số hiệu\s*:$", re.I)
+_SITE_DATE = re.compile(r"^ngày ban hành\s*:$", re.I)
+_SHORT_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _site_field(header: _Header, text: str, following: str) -> bool:
+    """Read a web page's "Số hiệu:" / "Ngày ban hành:" field; True when the line was one."""
+    if _SITE_NUMBER.match(text):
+        if header.number is None:
+            _read_header_line(header, f"Số: {following.strip()}")
+        return True
+    if _SITE_DATE.match(text):
+        day = _SHORT_DATE.match(following.strip())
+        if day and header.date is None:
+            try:
+                header.date = date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
+                header.year = header.date.year
+            except ValueError:
+                pass
+        return True
+    return False
+
+
 def _kind_of(text: str) -> tuple[str, str] | None:
     cleaned = clean_text(text)
     for kind in _KINDS:
@@ -140,6 +165,11 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
             start = index
             break
         text = clean_text(item.text)
+        following_text = items[index + 1].text if index + 1 < len(items) and isinstance(
+            items[index + 1], Paragraph
+        ) else ""
+        if kind_index is None and index < 60 and _site_field(header, text, following_text):
+            continue
         if kind_index is None and _ADDRESSEES.match(text):
             letter_open = True
         elif letter_open and line.marker == "number" and previous.endswith(":"):
