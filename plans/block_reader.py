@@ -401,6 +401,10 @@ class _BodyReader:
             return
         node = _Node("item", "", line.text, RANK_ITEM, plus=line.bullet == "+")
         node.ad_hoc = bool(_AD_HOC.match(fold(line.text)))
+        # "- Mục đích:" / "+ …": a bulleted label of the plan's aims, not work.
+        node.skip = line.text.rstrip().endswith(":") and len(line.text.split()) <= 4 and (
+            _is_skip_heading(line.text)
+        )
         self._open(node)
 
     def _sentence_goes_on(self) -> bool:

@@ -264,3 +264,12 @@ def test_list_of_issued_documents_is_no_tasks() -> None:
         "2. Kế hoạch số 30/KH-STP ngày 10/6/2025 của Sở Tư pháp triển khai Luật.\n"
     )
     assert [t["title"][:24] for t in tasks] == ["Rà soát văn bản hết hiệu"]
+
+
+def test_bulleted_aims_label_is_no_task() -> None:
+    tasks = _tasks(
+        "I. NỘI DUNG\n- Mục đích:\n+ Nhằm cụ thể hóa các bước triển khai.\n"
+        "- Yêu cầu:\n+ Bảo đảm thống nhất, chất lượng.\n"
+        "II. NHIỆM VỤ\n1. Sở Tài chính lập dự toán chi phí.\n"
+    )
+    assert [t["title"][:20] for t in tasks] == ["Sở Tài chính lập dự "]
