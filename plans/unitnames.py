@@ -50,6 +50,10 @@ _VERBS = (
     "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
     "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên", "tiến hành", "theo chức năng",
     "trên cơ sở", "hỗ trợ",
+    # A unit's name never holds these: "… Sở Y tế trong việc nhập liệu", "UBND các xã định kỳ
+    # báo cáo", "UBND các xã xác định …".
+    "trong việc", "định kỳ", "xác định", "đăng tải", "phổ biến", "tập huấn", "chuẩn bị",
+    "lồng ghép", "vận động", "phát động", "huy động",
 )
 # "tổ chức" the verb ("… tổ chức phổ biến …"), not the noun: "các đoàn thể, tổ chức xã hội",
 # "tổ chức, cá nhân", "các tổ chức thành viên".
@@ -459,7 +463,8 @@ def sentence_support(text: str) -> list[str]:
     "Sở X chủ trì, phối hợp với Sở Y lập …" -> the units after "phối hợp với", up to the verb.
     Only at the start of the duty: a "phối hợp với" deep inside a sentence describes how the
     work is done, not who supports it."""
-    match = _SENTENCE_SUPPORT.match(clean_text(text))
+    text = _LEADING_ADVERBIAL.sub("", clean_text(text))
+    match = _SENTENCE_SUPPORT.match(text)
     if match is None:
         return []
     actor = _ASSIGN_PREFIX.sub("", (match.group("actor") or "").strip(" ("))

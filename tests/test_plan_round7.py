@@ -273,3 +273,14 @@ def test_bulleted_aims_label_is_no_task() -> None:
         "II. NHIỆM VỤ\n1. Sở Tài chính lập dự toán chi phí.\n"
     )
     assert [t["title"][:20] for t in tasks] == ["Sở Tài chính lập dự "]
+
+
+def test_unit_lists_end_at_more_predicates_and_support_after_grounds() -> None:
+    tasks = _tasks(
+        "V. TỔ CHỨC THỰC HIỆN\n1. Sở Tài chính\n"
+        "- Căn cứ khả năng cân đối ngân sách, phối hợp với Sở Y tế tham mưu bố trí kinh phí.\n"
+        "- Phối hợp với Trung tâm Dữ liệu tỉnh trong việc cập nhật dữ liệu.\n"
+        "2. Các sở, ngành, UBND các xã định kỳ báo cáo kết quả về Sở Y tế.\n"
+    )
+    assert [t["support"] for t in tasks[:2]] == [["Sở Y tế"], ["Trung tâm Dữ liệu tỉnh"]]
+    assert tasks[2]["lead"] == ["Các sở, ngành", "UBND các xã"]
