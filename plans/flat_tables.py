@@ -184,10 +184,10 @@ def _flat_rows(
             window.append(cell)
         else:
             ended = True
-        values = _row_cells(window, cell_roles, ended)
-        if not values:
+        read = _row_cells(window, cell_roles, ended)
+        if not read:
             break
-        used, values = values
+        used, values = read
         index += used
         cells = [""] * width
         cells[0] = text

@@ -165,9 +165,8 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
             start = index
             break
         text = clean_text(item.text)
-        following_text = items[index + 1].text if index + 1 < len(items) and isinstance(
-            items[index + 1], Paragraph
-        ) else ""
+        next_item = items[index + 1] if index + 1 < len(items) else None
+        following_text = next_item.text if isinstance(next_item, Paragraph) else ""
         if kind_index is None and index < 60 and _site_field(header, text, following_text):
             continue
         if kind_index is None and _ADDRESSEES.match(text):

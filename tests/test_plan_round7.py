@@ -124,7 +124,7 @@ def test_subject_line_v_v_is_no_roman_section() -> None:
         "1. Giao Sở Xây dựng\nRà soát dữ liệu số nhà trên địa bàn.\n"
     )
     assert [task.lead for task in plan.tasks] == [["Sở Xây dựng"]]
-    assert all("Sở Xây dựng;" != task.title for task in plan.tasks)
+    assert all(task.title != "Sở Xây dựng;" for task in plan.tasks)
 
 
 def test_shared_implementing_paragraph_gives_every_acting_clause_its_role() -> None:
