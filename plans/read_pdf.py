@@ -37,7 +37,6 @@ class _Line:
     page: int
 
 
-_Char = PageChar  # (top rounded to 0.1, x0, top, bottom, x1, text, size)
 _READING_ORDER = itemgetter(0, 1)
 _LEFT = itemgetter(1)
 
@@ -58,11 +57,11 @@ def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
     return lines
 
 
-def _rows(chars: list[_Char]) -> list[tuple[list[_Char], list[float]]]:
+def _rows(chars: list[PageChar]) -> list[tuple[list[PageChar], list[float]]]:
     """The page's text rows, each with its band (top, bottom). A character belongs to the
     latest row whose band holds its middle, so raised footnote marks stay on their line."""
-    rows: list[tuple[list[_Char], list[float]]] = []
-    row: list[_Char] = []
+    rows: list[tuple[list[PageChar], list[float]]] = []
+    row: list[PageChar] = []
     last_top = last_bottom = float("nan")
     for char in chars:
         top, bottom = char[2], char[3]
@@ -85,11 +84,11 @@ def _rows(chars: list[_Char]) -> list[tuple[list[_Char], list[float]]]:
     return rows
 
 
-def _segments(row: list[_Char]) -> list[list[_Char]]:
+def _segments(row: list[PageChar]) -> list[list[PageChar]]:
     """A row cut where a wide gap separates columns (the header's two halves, table
     cells): each side is a line of its own."""
-    segments: list[list[_Char]] = []
-    segment: list[_Char] = []
+    segments: list[list[PageChar]] = []
+    segment: list[PageChar] = []
     previous_end: float | None = None
     for char in row:
         if char[5].isspace():
@@ -104,12 +103,12 @@ def _segments(row: list[_Char]) -> list[list[_Char]]:
     return segments
 
 
-def _segment_line(chars: list[_Char], band: list[float], number: int) -> _Line | None:
+def _segment_line(chars: list[PageChar], band: list[float], number: int) -> _Line | None:
     pieces: list[str] = []
     previous_end: float | None = None
     spaced = True  # no space before the first character
-    first: _Char | None = None
-    last: _Char | None = None
+    first: PageChar | None = None
+    last: PageChar | None = None
     for char in chars:
         x0, text = char[1], char[5]
         if not spaced and previous_end is not None and x0 - previous_end > max(char[6], 1.0) * 0.2:
