@@ -42,6 +42,13 @@ _OPEN_PERIOD = re.compile(r"\d{4}\s*[-–]\s*\d{4}\b.*\btiep theo\b|\bden nam \d
 _YEAR_RANGE = re.compile(
     r"^(?:(?:trong\s+)?(?:năm|giai đoạn)\s+)?(?P<start>\d{4})\s*[-–]\s*(?P<end>\d{4})$", re.I
 )
+# "Tháng 11 - 12/2025", "Quý IV/2025 - Quý II/2026": a closed range of months or quarters is
+# due at the end of its last one (the year written once, at the end, is that one's).
+_PERIOD_RANGE = re.compile(
+    r"^(?P<unit>tháng|quý)\s+(?:[IV]+|\d{1,2})(?:\s*/\s*\d{4})?\s*[-–]\s*(?:(?:tháng|quý)\s+)?"
+    r"(?P<end>(?:[IV]+|\d{1,2})\s*/\s*\d{4})$",
+    re.I,
+)
 # "Tháng 11, 12/2013": several months of one year; the work is due at the end of the last.
 _MONTH_LIST = re.compile(r"^(?P<head>tháng)\s+(?:\d{1,2}\s*,\s*)+(?P<last>\d{1,2}\s*/\s*\d{4})", re.I)
 _PERIOD_LIST = re.compile(
@@ -86,6 +93,9 @@ def _phrase_candidates(value: str) -> list[str]:
     years = _YEAR_RANGE.match(value)
     if years and int(years.group("end")) > int(years.group("start")):
         value = f"năm {years.group('end')}"
+    period_range = _PERIOD_RANGE.match(value)
+    if period_range:
+        value = f"{period_range.group('unit')} {period_range.group('end')}"
     months = _MONTH_LIST.match(value)
     if months:
         value = f"{months.group('head')} {months.group('last')}{value[months.end():]}"
@@ -236,7 +246,7 @@ _QUARTER_LAST_MONTH = re.compile(
 # tháng": how often a report is due, written after its verb in the same clause.
 _REPORT_PERIOD = re.compile(
     r"\bbáo cáo\b(?P<gap>[^.;]{0,120}?)(?P<period>(?:định kỳ\s+)?(?:hằng|hàng|mỗi)\s+"
-    r"(?P<freq>tuần|tháng|quý|năm)\b|định kỳ\s+(?P<freq2>0?6\s+tháng|sáu\s+tháng|tháng|quý|năm)\b(?!\s*,))"
+    r"(?P<freq>ngày|tuần|tháng|quý|năm)\b|định kỳ\s+(?P<freq2>0?6\s+tháng|sáu\s+tháng|tháng|quý|năm)\b(?!\s*,))"
     # "hàng tháng và định kỳ": a second, unnamed period; not a regime to read as one.
     r"(?!\s*(?:và|hoặc)\s+định kỳ\b(?!\s+(?:hàng|hằng|mỗi)))",
     re.I,
@@ -341,6 +351,15 @@ def _regimes_of(text: str) -> tuple[_Regime, ...]:
             continue
         phrase = text[start : _time_after(text, end)].rstrip(" ,")
         freq = fold(match.group("freq") or match.group("freq2"))
+        if freq == "ngay":
+            # "báo cáo nhanh hàng ngày": the reader makes a daily report recur; "hằng ngày"
+            # alone is ongoing work, so the report's words go with it.
+            gap = match.group("gap")
+            if len(gap.split()) > 3:
+                continue
+            phrase = text[match.start() : end]
+            found.append(_Regime(phrase, [phrase], freq, match.start(), weak=True))
+            continue
         found.append(_Regime(phrase, [phrase, match.group("period")], freq, start, weak=True))
     for match in _HALF_AND_YEAR.finditer(text):
         phrase = text[match.start() : _time_after(text, match.end())].rstrip(" ,")

@@ -126,6 +126,10 @@ EVERY = {
     "week": re.compile(r"\b(?:hang|moi) tuan\b|dinh ky (?:hang )?tuan\b"),
 }
 _ANY_EVERY = re.compile(r"\b(?:hang|moi|dinh ky)\b|mot lan\b|nam tiep theo")
+# "báo cáo hằng ngày", "báo cáo nhanh hàng ngày", "báo cáo tổng hợp hằng ngày": a report is
+# due each day, so it recurs daily. "hằng ngày" on its own ("Thời gian thực hiện: Hằng ngày")
+# is work that goes on every day, with nothing to hand in: ongoing.
+_DAILY_REPORT = re.compile(r"\bbao cao\b(?:\s+(?!hang\b|moi\b)\w+){0,3}?\s+((?:hang|moi) ngay)\b")
 _ONGOING = re.compile(r"\bthuong xuyen\b|\b(?:hang|moi) ngay\b|\blien tuc\b|\bthuong nien\b(?!.*\d)")
 STARTS = re.compile(rf"\btu (?:nam )?({YEAR})\b")
 _END_OF = re.compile(r"(?<!thang )\bcuoi (thang|quy|nam)\b(?! ?(?:\d|{}))".format(
@@ -167,6 +171,14 @@ def recurring(
 
 
 # --- ongoing -------------------------------------------------------------------------------
+
+
+def read_daily_report(p: Phrase) -> Deadline | None:
+    """"báo cáo hằng ngày": a report due every day (see `_DAILY_REPORT`)."""
+    if (match := _DAILY_REPORT.search(p.text)) is None:
+        return None
+    p.used.add(match, 1)
+    return recurring(p, "day", "FREQ=DAILY", "due", "Hằng ngày (báo cáo mỗi ngày)")
 
 
 def read_ongoing(p: Phrase) -> Deadline | None:

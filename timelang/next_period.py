@@ -9,7 +9,8 @@ phrase as written:
 - "thang sau" typed without any accent could be either: unless next month is June, the
   person is asked which one.
 Vague positions inside a period ("đầu tháng 6", "giữa năm 2027") name no day: they are refused
-with a question rather than read as the period's last day.
+with a question rather than read as the period's last day. A day of "the first month of next
+quarter" ("trước ngày 05 của tháng đầu quý sau") names one day, and is read as that date.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _DAY_OF_NEXT = re.compile(
     r"(?:(?:truoc|cham nhat|han|vao)\s+)*ngay (\d{1,2}) (?:cua )?"
     r"(?:(thang) (?:sau|toi)|thang dau (?:cua )?(quy) (?:sau|toi)|thang (?:1|mot|gieng) (?:cua )?(nam) (?:sau|toi))\b")
 _PERIOD_WORDS = {"thang": "tháng", "quy": "quý", "nam": "năm"}
+# "trước ngày 05 của tháng đầu quý sau", said once: the first month of the next quarter is one
+# month, so the day in it is a date ("đầu quý" alone names no day and is asked).
+_DAY_OF_NEXT_QUARTER = re.compile(
+    r"\bngay (\d{1,2}) (?:cua )?thang dau (?:cua )?quy (?:sau|toi)\b(?! nua\b)")
 _HALF_YEAR = re.compile(r"\b(?:6|sau|9|chin|3|ba) thang (?:dau|cuoi) nam\b")
 
 
@@ -69,6 +74,11 @@ def resolve(display: str, folded: str, reference: date) -> str | Ask | None:
     `display` is the cleaned phrase as written; `folded` has the same length."""
     if _RECURRING.search(folded):
         return _each_next_period(display, folded)
+    if first_month := _DAY_OF_NEXT_QUARTER.search(folded):
+        index = reference.year * 4 + (reference.month - 1) // 3 + 1
+        year, month = index // 4, index % 4 * 3 + 1
+        return (display[:first_month.start()] + f"ngày {int(first_month.group(1)):02d} tháng "
+                f"{month} năm {year}" + display[first_month.end():])
     if ask := _vague(display, folded, reference):
         return ask
     pieces: list[str] = []
