@@ -223,6 +223,19 @@ _PERIOD_THEN_REPORT = re.compile(
     re.I,
 )
 
+# "Hằng năm, tổ chức kiểm tra …": a duty that opens with its period is done each period.
+_PERIOD_OPENS_DUTY = re.compile(
+    r"^(?P<period>(?:hàng|hằng)\s+(?P<freq>tháng|quý|năm))\s*,\s+\S", re.I
+)
+# "Tổ chức tập huấn … cho trẻ em hàng năm.": the period closing the duty's sentence — unless
+# it names a plan's or a budget's year ("… vào dự toán ngân sách hằng năm.").
+_PERIOD_CLOSES_DUTY = re.compile(
+    r"(?P<before>\S+\s+\S+\s+)(?P<period>(?:hàng|hằng)\s+(?P<freq>tháng|quý|năm))\s*\.\s*$", re.I
+)
+_PLAN_OR_BUDGET_BEFORE = re.compile(
+    r"\b(?:ke hoach|chuong trinh|de an|du toan|ngan sach|kinh phi|cong tac|nhiem vu|chi tieu)"
+    r"(?:\s+\S+)?\s*$"
+)
 
 # "chậm nhất là vào ngày …", "trước ngày …", or the day alone.
 _BY_DAY = r"(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?)?"
@@ -380,6 +393,16 @@ def _regimes_of(text: str) -> tuple[_Regime, ...]:
         period = match.group("period")
         found.append(
             _Regime(period, [period], fold(match.group("freq")), match.start("period"))
+        )
+    opening = _PERIOD_OPENS_DUTY.match(text)
+    if opening:
+        period = opening.group("period")
+        found.append(_Regime(period, [period], fold(opening.group("freq")), 0))
+    closing = _PERIOD_CLOSES_DUTY.search(text)
+    if closing and not _PLAN_OR_BUDGET_BEFORE.search(fold(text[: closing.start("period")])):
+        period = closing.group("period")
+        found.append(
+            _Regime(period, [period], fold(closing.group("freq")), closing.start("period"))
         )
     for match in _PERIOD_END.finditer(text):
         # A duty among recurring ones ("họp định kỳ hàng tháng (…), cuối năm (…)"): the
