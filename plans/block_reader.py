@@ -332,6 +332,11 @@ class _BodyReader:
             self._target_body(holder, holder_body)
             return
         attr = holder.attach(kind, value)
+        if kind == "time" and line.marker in ("letter", "number"):
+            # "2. Tháng hành động" / "a) Chủ đề …" / "b) Thời gian: Từ ngày 15/11 đến ngày
+            # 15/12/2025." / "d) Các hoạt động chính": a time that is a block of its own is
+            # the whole section's, not only of the blocks above it.
+            attr.position = 0
         self._target_attr(attr)
         self.last_was_attr = True
 
