@@ -43,6 +43,7 @@ from plans.text import (
     sentence_case,
     starts_lowercase,
 )
+from plans.plan_deadlines import holds_deadline
 from plans.units import DUTY_VERBS, sentence_actors
 
 if TYPE_CHECKING:
@@ -409,6 +410,13 @@ class _BodyReader:
             # plan: the general request, skipped; the text goes on.
             return
         if _CLOSING.match(folded) or ends_text(text):
+            top = self.stack[-1]
+            if (not _CLOSING.match(folded) and not self.closed and top.kind == "section"
+                    and not top.children and not top.body and holds_deadline(text)):
+                # "VII. Chế độ báo cáo" / "Các sở … gửi báo cáo … trước ngày 16/12/2025 …./.":
+                # the closing paragraph is the section's dated duty.
+                self._open(_Node("item", "", text.rstrip().removesuffix("./.").rstrip() + ".",
+                                 RANK_ITEM))
             if not _CLOSING.match(folded) and self.stack[-1] is self.root and not self.closed:
                 # A letter of one paragraph: "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …
                 # trước ngày 15/12/2023./." — the end mark closes the text, the duty stays.

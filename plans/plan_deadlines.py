@@ -539,3 +539,10 @@ def _once_matches(text: str) -> list[re.Match[str]]:
         for pattern in (_ONCE_BY_DATE, _ONCE_AFTER_EVENT, _ONCE_PERIOD)
         for match in pattern.finditer(text)
     ]
+
+
+def holds_deadline(text: str) -> bool:
+    """True when a paragraph states a due date or a reporting regime of its own ("… gửi báo
+    cáo … trước ngày 16 tháng 12 năm 2025 …"): such a paragraph is a duty even where it closes
+    the text."""
+    return bool(_once_phrase(text) or any(not r.weak for r in _recurring_regimes(text)))
