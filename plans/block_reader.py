@@ -35,6 +35,7 @@ from plans.lines import (
     _label_kind,
     _Line,
 )
+from plans.plan_deadlines import holds_deadline
 from plans.text import (
     FOOTNOTE_LINE,
     ends_sentence,
@@ -43,7 +44,6 @@ from plans.text import (
     sentence_case,
     starts_lowercase,
 )
-from plans.plan_deadlines import holds_deadline
 from plans.units import DUTY_VERBS, sentence_actors
 
 if TYPE_CHECKING:

@@ -31,8 +31,8 @@ from timelang.calendar import WorkingCalendar, default_calendar
 from timelang.deadline_readers import (
     EXAMPLES,
     Phrase,
-    read_every,
     read_daily_report,
+    read_every,
     read_once,
     read_ongoing,
     read_recurring,
