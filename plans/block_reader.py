@@ -35,7 +35,7 @@ from plans.lines import (
     _label_kind,
     _Line,
 )
-from plans.plan_deadlines import holds_deadline
+from plans.plan_deadlines import holds_deadline, request_then_report
 from plans.text import (
     FOOTNOTE_LINE,
     ends_sentence,
@@ -405,6 +405,17 @@ class _BodyReader:
 
     def _feed_plain(self, text: str) -> None:
         folded = fold(text)
+        report = request_then_report(text) if not self.closed and len(self.stack) > 1 else None
+        if report:
+            # "UBND tỉnh yêu cầu các sở … nghiêm túc thực hiện; định kỳ trước ngày 30/11 hằng
+            # năm báo cáo …": the report is a duty of the section, led by those addressed.
+            section = self._pop_to(1)
+            duty = section.add(_Node("item", "", f"{report[1][:1].upper()}{report[1][1:]}.",
+                                     RANK_ITEM))
+            duty.attach("lead", report[0])
+            self.append_to = None
+            self.closed = self.closed or ends_text(text)
+            return
         if _CLOSING.match(folded) and self.stack[-1] is self.root and not ends_text(text):
             # "Yêu cầu các đơn vị … bảo đảm thực hiện nghiêm túc …" before the duties of a prose
             # plan: the general request, skipped; the text goes on.

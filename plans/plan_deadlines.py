@@ -546,3 +546,25 @@ def holds_deadline(text: str) -> bool:
     cáo … trước ngày 16 tháng 12 năm 2025 …"): such a paragraph is a duty even where it closes
     the text."""
     return bool(_once_phrase(text) or any(not r.weak for r in _recurring_regimes(text)))
+
+
+# "UBND Thành phố yêu cầu các Sở, … nghiêm túc triển khai thực hiện; định kỳ trước ngày 30
+# tháng 11 hằng năm báo cáo kết quả về …": the closing request is no duty; the dated report
+# after it is one, of those the request addresses.
+_REQUEST_THEN_REPORT = re.compile(
+    r"\byêu cầu\s+(?P<addressees>[^.;:]{3,200}?)\s+(?:nghiêm túc|khẩn trương)\b[^.;]*;\s*"
+    r"(?P<report>(?:định kỳ|hằng|hàng|mỗi)\b[^.;]{0,80}?\bbáo cáo\b[^.;]*)",
+    re.I,
+)
+
+
+def request_then_report(text: str) -> tuple[str, str] | None:
+    """(addressees, report duty) of a closing request followed by a dated report; None when
+    the paragraph is not one, or the report states no time of its own."""
+    match = _REQUEST_THEN_REPORT.search(text)
+    if match is None:
+        return None
+    report = match.group("report").strip(" ,")
+    if not (_once_phrase(report) or any(not r.weak for r in _recurring_regimes(report))):
+        return None
+    return match.group("addressees").strip(" ,"), report

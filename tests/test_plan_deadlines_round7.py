@@ -190,3 +190,19 @@ def test_a_closing_paragraph_without_a_date_is_still_not_a_task() -> None:
         "Các phòng, ban căn cứ Kế hoạch này tổ chức thực hiện./.\n"
     )
     assert [t["title"][:20] for t in tasks] == ["Tổ chức hội thi an t"]
+
+
+def test_a_report_after_the_closing_request_is_a_duty_of_those_addressed() -> None:
+    # "… yêu cầu X, Y nghiêm túc thực hiện; định kỳ trước ngày … hằng năm báo cáo …": the
+    # request is no duty, the dated report after it is, of X and Y.
+    tasks = _tasks(
+        "II. TỔ CHỨC THỰC HIỆN\n1. Phòng Văn hóa\n- Hướng dẫn các xã tổ chức hội thi.\n"
+        "Ủy ban nhân dân huyện yêu cầu các phòng, ban huyện và Ủy ban nhân dân các xã nghiêm "
+        "túc triển khai thực hiện; định kỳ trước ngày 25 tháng 11 hằng năm báo cáo kết quả về "
+        "Ủy ban nhân dân huyện (qua Phòng Văn hóa). Trong quá trình thực hiện, nếu có vướng "
+        "mắc, phản ánh về Phòng Văn hóa để tổng hợp./.\n"
+    )
+    report = [t for t in tasks if t["title"].startswith("Định kỳ trước ngày 25 tháng 11")]
+    assert len(report) == 1 and len(tasks) == 2
+    assert report[0]["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=25"
+    assert "Phòng Văn hóa" not in report[0]["lead"] and report[0]["lead"]
