@@ -45,12 +45,16 @@ _YEAR_RANGE = re.compile(
 # "Tháng 11 - 12/2025", "Quý IV/2025 - Quý II/2026": a closed range of months or quarters is
 # due at the end of its last one (the year written once, at the end, is that one's).
 _PERIOD_RANGE = re.compile(
-    r"^(?P<unit>tháng|quý)\s+(?:[IV]+|\d{1,2})(?:\s*/\s*\d{4})?\s*[-–]\s*(?:(?:tháng|quý)\s+)?"
-    r"(?P<end>(?:[IV]+|\d{1,2})\s*/\s*\d{4})$",
+    r"^(?P<unit>tháng|quý)\s+(?:[IV]+|\d{1,2})(?:\s*(?:/|năm)\s*\d{4})?\s*[-–]\s*"
+    r"(?:(?:tháng|quý)\s+)?(?P<end>(?:[IV]+|\d{1,2})\s*(?:/|năm)\s*\d{4})$",
     re.I,
 )
 # "Tháng 11, 12/2013": several months of one year; the work is due at the end of the last.
-_MONTH_LIST = re.compile(r"^(?P<head>tháng)\s+(?:\d{1,2}\s*,\s*)+(?P<last>\d{1,2}\s*/\s*\d{4})", re.I)
+# "Quý I, II/2026" likewise.
+_MONTH_LIST = re.compile(
+    r"^(?P<head>tháng|quý)\s+(?:(?:\d{1,2}|[IV]+)\s*,\s*)+(?P<last>(?:\d{1,2}|[IV]+)\s*/\s*\d{4})",
+    re.I,
+)
 _PERIOD_LIST = re.compile(
     r"^(?:định kỳ\s+)?(?P<months>\d{1,2})\s+tháng\s*,\s*(?:(?:hàng|hằng)\s+năm|\d\s+năm)"
     r"(?:\s*(?:,|và)\s*(?:định kỳ|đột xuất))?$",
@@ -60,7 +64,10 @@ _STANDING_AND_PERIOD = re.compile(
     r"^thường xuyên\s*(?:,|;|và|,\s*và)\s*(?P<period>(?:định kỳ\s+)?(?:hàng|hằng|mỗi)\s+\w+.*)$",
     re.I,
 )
-_NEXT_YEARS = re.compile(r"(?:những|các)\s+năm\s+tiếp\s+theo|năm\s+tiếp\s+theo", re.I)
+# "… và những năm tiếp theo", "… và hằng năm": the dated duty comes back; read as written.
+_NEXT_YEARS = re.compile(
+    r"(?:những|các)\s+năm\s+tiếp\s+theo|năm\s+tiếp\s+theo|^(?:hằng|hàng|mỗi)\s+năm$", re.I
+)
 # "Theo kế hoạch công tác hằng năm", "Theo tiến độ …", "Sau khi Nghị định … ban hành": the time
 # depends on another plan or event; there is no date to read, and "hằng năm" there is not a
 # reporting regime.
@@ -216,6 +223,13 @@ _ONCE_LABELLED_DAY = re.compile(
 
 # "3 tháng một lần", "6 tháng một lần": a reporting period in words.
 _EVERY_N_MONTHS = re.compile(r"\b(?:\d{1,2}|ba|sáu)\s+tháng\s+(?:một|1)\s+lần\b", re.I)
+# "tần suất 02 lần/năm", "hai lần mỗi năm": how many times in a period (the reader says which
+# counts it can schedule and refuses the others).
+_TIMES_PER_PERIOD = re.compile(
+    r"\b(?:\d{1,2}|một|hai|ba|bốn|sáu)\s+lần\s*(?:/|mỗi|một|trong|trên)\s*(?:(?:1|một)\s+)?"
+    r"(?:tuần|tháng|quý|năm)\b",
+    re.I,
+)
 # "Hàng năm, các bộ … báo cáo kết quả": the period opens the sentence whose verb is a report.
 _PERIOD_THEN_REPORT = re.compile(
     r"(?:^|[.;:]\s*)(?P<period>(?:hàng|hằng)\s+(?P<freq>tháng|quý|năm))\s*,?\s+(?:[^.;]{0,120}?)"
@@ -389,6 +403,8 @@ def _regimes_of(text: str) -> tuple[_Regime, ...]:
         )
     for match in _EVERY_N_MONTHS.finditer(text):
         found.append(_Regime(match.group(0), [match.group(0)], "n thang", match.start()))
+    for match in _TIMES_PER_PERIOD.finditer(text):
+        found.append(_Regime(match.group(0), [match.group(0)], "lan", match.start()))
     for match in _PERIOD_THEN_REPORT.finditer(text):
         period = match.group("period")
         found.append(

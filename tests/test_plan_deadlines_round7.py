@@ -206,3 +206,50 @@ def test_a_report_after_the_closing_request_is_a_duty_of_those_addressed() -> No
     assert len(report) == 1 and len(tasks) == 2
     assert report[0]["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=25"
     assert "Phòng Văn hóa" not in report[0]["lead"] and report[0]["lead"]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "rrule"),
+    [
+        ("1 lần/năm", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=31"),
+        ("02 lần/năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1"),
+        ("hai lần mỗi năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1"),
+        ("4 lần/năm", "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"),
+        ("1 lần/tháng", "FREQ=MONTHLY;BYMONTHDAY=-1"),
+        ("hằng tháng, trước ngày 25", "FREQ=MONTHLY;BYMONTHDAY=25"),
+    ],
+)
+def test_how_many_times_a_period_is_read_as_its_periods(phrase: str, rrule: str) -> None:
+    # "hai lần mỗi năm" was read as once a year: the count is not dropped any more.
+    reading = read_deadline(phrase, PLAN_DAY)
+    assert isinstance(reading, Reading) and reading.deadline.rrule == rrule
+
+
+@pytest.mark.parametrize("phrase", ["2 lần/tháng", "03 lần/năm"])
+def test_a_count_that_names_no_days_is_refused(phrase: str) -> None:
+    refusal = read_deadline(phrase, PLAN_DAY)
+    assert isinstance(refusal, Refusal) and "chưa nói vào những ngày nào" in refusal.reason
+
+
+def test_a_plan_frequency_it_cannot_schedule_is_unsure_not_missing() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Quan trắc nước hồ chứa\n"
+        "- Quan trắc độ mặn, pH tại 03 điểm với tần suất 2 lần/tháng.\n"
+    )
+    assert tasks[0]["deadline"] is None and "deadline_unread" in tasks[0]["unsure"]
+    assert tasks[0]["deadline_text"] == "2 lần/tháng"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "kind", "due"),
+    [
+        ("Trước ngày 31/12/2025 và hằng năm", "recurring", None),
+        ("Năm 2026 và hằng năm", "recurring", None),
+        ("Quý I, II/2026", "once", "2026-06-30"),
+        ("tháng 10 - tháng 12 năm 2025", "once", "2025-12-31"),
+        ("Tháng 12/2025 và kiện toàn thường xuyên", "once", "2025-12-31"),
+    ],
+)
+def test_a_plan_time_and_its_recurrence_or_list(phrase: str, kind: str, due: str | None) -> None:
+    tasks = _tasks(f"II. NHIỆM VỤ\n1. Rà soát quy chế làm việc\n- Thời gian: {phrase}.\n")
+    assert _deadline(tasks[0])[:2] == (kind, due)  # type: ignore[index]

@@ -107,7 +107,9 @@ _MONTHS_DAY = re.compile(
     rf"ngay (\d{{1,2}}) (?:cua |trong )?(?:cac )?thang ((?:{MONTH})(?:\s*(?:,|va|-)\s*(?:thang )?(?:{MONTH}))+)")
 _WEEKLY = re.compile(r"\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat|cn))\b.*\b(?:hang|moi) tuan"
                      r"|\b(?:hang|moi) tuan\b.*\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat))\b")
-_MONTHLY_DAY = re.compile(r"ngay (\d{1,2}) (?:hang|moi|cac) thang|(?:hang|moi) thang(?:,)? (?:vao |han )?ngay (\d{1,2})\b")
+# "ngày 20 hằng tháng", "hằng tháng, trước ngày 25", "mỗi tháng vào ngày 5".
+_MONTHLY_DAY = re.compile(r"ngay (\d{1,2}) (?:hang|moi|cac) thang|(?:hang|moi) thang(?:,)? "
+                          r"(?:vao |han |truoc |cham nhat (?:la )?(?:vao )?)?ngay (\d{1,2})\b(?! ?/)")
 _QUARTER_DAY = re.compile(r"ngay (\d{1,2}) (?:cua )?thang cuoi (?:moi |cua )?quy")
 EVERY = {
     # "định kỳ 3 tháng, 6 tháng, 9 tháng, năm": cumulative reports at each quarter's end.
@@ -263,6 +265,42 @@ def read_recurring(p: Phrase) -> Deadline | None:
                          f"Hằng quý, ngày {day} của tháng cuối quý")
 
     return None
+
+
+# "2 lần/năm", "hai lần mỗi năm", "1 lần/quý": how many times in a period. A count that
+# splits the period into equal periods of the product's (2 a year: each half; 4 a year: each
+# quarter) is read as those; any other ("2 lần/tháng", "3 lần/năm") names no days, so it is
+# refused with a way to write it, never read as the whole period.
+_TIMES_PER = re.compile(
+    r"\b(\d{1,2}|mot|hai|ba|bon|sau|muoi hai) lan ?(?:/|trong|tren|moi|mot)\s*(?:(?:1|mot) )?"
+    r"(tuan|thang|quy|nam)\b")
+_TIMES_UNITS: dict[tuple[int, str], Unit] = {
+    (1, "tuan"): "week", (1, "thang"): "month", (1, "quy"): "quarter", (3, "quy"): "month",
+    (1, "nam"): "year", (2, "nam"): "half", (4, "nam"): "quarter", (12, "nam"): "month",
+}
+_TIMES_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "muoi hai": 12}
+
+
+def read_times_per(p: Phrase) -> Deadline | None:
+    """"2 lần/năm" → each half year, "1 lần/tháng" → each month (see `_TIMES_PER`)."""
+    if (match := _TIMES_PER.search(p.text)) is None:
+        return None
+    word = match.group(1)
+    count = int(word) if word.isdigit() else _TIMES_WORDS[word]
+    unit = _TIMES_UNITS.get((count, match.group(2)))
+    if unit is None:
+        per = _UNIT_NAMES[_UNIT_WORDS[match.group(2)]]
+        raise DeadlineError(f"«{count} lần mỗi {per}» chưa nói vào những ngày nào. Hãy ghi rõ "
+                            f"các ngày hạn, ví dụ «ngày 15/4 và 15/10 hằng năm», hoặc một kỳ, "
+                            f"ví dụ: {EXAMPLES}.")
+    p.used.add(match)
+    if unit == "week":
+        return recurring(p, "week", "FREQ=WEEKLY;BYDAY=FR", "due", "Thứ Sáu hằng tuần")
+    lead = {"month": "Hằng tháng, hạn ngày cuối tháng",
+            "quarter": "Hằng quý, hạn ngày cuối quý",
+            "half": "6 tháng một lần, hạn ngày cuối của mỗi 6 tháng",
+            "year": "Hằng năm, hạn ngày cuối năm"}[unit]
+    return recurring(p, unit, _END_RULES[unit], "end", lead)
 
 
 def read_every(p: Phrase) -> Deadline | None:

@@ -37,6 +37,7 @@ from timelang.deadline_readers import (
     read_ongoing,
     read_recurring,
     read_relative,
+    read_times_per,
 )
 from timelang.deadline_tokens import YEAR, DeadlineError, clean, fold, normalize, tokens
 from timelang.periods import Unit
@@ -49,7 +50,8 @@ __all__ = [
 ]
 
 _READERS: tuple[Callable[[Phrase], Deadline | None], ...] = (
-    read_daily_report, read_ongoing, read_recurring, read_yearly_days, read_every, read_relative, read_once,
+    read_daily_report, read_ongoing, read_recurring, read_yearly_days,
+    read_times_per, read_every, read_relative, read_once,
 )
 _BAD_QUARTER = re.compile(r"\bquy (0|[5-9]|\d{2,}|v|vi|vii|viii)\b")
 _BAD_WEEKDAY = re.compile(r"\bthu (tam|chin|muoi|[89]|1\d?)\b(?=.*\btuan\b)")
