@@ -17,7 +17,7 @@ from timelang.deadlines import read_first
 
 __all__ = [
     "_Regime", "_once_phrase", "_phrase_candidates", "_recurring_regimes", "dated_clauses",
-    "holds_deadline", "is_dependent_time", "is_open_start", "read_deadline",
+    "heading_deadline", "holds_deadline", "is_dependent_time", "is_open_start", "read_deadline",
     "request_then_report", "vague_regime",
 ]
 
@@ -309,3 +309,22 @@ def request_then_report(text: str) -> tuple[str, str] | None:
     if not (_once_phrase(report) or any(not r.weak for r in _recurring_regimes(report))):
         return None
     return match.group("addressees").strip(" ,"), report
+
+
+# "1. Các nhiệm vụ hoàn thành trong Quý I/2026:", "2. Nhiệm vụ năm 2026 (hoàn thành trước ngày
+# 15/12/2026)": a heading that says when its items are due, in so many words ("hoàn thành",
+# "trước ngày", "chậm nhất"); a heading that only names a period ("Nhiệm vụ trọng tâm năm
+# 2026", "… trong tháng 12") says when the work happens, not a deadline of its items.
+_HEADING_DUE = re.compile(
+    r"(?:hoàn thành|hoàn tất|chậm nhất|hạn chót)\s+(?:là\s+)?(?:trong\s+|trước\s+|vào\s+)?"
+    rf"(?:ngày\s+)?(?:{_DATE}|{_DATE_WORDS}|(?:tháng|quý)\s+(?:[IV]+|\d{{1,2}})\s*(?:/|năm)\s*\d{{4}}"
+    r"|năm\s+\d{4}(?!\s*[-–]))"
+    rf"|trước\s+ngày\s+(?:{_DATE}|{_DATE_WORDS})",
+    re.I,
+)
+
+
+def heading_deadline(text: str) -> str | None:
+    """The due phrase a heading states for all its items (see `_HEADING_DUE`), else None."""
+    match = _HEADING_DUE.search(text)
+    return match.group(0) if match else None

@@ -253,3 +253,23 @@ def test_a_plan_frequency_it_cannot_schedule_is_unsure_not_missing() -> None:
 def test_a_plan_time_and_its_recurrence_or_list(phrase: str, kind: str, due: str | None) -> None:
     tasks = _tasks(f"II. NHIỆM VỤ\n1. Rà soát quy chế làm việc\n- Thời gian: {phrase}.\n")
     assert _deadline(tasks[0])[:2] == (kind, due)  # type: ignore[index]
+
+
+def test_a_heading_that_says_when_its_items_are_due_dates_them() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Các nhiệm vụ hoàn thành trong Quý I/2026:\n"
+        "- Rà soát quy chế làm việc.\n- Kiện toàn tổ công tác trước ngày 15/01/2026.\n"
+        "2. Nhiệm vụ năm 2026 (hoàn thành trước ngày 15/12/2026)\n"
+        "a) Tổ chức hội nghị sơ kết.\nb) Khen thưởng tập thể.\n"
+    )
+    assert [_deadline(t)[1] for t in tasks] == [  # type: ignore[index]
+        "2026-03-31", "2026-01-15", "2026-12-15", "2026-12-15"
+    ]
+
+
+def test_a_heading_that_only_names_its_period_dates_nothing() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n1. Nhiệm vụ trọng tâm trong năm 2026\n"
+        "- Xây dựng thể lệ hội thi.\n- Thành lập ban giám khảo.\n"
+    )
+    assert [_deadline(t) for t in tasks] == [None, None]
