@@ -273,3 +273,23 @@ def test_a_heading_that_only_names_its_period_dates_nothing() -> None:
         "- Xây dựng thể lệ hội thi.\n- Thành lập ban giám khảo.\n"
     )
     assert [_deadline(t) for t in tasks] == [None, None]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "due"),
+    [
+        ("chậm nhất ngày 05 tháng 01 năm sau", date(2026, 1, 5)),
+        ("trước ngày 15/01 năm sau", date(2026, 1, 15)),
+        ("trước ngày 20/11/2025 (thứ Năm)", date(2025, 11, 20)),
+    ],
+)
+def test_a_date_of_next_year_or_with_its_weekday_is_read(phrase: str, due: date) -> None:
+    # "01 năm sau" is January of next year, not "one year later"; "(thứ Năm)" is the date's
+    # own weekday, said again.
+    reading = read_deadline(phrase, PLAN_DAY)
+    assert isinstance(reading, Reading) and reading.deadline.due == due
+
+
+def test_a_weekday_that_is_not_the_dates_is_refused() -> None:
+    refusal = read_deadline("trước ngày 20/11/2025 (thứ Hai)", PLAN_DAY)
+    assert isinstance(refusal, Refusal) and refusal.unsure

@@ -142,10 +142,19 @@ _WEEKDAY_OF_WEEK = re.compile(r"\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat
 _TOMORROW = re.compile(r"\bngay mai\b")
 
 
+# "ngày 20/11/2025 (thứ Năm)": the weekday of the date, said again.
+_WEEKDAY_RESTATED = re.compile(r"\(\s*(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat))\s*\)")
+
+
 def _once(p: Phrase, due: date, text: str | None = None) -> Deadline:
     # A restated due date ("…, tức ngày 08/03/2023") is consistent, hence read.
     for match in FULL_DATE.finditer(p.text):
         if _full_date(match) == due:
+            p.used.add(match)
+    # So is its weekday in brackets; a weekday that is not the date's stays unused (refused).
+    for match in _WEEKDAY_RESTATED.finditer(p.text):
+        weekday = 6 if match.group(2) else _WEEKDAYS[match.group(1)]
+        if weekday == due.weekday():
             p.used.add(match)
     return Deadline(kind="once", due=due, rrule=None,
                     text=text or f"Một lần, hạn {format_date(due)}", source=p.source)
