@@ -113,6 +113,23 @@ _HALF_AND_YEAR = re.compile(
 _NAMED_REPORT = re.compile(
     r"\bbáo cáo\s+(?P<freq>0?6\s+tháng|sáu\s+tháng|quý|năm|tháng)\s*(?=\([^)]*\d[^)]*\))", re.I
 )
+# "gửi báo cáo 6 tháng trước ngày 15/6 và báo cáo năm trước ngày 15/12", "báo cáo định kỳ 6
+# tháng (trước ngày 10/6) và năm (trước ngày 10/12)": half-year and year reports, each with a
+# day and month but no year: due on those days each year (read as "ngày … và … hằng năm").
+_REPORT_DAY_TAIL = (
+    r"[^.;()\d]{0,60}?\(?\s*(?:trước|chậm nhất)\s+(?:là\s+)?(?:vào\s+)?(?:ngày\s+)?"
+    rf"(?P<day>{_DAY_OF_MONTH})\s*\)?"
+)
+_NAMED_REPORT_DAY = re.compile(
+    r"\b(?:báo cáo|định kỳ)\s+(?:định kỳ\s+)?(?:0?6\s+tháng|sáu\s+tháng|năm|cả năm)\b"
+    r"(?!\s*(?:\d|/))" + _REPORT_DAY_TAIL,
+    re.I,
+)
+_AND_REPORT_DAY = re.compile(
+    r"\s*(?:,|và)\s*(?:(?:gửi\s+)?báo cáo\s+)?(?:0?6\s+tháng|sáu\s+tháng|năm|cả năm)\b"
+    r"(?!\s*(?:\d|/))" + _REPORT_DAY_TAIL,
+    re.I,
+)
 # What a report's period is not: "dự toán ngân sách hằng năm", "theo kế hoạch … hằng năm".
 _NOT_REPORT_PERIOD = re.compile(r"\b(?:du toan|ngan sach|theo ke hoach|theo chuong trinh)\b")
 # "báo cáo … để đưa vào kế hoạch (công tác) hằng năm": the period names the plan, unless a day
@@ -217,6 +234,16 @@ def _regimes_of(text: str) -> tuple[_Regime, ...]:
     for match in _HALF_AND_YEAR.finditer(text):
         phrase = text[match.start() : _time_after(text, match.end())].rstrip(" ,")
         found.append(_Regime(phrase, [phrase, match.group(0)], "6 thang", match.start()))
+    for match in _NAMED_REPORT_DAY.finditer(text):
+        days = [" ".join(match.group("day").split())]
+        end = match.end()
+        while following := _AND_REPORT_DAY.match(text, end):
+            days.append(" ".join(following.group("day").split()))
+            end = following.end()
+        phrase = f"ngày {' và '.join(days)} hằng năm"
+        found.append(
+            _Regime(text[match.start() : end].rstrip(" )"), [phrase], "nam", match.start())
+        )
     for match in _NAMED_REPORT.finditer(text):
         end = _time_after(text, match.end())
         if end == match.end():

@@ -293,3 +293,32 @@ def test_a_date_of_next_year_or_with_its_weekday_is_read(phrase: str, due: date)
 def test_a_weekday_that_is_not_the_dates_is_refused() -> None:
     refusal = read_deadline("trước ngày 20/11/2025 (thứ Hai)", PLAN_DAY)
     assert isinstance(refusal, Refusal) and refusal.unsure
+
+
+def test_half_year_and_year_reports_with_their_days_recur_each_year() -> None:
+    tasks = _tasks(
+        "V. CHẾ ĐỘ BÁO CÁO\n"
+        "1. Các phòng gửi báo cáo 6 tháng trước ngày 15/6 và báo cáo năm trước ngày 15/12 về "
+        "Phòng Nội vụ.\n"
+        "2. Các xã báo cáo định kỳ 6 tháng (trước ngày 10/6) và năm (trước ngày 10/12).\n"
+        "3. Phòng Nội vụ gửi báo cáo năm 2025 trước ngày 20/12/2025.\n"
+    )
+    assert [_deadline(t) for t in tasks] == [
+        ("recurring", None, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15"),
+        ("recurring", None, "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=10"),
+        ("once", "2025-12-20", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "rrule"),
+    [
+        # "15 tháng 12" after "và" is a day, not a month list "6 và 15".
+        ("ngày 15 tháng 6 và 15 tháng 12 hằng năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15"),
+        # "và" is not the Roman numeral V (May).
+        ("ngày 15 tháng 6 và tháng 12 hằng năm", "FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=15"),
+    ],
+)
+def test_two_days_of_the_year_are_read_as_written(phrase: str, rrule: str) -> None:
+    reading = read_deadline(phrase, PLAN_DAY)
+    assert isinstance(reading, Reading) and reading.deadline.rrule == rrule

@@ -88,7 +88,8 @@ FULL_DATE = re.compile(
 _ISO_DATE = re.compile(rf"(?<![\d/.-])({YEAR})-(\d{{1,2}})-(\d{{1,2}})(?![\d/.-])")
 WORDY_DATE = re.compile(rf"ngay (\d{{1,2}}) thang ({MONTH})(?:,)? (?:nam )?({YEAR})")
 _DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
-_WORDY_DAY_MONTH = re.compile(rf"ngay (\d{{1,2}}) thang ({MONTH})\b(?! ?/)")
+# "ngày 15 tháng 6", and "… và 15 tháng 12" where "ngày" is not said again.
+_WORDY_DAY_MONTH = re.compile(rf"(?:ngay |(?<=\bva )|(?<=, ))(\d{{1,2}}) thang ({MONTH})\b(?! ?/)")
 _QUARTER = re.compile(rf"\bquy ({QUARTER})\b(?:\s*(?:/|-|nam)\s*({YEAR}))?")
 _MONTH_YEAR = re.compile(rf"\bthang ({MONTH})\s*(?:/|-|nam)\s*({YEAR})")
 _MONTH_ONLY = re.compile(rf"\bthang ({MONTH})\b(?!\s*(?:/|-)?\s*\d)")
@@ -103,8 +104,10 @@ _DAYS_COUNT = re.compile(
 _AFTER_PERIOD = re.compile(
     r"(\d{1,3}) ngay (lam viec )?(?:sau khi|sau|ke tu (?:khi|ngay)) (?:ket thuc|het) "
     r"(6 thang|sau thang|nua nam|thang|quy|nam|tuan)")
+# "ngày 05 của các tháng 3, 6, 9, 12"; not "ngày 15 tháng 6 và 15 tháng 12" (two days).
 _MONTHS_DAY = re.compile(
-    rf"ngay (\d{{1,2}}) (?:cua |trong )?(?:cac )?thang ((?:{MONTH})(?:\s*(?:,|va|-)\s*(?:thang )?(?:{MONTH}))+)")
+    rf"ngay (\d{{1,2}}) (?:cua |trong )?(?:cac )?thang "
+    rf"((?:{MONTH})(?:\s*(?:,|va|-)\s*(?:thang )?(?:{MONTH})\b(?! thang))+)")
 _WEEKLY = re.compile(r"\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat|cn))\b.*\b(?:hang|moi) tuan"
                      r"|\b(?:hang|moi) tuan\b.*\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat))\b")
 # "ngày 20 hằng tháng", "hằng tháng, trước ngày 25", "mỗi tháng vào ngày 5".
@@ -216,7 +219,7 @@ def read_recurring(p: Phrase) -> Deadline | None:
     phrase = p.text
     if match := _MONTHS_DAY.search(phrase):
         day = int(match.group(1))
-        months = sorted({month(m) for m in re.findall(MONTH, match.group(2)) if m != "va"})
+        months = sorted({month(m) for m in re.findall(rf"\b(?:{MONTH})\b", match.group(2))})
         if len(months) >= 2:
             if not 1 <= day <= 31 or any(day > month_days(m) for m in months):
                 raise DeadlineError(f"Ngày {day} không có trong mọi tháng đã nêu. "
