@@ -7,14 +7,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import build_app
 from bot.cli import main
+from db.models import Task
 from plans.parser import parse_text
 from tests.support import Harness, make_settings
 from tests.test_handlers import ADMIN, seed
@@ -109,6 +111,15 @@ async def test_giao_takes_the_first_month_of_next_quarter_said_once(harness: Har
     reply = await harness.send(ADMIN, "/giao PNV | Nộp báo cáo quý | trước ngày 05 của tháng "
                                       "đầu quý sau")
     assert "Đã giao nhiệm vụ" in reply.text and "05/04/2026" in reply.text
+
+
+async def test_giao_takes_a_daily_report(harness: Harness) -> None:
+    reply = await harness.send(ADMIN, "/giao PNV | Tình hình mưa lũ | báo cáo hằng ngày")
+    assert "Đã giao nhiệm vụ" in reply.text and "Hằng ngày" in reply.text
+    with harness.app.session_factory() as session:
+        task = session.scalars(select(Task).where(Task.title == "Tình hình mưa lũ")).one()
+        dues = sorted(o.due_date for o in task.occurrences)
+    assert len(dues) >= 2 and dues[1] - dues[0] == timedelta(days=1)
 
 
 # --- plans ---------------------------------------------------------------------------------
