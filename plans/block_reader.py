@@ -89,6 +89,8 @@ class _BodyReader:
         # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
         self.heading: _Node | None = None
         self.pending_label: str | None = None
+        # Time blocks read as their whole section's, with where they stood (see _feed_attr).
+        self.section_times: dict[int, list[tuple[_Attr, int]]] = {}
         self.articles: list[_Node] = []
 
     def finish(self) -> None:
@@ -336,8 +338,15 @@ class _BodyReader:
         if kind == "time" and line.marker in ("letter", "number"):
             # "2. Tháng hành động" / "a) Chủ đề …" / "b) Thời gian: Từ ngày 15/11 đến ngày
             # 15/12/2025." / "d) Các hoạt động chính": a time that is a block of its own is
-            # the whole section's, not only of the blocks above it.
-            attr.position = 0
+            # the whole section's, not only of the blocks above it — unless the section has
+            # several (then each is of the blocks above it, as any time line).
+            times = [a for a in holder.attrs if a.kind == "time" and a is not attr]
+            if times:
+                for earlier, position in self.section_times.pop(id(holder), []):
+                    earlier.position = position
+            else:
+                self.section_times[id(holder)] = [(attr, attr.position)]
+                attr.position = 0
         self._target_attr(attr)
         self.last_was_attr = True
 

@@ -333,3 +333,15 @@ def test_half_year_and_year_reports_with_their_days_recur_each_year() -> None:
 def test_two_days_of_the_year_are_read_as_written(phrase: str, rrule: str) -> None:
     reading = read_deadline(phrase, PLAN_DAY)
     assert isinstance(reading, Reading) and reading.deadline.rrule == rrule
+
+
+def test_time_blocks_after_each_duty_stay_with_the_duty_above() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG\n1. Công tác tuyên truyền\n"
+        "a) Tổ chức hội nghị phổ biến luật.\nb) Thời gian: tháng 3/2026.\n"
+        "c) Phát hành tờ rơi tới các hộ.\nd) Thời gian: tháng 5/2026.\n"
+    )
+    assert [_deadline(t) for t in tasks] == [
+        ("once", "2026-03-31", None),
+        ("once", "2026-05-31", None),
+    ]
