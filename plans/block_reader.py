@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from plans.dated_blocks import SectionTimes, closing_duty
 from plans.document import (
     RANK_ITEM,
     RANK_LETTER,
@@ -35,7 +36,6 @@ from plans.lines import (
     _label_kind,
     _Line,
 )
-from plans.plan_deadlines import holds_deadline, request_then_report
 from plans.text import (
     FOOTNOTE_LINE,
     ends_sentence,
@@ -89,8 +89,7 @@ class _BodyReader:
         # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
         self.heading: _Node | None = None
         self.pending_label: str | None = None
-        # Time blocks read as their whole section's, with where they stood (see _feed_attr).
-        self.section_times: dict[int, list[tuple[_Attr, int]]] = {}
+        self.section_times = SectionTimes()
         self.articles: list[_Node] = []
 
     def finish(self) -> None:
@@ -336,17 +335,7 @@ class _BodyReader:
             return
         attr = holder.attach(kind, value)
         if kind == "time" and line.marker in ("letter", "number"):
-            # "2. Tháng hành động" / "a) Chủ đề …" / "b) Thời gian: Từ ngày 15/11 đến ngày
-            # 15/12/2025." / "d) Các hoạt động chính": a time that is a block of its own is
-            # the whole section's, not only of the blocks above it — unless the section has
-            # several (then each is of the blocks above it, as any time line).
-            times = [a for a in holder.attrs if a.kind == "time" and a is not attr]
-            if times:
-                for earlier, position in self.section_times.pop(id(holder), []):
-                    earlier.position = position
-            else:
-                self.section_times[id(holder)] = [(attr, attr.position)]
-                attr.position = 0
+            self.section_times.place(holder, attr)  # "b) Thời gian: …": see plans.dated_blocks
         self._target_attr(attr)
         self.last_was_attr = True
 
@@ -414,29 +403,13 @@ class _BodyReader:
 
     def _feed_plain(self, text: str) -> None:
         folded = fold(text)
-        report = request_then_report(text) if not self.closed and len(self.stack) > 1 else None
-        if report:
-            # "UBND tỉnh yêu cầu các sở … nghiêm túc thực hiện; định kỳ trước ngày 30/11 hằng
-            # năm báo cáo …": the report is a duty of the section, led by those addressed.
-            section = self._pop_to(1)
-            duty = section.add(_Node("item", "", f"{report[1][:1].upper()}{report[1][1:]}.",
-                                     RANK_ITEM))
-            duty.attach("lead", report[0])
-            self.append_to = None
-            self.closed = self.closed or ends_text(text)
-            return
+        if closing_duty(self, text, closing=ends_text(text) and not _CLOSING.match(folded)):
+            return  # a dated report after the closing request: plans.dated_blocks
         if _CLOSING.match(folded) and self.stack[-1] is self.root and not ends_text(text):
             # "Yêu cầu các đơn vị … bảo đảm thực hiện nghiêm túc …" before the duties of a prose
             # plan: the general request, skipped; the text goes on.
             return
         if _CLOSING.match(folded) or ends_text(text):
-            top = self.stack[-1]
-            if (not _CLOSING.match(folded) and not self.closed and top.kind == "section"
-                    and not top.children and not top.body and holds_deadline(text)):
-                # "VII. Chế độ báo cáo" / "Các sở … gửi báo cáo … trước ngày 16/12/2025 …./.":
-                # the closing paragraph is the section's dated duty.
-                self._open(_Node("item", "", text.rstrip().removesuffix("./.").rstrip() + ".",
-                                 RANK_ITEM))
             if not _CLOSING.match(folded) and self.stack[-1] is self.root and not self.closed:
                 # A letter of one paragraph: "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …
                 # trước ngày 15/12/2023./." — the end mark closes the text, the duty stays.

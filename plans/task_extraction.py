@@ -50,7 +50,6 @@ from plans.plan_deadlines import (
     _recurring_regimes,
     _Regime,
     dated_clauses,
-    heading_deadline,
     is_dependent_time,
     is_open_start,
     read_deadline,
@@ -194,9 +193,6 @@ class _TaskBuilder:
         _fold_list_introduction(node)
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
         effective = inherited.with_units(own).with_time(own)
-        if node.children and node.kind != "root" and (due := heading_deadline(node.text)):
-            # "1. Các nhiệm vụ hoàn thành trong Quý I/2026:": the heading dates its items.
-            effective = _Effective(effective.lead, effective.support, due, effective.labelled)
         prefix = _unit_prefix(node.text) if node.kind in ("number", "letter") else None
         live_children = [child for child in node.children if not child.skip]
         if live_children and node.kind in ("number", "letter") and node.text.rstrip().endswith(
