@@ -116,6 +116,7 @@ _NAMED_REPORT = re.compile(
 # "gửi báo cáo 6 tháng trước ngày 15/6 và báo cáo năm trước ngày 15/12", "báo cáo định kỳ 6
 # tháng (trước ngày 10/6) và năm (trước ngày 10/12)": half-year and year reports, each with a
 # day and month but no year: due on those days each year (read as "ngày … và … hằng năm").
+# Two days at least: one alone is the rules' above.
 _REPORT_DAY_TAIL = (
     r"[^.;()\d]{0,60}?\(?\s*(?:trước|chậm nhất)\s+(?:là\s+)?(?:vào\s+)?(?:ngày\s+)?"
     rf"(?P<day>{_DAY_OF_MONTH})\s*\)?"
@@ -127,7 +128,9 @@ _NAMED_REPORT_DAY = re.compile(
 )
 _AND_REPORT_DAY = re.compile(
     r"\s*(?:,|và)\s*(?:(?:gửi\s+)?báo cáo\s+)?(?:0?6\s+tháng|sáu\s+tháng|năm|cả năm)\b"
-    r"(?!\s*(?:\d|/))" + _REPORT_DAY_TAIL,
+    r"(?!\s*(?:\d|/))" + _REPORT_DAY_TAIL
+    # "… (trước ngày 15/6 và 15/12)": the next day, its period not named again.
+    + rf"|\s*(?:,|và)\s*(?:ngày\s+)?(?P<bare>{_DAY_OF_MONTH})\s*\)?",
     re.I,
 )
 # What a report's period is not: "dự toán ngân sách hằng năm", "theo kế hoạch … hằng năm".
@@ -238,8 +241,12 @@ def _regimes_of(text: str) -> tuple[_Regime, ...]:
         days = [" ".join(match.group("day").split())]
         end = match.end()
         while following := _AND_REPORT_DAY.match(text, end):
-            days.append(" ".join(following.group("day").split()))
+            days.append(" ".join((following.group("day") or following.group("bare")).split()))
             end = following.end()
+        if len(days) < 2:
+            # "báo cáo 6 tháng (trước ngày 15/6)": the mid-year report, or one every six
+            # months? Left to the rules that say so (or to the officer).
+            continue
         phrase = f"ngày {' và '.join(days)} hằng năm"
         found.append(
             _Regime(text[match.start() : end].rstrip(" )"), [phrase], "nam", match.start())
