@@ -38,10 +38,11 @@ if TYPE_CHECKING:
 from plans.block_reader import _BodyReader, prose_duties
 from plans.dated_blocks import date_headings
 from plans.document import _Effective
+from plans.flat_tables import flat_tables
 from plans.plan_header import _kind_of, _read_header, _read_header_line
 from plans.plan_model import DEFAULT_KIND, ParsedPlan, ParsedTask
 from plans.task_extraction import _assign_refs, _TaskBuilder, _unique_refs
-from plans.task_tables import flat_tables, task_table
+from plans.task_tables import task_table
 
 __all__ = ["DEFAULT_KIND", "ParsedPlan", "ParsedTask", "parse_document", "parse_text", "read_plan"]
 
