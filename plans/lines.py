@@ -88,22 +88,10 @@ def _classify(raw: str) -> _Line:
     return _Line(bullet, text)
 
 
-# "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025.": a time label written without its
-# colon, the whole line being the time of the duty.
-_BARE_TIME_LINE = re.compile(
-    r"^(?P<label>(?:thời gian|thời hạn)(?:\s+(?:hoàn thành|hoàn tất|thực hiện))?)\s+"
-    r"(?P<value>(?:trước|chậm nhất|trong|vào|ngày|tháng|quý|năm)\b[^:;]{2,60}?)\s*\.?$",
-    re.I,
-)
-
-
 def _label_kind(text: str) -> tuple[str, str, str] | None:
     """("lead"|"exec"|"support"|"time"|"product", label, value) for an assignment line."""
     match = _LABEL_SPLIT.match(text)
     if not match:
-        bare_time = _BARE_TIME_LINE.match(text.strip())
-        if bare_time and re.search(r"\d", bare_time.group("value")):
-            return "time", bare_time.group("label"), bare_time.group("value").strip()
         return None
     label = match.group("label").strip()
     folded = re.sub(r"[^a-z ,]", "", fold(label)).strip(" ,")

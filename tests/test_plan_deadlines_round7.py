@@ -176,7 +176,7 @@ def test_a_time_line_without_its_colon_is_the_time_not_a_task() -> None:
     tasks = _tasks(
         "II. NHIỆM VỤ\n1. Giao Ủy ban nhân dân các xã\n"
         "- Rà soát, cập nhật số nhà trên bản đồ địa chính.\n"
-        "- Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025.\n"
+        "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025.\n"
     )
     assert [(t["title"][:20], _deadline(t)) for t in tasks] == [
         ("Rà soát, cập nhật số", ("once", "2025-12-31", None)),
