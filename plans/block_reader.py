@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from plans.dated_blocks import SectionTimes, closing_duty
 from plans.document import (
     RANK_ITEM,
     RANK_LETTER,
@@ -96,6 +97,7 @@ class _BodyReader:
         # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
         self.heading: _Node | None = None
         self.pending_label: str | None = None
+        self.section_times = SectionTimes()
         self.articles: list[_Node] = []
         # Just after a task table: plain lines are notes on it (or a web page's text after
         # it), not tasks, until the next numbered or bulleted line.
@@ -350,6 +352,8 @@ class _BodyReader:
             self._target_body(holder, holder_body)
             return
         attr = holder.attach(kind, value)
+        if kind == "time" and line.marker in ("letter", "number"):
+            self.section_times.place(holder, attr)  # "b) Thời gian: …": see plans.dated_blocks
         self._target_attr(attr)
         self.last_was_attr = True
 
@@ -421,6 +425,8 @@ class _BodyReader:
 
     def _feed_plain(self, text: str) -> None:
         folded = fold(text)
+        if closing_duty(self, text, closing=ends_text(text) and not _CLOSING.match(folded)):
+            return  # a dated report after the closing request: plans.dated_blocks
         if _CLOSING.match(folded) and self.stack[-1] is self.root and not ends_text(text):
             # "Yêu cầu các đơn vị … bảo đảm thực hiện nghiêm túc …" before the duties of a prose
             # plan: the general request, skipped; the text goes on.
