@@ -119,7 +119,11 @@ async def test_giao_takes_a_daily_report(harness: Harness) -> None:
     with harness.app.session_factory() as session:
         task = session.scalars(select(Task).where(Task.title == "Tình hình mưa lũ")).one()
         dues = sorted(o.due_date for o in task.occurrences)
+        task_id = task.id
     assert len(dues) >= 2 and dues[1] - dues[0] == timedelta(days=1)
+    detail = await harness.send(ADMIN, f"/chitiet {task_id}")
+    day = dues[0].strftime("%d/%m/%Y")
+    assert f"ngày {day}" in detail.text and f"{day}–{day}" not in detail.text
 
 
 # --- plans ---------------------------------------------------------------------------------
