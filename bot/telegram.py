@@ -205,6 +205,9 @@ def build_sender_bot(settings: Settings, *, rate_limiter: BaseRateLimiter | None
         base_file_url=settings.telegram_file_base_url,
         request=HTTPXRequest(connection_pool_size=connections,
                              httpx_kwargs={"verify": shared_tls_context()}),
+        # Never polls, but Bot builds this client anyway: with the shared context too.
+        get_updates_request=HTTPXRequest(connection_pool_size=1,
+                                         httpx_kwargs={"verify": shared_tls_context()}),
         rate_limiter=rate_limiter,
     )
 
