@@ -6,6 +6,7 @@ from __future__ import annotations
 import ssl
 import subprocess
 import sys
+from pathlib import Path
 
 from bot.memory import release_start_up_memory
 from bot.tls import shared_tls_context
@@ -77,3 +78,26 @@ def test_release_start_up_memory_runs_on_glibc() -> None:
     if platform.libc_ver()[0] != "glibc":
         return
     assert release_start_up_memory()
+
+
+def test_the_image_runs_optimised_with_its_bytecode_compiled_at_build() -> None:
+    dockerfile = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text(encoding="utf-8")
+    compiled = dockerfile.index("python -OO -m compileall")
+    assert compiled < dockerfile.index("ENV PYTHONOPTIMIZE=2") < dockerfile.index("CMD [")
+
+
+def test_start_up_works_without_docstrings_and_asserts() -> None:
+    # The image runs with PYTHONOPTIMIZE=2: nothing on the way to `nhacviec run` may need a
+    # docstring (argparse help, a library reading __doc__).
+    code = (
+        "import sys\n"
+        "import bot.cli, bot.app, bot.telegram\n"
+        "print(sys.flags.optimize, bot.app.build_app.__doc__)\n"
+        "bot.cli.build_parser().format_help()\n"
+        "from config.settings import Settings\n"
+        "Settings(telegram_bot_token='1:x', database_url='sqlite://')\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-OO", "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["2", "None", "ok"]
