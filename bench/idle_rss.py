@@ -11,7 +11,9 @@ process (and, from /proc/PID/smaps_rollup, how much of it is anonymous memory, i
 rather than mapped code). `--python` runs the bot with another interpreter (a venv without the
 test extras, as in the Docker image); `--root` runs another checkout (the before); `--env`
 adds variables to the bot's environment (e.g. MALLOC_ARENA_MAX=2). Each figure is the median
-of `--runs` starts. Exit 0 when every median is at most `--target` MiB (haduyson/teletask's
+of `--runs` starts. Bytecode must be compiled beforehand, as in the image (`python [-OO] -m
+compileall` over the venv, the standard library and the checkout): with PYTHONDONTWRITEBYTECODE
+every start compiles from source, and the garbage of compiling counts in the figure. Exit 0 when every median is at most `--target` MiB (haduyson/teletask's
 idle RSS on this machine: 94 MiB).
 """
 
