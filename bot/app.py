@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from bot.health import Health
 from bot.http import build_web_server
+from bot.memory import release_start_up_memory
 from bot.startup import RetryPolicy
 from bot.telegram_service import TelegramService
 from bot.wiring import PlatformWiring
@@ -187,6 +188,7 @@ async def run(app: App, *, stop: asyncio.Event | None = None,
         stack.push_async_callback(_stop_sender, app, sender_task)
         stack.callback(jobs.stop)  # last in, first out: no planning while the sender stops
         health.sender_probe = lambda: not sender_task.done()
+        release_start_up_memory()
         await stop.wait()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from bot.tls import shared_tls_context
 from timelang import numbers
 
 DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com/bot"
@@ -94,7 +95,8 @@ class ZaloBotClient:
         self.base_url = base_url
         self.timeout = timeout
         self._owns_http = http is None
-        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout))
+        self.http = http or httpx.AsyncClient(timeout=httpx.Timeout(timeout),
+                                              verify=shared_tls_context())
 
     def __repr__(self) -> str:
         return f"ZaloBotClient(base_url={self.base_url!r}, token=***)"

@@ -30,6 +30,7 @@ import httpx
 from aiohttp import web
 from sqlalchemy import select
 
+from bot.tls import shared_tls_context
 from bot.webhook_payloads import BadPayload, parse_json, validate_oa_event
 from bot.zalo import (
     FileTooBig,
@@ -427,7 +428,7 @@ class ZaloOABot:
     def from_settings(cls, settings: Settings, *, router: Router, session_factory: SessionFactory,
                       clock: Clock, file_links: FileLinks | None = None) -> ZaloOABot:
         cipher = settings.token_cipher()  # ConfigError naming DATA_ENCRYPTION_KEY if unset
-        http = httpx.AsyncClient(timeout=httpx.Timeout(20.0))
+        http = httpx.AsyncClient(timeout=httpx.Timeout(20.0), verify=shared_tls_context())
         tokens = OATokenManager(
             http=http, store=OATokenStore(session_factory, cipher),
             app_id=settings.zalo_oa_app_id,

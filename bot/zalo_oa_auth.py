@@ -16,17 +16,19 @@ import secrets
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from bot.zalo import ZaloError, ZaloNetworkError, ZaloTimeout
-from config.crypto import TokenCipher
 from db.models import AppSetting
 from db.session import SessionFactory
 from timelang.clock import Clock
+
+if TYPE_CHECKING:  # the cipher is handed in; importing cryptography costs ≈8 MiB resident
+    from config.crypto import TokenCipher
 
 logger = logging.getLogger("bot.zalo_oa")
 

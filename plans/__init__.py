@@ -8,7 +8,8 @@
 - `plans.parser`: the plan's header and tasks (`read_plan`, `ParsedPlan.to_json()` is the
   `nhacviec plan parse` contract), built from `plans.document` (the tree of blocks),
   `plans.block_reader` (lines -> tree), `plans.block_shapes` (unit headings, budget
-  sections, list introductions), `plans.task_tables`, `plans.plan_header`, `plans.task_extraction`, `plans.plan_deadlines`;
+  sections, list introductions), `plans.task_tables`, `plans.plan_header`, `plans.task_extraction`, `plans.plan_deadlines`
+  (once-dates) and `plans.plan_regimes` (reporting regimes);
 - `plans.matching`: plan unit names -> known units, unknown names listed for the admin;
 - `plans.importer`: preview and one-transaction import into the database;
 - the scorer against the hand-written expectations lives with them (tests/golden_score.py).

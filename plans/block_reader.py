@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from plans.dated_blocks import SectionTimes, closing_duty
 from plans.document import (
     RANK_ITEM,
     RANK_LETTER,
@@ -70,6 +71,14 @@ _CONTENT_LABEL = re.compile(r"^noi dung(?: thuc hien| cong viec| chi tiet)?\s*:"
 _NOTE = re.compile(r"^(?:luu y|chu y|ghi chu)\s*:")
 
 
+# A time line written without its colon: "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025."
+_UNLABELLED_TIME = re.compile(
+    r"^(Thời (?:gian|hạn) (?:thực hiện|hoàn thành)(?: xong)?)\s+"
+    r"(?=(?:trước|trong|chậm nhất|từ|đến|năm|tháng|quý|hằng|hàng|định kỳ|thường xuyên)\b)",
+    re.IGNORECASE,
+)
+
+
 class _BodyReader:
     """Builds the tree from body paragraphs and task tables, in document order."""
 
@@ -88,7 +97,11 @@ class _BodyReader:
         # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
         self.heading: _Node | None = None
         self.pending_label: str | None = None
+        self.section_times = SectionTimes()
         self.articles: list[_Node] = []
+        # Just after a task table: plain lines are notes on it (or a web page's text after
+        # it), not tasks, until the next numbered or bulleted line.
+        self.after_table = False
 
     def finish(self) -> None:
         """Settle what only the whole text shows: an article's formula ("Điều 3. Chánh" /
@@ -204,12 +217,19 @@ class _BodyReader:
         if line.marker is None and line.bullet is None and _TAIL.match(folded):
             self.tail = True
             return
+        if self.after_table and line.marker is None and line.bullet is None:
+            return
+        self.after_table = False
 
         if line.marker is None and starts_lowercase(text) and line.bullet is None:
             self._continue(text)
             return
 
         labelled = _label_kind(text)
+        unlabelled_time = _UNLABELLED_TIME.match(text) if labelled is None else None
+        if unlabelled_time and self.stack[-1] is not self.root and line.bullet is None:
+            # "Thời gian hoàn thành trước ngày 31/12/2025." on its own line, without the colon.
+            labelled = ("time", unlabelled_time.group(1), text[unlabelled_time.end(1) :].strip())
         if labelled is not None and self._role_line(line, labelled):
             return
         if labelled is not None:
@@ -332,6 +352,8 @@ class _BodyReader:
             self._target_body(holder, holder_body)
             return
         attr = holder.attach(kind, value)
+        if kind == "time" and line.marker in ("letter", "number"):
+            self.section_times.place(holder, attr)  # "b) Thời gian: …": see plans.dated_blocks
         self._target_attr(attr)
         self.last_was_attr = True
 
@@ -383,6 +405,10 @@ class _BodyReader:
             return
         node = _Node("item", "", line.text, RANK_ITEM, plus=line.bullet == "+")
         node.ad_hoc = bool(_AD_HOC.match(fold(line.text)))
+        # "- Mục đích:" / "+ …": a bulleted label of the plan's aims, not work.
+        node.skip = line.text.rstrip().endswith(":") and len(line.text.split()) <= 4 and (
+            _is_skip_heading(line.text)
+        )
         self._open(node)
 
     def _sentence_goes_on(self) -> bool:
@@ -399,6 +425,8 @@ class _BodyReader:
 
     def _feed_plain(self, text: str) -> None:
         folded = fold(text)
+        if closing_duty(self, text, closing=ends_text(text) and not _CLOSING.match(folded)):
+            return  # a dated report after the closing request: plans.dated_blocks
         if _CLOSING.match(folded) and self.stack[-1] is self.root and not ends_text(text):
             # "Yêu cầu các đơn vị … bảo đảm thực hiện nghiêm túc …" before the duties of a prose
             # plan: the general request, skipped; the text goes on.
@@ -460,6 +488,14 @@ class _BodyReader:
         base_depth = len(self.stack)
         for row in table.rows:
             self._feed_row(row, base_depth)
+        # What follows the table belongs to the table's section, not to its last row.
+        del self.stack[max(base_depth, 1) :]
+        self.append_to = None
+        self.after_table = bool(table.rows)
+        if table.rows and any(node.annex for node in self.stack):
+            # An annex holds its table; what comes after it, up to the next annex, is the
+            # end of the file (a web page's own text, notes), as after a signature.
+            self.tail = True
         self.closed = False
 
     def _feed_row(self, row: _TaskRow, base_depth: int) -> None:

@@ -9,7 +9,7 @@ import re
 
 from plans.document import _Node
 from plans.text import fold
-from plans.unitnames import parse_responsibility, starts_with_unit
+from plans.unitnames import parse_responsibility, starts_with_unit, subject_units
 from plans.units import GAZETTEER, sentence_actors, unit_name
 
 _FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
@@ -22,6 +22,11 @@ _LOCALITY = re.compile(
     re.IGNORECASE,
 )
 _ASSIGNED = re.compile(r"^(?:giao(?:\s+cho)?|phân công)\s+(?=\S)", re.I)
+# "9. Đề nghị Ủy ban Mặt trận Tổ quốc tỉnh", "6. Đề nghị: Hiệp hội …": a body the plan's
+# issuer asks rather than orders heads its items all the same.
+_REQUESTED = re.compile(r"^đề nghị\s*:?\s+(?=\S)", re.I)
+# "1. Sở Nội vụ (Cơ quan thường trực Ban …):": the unit's role in brackets is not its name.
+_ROLE_BRACKET = re.compile(r"\s*\([^()]*\)$")
 # The verb that ends an actor head: "Thủ trưởng các sở … căn cứ …", "Sở X: …" never has one.
 _HEAD_VERB = re.compile(
     r"\s+(?:căn cứ|chỉ đạo|có trách nhiệm|thực hiện|triển khai|tổ chức)\b.*$", re.I
@@ -80,6 +85,8 @@ def _unit_prefix(text: str) -> tuple[list[str], str] | None:
     head = head.strip()
     if not colon or not rest.strip() or not head or len(head.split()) > 12 or ";" in head:
         return None
+    if head.count("(") > head.count(")"):
+        return None  # "Các cơ quan … (gồm các Sở: Xây dựng, …)": a colon inside the bracket
     if _HEAD_VERB.search(head):
         return None
     if GAZETTEER.is_unit(head) and not sentence_actors(head + " "):
@@ -93,7 +100,8 @@ def _unit_heading(node: _Node) -> list[str] | None:
     ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
     text = (node.heading or node.text).strip(" :.")
     # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
-    text = unit_name(_ASSIGNED.sub("", text))
+    text = unit_name(_ASSIGNED.sub("", _REQUESTED.sub("", text)))
+    text = _ROLE_BRACKET.sub("", text) or text
     if node.kind not in ("section", "number", "letter") or not text:
         return None
     group = _FOR_GROUP.match(text)
@@ -107,10 +115,39 @@ def _unit_heading(node: _Node) -> list[str] | None:
             # "2. Đối với Thủ đô Hà Nội", "3. Đối với tỉnh Bình Yên": the locality's
             # government is addressed.
             return [text[:1].upper() + text[1:]]
+        if fold(group.group(0)).startswith("trach nhiem") and 0 < len(text.split()) <= 10:
+            # "5. Trách nhiệm của đối tượng thực hiện kiểm kê": whoever the heading makes
+            # answerable leads its items, body or not.
+            return [text[:1].upper() + text[1:]]
     if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
         if len(text.split()) > 12 or ";" in text:
             return parse_responsibility(text, "lead").lead or None
+        pieces = [piece.strip() for piece in re.split(r",\s+", text)]
+        if len(pieces) > 1 and all(p[:1].isupper() and GAZETTEER.is_unit(p) for p in pieces):
+            # "Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh": named bodies, each one.
+            return [unit_name(piece) for piece in pieces]
+        names = parse_responsibility(text, "lead").lead
+        if len(names) > 1 and all(GAZETTEER.is_unit(name) for name in names):
+            # "Sở, ban, ngành thành phố và Ủy ban nhân dân xã, phường": two groups.
+            return [unit_name(name) for name in names]
         return [unit_name(text)]
     return None
+
+
+def unit_sub_items(node: _Node) -> list[tuple[str, list[str]]] | None:
+    """"- Phối hợp hướng dẫn … Trong đó:" / "+ Sở Xây dựng: hướng dẫn …" / "+ Sở Công Thương:
+    hướng dẫn …": a duty split into "+" parts that each name their own unit is one task per
+    part, (text, units) each; None unless there are two such parts and every part names one."""
+    parts = [line[1:].strip() for line in node.body if line.startswith("+")]
+    if len(parts) < 2 or len(parts) != len(node.body):
+        return None
+    found: list[tuple[str, list[str]]] = []
+    for part in parts:
+        prefixed = _unit_prefix(part)
+        units = prefixed[0] if prefixed else subject_units(part).lead
+        if not units or not all(GAZETTEER.is_unit(unit) for unit in units):
+            return None
+        found.append((part, units))
+    return found

@@ -36,11 +36,13 @@ from texts import ocr as ocr_texts
 if TYPE_CHECKING:
     pass
 from plans.block_reader import _BodyReader, prose_duties
+from plans.dated_blocks import date_headings
 from plans.document import _Effective
+from plans.flat_tables import flat_tables
 from plans.plan_header import _kind_of, _read_header, _read_header_line
 from plans.plan_model import DEFAULT_KIND, ParsedPlan, ParsedTask
 from plans.task_extraction import _assign_refs, _TaskBuilder, _unique_refs
-from plans.task_tables import flat_tables, task_table
+from plans.task_tables import task_table
 
 __all__ = ["DEFAULT_KIND", "ParsedPlan", "ParsedTask", "parse_document", "parse_text", "read_plan"]
 
@@ -73,6 +75,7 @@ def parse_document(
         reader.feed_table(parsed)
 
     reader.finish()
+    date_headings(reader.root)
     reference = header.date or (date(header.year, 1, 1) if header.year else None)
     opening = [item.text for item in items[:start] if isinstance(item, Paragraph)]
     if opening and opening[-1].rstrip().endswith(":") and not reader.preamble:

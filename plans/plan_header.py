@@ -77,6 +77,7 @@ def _read_header_line(header: _Header, text: str) -> None:
                     header.date = None
 
 
+_ADDRESSEES = re.compile(r"^kính gửi\b", re.I)
 _NUMBER_OPEN = re.compile(r"(?:^|\s)Số\s*:?$")
 _PLACE_DATE_TAIL = re.compile(r"^\s*[^\W\d][^,\d\n]{0,40},\s*ngày\b", re.I)
 
@@ -93,6 +94,31 @@ def _wraps_into(text: str, following: str) -> bool:
         and not is_upper_heading(text)
         and not _MOTTO.search(text)
     )
+
+
+# A legal-text web page's own table of the document's fields: "Số hiệu:" / "6225/BVHTTDL-VP",
+# "Ngày ban hành:" / "18/11/2025", each value on the line after its label.
+_SITE_NUMBER = re.compile(r"^số hiệu\s*:$", re.I)
+_SITE_DATE = re.compile(r"^ngày ban hành\s*:$", re.I)
+_SHORT_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _site_field(header: _Header, text: str, following: str) -> bool:
+    """Read a web page's "Số hiệu:" / "Ngày ban hành:" field; True when the line was one."""
+    if _SITE_NUMBER.match(text):
+        if header.number is None:
+            _read_header_line(header, f"Số: {following.strip()}")
+        return True
+    if _SITE_DATE.match(text):
+        day = _SHORT_DATE.match(following.strip())
+        if day and header.date is None:
+            try:
+                header.date = date(int(day.group(3)), int(day.group(2)), int(day.group(1)))
+                header.year = header.date.year
+            except ValueError:
+                pass
+        return True
+    return False
 
 
 def _kind_of(text: str) -> tuple[str, str] | None:
@@ -115,6 +141,10 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
     first_marker: int | None = None
     start: int | None = None
     carry = ""
+    # A letter (Công văn) with no kind heading: "Kính gửi: …", its opening sentence ending in
+    # "yêu cầu:", then "1. …" — the body starts at that first numbered line.
+    letter_open = False
+    previous = ""
     for index, item in enumerate(items):
         if isinstance(item, Table):
             if kind_index is None and task_table(item) is None:
@@ -135,6 +165,16 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
             start = index
             break
         text = clean_text(item.text)
+        next_item = items[index + 1] if index + 1 < len(items) else None
+        following_text = next_item.text if isinstance(next_item, Paragraph) else ""
+        if kind_index is None and index < 60 and _site_field(header, text, following_text):
+            continue
+        if kind_index is None and _ADDRESSEES.match(text):
+            letter_open = True
+        elif letter_open and line.marker == "number" and previous.endswith(":"):
+            start = index
+            break
+        previous = text or previous
         if kind_index is None:
             following = items[index + 1] if index + 1 < len(items) else None
             if carry:

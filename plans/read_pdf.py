@@ -8,9 +8,11 @@ import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import pairwise
-from typing import Any, NamedTuple
+from operator import itemgetter
+from typing import Any
 
 from plans.limits import ReadGuard, count_text
+from plans.pdf_chars import PageChar, page_chars
 from plans.pdf_streams import check_encrypted_streams, check_pdf_streams
 from plans.read_document import (
     _LABEL_START,
@@ -35,106 +37,19 @@ class _Line:
     page: int
 
 
-def _page_chars(layout: Any) -> Iterator[Any]:
-    # pdfplumber/pdfminer load only when a PDF is read (optional heavy library).
-    from pdfminer.layout import LTChar, LTContainer
-
-    for item in layout:
-        if isinstance(item, LTChar):
-            yield item
-        elif isinstance(item, LTContainer):
-            yield from _page_chars(item)
-
-
-class _Char(NamedTuple):
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    text: str
-    size: float
-
-
-def _guarded_layout(page: Any, number: int, guard: ReadGuard) -> Any:
-    """The page's layout, as pdfplumber's `page.layout` builds it, but through a device that
-    counts characters and watches the clock while pdfminer interprets the page, so a page
-    drawing millions of characters is stopped at the limit instead of after the fact."""
-    # pdfplumber/pdfminer load only when a PDF is read (optional heavy library).
-    from pdfminer.pdfinterp import PDFPageInterpreter
-    from pdfplumber.page import PDFPageAggregatorWithMarkedContent
-
-    limit = guard.limits.pdf_max_page_chars
-
-    class GuardedAggregator(PDFPageAggregatorWithMarkedContent):
-        chars = 0
-
-        def render_char(self, *args: Any, **kwargs: Any) -> float:
-            self.chars += 1
-            if self.chars > limit:
-                raise guard.refuse("limit_page_chars", messages.READ_LIMIT_PAGE_CHARS,
-                                   page=number + 1, limit=count_text(limit))
-            if self.chars % 1024 == 0:
-                guard.tick()
-            return float(super().render_char(*args, **kwargs))
-
-        def paint_path(self, *args: Any, **kwargs: Any) -> None:
-            guard.tick()
-            super().paint_path(*args, **kwargs)
-
-        def begin_figure(self, *args: Any, **kwargs: Any) -> None:
-            guard.tick()
-            super().begin_figure(*args, **kwargs)
-
-    device = GuardedAggregator(page.pdf.rsrcmgr, pageno=page.page_number,
-                               laparams=page.pdf.laparams)
-    PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
-    return device.get_result()
+_READING_ORDER = itemgetter(0, 1)
+_LEFT = itemgetter(1)
 
 
 def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
-    """Text lines of one page from its characters. We walk pdfminer's page layout
-    ourselves: building pdfplumber's per-character dictionaries costs three times as much,
-    and a 100-page plan must read in seconds."""
-    height = float(page.height)
-    chars = [
-        _Char(height - char.y1, height - char.y0, char.x0, char.x1, char.get_text(), char.size)
-        for char in _page_chars(_guarded_layout(page, number, guard))
-        if char.get_text()
-    ]
-    chars.sort(key=lambda char: (round(char.top, 1), char.x0))
-    rows: list[list[_Char]] = []
-    bands: list[list[float]] = []
-    for char in chars:
-        # A character belongs to the line whose band holds its middle, so raised footnote
-        # marks stay on their line.
-        middle = (char.top + char.bottom) / 2
-        for band, row in zip(reversed(bands), reversed(rows), strict=True):
-            if band[0] - 0.5 <= middle <= band[1] + 0.5:
-                row.append(char)
-                band[0] = min(band[0], char.top)
-                band[1] = max(band[1], char.bottom)
-                break
-        else:
-            rows.append([char])
-            bands.append([char.top, char.bottom])
+    """Text lines of one page from its characters (plans.pdf_chars: pdfminer's boxes
+    without pdfminer's layout objects, which cost most of the read)."""
+    chars = page_chars(page, number, guard)
+    chars.sort(key=_READING_ORDER)
     lines: list[_Line] = []
-    for row, band in zip(rows, bands, strict=True):
-        row.sort(key=lambda char: char.x0)
-        # A wide gap separates columns (the header's two halves, table cells): each side
-        # is a line of its own.
-        segments: list[list[_Char]] = [[]]
-        previous: _Char | None = None
-        for char in row:
-            if (
-                previous is not None
-                and not char.text.isspace()
-                and char.x0 - previous.x1 > max(char.size, 1.0) * 3
-            ):
-                segments.append([])
-            segments[-1].append(char)
-            if not char.text.isspace():
-                previous = char
-        for segment in segments:
+    for row, band in _rows(chars):
+        row.sort(key=_LEFT)
+        for segment in _segments(row):
             line = _segment_line(segment, band, number)
             if line is not None:
                 lines.append(line)
@@ -142,20 +57,72 @@ def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
     return lines
 
 
-def _segment_line(chars: list[_Char], band: list[float], number: int) -> _Line | None:
+def _rows(chars: list[PageChar]) -> list[tuple[list[PageChar], list[float]]]:
+    """The page's text rows, each with its band (top, bottom). A character belongs to the
+    latest row whose band holds its middle, so raised footnote marks stay on their line."""
+    rows: list[tuple[list[PageChar], list[float]]] = []
+    row: list[PageChar] = []
+    last_top = last_bottom = float("nan")
+    for char in chars:
+        top, bottom = char[2], char[3]
+        if top == last_top and bottom == last_bottom:
+            # The same band as the character before (a run of one text string): the search
+            # below would find the same row again, and widen its band by nothing.
+            row.append(char)
+            continue
+        last_top, last_bottom = top, bottom
+        middle = (top + bottom) / 2
+        for row, band in reversed(rows):
+            if band[0] - 0.5 <= middle <= band[1] + 0.5:
+                row.append(char)
+                band[0] = min(band[0], top)
+                band[1] = max(band[1], bottom)
+                break
+        else:
+            row = [char]
+            rows.append((row, [top, bottom]))
+    return rows
+
+
+def _segments(row: list[PageChar]) -> list[list[PageChar]]:
+    """A row cut where a wide gap separates columns (the header's two halves, table
+    cells): each side is a line of its own."""
+    segments: list[list[PageChar]] = []
+    segment: list[PageChar] = []
+    previous_end: float | None = None
+    for char in row:
+        if char[5].isspace():
+            segment.append(char)
+            continue
+        if previous_end is not None and char[1] - previous_end > max(char[6], 1.0) * 3:
+            segments.append(segment)
+            segment = []
+        segment.append(char)
+        previous_end = char[4]
+    segments.append(segment)
+    return segments
+
+
+def _segment_line(chars: list[PageChar], band: list[float], number: int) -> _Line | None:
     pieces: list[str] = []
     previous_end: float | None = None
+    spaced = True  # no space before the first character
+    first: PageChar | None = None
+    last: PageChar | None = None
     for char in chars:
-        gap = char.x0 - previous_end if previous_end is not None else 0.0
-        if gap > max(char.size, 1.0) * 0.2 and pieces and not pieces[-1].isspace():
+        x0, text = char[1], char[5]
+        if not spaced and previous_end is not None and x0 - previous_end > max(char[6], 1.0) * 0.2:
             pieces.append(" ")
-        pieces.append(char.text)
-        previous_end = char.x1
-    text = squash_spaces(nfc("".join(pieces)))
-    visible = [char for char in chars if not char.text.isspace()]
-    if not text or not visible or _PAGE_NUMBER.match(text):
+        pieces.append(text)
+        spaced = text.isspace()
+        previous_end = char[4]
+        if not spaced:
+            first = first or char
+            last = char
+    line = squash_spaces(nfc("".join(pieces)))
+    if not line or first is None or last is None or _PAGE_NUMBER.match(line):
         return None
-    return _Line(text, visible[0].x0, visible[-1].x1, band[0], band[1], number)
+    return _Line(line, first[1], last[4], band[0], band[1], number)
 
 
 def _pdf_lines(pdf: Any, guard: ReadGuard) -> Iterator[list[_Line]]:

@@ -34,6 +34,7 @@ from plans.read_document import (
     ReadDocument,
     Table,
     join_wrapped_lines,
+    text_is_hard_wrapped,
 )
 from plans.read_docx import _read_docx
 from plans.read_pdf import _read_pdf
@@ -298,17 +299,20 @@ def _markdown_row(line: str) -> tuple[str, ...]:
 
 def _read_text(data: bytes, name: str, file_type: FileType) -> ReadDocument:
     text = nfc(decode_text(data)).replace("\r\n", "\n").replace("\r", "\n")
-    blocks: list[Block] = []
+    # Read in two passes: the blocks between blank lines first, then their lines joined into
+    # paragraphs, knowing whether the text as a whole is hard-wrapped.
+    parts: list[list[str] | Table] = []
     pending: list[str] = []
     table_rows: list[tuple[str, ...]] = []
 
     def flush_lines() -> None:
-        blocks.extend(Paragraph(paragraph) for paragraph in join_wrapped_lines(pending))
+        if pending:
+            parts.append(list(pending))
         pending.clear()
 
     def flush_table() -> None:
         if table_rows:
-            blocks.append(Table(tuple(table_rows)))
+            parts.append(Table(tuple(table_rows)))
             table_rows.clear()
 
     for raw in text.split("\n"):
@@ -328,5 +332,16 @@ def _read_text(data: bytes, name: str, file_type: FileType) -> ReadDocument:
         pending.append(line)
     flush_lines()
     flush_table()
+    line_blocks = [part for part in parts if isinstance(part, list)]
+    text_wrapped = text_is_hard_wrapped([[line.strip() for line in block] for block in line_blocks])
+    blocks: list[Block] = []
+    for part in parts:
+        if isinstance(part, Table):
+            blocks.append(part)
+        else:
+            blocks.extend(
+                Paragraph(paragraph)
+                for paragraph in join_wrapped_lines(part, text_wrapped=text_wrapped)
+            )
     return ReadDocument(name, file_type, tuple(blocks))
 

@@ -140,3 +140,17 @@ def follows_other_text(title: str) -> bool:
         and (things.endswith(":") or bool(_THINGS.search(things)))
         and not _DUTY_VERB.search(_DEFER_WORDS.sub("", title))
     )
+
+
+# "Quyết định số 1381/QĐ-BVHTTDL ngày …", "Kế hoạch số 12/KH-UBND ngày …": a list of issued
+# documents (an annex "Danh mục các văn bản đã ban hành") names texts, not duties.
+_CITATION = re.compile(
+    r"^(?:quyết định|kế hoạch|công văn|nghị quyết|chỉ thị|thông tư|nghị định|thông báo|"
+    r"quy định|văn bản|báo cáo|công điện|đề án|chương trình)\s+số\s+\d+[/-]",
+    re.IGNORECASE,
+)
+
+
+def document_citation(title: str) -> bool:
+    """Whether a task title only cites a document by kind and number."""
+    return bool(_CITATION.match(title.strip()))

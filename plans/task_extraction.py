@@ -25,17 +25,15 @@ if TYPE_CHECKING:
 from plans.block_shapes import (
     _ASSIGNING_BRACKET,
     _GENERIC_BODIES,
-    _HEAD_VERB,
-    _beside_unit_headings,
     _fold_list_introduction,
     _numbered_budget,
     _unit_heading,
     _unit_prefix,
+    unit_sub_items,
 )
 from plans.document import (
     _FACT_LABELS,
     _INLINE_ATTR,
-    _SCORE,
     _STEP,
     RANK_ITEM,
     _Attr,
@@ -44,12 +42,12 @@ from plans.document import (
     _label_kind,
     _Node,
 )
+from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
 from plans.plan_deadlines import (
     _once_phrase,
     _phrase_candidates,
     _recurring_regimes,
     _Regime,
-    dated_clauses,
     is_dependent_time,
     is_open_start,
     read_deadline,
@@ -58,10 +56,12 @@ from plans.plan_deadlines import (
 from plans.plan_model import ParsedTask
 from plans.spec_lines import (
     campaign_description,
+    document_citation,
     follows_other_text,
     specification,
     topic_heading,
 )
+from plans.task_titles import _AS_FOLLOWS, _section_path, _task_texts
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -98,46 +98,6 @@ def _section_ref(node: _Node) -> str:
     return current.ref if current is not None else ""
 
 
-def _section_path(node: _Node) -> str:
-    names: list[str] = []
-    current = node.parent
-    while current is not None and current.kind != "root":
-        if current.kind in ("section", "number") and current.text:
-            names.insert(0, sentence_case(current.text))
-        current = current.parent
-    return " › ".join(names[-2:])
-
-
-def _task_texts(node: _Node) -> tuple[str, str]:
-    """(title, detail) of a task node."""
-    title = node.text
-    if node.kind == "code":
-        title = _SCORE.sub("", title).strip(" :;.") or title
-    if node.kind in ("section", "number", "letter"):
-        title = sentence_case(title)
-    title = re.sub(r"\s+([.,;:])", r"\1", _INLINE_ATTR.sub("", title)).strip()
-    # "Bước 2: Kiểm tra …": the step label is the ref's business, not the title's.
-    title = _STEP.sub("", title).strip()
-    # "a) Nhiệm vụ: Cập nhật …", "- Nội dung: Rà soát …": the label is not part of the duty
-    # (nor the bullet of a line joined to the bare "1." above it).
-    title = _TITLE_LABEL.sub("", re.sub(r"^[-+•]\s+", "", title)).strip()
-    body = list(node.body)
-    if not title.strip(" :.") and body:
-        title = _TITLE_LABEL.sub("", body.pop(0)).strip()
-    elif title.endswith(":") and body:
-        title = title.rstrip(" :")
-    # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the duty starts after the colon.
-    opening = _AS_FOLLOWS.search(title) or _DUTY_COLON.search(title[:400])
-    if opening and len(title) - opening.end() > 20:
-        title = title[opening.end() :]
-    elif node.kind in ("number", "letter") and ":" in title:
-        # "1. Công an tỉnh" (its duties below), "2. Sở Tư pháp: Phối hợp với …": among unit
-        # headings, "unit: duty" is the same form on one line; the duty is the title.
-        prefixed = _unit_prefix(title)
-        if prefixed and len(prefixed[1]) > 20 and _beside_unit_headings(node):
-            title = prefixed[1]
-    return title, "\n".join(body)
-
 
 _REQUIREMENT_HEADING = re.compile(r"^yeu cau ve\b")
 _CLOSING_ITEM = re.compile(
@@ -153,12 +113,6 @@ _ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
 # "… phải bảo đảm …", "Việc triển khai … phải được thực hiện bằng …": how, not what.
 _PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao|duoc (?:thuc hien|trien khai|tien hanh))\b")
-_TITLE_LABEL = re.compile(
-    r"^(?:nhiệm vụ|nội dung(?: thực hiện| công việc| nhiệm vụ)?|công việc)\s*:\s*(?=\S)", re.I
-)
-_AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
-# "Thủ trưởng các sở …; Chủ tịch UBND các huyện … có trách nhiệm: Lãnh đạo …": the duty.
-_DUTY_COLON = re.compile(r"\b(?:có|chịu) trách nhiệm\s*:\s*", re.IGNORECASE)
 
 
 def _deadline_scope(node: _Node) -> str:
@@ -205,6 +159,10 @@ class _TaskBuilder:
         if not prefix and not heading_unit and live_children and node.kind in ("number", "letter"):
             # "1. Sở X có trách nhiệm:" and its list: each item is the unit's duty.
             heading_units = introduction_units(node.text) or None
+            if heading_units is None and node.body and node.body[-1].rstrip().endswith(":"):
+                # "d) Các hoạt động chính" / "Căn cứ …, các cơ quan, đơn vị phối hợp thực
+                # hiện các hoạt động sau:" / "- …": the introduction below the heading.
+                heading_units = introduction_units(node.body[-1]) or None
         if (node.kind in ("number", "letter") and not prefix and not heading_unit
                 and not heading_units and (spec := specification(node, live_children))):
             # "a) Nguồn nước cấp" then "- Điểm quan trắc: …", "- Thông số: …": one duty.
@@ -257,6 +215,11 @@ class _TaskBuilder:
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.
             effective = _Effective(heading_units, None, effective.time)
+        if not live_children and node.kind == "item" and (parts := unit_sub_items(node)):
+            for text, units in parts:
+                part = _Node("item", "", text, RANK_ITEM, parent=node)
+                self._emit(part, _Effective(units, None, effective.time), node.ref)
+            return
         if not live_children:
             # A section is a task when it holds a paragraph (or its one sentence became its text).
             if node.kind != "root" and (node.kind != "section" or node.body or node.heading):
@@ -344,6 +307,9 @@ class _TaskBuilder:
         ):
             # "Các kỳ thi cấp tỉnh theo kế hoạch và hướng dẫn của Sở …", "Ngày nghỉ lễ: Thực
             # hiện theo quy định của …": a pointer to another text, no one's work here.
+            return
+        if document_citation(title):
+            # "Quyết định số 1381/QĐ-… ngày …": one entry of a list of issued documents.
             return
         duties = _dated_duties(title) if not node.children else None
         if duties:
@@ -522,9 +488,6 @@ def _separate_paragraphs(body: list[str]) -> bool:
     )
 
 
-_LABELLED_TEXT = re.compile(r"^[^:]{1,40}:\s")
-
-
 def _task_heading_only(node: _Node) -> bool:
     text = _STEP.sub("", node.text).strip()
     return (
@@ -533,58 +496,6 @@ def _task_heading_only(node: _Node) -> bool:
         or (not ends_sentence(text) and len(text.split()) <= 12)
     )
 
-
-def _head_actors(head: str) -> list[str]:
-    """The units of "Thủ trưởng các sở…; Chủ tịch UBND các huyện… căn cứ … chỉ đạo"."""
-    subject = _HEAD_VERB.sub("", head).strip(" ,;")
-    return sentence_actors(f"{subject} có trách nhiệm") or parse_responsibility(subject).lead
-
-
-def _dated_duties(title: str) -> tuple[str, list[str]] | None:
-    """(actor head, duties) when a paragraph lists several duties separated by ";" of which at
-    least two carry their own date; None otherwise."""
-    head, colon, rest = title.partition(":")
-    # The head names the actors ("Thủ trưởng các sở …; Chủ tịch UBND các huyện … chỉ đạo"),
-    # however many; a head holding a date of its own is a duty, not the actors.
-    if not colon or len(head.split()) > 40 or _once_phrase(head):
-        head, rest = "", title
-    listed = [part.strip(" .;") for part in rest.split(";") if part.strip(" .;")]
-    # "… trước ngày 30/6 và báo cáo … trước ngày 15/12", "… trước ngày 30/6, báo cáo … hằng
-    # quý": each dated clause of one part is a duty too.
-    parts = [clause for part in listed for clause in dated_clauses(part)]
-    if len(parts) == len(listed) and sum(1 for part in parts if _once_phrase(part)) < 2:
-        return _dated_sentences(title)
-    return head.strip(), [part + "." for part in parts]
-
-
-_SENTENCE_END = re.compile(r"(?<=\.)\s+(?=[A-ZÀ-Ỵ])")
-
-
-def _dated_sentences(title: str) -> tuple[str, list[str]] | None:
-    """"A xây dựng kế hoạch xong trong tháng 12/2025. Định kỳ báo cáo … hằng năm (trước ngày
-    15 tháng 11).": two sentences, each with its own time, are two duties. A sentence without
-    a time of its own, one that repeats the period before it ("… mỗi quý một lần. Cuộc họp
-    hàng quý …") or a time label ("Thời gian báo cáo: …") stays with the duty before it."""
-    sentences = _SENTENCE_END.split(title.strip())
-    if len(sentences) < 2:
-        return None
-    pieces: list[str] = []
-    times: list[str] = []
-    for sentence in sentences:
-        regimes = _recurring_regimes(sentence)
-        once = _once_phrase(sentence)
-        time = regimes[0].frequency if regimes else fold(once) if once else ""
-        if time and pieces and time not in times and not _LABELLED_TEXT.match(sentence):
-            pieces.append(sentence)
-        elif pieces:
-            pieces[-1] = f"{pieces[-1]} {sentence}"
-        else:
-            pieces.append(sentence)
-        if time:
-            times.append(time)
-    if len(pieces) < 2 or len(set(times)) < 2:
-        return None
-    return "", pieces
 
 
 def _unique_refs(tasks: list[ParsedTask]) -> None:

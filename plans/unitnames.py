@@ -32,6 +32,7 @@ UNIT_HEADS: frozenset[str] = frozenset(
         "uy_vien", "thanh_vien", "lien_ngang", "chinh_quyen", "vien_kiem", "toa", "cuc_thue",
         "chi_cuc_thue", "don_vi_su", "ban_quan_ly", "cong_doan", "quy", "xa_doi", "dan_quan",
         "ban_tiep", "ban_dan", "ban_thanh", "thong_tan", "kiem_toan",
+        "tieu_ban", "hiep_hoi", "lien_minh", "doanh_nghiep",
     }
 )
 
@@ -49,14 +50,29 @@ _VERBS = (
     "căn cứ vào", "gửi", "phụ trách theo dõi", "chỉ đạo thực hiện", "kịp thời",
     "kiện toàn", "nâng cao", "đẩy mạnh", "duy trì", "ưu tiên", "tiến hành", "theo chức năng",
     "trên cơ sở", "hỗ trợ",
+    # A unit's name never holds these: "… Sở Y tế trong việc nhập liệu", "UBND các xã định kỳ
+    # báo cáo", "UBND các xã xác định …".
+    "trong việc", "định kỳ", "xác định", "đăng tải", "phổ biến", "tập huấn", "chuẩn bị",
+    "lồng ghép", "vận động", "phát động", "huy động",
 )
-_VERB_RE = re.compile(r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + r")(?![\wÀ-ỹ])")
+# "tổ chức" the verb ("… tổ chức phổ biến …"), not the noun: "các đoàn thể, tổ chức xã hội",
+# "tổ chức, cá nhân", "các tổ chức thành viên".
+ORGANISE_VERB = (
+    r"tổ chức(?!\s*(?:,|$|xã hội|chính trị|thành viên|đoàn thể|quần chúng|cá nhân|có liên quan"
+    r"|liên quan|tín dụng|kinh tế|khác|phi chính phủ|quốc tế|nghề nghiệp))"
+)
+_VERB_RE = re.compile(
+    r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + "|" + ORGANISE_VERB
+    + r")(?![\wÀ-ỹ])"
+)
 
 # Words that mean "ask/assign" in front of the unit: "Giao Phòng Nội vụ: …".
 _ASSIGN_PREFIX = re.compile(r"^(?:giao(?:\s+cho)?|đề nghị|yêu cầu|phân công)\s+", re.IGNORECASE)
 _LEADING_ADVERBIAL = re.compile(
     r"^(?:trên cơ sở|căn cứ)\s+(?:kế hoạch|chức năng|nhiệm vụ|nội dung)[^,:;]{0,60}?"
-    r"(?:này|được giao|giao|của huyện|của tỉnh)\s*,?\s*|^(?:hàng|hằng)\s+năm\s*,\s*",
+    r"(?:này|được giao|giao|của huyện|của tỉnh)\s*,?\s*|^(?:hàng|hằng)\s+năm\s*,\s*"
+    # "Căn cứ tình hình thực tế, các cơ quan …": any short grounds before a comma.
+    r"|^(?:căn cứ|trên cơ sở|tùy theo|tuỳ theo)\s+[^,:;]{3,60},\s*",
     re.IGNORECASE,
 )
 _CONNECTORS = re.compile(r"^(?:với|cùng với|cùng|và|các đơn vị:)\s+", re.IGNORECASE)
@@ -339,6 +355,73 @@ def parse_responsibility(text: str, role: str = "exec") -> Responsibility:
     if role == "support":
         units, _ = extract_units(text, stop_at_verb=False)
         return Responsibility(support=units)
+    shared = _shared_clauses(text, role)
+    if shared is not None:
+        return shared
+    return _one_clause(text)
+
+
+def _clauses(text: str) -> list[str]:
+    """`text` cut at the semicolons outside brackets."""
+    clauses: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth = max(0, depth - 1)
+        elif char == ";" and depth == 0:
+            clauses.append(text[start:index].strip())
+            start = index + 1
+    clauses.append(text[start:].strip())
+    return [clause for clause in clauses if clause]
+
+
+def _acting_clause(clause: str) -> bool:
+    """A clause that opens with its own units and their verb: "Sở Tư pháp và các sở, ban,
+    ngành chủ động tổ chức triển khai …", "Công an tỉnh phối hợp …"."""
+    body = _ASSIGN_PREFIX.sub("", clause)
+    if not starts_with_unit(body):
+        return False
+    units, stop = extract_units(body, trust_first=False)
+    return bool(units) and stop is not None and stop != "apposition"
+
+
+def _shared_clauses(text: str, role: str) -> Responsibility | None:
+    """Several bodies sharing one line, each clause with its own role: "Sở Nội vụ chủ trì tham
+    mưu …; Sở Tư pháp, Đài Phát thanh … chủ động tổ chức triển khai …" — every acting clause's
+    subject leads ("phối hợp" alone: supports). None unless a clause after the first acts."""
+    clauses = _clauses(text)
+    if len(clauses) < 2 or not any(_acting_clause(clause) for clause in clauses[1:]):
+        return None
+    lead: list[str] = []
+    support: list[str] = []
+    for clause in clauses:
+        body = _ASSIGN_PREFIX.sub("", clause)
+        units, stop = extract_units(body, trust_first=False)
+        if not _acting_clause(clause):
+            if stop is None and units and starts_with_unit(body):
+                # "Công chức Địa chính; công chức VH – XH tham mưu …": the verb is shared.
+                lead.extend(unit for unit in units if unit not in lead)
+            continue
+        if stop == "chủ trì":
+            found = _one_clause(body)
+            units = found.lead
+            support.extend(found.support)
+        elif stop == "phối hợp":
+            support.extend(units)
+            support.extend(_one_clause(body).support)
+            continue
+        lead.extend(unit for unit in units if unit not in lead)
+    support = [unit for index, unit in enumerate(support) if unit not in support[:index]]
+    support = [unit for unit in support if unit not in lead]
+    if not lead:
+        return None
+    return Responsibility(lead=lead, support=support)
+
+
+def _one_clause(text: str) -> Responsibility:
     lead_match = _ROLE_LEAD.search(text)
     support_match = _ROLE_SUPPORT.search(text)
     if lead_match and (support_match is None or lead_match.start() < support_match.start()):
@@ -380,7 +463,8 @@ def sentence_support(text: str) -> list[str]:
     "Sở X chủ trì, phối hợp với Sở Y lập …" -> the units after "phối hợp với", up to the verb.
     Only at the start of the duty: a "phối hợp với" deep inside a sentence describes how the
     work is done, not who supports it."""
-    match = _SENTENCE_SUPPORT.match(clean_text(text))
+    text = _LEADING_ADVERBIAL.sub("", clean_text(text))
+    match = _SENTENCE_SUPPORT.match(text)
     if match is None:
         return []
     actor = _ASSIGN_PREFIX.sub("", (match.group("actor") or "").strip(" ("))

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from plans.text import fold_words
+from plans.unitnames import ORGANISE_VERB
 
 # Accent-free heads of unit names, longest first so "uy ban nhan dan" wins over "ban".
 UNIT_HEADS: tuple[str, ...] = (
@@ -60,6 +61,10 @@ UNIT_HEADS: tuple[str, ...] = (
     "hoi",
     "doan",
     "to cong tac",
+    "tieu ban",
+    "hiep hoi",
+    "lien minh",
+    "doanh nghiep",
     "dai phat thanh",
     "bao",
     # Public service bodies named after their kind: "Viện Văn hóa, Nghệ thuật …", "Bệnh viện
@@ -87,9 +92,10 @@ _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 
 # Actor patterns: the unit list sits between the trigger and the duty's verb.
 _DUTY_VERBS = (
-    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|tổ chức|thực hiện|tiếp tục|"
+    r"chủ trì|có trách nhiệm|chịu trách nhiệm|phối hợp|triển khai|thực hiện|tiếp tục|"
+    rf"{ORGANISE_VERB}|"
     r"tiến hành|kịp thời|chủ động|tăng cường|đẩy mạnh|"
-    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|tham mưu|báo cáo|giúp|căn cứ|"
+    r"tập trung|xây dựng|theo dõi|rà soát|hướng dẫn|(?<!quan )tham mưu|báo cáo|giúp(?! việc)|căn cứ|"
     r"thành lập|lập (?:đề án|kế hoạch|thủ tục|danh sách|hồ sơ|dự toán)|thẩm định|tổng hợp|kiểm tra|chỉ đạo|phát động|vận động|giám sát|bố trí|hỗ trợ"
 )
 # "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes
@@ -150,7 +156,8 @@ class Gazetteer:
             start = " ".join(words[:size])
             # A one-word head must be exact ("bo" is not "bo tri"); longer heads tolerate one
             # PDF slip ("uy ban nhan dan" vs "uy ban nhan dn").
-            if start == head or (size > 1 and fuzz.ratio(start, head) >= 90):
+            # (Not a short head: "công văn" is no slip of "công an".)
+            if start == head or (size > 1 and len(head) >= 10 and fuzz.ratio(start, head) >= 90):
                 rest = " ".join(words[size:])
                 if size == 1 and head not in ("ubnd", "hdnd", "mttq") and not plural:
                     # "Sở Nội vụ", "Sở, ban, ngành" but not "Bố trí kinh phí", "Bảo đảm".

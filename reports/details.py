@@ -79,6 +79,8 @@ def period_label(key: str, start: date | None, end: date | None) -> str:
     if week:
         return messages.PERIOD_WEEK.format(week=week[2], year=week[1])
     if start and end:
+        if start == end:  # a daily report's period is its one day
+            return messages.PERIOD_DAY.format(day=messages.fmt_date(start))
         return f"{messages.fmt_date(start)}–{messages.fmt_date(end)}"
     return key
 

@@ -42,6 +42,7 @@ REPORT_FILES_UNAVAILABLE = (
 )
 REPORT_NO_PLAN = "Giao trực tiếp (không theo kế hoạch)"
 PERIOD_WEEK = "tuần {week}/{year}"
+PERIOD_DAY = "ngày {day}"
 
 # /hosominhchung
 DOSSIER_USAGE = (

@@ -88,7 +88,8 @@ FULL_DATE = re.compile(
 _ISO_DATE = re.compile(rf"(?<![\d/.-])({YEAR})-(\d{{1,2}})-(\d{{1,2}})(?![\d/.-])")
 WORDY_DATE = re.compile(rf"ngay (\d{{1,2}}) thang ({MONTH})(?:,)? (?:nam )?({YEAR})")
 _DAY_MONTH = re.compile(r"(?<![\d/.-])(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
-_WORDY_DAY_MONTH = re.compile(rf"ngay (\d{{1,2}}) thang ({MONTH})\b(?! ?/)")
+# "ngày 15 tháng 6", and "… và 15 tháng 12" where "ngày" is not said again.
+_WORDY_DAY_MONTH = re.compile(rf"(?:ngay |(?<=\bva )|(?<=, ))(\d{{1,2}}) thang ({MONTH})\b(?! ?/)")
 _QUARTER = re.compile(rf"\bquy ({QUARTER})\b(?:\s*(?:/|-|nam)\s*({YEAR}))?")
 _MONTH_YEAR = re.compile(rf"\bthang ({MONTH})\s*(?:/|-|nam)\s*({YEAR})")
 _MONTH_ONLY = re.compile(rf"\bthang ({MONTH})\b(?!\s*(?:/|-)?\s*\d)")
@@ -103,11 +104,15 @@ _DAYS_COUNT = re.compile(
 _AFTER_PERIOD = re.compile(
     r"(\d{1,3}) ngay (lam viec )?(?:sau khi|sau|ke tu (?:khi|ngay)) (?:ket thuc|het) "
     r"(6 thang|sau thang|nua nam|thang|quy|nam|tuan)")
+# "ngày 05 của các tháng 3, 6, 9, 12"; not "ngày 15 tháng 6 và 15 tháng 12" (two days).
 _MONTHS_DAY = re.compile(
-    rf"ngay (\d{{1,2}}) (?:cua |trong )?(?:cac )?thang ((?:{MONTH})(?:\s*(?:,|va|-)\s*(?:thang )?(?:{MONTH}))+)")
+    rf"ngay (\d{{1,2}}) (?:cua |trong )?(?:cac )?thang "
+    rf"((?:{MONTH})(?:\s*(?:,|va|-)\s*(?:thang )?(?:{MONTH})\b(?! thang))+)")
 _WEEKLY = re.compile(r"\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat|cn))\b.*\b(?:hang|moi) tuan"
                      r"|\b(?:hang|moi) tuan\b.*\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat))\b")
-_MONTHLY_DAY = re.compile(r"ngay (\d{1,2}) (?:hang|moi|cac) thang|(?:hang|moi) thang(?:,)? (?:vao |han )?ngay (\d{1,2})\b")
+# "ngày 20 hằng tháng", "hằng tháng, trước ngày 25", "mỗi tháng vào ngày 5".
+_MONTHLY_DAY = re.compile(r"ngay (\d{1,2}) (?:hang|moi|cac) thang|(?:hang|moi) thang(?:,)? "
+                          r"(?:vao |han |truoc |cham nhat (?:la )?(?:vao )?)?ngay (\d{1,2})\b(?! ?/)")
 _QUARTER_DAY = re.compile(r"ngay (\d{1,2}) (?:cua )?thang cuoi (?:moi |cua )?quy")
 EVERY = {
     # "định kỳ 3 tháng, 6 tháng, 9 tháng, năm": cumulative reports at each quarter's end.
@@ -126,6 +131,10 @@ EVERY = {
     "week": re.compile(r"\b(?:hang|moi) tuan\b|dinh ky (?:hang )?tuan\b"),
 }
 _ANY_EVERY = re.compile(r"\b(?:hang|moi|dinh ky)\b|mot lan\b|nam tiep theo")
+# "báo cáo hằng ngày", "báo cáo nhanh hàng ngày", "báo cáo tổng hợp hằng ngày": a report is
+# due each day, so it recurs daily. "hằng ngày" on its own ("Thời gian thực hiện: Hằng ngày")
+# is work that goes on every day, with nothing to hand in: ongoing.
+_DAILY_REPORT = re.compile(r"\bbao cao\b(?:\s+(?!hang\b|moi\b)\w+){0,3}?\s+((?:hang|moi) ngay)\b")
 _ONGOING = re.compile(r"\bthuong xuyen\b|\b(?:hang|moi) ngay\b|\blien tuc\b|\bthuong nien\b(?!.*\d)")
 STARTS = re.compile(rf"\btu (?:nam )?({YEAR})\b")
 _END_OF = re.compile(r"(?<!thang )\bcuoi (thang|quy|nam)\b(?! ?(?:\d|{}))".format(
@@ -136,10 +145,19 @@ _WEEKDAY_OF_WEEK = re.compile(r"\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat
 _TOMORROW = re.compile(r"\bngay mai\b")
 
 
+# "ngày 20/11/2025 (thứ Năm)": the weekday of the date, said again.
+_WEEKDAY_RESTATED = re.compile(r"\(\s*(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat))\s*\)")
+
+
 def _once(p: Phrase, due: date, text: str | None = None) -> Deadline:
     # A restated due date ("…, tức ngày 08/03/2023") is consistent, hence read.
     for match in FULL_DATE.finditer(p.text):
         if _full_date(match) == due:
+            p.used.add(match)
+    # So is its weekday in brackets; a weekday that is not the date's stays unused (refused).
+    for match in _WEEKDAY_RESTATED.finditer(p.text):
+        weekday = 6 if match.group(2) else _WEEKDAYS[match.group(1)]
+        if weekday == due.weekday():
             p.used.add(match)
     return Deadline(kind="once", due=due, rrule=None,
                     text=text or f"Một lần, hạn {format_date(due)}", source=p.source)
@@ -169,6 +187,14 @@ def recurring(
 # --- ongoing -------------------------------------------------------------------------------
 
 
+def read_daily_report(p: Phrase) -> Deadline | None:
+    """"báo cáo hằng ngày": a report due every day (see `_DAILY_REPORT`)."""
+    if (match := _DAILY_REPORT.search(p.text)) is None:
+        return None
+    p.used.add(match, 1)
+    return recurring(p, "day", "FREQ=DAILY", "due", "Hằng ngày (báo cáo mỗi ngày)")
+
+
 def read_ongoing(p: Phrase) -> Deadline | None:
     if (match := _ONGOING.search(p.text)) is None:
         return None
@@ -193,7 +219,7 @@ def read_recurring(p: Phrase) -> Deadline | None:
     phrase = p.text
     if match := _MONTHS_DAY.search(phrase):
         day = int(match.group(1))
-        months = sorted({month(m) for m in re.findall(MONTH, match.group(2)) if m != "va"})
+        months = sorted({month(m) for m in re.findall(rf"\b(?:{MONTH})\b", match.group(2))})
         if len(months) >= 2:
             if not 1 <= day <= 31 or any(day > month_days(m) for m in months):
                 raise DeadlineError(f"Ngày {day} không có trong mọi tháng đã nêu. "
@@ -251,6 +277,42 @@ def read_recurring(p: Phrase) -> Deadline | None:
                          f"Hằng quý, ngày {day} của tháng cuối quý")
 
     return None
+
+
+# "2 lần/năm", "hai lần mỗi năm", "1 lần/quý": how many times in a period. A count that
+# splits the period into equal periods of the product's (2 a year: each half; 4 a year: each
+# quarter) is read as those; any other ("2 lần/tháng", "3 lần/năm") names no days, so it is
+# refused with a way to write it, never read as the whole period.
+_TIMES_PER = re.compile(
+    r"\b(\d{1,2}|mot|hai|ba|bon|sau|muoi hai) lan ?(?:/|trong|tren|moi|mot)\s*(?:(?:1|mot) )?"
+    r"(tuan|thang|quy|nam)\b")
+_TIMES_UNITS: dict[tuple[int, str], Unit] = {
+    (1, "tuan"): "week", (1, "thang"): "month", (1, "quy"): "quarter", (3, "quy"): "month",
+    (1, "nam"): "year", (2, "nam"): "half", (4, "nam"): "quarter", (12, "nam"): "month",
+}
+_TIMES_WORDS = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "sau": 6, "muoi hai": 12}
+
+
+def read_times_per(p: Phrase) -> Deadline | None:
+    """"2 lần/năm" → each half year, "1 lần/tháng" → each month (see `_TIMES_PER`)."""
+    if (match := _TIMES_PER.search(p.text)) is None:
+        return None
+    word = match.group(1)
+    count = int(word) if word.isdigit() else _TIMES_WORDS[word]
+    unit = _TIMES_UNITS.get((count, match.group(2)))
+    if unit is None:
+        per = _UNIT_NAMES[_UNIT_WORDS[match.group(2)]]
+        raise DeadlineError(f"«{count} lần mỗi {per}» chưa nói vào những ngày nào. Hãy ghi rõ "
+                            f"các ngày hạn, ví dụ «ngày 15/4 và 15/10 hằng năm», hoặc một kỳ, "
+                            f"ví dụ: {EXAMPLES}.")
+    p.used.add(match)
+    if unit == "week":
+        return recurring(p, "week", "FREQ=WEEKLY;BYDAY=FR", "due", "Thứ Sáu hằng tuần")
+    lead = {"month": "Hằng tháng, hạn ngày cuối tháng",
+            "quarter": "Hằng quý, hạn ngày cuối quý",
+            "half": "6 tháng một lần, hạn ngày cuối của mỗi 6 tháng",
+            "year": "Hằng năm, hạn ngày cuối năm"}[unit]
+    return recurring(p, unit, _END_RULES[unit], "end", lead)
 
 
 def read_every(p: Phrase) -> Deadline | None:

@@ -9,7 +9,9 @@ A phrase and a reference date (the plan's date, or the assignment date) become o
 - recurring, only with a recurrence word ("hằng", "hàng", "mỗi", "định kỳ"): an RRULE that
   yields each period's anchor plus an offset ("… 5 ngày sau khi kết thúc tháng"), or the
   due days themselves ("ngày 15/6 và 15/12 hằng năm": one rule, two days);
-- ongoing: "Thường xuyên", "Hằng ngày" — listed, never late.
+- recurring daily: a report due each day ("báo cáo hằng ngày", "báo cáo nhanh hàng ngày");
+- ongoing: "Thường xuyên", "Hằng ngày" (work that goes on every day, nothing handed in) —
+  listed, never late.
 
 The reader accounts for every number, date, month, quarter and weekday in the phrase: a
 reading that leaves one unused is refused with what was understood (`Refusal.understood`), so
@@ -29,11 +31,13 @@ from timelang.calendar import WorkingCalendar, default_calendar
 from timelang.deadline_readers import (
     EXAMPLES,
     Phrase,
+    read_daily_report,
     read_every,
     read_once,
     read_ongoing,
     read_recurring,
     read_relative,
+    read_times_per,
 )
 from timelang.deadline_tokens import YEAR, DeadlineError, clean, fold, normalize, tokens
 from timelang.periods import Unit
@@ -46,7 +50,8 @@ __all__ = [
 ]
 
 _READERS: tuple[Callable[[Phrase], Deadline | None], ...] = (
-    read_ongoing, read_recurring, read_yearly_days, read_every, read_relative, read_once,
+    read_daily_report, read_ongoing, read_recurring, read_yearly_days,
+    read_times_per, read_every, read_relative, read_once,
 )
 _BAD_QUARTER = re.compile(r"\bquy (0|[5-9]|\d{2,}|v|vi|vii|viii)\b")
 _BAD_WEEKDAY = re.compile(r"\bthu (tam|chin|muoi|[89]|1\d?)\b(?=.*\btuan\b)")

@@ -9,7 +9,8 @@ phrase as written:
 - "thang sau" typed without any accent could be either: unless next month is June, the
   person is asked which one.
 Vague positions inside a period ("đầu tháng 6", "giữa năm 2027") name no day: they are refused
-with a question rather than read as the period's last day.
+with a question rather than read as the period's last day. A day of "the first month of next
+quarter" ("trước ngày 05 của tháng đầu quý sau") names one day, and is read as that date.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from timelang.periods import ROMAN_QUARTERS
 # (after an event), not "thứ năm sau" (a weekday).
 _NEXT = re.compile(r"(?<!\bthu )\b(thang|quy|nam) (sau|toi)\b( nua\b)?(?! (?:khi|ngay|ke|do|nay))")
 # A number right before is a duration ("2 tháng sau"), unless it is a day ("ngày 15 tháng sau").
-_DURATION_BEFORE = re.compile(r"(?<!ngay )\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) $")
+# "ngày 05 tháng 01 năm sau", "15/01 năm sau": the number is a month, not a count of years.
+_DURATION_BEFORE = re.compile(
+    r"(?<!ngay )(?<!thang )(?<!/)\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) $")
+# "15/01 năm sau": a day and month of next year, written back as one date ("15/01/2027").
+_DAY_MONTH_NEXT_YEAR = re.compile(r"\b(\d{1,2}) ?/ ?(\d{1,2}) nam (?:sau|toi)\b(?! nua\b)")
 # "đầu tháng 6", "giữa năm": no day named. "6 tháng đầu năm" is a half year, read elsewhere.
 _VAGUE = re.compile(r"\b(dau|giua) (thang|quy|nam|tuan)\b")
 # In a recurring phrase "the next period" is each period's next one: "hằng tháng, trước ngày
@@ -32,8 +37,12 @@ _VAGUE = re.compile(r"\b(dau|giua) (thang|quy|nam|tuan)\b")
 _RECURRING = re.compile(r"\b(?:hang|moi|dinh ky)\b")
 _DAY_OF_NEXT = re.compile(
     r"(?:(?:truoc|cham nhat|han|vao)\s+)*ngay (\d{1,2}) (?:cua )?"
-    r"(?:(thang) (?:sau|toi)|thang dau (?:cua )?(quy) (?:sau|toi)|thang (?:1|mot|gieng) (?:cua )?(nam) (?:sau|toi))\b")
+    r"(?:(thang) (?:sau|toi)|thang dau (?:cua )?(quy) (?:sau|toi)|thang (?:0?1|mot|gieng) (?:cua )?(nam) (?:sau|toi))\b")
 _PERIOD_WORDS = {"thang": "tháng", "quy": "quý", "nam": "năm"}
+# "trước ngày 05 của tháng đầu quý sau", said once: the first month of the next quarter is one
+# month, so the day in it is a date ("đầu quý" alone names no day and is asked).
+_DAY_OF_NEXT_QUARTER = re.compile(
+    r"\bngay (\d{1,2}) (?:cua )?thang dau (?:cua )?quy (?:sau|toi)\b(?! nua\b)")
 _HALF_YEAR = re.compile(r"\b(?:6|sau|9|chin|3|ba) thang (?:dau|cuoi) nam\b")
 
 
@@ -69,6 +78,14 @@ def resolve(display: str, folded: str, reference: date) -> str | Ask | None:
     `display` is the cleaned phrase as written; `folded` has the same length."""
     if _RECURRING.search(folded):
         return _each_next_period(display, folded)
+    if day_month := _DAY_MONTH_NEXT_YEAR.search(folded):
+        return (display[:day_month.start()] + f"{day_month.group(1)}/{day_month.group(2)}/"
+                f"{reference.year + 1}" + display[day_month.end():])
+    if first_month := _DAY_OF_NEXT_QUARTER.search(folded):
+        index = reference.year * 4 + (reference.month - 1) // 3 + 1
+        year, month = index // 4, index % 4 * 3 + 1
+        return (display[:first_month.start()] + f"ngày {int(first_month.group(1)):02d} tháng "
+                f"{month} năm {year}" + display[first_month.end():])
     if ask := _vague(display, folded, reference):
         return ask
     pieces: list[str] = []

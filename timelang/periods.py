@@ -1,4 +1,4 @@
-"""Calendar periods a deadline can name: week, month, quarter, half year, year.
+"""Calendar periods a deadline can name: day, week, month, quarter, half year, year.
 
 One rule for every period word: a period named without its year ("Quý I", "tháng 6",
 "6 tháng đầu năm", "cuối năm") is the next such period whose end is on or after the
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal
 
-Unit = Literal["week", "month", "quarter", "half", "year"]
+Unit = Literal["day", "week", "month", "quarter", "half", "year"]
 
 
 def month_end(year: int, month: int) -> date:
@@ -47,6 +47,8 @@ def next_day_month(ref: date, day: int, month: int) -> date:
 
 
 def period_bounds(unit: Unit, day: date) -> tuple[date, date]:
+    if unit == "day":
+        return day, day
     if unit == "week":
         start = day - timedelta(days=day.weekday())
         return start, start + timedelta(days=6)
@@ -62,6 +64,8 @@ def period_bounds(unit: Unit, day: date) -> tuple[date, date]:
 
 
 def period_key(unit: Unit, day: date) -> str:
+    if unit == "day":
+        return day.isoformat()
     if unit == "week":
         iso = day.isocalendar()
         return f"{iso.year}-W{iso.week:02d}"

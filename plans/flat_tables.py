@@ -1,0 +1,242 @@
+"""Task tables flattened to one cell per line, rebuilt into tables.
+
+A table copied out of a PDF or a web page often arrives as one cell per line: the header cells
+("STT", "Tên nhiệm vụ", "Cơ quan chủ trì", "Cơ quan phối hợp", "Thời gian hoàn thành") on lines
+of their own, then each row as its number followed by its cells, the page's own menus and
+notices before and after. A cell may still wrap onto several lines ("Cục trưởng Cục Phát thanh
+truyền hình và" / "Thông tin điện tử", a "-" bullet list inside the result cell), so a row's
+lines are cut into exactly as many cells as the header has, at the cuts that read best: a cell
+does not end on "và"/"của"/"số", nor between "(1) …;" and "(2) …", nor after a bare "-"; the
+time cell reads as a time, the unit cells start with a unit. The row ends at the next row
+number in sequence ("2" after "1", so a wrapped "06" inside a cell is no row); the last row ends
+at its time cell, where the page's text after the table starts.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+
+from plans.readers import Block, Paragraph, Table
+from plans.task_tables import _column_role
+from plans.text import is_upper_heading
+from plans.unitnames import starts_with_unit
+
+_ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)]?$")
+_ROW_SECTION = re.compile(r"^([IVXL]{1,6})\.?(?:\s+(\S.*))?$")
+_HEADER_CELL_MAX = 40
+# How many lines one row may take before the table is taken to have ended.
+_ROW_LINES_PER_CELL = 4
+
+# A line ending on a word that cannot end a phrase continues on the next line.
+_OPEN_END = re.compile(
+    r"(?:,|\b(?:và|của|các|cho|với|tại|về|theo|trong|số|hoặc|để|đối với|thuộc|trên|những))$",
+    re.IGNORECASE,
+)
+_ENUMERATED = re.compile(r"^\((\d{1,2})\)")
+_BULLET = re.compile(r"^[-–+•]")
+_TIME_CELL = re.compile(
+    r"^(?:(?:trước|trong|chậm nhất|hoàn thành|từ|đến|hạn|dự kiến|cuối|đầu|giữa)\s+)*"
+    r"(?:ngày\s+)?(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|tháng\s+\d|quý\s+[IV\d]|năm\s+\d{4}|\d{4}\b"
+    r"|thường xuyên|hằng|hàng (?:năm|tháng|quý|tuần)|định kỳ|theo\b|giai đoạn|liên tục)",
+    re.IGNORECASE,
+)
+_PERSON_TITLE = re.compile(
+    r"^(?:\(\d{1,2}\)\s*)?(?:giám đốc|cục trưởng|vụ trưởng|chánh|thủ trưởng|chủ tịch|trưởng|phó"
+    r"|bộ trưởng|thứ trưởng|tổng cục trưởng|viện trưởng|hiệu trưởng|người đứng đầu|lãnh đạo)\b",
+    re.IGNORECASE,
+)
+_GROUP_START = re.compile(r"^(?:các|cơ quan|đơn vị|tổ chức|ủy ban|uỷ ban|ubnd)\b", re.IGNORECASE)
+
+
+def _flat_header(paragraphs: list[str], start: int) -> list[str] | None:
+    """The roles of the header cells starting at `start`, if a task-table header is there."""
+    roles: list[str] = []
+    for text in paragraphs[start : start + 9]:
+        role = _column_role(text) if len(text) <= _HEADER_CELL_MAX else None
+        if role is None or (role in roles and role not in ("lead", "support")):
+            break
+        roles.append(role)
+    if len(roles) < 3 or "content" not in roles or not {"lead", "time"} & set(roles):
+        return None
+    return roles
+
+
+def _cut_cost(before: str, after: str, cell_start: str) -> int:
+    """How unlikely it is that a cell ends after `before` and the next starts with `after`."""
+    cost = 0
+    if before in ("-", "–", "+", "•") or _OPEN_END.search(before):
+        cost += 4
+    if after[:1].islower():
+        cost += 4
+    enumerated = _ENUMERATED.match(after)
+    if enumerated and int(enumerated.group(1)) > 1:
+        cost += 3  # "(2) …" goes on from "(1) …"
+    if _BULLET.match(after) and _BULLET.match(cell_start):
+        cost += 3  # the next bullet of the same list
+    return cost
+
+
+def _cell_cost(role: str, cell: str) -> int:
+    """How badly `cell` fits a column of `role`."""
+    cost = 2 if " " not in cell and role not in ("ref", "time") else 0
+    if role == "time" and not _TIME_CELL.match(cell):
+        cost += 3
+    elif role == "head" and not _PERSON_TITLE.match(cell):
+        cost += 2
+    elif role in ("lead", "support") and not (starts_with_unit(cell) or _GROUP_START.match(cell)):
+        cost += 1
+    return cost
+
+
+def _segment(lines: list[str], roles: list[str]) -> list[str] | None:
+    """`lines` cut into one cell per role at the cheapest cuts, or None if too few lines."""
+    count, width = len(lines), len(roles)
+    if count < width:
+        return None
+
+    @cache
+    def best(line: int, column: int) -> tuple[int, tuple[int, ...]]:
+        # The cheapest way to fill columns column.. from lines line.. (cut positions).
+        if column == width - 1:
+            cell = " ".join(lines[line:])
+            return _cell_cost(roles[column], cell), ()
+        options: list[tuple[int, tuple[int, ...]]] = []
+        for end in range(line + 1, count - (width - 1 - column) + 1):
+            cell = " ".join(lines[line:end])
+            rest_cost, rest_cuts = best(end, column + 1)
+            cost = (
+                _cell_cost(roles[column], cell)
+                + _cut_cost(lines[end - 1], lines[end], lines[line])
+                + rest_cost
+            )
+            options.append((cost, (end, *rest_cuts)))
+        return min(options)
+
+    _, cuts = best(0, 0)
+    bounds = [0, *cuts, count]
+    return [" ".join(lines[a:b]) for a, b in itertools.pairwise(bounds)]
+
+
+def _row_start(text: str, last_top: int | None) -> bool:
+    """A row's number: a numbered label, and a whole number only the next one in sequence."""
+    if not _ROW_NUMBER.match(text):
+        return False
+    digits = text.rstrip(".)")
+    if digits.isdigit() and last_top is not None:
+        return int(digits) == last_top + 1
+    return True
+
+
+def _top_number(label: str) -> int | None:
+    head = label.rstrip(".)").split(".")[0]
+    return int(head) if head.isdigit() else None
+
+
+def _flat_rows(
+    paragraphs: list[str], start: int, roles: list[str]
+) -> tuple[list[tuple[str, ...]], int]:
+    """The rows after a flattened header, and the index of the first paragraph after them."""
+    width = len(roles)
+    has_ref = roles[0] == "ref"
+    content_col = roles.index("content")
+    cell_roles = roles[1:]
+    rows: list[tuple[str, ...]] = []
+    index = start
+    last_top: int | None = None
+    while index < len(paragraphs):
+        text = paragraphs[index]
+        section = _ROW_SECTION.match(text)
+        if section and has_ref:
+            heading = [section.group(2)] if section.group(2) else []
+            index += 1
+            # The heading may wrap onto the next lines, up to the next row's number.
+            while (
+                index < len(paragraphs)
+                and len(heading) < 3
+                and not _ROW_NUMBER.match(paragraphs[index])
+                and not _ROW_SECTION.match(paragraphs[index])
+                and is_upper_heading(paragraphs[index])
+            ):
+                heading.append(paragraphs[index])
+                index += 1
+            if not heading:
+                break
+            cells = [""] * width
+            cells[0], cells[content_col] = section.group(1), " ".join(heading)
+            rows.append(tuple(cells))
+            last_top = None
+            continue
+        if not (has_ref and _row_start(text, last_top if rows else None)):
+            break
+        top = _top_number(text)
+        index += 1
+        window: list[str] = []
+        ended = False
+        while index + len(window) < len(paragraphs) and len(window) < width * _ROW_LINES_PER_CELL:
+            cell = paragraphs[index + len(window)]
+            if not cell:
+                ended = True
+                break
+            if _row_start(cell, top) or _ROW_SECTION.match(cell):
+                break
+            window.append(cell)
+        else:
+            ended = True
+        read = _row_cells(window, cell_roles, ended)
+        if not read:
+            break
+        used, values = read
+        index += used
+        cells = [""] * width
+        cells[0] = text
+        if len(values) == width - 1:
+            cells[1:] = values
+        else:
+            # A missing cell cannot be placed for sure: keep the task, not a guessed unit.
+            cells[content_col] = values[0]
+        rows.append(tuple(cells))
+        last_top = top if top is not None else last_top
+    return rows, index
+
+
+def _row_cells(window: list[str], roles: list[str], ended: bool) -> tuple[int, list[str]] | None:
+    """(lines used, cells) of one row from the lines after its number. `ended`: no next row
+    number closed the window, so the table may end inside it."""
+    width = len(roles)
+    if not window:
+        return None
+    if len(window) <= width:
+        return len(window), list(window)
+    if ended:
+        # The last row: it ends at the first line, far enough on, that reads as its time cell.
+        if roles[-1] != "time":
+            return width, window[:width]
+        end = next(
+            (n for n in range(width, len(window) + 1) if _TIME_CELL.match(window[n - 1])), None
+        )
+        if end is None:
+            return width, window[:width]
+        window = window[:end]
+    cells = _segment(window, roles)
+    return (len(window), cells) if cells else None
+
+
+def flat_tables(blocks: list[Block]) -> list[Block]:
+    """`blocks` with each run of one-cell-per-line task table rebuilt into a Table."""
+    texts = [block.text.strip() if isinstance(block, Paragraph) else "" for block in blocks]
+    result: list[Block] = []
+    index = 0
+    while index < len(blocks):
+        roles = _flat_header(texts, index) if texts[index] else None
+        if roles is not None:
+            rows, end = _flat_rows(texts, index + len(roles), roles)
+            if len(rows) >= 2:
+                header = tuple(texts[index : index + len(roles)])
+                result.append(Table((header, *rows)))
+                index = end
+                continue
+        result.append(blocks[index])
+        index += 1
+    return result

@@ -1,0 +1,103 @@
+"""What the running bot keeps out of memory at start-up (issue 17: idle RSS), and that what it
+leaves out still works when asked for."""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.memory import release_start_up_memory
+from bot.tls import shared_tls_context
+
+# Imported by `nhacviec run` before it serves anything; none of these is needed then.
+NOT_AT_START = ("cryptography", "alembic", "mako")
+
+
+def run_python(code: str) -> str:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    return out.stdout.strip()
+
+
+def test_start_up_modules_leave_out_cryptography_and_alembic() -> None:
+    code = (
+        "import sys\n"
+        "import bot.cli, bot.app, bot.zalo_platforms\n"
+        f"print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules))\n"
+    )
+    assert run_python(code) == "[]"
+
+
+def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_later() -> None:
+    code = (
+        "import bot\n"
+        "from telegram._passport import credentials\n"
+        "print(credentials.CRYPTO_INSTALLED)\n"
+        "from cryptography.fernet import Fernet\n"
+        "from config.crypto import TokenCipher\n"
+        "cipher = TokenCipher.from_setting(Fernet.generate_key().decode())\n"
+        "print(cipher.decrypt(cipher.encrypt('bí mật')))\n"
+    )
+    assert run_python(code).splitlines() == ["False", "bí mật"]
+
+
+def test_the_shared_tls_context_verifies_as_httpx_does_by_default() -> None:
+    context = shared_tls_context()
+    assert context is shared_tls_context()
+    assert context.verify_mode == ssl.CERT_REQUIRED
+    assert context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 0  # a bundle of roots is loaded
+
+
+def test_the_telegram_clients_share_one_tls_context() -> None:
+    code = (
+        "import ssl\n"
+        "import bot.telegram\n"
+        "made = []\n"
+        "original = ssl.SSLContext.load_verify_locations\n"
+        "def counted(self, *args, **kwargs):\n"
+        "    made.append(self)\n"
+        "    return original(self, *args, **kwargs)\n"
+        "ssl.SSLContext.load_verify_locations = counted\n"
+        "from config.settings import Settings\n"
+        "settings = Settings(telegram_bot_token='1:x', database_url='sqlite://')\n"
+        "bot.telegram.build_sender_bot(settings, rate_limiter=None, connections=2)\n"
+        "bot.telegram.build_sender_bot(settings, rate_limiter=None, connections=2)\n"
+        "print(len(made))\n"
+    )
+    assert run_python(code) == "1"
+
+
+def test_release_start_up_memory_runs_on_glibc() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    import platform
+
+    if platform.libc_ver()[0] != "glibc":
+        return
+    assert release_start_up_memory()
+
+
+def test_the_image_runs_optimised_with_its_bytecode_compiled_at_build() -> None:
+    dockerfile = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text(encoding="utf-8")
+    compiled = dockerfile.index("python -OO -m compileall")
+    assert compiled < dockerfile.index("ENV PYTHONOPTIMIZE=2") < dockerfile.index("CMD [")
+
+
+def test_start_up_works_without_docstrings_and_asserts() -> None:
+    # The image runs with PYTHONOPTIMIZE=2: nothing on the way to `nhacviec run` may need a
+    # docstring (argparse help, a library reading __doc__).
+    code = (
+        "import sys\n"
+        "import bot.cli, bot.app, bot.telegram\n"
+        "print(sys.flags.optimize, bot.app.build_app.__doc__)\n"
+        "bot.cli.build_parser().format_help()\n"
+        "from config.settings import Settings\n"
+        "Settings(telegram_bot_token='1:x', database_url='sqlite://')\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-OO", "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split() == ["2", "None", "ok"]
