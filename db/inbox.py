@@ -4,13 +4,14 @@ and marked handled inside the handler's own unit of work.
 So a crash between receiving and handling leaves the row unhandled, and the bot handles it on
 its next start (`Inbox.unhandled`); a redelivered update meets the unique (platform, key) and
 is dropped (`Inbox.record` answers False). Marking is a compare-and-set
-(`mark_handled`: only the transaction that turns `handled_at` from NULL commits its work), so
-two instances, or a replay racing a redelivery, never both commit the same update.
+(`mark_handled`, or `settle` as a unit of work's last statement: only the transaction that
+turns `handled_at` from NULL commits its work), so two instances, or a replay racing a
+redelivery, never both commit the same update.
 
 The answers are durable the same way: the unit of work that handles an update stores its
-replies in the row (`owe_replies`, same commit), and they are cleared once delivered (by the
-next unit of work's `owe_replies`, or `replies_delivered`: no commit of their own); what a
-crash kept from the person is sent on the next start
+replies in the row (`settle` or `owe_replies`, same commit), and they are cleared once
+delivered (by the next unit of work's `settle`/`owe_replies`, or `replies_delivered`: no
+commit of their own); what a crash kept from the person is sent on the next start
 (`Inbox.replies_owed`, see handlers/durable_replies.py).
 """
 
@@ -25,7 +26,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, bindparam, case, delete, insert, null, or_, select, update
+from sqlalchemy import (
+    Table,
+    Update,
+    and_,
+    bindparam,
+    case,
+    delete,
+    insert,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import BindParameter
@@ -107,6 +120,45 @@ def _clear_statement() -> Update:
             .where(inbox.c.platform == bindparam("inbox_platform"),
                    inbox.c.key.in_(bindparam("delivered_keys", expanding=True)))
             .values(replies=null()))
+
+
+@functools.cache
+def _settle_statement() -> Update:
+    """`mark_handled` and `owe_replies` in one UPDATE: this update turned handled (only if no
+    one did before) with its answers stored, and those of `delivered_keys` cleared; it
+    returns the keys it changed, so the caller knows whether this update was among them."""
+    inbox = INBOX_TABLE
+    mine: BindParameter[str] = bindparam("inbox_key")
+    return (update(inbox)
+            .where(inbox.c.platform == bindparam("inbox_platform"),
+                   or_(and_(inbox.c.key == mine, inbox.c.handled_at.is_(None)),
+                       inbox.c.key.in_(bindparam("delivered_keys", expanding=True))))
+            .values(handled_at=case((inbox.c.key == mine, bindparam(
+                        "handled_now", type_=inbox.c.handled_at.type)),
+                                    else_=inbox.c.handled_at),
+                    replies=case((inbox.c.key == mine,
+                                  bindparam("owed_replies", type_=inbox.c.replies.type)),
+                                 else_=null()))
+            .returning(inbox.c.key))
+
+
+def settle(session: Session, platform: str, key: str, now: datetime,
+           replies: dict[str, Any] | None, *, delivered: Collection[str] = ()) -> bool:
+    """Inside the caller's unit of work, as its last statement: `mark_handled` (the same
+    compare-and-set, so the same answer) and `owe_replies` at once, one round trip instead
+    of two. Marked last rather than first, a duplicate handled elsewhere meanwhile does its
+    work for nothing and is rolled back: still only one transaction commits the update (on
+    PostgreSQL the second UPDATE waits for the first's row lock, then finds it handled)."""
+    mine = bounded_key(key)
+    changed = session.execute(_settle_statement(), {
+        "inbox_platform": platform, "inbox_key": mine, "handled_now": now,
+        "owed_replies": replies, "delivered_keys": [bounded_key(k) for k in delivered],
+    }).scalars().all()
+    if mine in changed:
+        return True
+    handled = session.scalar(select(InboxUpdate.handled_at).where(
+        InboxUpdate.platform == platform, InboxUpdate.key == mine))
+    return handled is None
 
 
 def owe_replies(session: Session, platform: str, key: str, replies: dict[str, Any] | None,

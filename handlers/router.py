@@ -18,7 +18,7 @@ from config.settings import Settings
 from db import chat_state as state
 from db import services
 from db.evidence_files import EvidenceStore
-from db.inbox import Inbox, mark_handled, owe_replies, replies_delivered
+from db.inbox import Inbox, mark_handled, owe_replies, replies_delivered, settle
 from db.session import SessionFactory
 from handlers import chat_actions, durable_replies, intents, registry
 from handlers.base import (
@@ -252,26 +252,27 @@ class Router:
         commit queued outbox messages, and the work the handler left for outside the turn.
         On failure the buffer holds the one sentence that explains why nothing changed."""
         session = self.session_factory()
-        # The update's own unit of work marks it handled in the inbox, first (so a duplicate
-        # handled elsewhere meanwhile costs nothing): a crash before the commit leaves it for
-        # the next start, and only one transaction can ever commit it.
+        # The update's own unit of work marks it handled in the inbox, in its last statement
+        # (with its answers: one round trip, db.inbox.settle): a crash before the commit
+        # leaves it for the next start, and only one transaction can ever commit it.
         marks_inbox = resume is None and msg.inbox_key is not None
         delivered: list[str] = []
         committed = False
         try:
-            if marks_inbox and not mark_handled(session, msg.platform, str(msg.inbox_key),
-                                                self.clock.now()):
-                session.rollback()
-                buffered.replace_with_nothing()
-                return False, None
             later = await self._handle_in_session(msg, buffered, session, resume, result)
             queued = bool(session.info.get(services.OUTBOX_CHANGED))
             if msg.inbox_key is not None:
                 stored = buffered.stored(msg.chat_id)
                 delivered = self._delivered.take(msg.platform)
-                # A row just marked owes nothing yet: a statement only when there is something
-                # to store or to clear (the answers other updates delivered since).
-                if stored is not None or delivered or not marks_inbox:
+                if marks_inbox:
+                    if not settle(session, msg.platform, str(msg.inbox_key), self.clock.now(),
+                                  stored, delivered=delivered):
+                        # Handled elsewhere meanwhile (another instance, a replay): its
+                        # work stands, this one is dropped and says nothing.
+                        session.rollback()
+                        buffered.replace_with_nothing()
+                        return False, None
+                else:
                     owe_replies(session, msg.platform, str(msg.inbox_key), stored,
                                 delivered=delivered)
             session.commit()
@@ -297,7 +298,7 @@ class Router:
             session.close()
         if msg.inbox_key is not None:
             # Nothing was changed, but the person is told why: the update is done with.
-            self._mark_alone(msg, buffered)
+            self._mark_alone(msg, buffered, fresh=marks_inbox)
         return False, None
 
     def _offer_units(self, msg: Incoming, buffered: BufferedReplier, choice: UnitChoice) -> None:
@@ -327,10 +328,16 @@ class Router:
         finally:
             session.close()
 
-    def _mark_alone(self, msg: Incoming, buffered: BufferedReplier) -> None:
+    def _mark_alone(self, msg: Incoming, buffered: BufferedReplier, *, fresh: bool) -> None:
+        """`fresh`: the update's first unit of work (not a resumed one), which failed: if it
+        was handled elsewhere meanwhile, that handling stands and this says nothing."""
         session = self.session_factory()
         try:
-            mark_handled(session, msg.platform, str(msg.inbox_key), self.clock.now())
+            if not mark_handled(session, msg.platform, str(msg.inbox_key),
+                                self.clock.now()) and fresh:
+                session.rollback()
+                buffered.replace_with_nothing()
+                return
             owe_replies(session, msg.platform, str(msg.inbox_key), buffered.stored(msg.chat_id))
             session.commit()
         except Exception as error:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import App, build_app
 from bot.zalo_adapter import PLATFORM, ZaloBot, update_key
-from db.inbox import MAX_REPLAYS, Inbox, mark_handled
+from db.inbox import MAX_REPLAYS, Inbox, mark_handled, settle
 from db.models import InboxUpdate
 from handlers.base import Incoming
 from tests.e2e.scenarios import AN
@@ -42,6 +42,37 @@ def test_a_redelivery_is_refused_by_the_unique_key(tmp_path: Path, db_url: str,
     assert inbox.record("zalo", "17", {"x": 1})  # the key is per platform
     assert inbox.record("zalo", "k" * 400, {})  # long keys are hashed, not cut
     assert not inbox.record("zalo", "k" * 400, {})
+    app.close()
+
+
+def test_settle_marks_once_stores_the_answer_and_clears_the_delivered(
+        tmp_path: Path, db_url: str, clock: FakeClock) -> None:
+    """settle (the unit of work's last statement) is mark_handled and owe_replies at once."""
+    app = _app(tmp_path, db_url, clock)
+    inbox = _inbox(app)
+    for key in ("1", "2"):
+        inbox.record("telegram", key, {})
+    answer = {"chat": "9", "calls": [{"send": "text", "text": "Xong"}]}
+    with app.session_factory() as first:
+        assert settle(first, "telegram", "1", clock.now(), answer)
+        first.rollback()  # the handler failed: neither marked nor owed
+    assert [item.key for item in inbox.unhandled("telegram")] == ["1", "2"]
+    with app.session_factory() as second:
+        assert settle(second, "telegram", "1", clock.now(), answer)
+        second.commit()
+    assert [(item.key, item.replies) for item in inbox.replies_owed("telegram")] == [("1", answer)]
+    with app.session_factory() as third:
+        # "1" was handled already: not this transaction's to commit, its answer untouched.
+        assert not settle(third, "telegram", "1", clock.now(), None)
+        third.rollback()
+    with app.session_factory() as fourth:
+        # "2" handled with nothing to say; "1"'s answer went out meanwhile: cleared.
+        assert settle(fourth, "telegram", "2", clock.now(), None, delivered=["1"])
+        # A key the inbox never recorded counts as new, as with mark_handled.
+        assert settle(fourth, "telegram", "never-recorded", clock.now(), None)
+        fourth.commit()
+    assert inbox.replies_owed("telegram") == []
+    assert inbox.unhandled("telegram") == []
     app.close()
 
 

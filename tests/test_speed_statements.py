@@ -106,10 +106,10 @@ async def _statements_of(app: Any, inbox: Inbox, key: str, user: str, text: str
 async def test_statements_per_update_of_nhiemvu_and_giao(tmp_path: Path, db_url: str,
                                                           clock: FakeClock) -> None:
     """One unit of work each, one commit, and no statement it does not need. Counts (issue 17):
-    /nhiemvu 4 (mark the update, actor with the chat state, the page, store the answer);
-    /giao 9 (the same three, the unit, its chain up, task, audit row and occurrence, who
-    hears the unit). They were 6 and 13, plus a second transaction to clear the delivered
-    answer, which the next unit of work now does in its own UPDATE."""
+    /nhiemvu 3 (actor with the chat state, the page, the update marked handled with its
+    answer stored); /giao 8 (the same two, the unit, its chain up, task, audit row and
+    occurrence, who hears the unit). They were 6 and 13, plus a second transaction to clear
+    the delivered answer, which the next unit of work now does in that same UPDATE."""
     app = build_app(make_settings(tmp_path, db_url), clock=clock)
     try:
         harness = Harness(app)
@@ -120,16 +120,17 @@ async def test_statements_per_update_of_nhiemvu_and_giao(tmp_path: Path, db_url:
             await _statements_of(app, inbox, key, "101", text)  # the identity stamped, warm
         reply, listed = await _statements_of(app, inbox, "1", "101", "/nhiemvu")
         assert "Việc khởi động" in reply.text
-        assert len(listed) == 4, listed
+        assert len(listed) == 3, listed
         assert not [s for s in listed if s.startswith("SELECT calendar_overrides")]
         reply, created = await _statements_of(app, inbox, "2", "101",
                                               "/giao PNV | Tổng hợp số liệu | 31/12/2030")
         assert "31/12/2030" in reply.text
         # A plain date looks at no working day: the calendar overrides are not read.
         assert not [s for s in created if "calendar_overrides" in s], created
-        assert len(created) == 9, created
-        # The previous update's delivered answer is cleared by this unit of work's UPDATE.
-        assert created[-1].startswith("UPDATE inbox SET replies=CASE")
+        assert len(created) == 8, created
+        # The previous update's delivered answer is cleared by this unit of work's UPDATE,
+        # the one that marks this update handled.
+        assert created[-1].startswith("UPDATE inbox SET handled_at=CASE"), created[-1]
         # Three working days from now: the overrides are read, and a day off set a moment
         # ago counts at once.
         reply, counted = await _statements_of(app, inbox, "3", "101",

@@ -31,6 +31,11 @@ class FailingBot:
         self.calls += 1
         raise self.error
 
+    async def do_api_request(self, *_: Any, **__: Any) -> None:
+        # How replies and reminders go out (bot.telegram.TelegramReplier._send_chunk).
+        self.calls += 1
+        raise self.error
+
 
 @pytest.mark.parametrize(
     ("error", "expected"),
