@@ -225,6 +225,8 @@ class _BodyReader:
             self._continue(text)
             return
 
+        if self.section_times.take_listed(line.bullet, line.marker, text):
+            return  # "+ Đợt 1: …" under an empty "Thời gian thực hiện:": plans.dated_blocks
         labelled = _label_kind(text)
         unlabelled_time = _UNLABELLED_TIME.match(text) if labelled is None else None
         if unlabelled_time and self.stack[-1] is not self.root and line.bullet is None:
@@ -355,6 +357,7 @@ class _BodyReader:
         if kind == "time" and line.marker in ("letter", "number"):
             self.section_times.place(holder, attr)  # "b) Thời gian: …": see plans.dated_blocks
         self._target_attr(attr)
+        self.section_times.open_listing(attr)
         self.last_was_attr = True
 
     def _feed_number(self, line: _Line) -> None:
