@@ -106,3 +106,175 @@ def test_rounds_under_an_empty_time_label_date_the_duty() -> None:
     assert not any(title.startswith("Đợt") for title in titles), titles
     first = next(task for task in tasks if task["ref"].startswith("II.1"))
     assert first["deadline"]["due"] == "2026-01-12"
+
+
+# --- tables pasted one cell per line, merged cells left out (plans.flat_tables) -------------
+
+CALENDAR = """Số: 12/QĐ-SYT
+Bình An, ngày 20 tháng 11 năm 2025
+QUYẾT ĐỊNH
+Ban hành lịch công bố số liệu y tế năm 2026
+Điều 1. Ban hành kèm theo Quyết định này Lịch công bố số liệu y tế năm 2026.
+Nơi nhận:
+- Lưu: VT.
+GIÁM ĐỐC
+Lê Văn Thử
+LỊCH CÔNG BỐ SỐ LIỆU Y TẾ NĂM 2026
+STT
+Tên số liệu
+Mức độ hoàn chỉnh
+Thời gian công bố
+Hình thức công bố
+Đơn vị chịu trách
+nhiệm công bố
+A
+B
+1
+2
+3
+4
+1
+Số trạm y tế xã
+Chính thức
+Tháng 4/2026
+Trang thông tin điện tử Sở
+Phòng Kế hoạch - Tài chính
+2
+Số giường bệnh
+Chính thức
+3
+Số bác sĩ trên một vạn
+dân
+Chính thức
+Tháng 5/2026
+4
+Số ca sinh
+Trong đó:
+- Sinh tại cơ sở y tế
+- Sinh tại nhà
+5
+Tỷ lệ tiêm chủng đầy đủ
+Chính thức
+Tháng 6/2026
+Trang thông tin điện tử Sở
+Phòng Nghiệp vụ Y
+6
+Số lượt khám bệnh
+Chính thức
+Ghi chú: số liệu là số liệu năm 2025.
+Trang chủ
+"""
+
+
+def _calendar() -> dict[str, dict[str, Any]]:
+    tasks = parse_text(CALENDAR, "lich.txt").to_json()["tasks"]
+    return {task["title"][:18]: task for task in tasks}
+
+
+def test_a_calendar_row_takes_merged_cells_from_the_row_above() -> None:
+    tasks = _calendar()
+    assert tasks["Số trạm y tế xã"]["lead"] == ["Phòng Kế hoạch - Tài chính"]
+    assert tasks["Số trạm y tế xã"]["deadline"]["due"] == "2026-04-30"
+    # "2 | Số giường bệnh | Chính thức": the month, the form and the unit were merged.
+    assert tasks["Số giường bệnh"]["lead"] == ["Phòng Kế hoạch - Tài chính"]
+    assert tasks["Số giường bệnh"]["deadline"]["due"] == "2026-04-30"
+    # A wrapped name, then the level and the month of its own; the unit from above.
+    third = tasks["Số bác sĩ trên một"]
+    assert third["title"].startswith("Số bác sĩ trên một vạn dân")
+    assert third["lead"] == ["Phòng Kế hoạch - Tài chính"]
+    assert third["deadline"]["due"] == "2026-05-31"
+    # Only the name and its list: every other cell merged from above; the list is detail.
+    fourth = tasks["Số ca sinh"]
+    assert fourth["deadline"]["due"] == "2026-05-31"
+    assert "Sinh tại nhà" in (fourth["detail"] or "")
+
+
+def test_the_last_row_stops_where_the_page_text_starts() -> None:
+    tasks = _calendar()
+    last = tasks["Số lượt khám bệnh"]
+    assert last["lead"] == ["Phòng Nghiệp vụ Y"]
+    assert last["deadline"]["due"] == "2026-06-30"
+    assert len(tasks) == 6
+
+
+def test_a_short_row_that_does_not_line_up_is_not_filled_in() -> None:
+    # The second row's lines hold a unit where the level should be: no sure reading, so no
+    # unit is taken from above; the task stays, unsure of its unit.
+    plan = parse_text(CALENDAR.replace("2\nSố giường bệnh\nChính thức\n",
+                                       "2\nSố giường bệnh\nPhòng Tổ chức cán bộ\n"), "lich.txt")
+    second = next(task for task in plan.tasks if task.title.startswith("Số giường bệnh"))
+    assert second.lead == []
+    assert "no_unit" in second.unsure
+
+
+ANNEX_CUT = """Số: 30/KH-UBND
+Bình An, ngày 20 tháng 11 năm 2025
+KẾ HOẠCH
+Triển khai Luật Thử nghiệm
+I. NHIỆM VỤ
+Các cơ quan thực hiện theo Phụ lục kèm theo.
+Nơi nhận:
+- Lưu: VT.
+CHỦ TỊCH
+Trần Văn Mẫu
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+TT
+Nội dung thực
+hiện
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian hoàn
+thành
+Sản phẩm dự kiến
+I
+KIỆN TOÀN TỔ CHỨC
+1
+Kiện toàn Ban Chỉ đạo thử nghiệm cấp tỉnh
+Sở Nội vụ
+Các sở, ngành
+Trước ngày
+15/12/2025
+Quyết định của Chủ tịch UBND tỉnh
+2
+Rà soát quy chế hoạt động của Ban Chỉ đạo
+Sở Nội vụ
+Văn phòng UBND tỉnh
+Quý I/2026
+….................................
+2
+Ban hành quy chế phối hợp liên ngành về
+thử nghiệm
+Sở Tư pháp
+Các sở, ngành
+Tháng 3/2026
+Quyết định của UBND tỉnh
+II
+TỔ CHỨC THỰC
+HIỆN
+1
+Tập huấn cho cán bộ cấp xã
+Sở Nội vụ
+UBND các xã
+2026
+Kế hoạch 30/KH-UBND năm 2025 của tỉnh Bình An
+Văn bản này chưa cập nhật
+"""
+
+
+def test_an_annex_table_cut_by_the_site_goes_on_after_the_cut() -> None:
+    tasks = {task.title[:20]: task for task in parse_text(ANNEX_CUT, "pl.txt").tasks}
+    assert tasks["Kiện toàn Ban Chỉ đạ"].lead == ["Sở Nội vụ"]
+    assert tasks["Kiện toàn Ban Chỉ đạ"].deadline is not None
+    # A row without its product: the time is not pushed into the product column.
+    second = tasks["Rà soát quy chế hoạt"]
+    assert second.deadline is not None and second.deadline.due == date(2026, 3, 31)
+    after_cut = tasks["Ban hành quy chế phố"]
+    assert after_cut.lead == ["Sở Tư pháp"]
+    assert after_cut.deadline is not None and after_cut.deadline.due == date(2026, 3, 31)
+    # The section heading wraps; the last row ends at its time, the page text is no task.
+    last = tasks["Tập huấn cho cán bộ "]
+    assert last.lead == ["Sở Nội vụ"]
+    assert last.deadline is not None and last.deadline.due == date(2026, 12, 31)
+    assert not any(title.startswith("Kế hoạch 30") for title in tasks)
+
