@@ -72,6 +72,8 @@ _NOTE = re.compile(r"^(?:luu y|chu y|ghi chu)\s*:")
 
 
 # A time line written without its colon: "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025."
+# "1. Giao người đứng đầu …; Chủ tịch UBND các xã": a heading naming units, not a cut sentence.
+_ASSIGNS_ONLY = re.compile(rf"^giao\s+(?!.*(?<![\wÀ-ỹ])(?:{DUTY_VERBS})(?![\wÀ-ỹ]))", re.I)
 _UNLABELLED_TIME = re.compile(
     r"^(Thời (?:gian|hạn) (?:thực hiện|hoàn thành)(?: xong)?)\s+"
     r"(?=(?:trước|trong|chậm nhất|từ|đến|năm|tháng|quý|hằng|hàng|định kỳ|thường xuyên)\b)",
@@ -424,6 +426,7 @@ class _BodyReader:
             and last[-1].isalnum()
             and ";" in last
             and len(last.split()) >= 20
+            and not _ASSIGNS_ONLY.match(last)
         )
 
     def _feed_plain(self, text: str) -> None:

@@ -278,3 +278,31 @@ def test_an_annex_table_cut_by_the_site_goes_on_after_the_cut() -> None:
     assert last.deadline is not None and last.deadline.due == date(2026, 12, 31)
     assert not any(title.startswith("Kế hoạch 30") for title in tasks)
 
+
+# --- headings naming bodies through their heads ---------------------------------------------
+
+LETTER = ("Số: 8/UBND-VX\nBình An, ngày 20 tháng 11 năm 2025\nV/v cập nhật hồ sơ nhân sự\n"
+          "Chủ tịch Ủy ban nhân dân tỉnh có ý kiến chỉ đạo như sau:\n")
+
+
+def test_a_heading_naming_bodies_through_their_heads_leads_its_items() -> None:
+    plan = parse_text(
+        LETTER
+        + "1. Giao người đứng đầu các\n"
+        "cơ quan chuyên môn, các đơn vị sự nghiệp công\n"
+        "lập thuộc Ủy ban nhân dân tỉnh; Chủ tịch Ủy ban nhân dân các xã, phường\n"
+        "- Hoàn thành việc cập nhật hồ sơ nhân sự trước ngày 15 tháng 12 năm 2025.\n"
+        "- Kiểm tra, đôn đốc việc cập nhật hồ sơ.\n"
+        "2. Giao Sở Nội vụ\n"
+        "- Hướng dẫn việc cập nhật hồ sơ.\n"
+    )
+    first, second, third = plan.tasks
+    # The first bullet is a duty of its own, not the end of the heading's sentence.
+    assert first.title.startswith("Hoàn thành việc cập nhật")
+    assert first.deadline is not None and first.deadline.due == date(2025, 12, 15)
+    # The bodies lead, without "người đứng đầu" or "Chủ tịch"; "công lập" is part of a name.
+    assert first.lead == ["Các cơ quan chuyên môn",
+                          "Các đơn vị sự nghiệp công lập thuộc Ủy ban nhân dân tỉnh",
+                          "Ủy ban nhân dân các xã, phường"]
+    assert second.lead == first.lead
+    assert third.lead == ["Sở Nội vụ"]
