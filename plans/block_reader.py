@@ -72,6 +72,8 @@ _NOTE = re.compile(r"^(?:luu y|chu y|ghi chu)\s*:")
 
 
 # A time line written without its colon: "Thời gian hoàn thành trước ngày 31 tháng 12 năm 2025."
+# "1. Giao người đứng đầu …; Chủ tịch UBND các xã": a heading naming units, not a cut sentence.
+_ASSIGNS_ONLY = re.compile(rf"^giao\s+(?!.*(?<![\wÀ-ỹ])(?:{DUTY_VERBS})(?![\wÀ-ỹ]))", re.I)
 _UNLABELLED_TIME = re.compile(
     r"^(Thời (?:gian|hạn) (?:thực hiện|hoàn thành)(?: xong)?)\s+"
     r"(?=(?:trước|trong|chậm nhất|từ|đến|năm|tháng|quý|hằng|hàng|định kỳ|thường xuyên)\b)",
@@ -225,6 +227,8 @@ class _BodyReader:
             self._continue(text)
             return
 
+        if self.section_times.take_listed(line.bullet, line.marker, text):
+            return  # "+ Đợt 1: …" under an empty "Thời gian thực hiện:": plans.dated_blocks
         labelled = _label_kind(text)
         unlabelled_time = _UNLABELLED_TIME.match(text) if labelled is None else None
         if unlabelled_time and self.stack[-1] is not self.root and line.bullet is None:
@@ -355,6 +359,7 @@ class _BodyReader:
         if kind == "time" and line.marker in ("letter", "number"):
             self.section_times.place(holder, attr)  # "b) Thời gian: …": see plans.dated_blocks
         self._target_attr(attr)
+        self.section_times.open_listing(attr)
         self.last_was_attr = True
 
     def _feed_number(self, line: _Line) -> None:
@@ -421,6 +426,7 @@ class _BodyReader:
             and last[-1].isalnum()
             and ";" in last
             and len(last.split()) >= 20
+            and not _ASSIGNS_ONLY.match(last)
         )
 
     def _feed_plain(self, text: str) -> None:

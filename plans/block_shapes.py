@@ -119,11 +119,14 @@ def _unit_heading(node: _Node) -> list[str] | None:
             # "5. Trách nhiệm của đối tượng thực hiện kiểm kê": whoever the heading makes
             # answerable leads its items, body or not.
             return [text[:1].upper() + text[1:]]
-    if len(text.split()) > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
+    # "Giao người đứng đầu các cơ quan …; Chủ tịch UBND các xã …": each ";" part is a list.
+    longest = max(len(part.split()) for part in text.split(";"))
+    if longest > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
         return None
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
         if len(text.split()) > 12 or ";" in text:
-            return parse_responsibility(text, "lead").lead or None
+            # The bodies lead, without their heads' titles ("; Chủ tịch UBND các xã").
+            return [unit_name(name) for name in parse_responsibility(text, "lead").lead] or None
         pieces = [piece.strip() for piece in re.split(r",\s+", text)]
         if len(pieces) > 1 and all(p[:1].isupper() and GAZETTEER.is_unit(p) for p in pieces):
             # "Hiệp hội Doanh nghiệp tỉnh, Liên minh Hợp tác xã tỉnh": named bodies, each one.

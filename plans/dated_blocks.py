@@ -4,6 +4,9 @@
   is its whole section's, unless the section has several time blocks;
 - a heading that says when its items are due ("1. Các nhiệm vụ hoàn thành trong Quý I/2026:")
   dates every item under it;
+- a time label with nothing after it ("* Thời gian thực hiện:") takes the bullet lines under
+  it as its value ("+ Đợt 1: từ … đến …", "+ Đợt 2: …"): they are when the work is done, not
+  work of their own;
 - a closing paragraph that holds a dated duty is a duty, not the end of the text: the only
   paragraph of a section ("VII. Chế độ báo cáo" / "… gửi báo cáo trước ngày 16/12/2025 …./."),
   or the report after the closing request ("… yêu cầu X nghiêm túc thực hiện; định kỳ trước
@@ -14,12 +17,19 @@ The phrases themselves are read by `plans.plan_deadlines`; the tree is `plans.do
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
 from plans.document import RANK_ITEM, _Attr, _Node
 from plans.plan_deadlines import heading_deadline, holds_deadline, request_then_report
+from plans.text import fold
 
+# A line that is a time, not a dated duty: "Đợt 1: …", "Giai đoạn 2: …", "Từ ngày …", "Trước …".
+_LISTED_TIME = re.compile(
+    r"^(?:(?:dot|lan|giai doan|buoc)\s+\w{1,4}\s*[:.)-]"
+    r"|(?:trong khoang|tu|den|truoc|cham nhat|ngay|thang|quy|nam|\d))"
+)
 _ROOT_CHILD_RANK = 1  # the rank a section's direct blocks are popped to
 
 
@@ -40,6 +50,24 @@ class SectionTimes:
 
     def __init__(self) -> None:
         self._moved: dict[int, tuple[_Attr, int]] = {}
+        self._listing: _Attr | None = None
+
+    def open_listing(self, attr: _Attr) -> None:
+        """`attr` was just read; an empty time ("Thời gian thực hiện:") lists its value below."""
+        self._listing = attr if attr.kind == "time" and not attr.value.strip() else None
+
+    def take_listed(self, bullet: str | None, marker: str | None, text: str) -> bool:
+        """True when `text`, a bullet line under an empty time label that holds a date, was
+        taken as (part of) that time's value."""
+        attr, self._listing = self._listing, None
+        if attr is None or bullet is None or marker is not None or not (
+            re.search(r"\d", text) and _LISTED_TIME.match(fold(text))
+        ):
+            return False
+        text = text.rstrip(" .;")
+        attr.value = f"{attr.value}; {text}" if attr.value.strip() else text
+        self._listing = attr
+        return True
 
     def place(self, holder: _Node, attr: _Attr) -> None:
         """`attr`, a time written as a block of its own, was just attached to `holder`."""

@@ -26,6 +26,11 @@ from plans.unitnames import starts_with_unit
 _ROW_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[a-zđ])[.)]?$")
 _ROW_SECTION = re.compile(r"^([IVXL]{1,6})\.?(?:\s+(\S.*))?$")
 _HEADER_CELL_MAX = 40
+_HEADER_CELLS_MAX = 9
+# The row of column numbers under a header ("A", "B", "1", "2", "(3)").
+_COLUMN_NUMBER = re.compile(r"^\(?(?:[A-Z]|\d{1,2})\)?$")
+# "…......": the site cut the table there; the rows after it go on with other numbers.
+_CUT_MARK = re.compile(r"^[….·]{6,}$")
 # How many lines one row may take before the table is taken to have ended.
 _ROW_LINES_PER_CELL = 4
 
@@ -38,7 +43,7 @@ _ENUMERATED = re.compile(r"^\((\d{1,2})\)")
 _BULLET = re.compile(r"^[-–+•]")
 _TIME_CELL = re.compile(
     r"^(?:(?:trước|trong|chậm nhất|hoàn thành|từ|đến|hạn|dự kiến|cuối|đầu|giữa)\s+)*"
-    r"(?:ngày\s+)?(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|tháng\s+\d|quý\s+[IV\d]|năm\s+\d{4}|\d{4}\b"
+    r"(?:ngày\s+)?(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|tháng\s+\d|qu[ýí]\s+[IV\d]|năm\s+\d{4}|\d{4}\b"
     r"|thường xuyên|hằng|hàng (?:năm|tháng|quý|tuần)|định kỳ|theo\b|giai đoạn|liên tục)",
     re.IGNORECASE,
 )
@@ -50,17 +55,48 @@ _PERSON_TITLE = re.compile(
 _GROUP_START = re.compile(r"^(?:các|cơ quan|đơn vị|tổ chức|ủy ban|uỷ ban|ubnd)\b", re.IGNORECASE)
 
 
-def _flat_header(paragraphs: list[str], start: int) -> list[str] | None:
-    """The roles of the header cells starting at `start`, if a task-table header is there."""
+def _flat_header(paragraphs: list[str], start: int) -> tuple[list[str], int] | None:
+    """(roles of the header cells starting at `start`, lines they take), if a task-table header
+    is there. A header cell may wrap ("Thời gian hoàn" / "thành"); a column the parser has no
+    use for ("Mức độ hoàn chỉnh", "Hình thức phổ biến") is kept as "other" between known ones."""
     roles: list[str] = []
-    for text in paragraphs[start : start + 9]:
-        role = _column_role(text) if len(text) <= _HEADER_CELL_MAX else None
-        if role is None or (role in roles and role not in ("lead", "support")):
+    spans: list[int] = []  # lines of each cell
+    cells: list[str] = []
+    index = start
+    while index < len(paragraphs) and len(cells) < _HEADER_CELLS_MAX:
+        text = paragraphs[index]
+        if not text or len(text) > _HEADER_CELL_MAX:
+            break
+        if cells and text[:1].islower() and not _ROW_NUMBER.match(text):
+            # "Nội dung thực" / "hiện": the cell above goes on.
+            cells[-1] = f"{cells[-1]} {text}"
+            if roles[-1] == "other":
+                roles[-1] = _column_role(cells[-1]) or "other"
+            spans[-1] += 1
+            index += 1
+            continue
+        role = _column_role(text)
+        if role is None:
+            if not roles or _ROW_NUMBER.match(text) or _COLUMN_NUMBER.match(text):
+                break
+            role = "other"
+        elif role in roles and role not in ("lead", "support"):
             break
         roles.append(role)
-    if len(roles) < 3 or "content" not in roles or not {"lead", "time"} & set(roles):
+        cells.append(text)
+        spans.append(1)
+        index += 1
+    while roles and roles[-1] == "other":
+        roles.pop()
+        spans.pop()
+    if (
+        len(roles) - roles.count("other") < 3
+        or roles.count("other") > 2
+        or "content" not in roles
+        or not {"lead", "time"} & set(roles)
+    ):
         return None
-    return roles
+    return roles, sum(spans)
 
 
 def _cut_cost(before: str, after: str, cell_start: str) -> int:
@@ -144,9 +180,16 @@ def _flat_rows(
     cell_roles = roles[1:]
     rows: list[tuple[str, ...]] = []
     index = start
+    if all(_COLUMN_NUMBER.match(text) for text in paragraphs[start : start + width]):
+        index += width  # "A | B | 1 | 2 | 3": the columns' numbers, no row
     last_top: int | None = None
     while index < len(paragraphs):
         text = paragraphs[index]
+        if _CUT_MARK.match(text) and rows:
+            # The rows after the cut go on with their own numbers.
+            index += 1
+            last_top = None
+            continue
         section = _ROW_SECTION.match(text)
         if section and has_ref:
             heading = [section.group(2)] if section.group(2) else []
@@ -157,7 +200,7 @@ def _flat_rows(
                 and len(heading) < 3
                 and not _ROW_NUMBER.match(paragraphs[index])
                 and not _ROW_SECTION.match(paragraphs[index])
-                and is_upper_heading(paragraphs[index])
+                and (is_upper_heading(paragraphs[index]) or paragraphs[index].isupper())
             ):
                 heading.append(paragraphs[index])
                 index += 1
@@ -179,7 +222,7 @@ def _flat_rows(
             if not cell:
                 ended = True
                 break
-            if _row_start(cell, top) or _ROW_SECTION.match(cell):
+            if _row_start(cell, top) or _ROW_SECTION.match(cell) or _CUT_MARK.match(cell):
                 break
             window.append(cell)
         else:
@@ -188,6 +231,26 @@ def _flat_rows(
         if not read:
             break
         used, values = read
+        if not _time_reads(values, cell_roles):
+            values = _without_trailing(window[:used], cell_roles) or values
+        above = rows[-1] if rows and rows[-1][0] and not _ROW_SECTION.match(rows[-1][0]) else None
+        if len(values) < width - 1 or not _time_reads(values, cell_roles):
+            # Cells merged down from the row above are left out of this one ("2 | Số … |
+            # Chính thức" under a row holding the month and the unit): the cells there are
+            # taken from above only when this row's lines line up with the first columns. The
+            # last row has no next number to end it: it ends at its last cell that fits.
+            ends = range(min(len(window), width - 1), 1, -1) if ended else (used,)
+            for end in ends:
+                aligned = _merged_from_above(window[:end], cell_roles, above, least=2 if ended else 1)
+                if aligned is None:
+                    continue
+                present, cells_read = aligned
+                if ended and present < len(cell_roles) and end < len(window) and _fits(
+                    cell_roles[present], window[end], above[present + 1] if above else ""
+                ):
+                    continue  # the next line is this row's next cell: nothing was merged
+                used, values = end, cells_read
+                break
         index += used
         cells = [""] * width
         cells[0] = text
@@ -201,6 +264,75 @@ def _flat_rows(
     return rows, index
 
 
+def _time_reads(values: list[str], roles: list[str]) -> bool:
+    """Whether a full row's time cell reads as a time (else its lines were cut wrongly)."""
+    if len(values) != len(roles) or "time" not in roles:
+        return True
+    return bool(_TIME_CELL.match(values[roles.index("time")]))
+
+
+def _without_trailing(lines: list[str], roles: list[str]) -> list[str] | None:
+    """The cells of a row whose columns after the time ("Sản phẩm", "Ghi chú") are empty, so
+    that its lines hold one cell fewer: cut again without them, if the time then reads."""
+    if "time" not in roles:
+        return None
+    last = roles.index("time") + 1
+    if last == len(roles) or any(role not in ("product", "note", "other") for role in roles[last:]):
+        return None
+    cells = _segment(lines, roles[:last])
+    if cells is None or not _time_reads(cells, roles[:last]):
+        return None
+    return cells + [""] * (len(roles) - last)
+
+
+def _fits(role: str, cell: str, above: str) -> bool:
+    """Whether one line is a whole cell of a column of `role` (`above`: that column's cell in
+    the row above)."""
+    if cell[:1].islower() or _BULLET.match(cell) or _OPEN_END.search(cell):
+        return False
+    if role == "time":
+        return bool(_TIME_CELL.match(cell))
+    if role in ("lead", "support"):
+        return cell == above or starts_with_unit(cell) or bool(_GROUP_START.match(cell))
+    return cell == above
+
+
+def _content(lines: list[str]) -> str:
+    """A content cell's lines: a wrapped line joins the one above; a list ("Trong đó:",
+    "- …") stays on lines of its own, the detail under the title."""
+    text = lines[0]
+    for before, line in itertools.pairwise(lines):
+        wraps = line[:1].islower() or bool(_OPEN_END.search(before))
+        text = f"{text} {line}" if wraps else f"{text}\n{line}"
+    return text
+
+
+def _merged_from_above(
+    lines: list[str], roles: list[str], above: tuple[str, ...] | None, least: int = 1
+) -> tuple[int, list[str]] | None:
+    """(columns present, cells) of a row whose last columns were merged with the row above's:
+    the content first (one or more lines), then one line per column that fits it, then the row
+    above's cells. None when the lines do not line up so, or no row above holds the missing
+    cells."""
+    if above is None or not lines or roles[0] != "content":
+        return None
+    width = len(roles)
+    for present in range(min(len(lines), width - 1), least - 1, -1):
+        split = len(lines) - (present - 1)
+        head, tail = lines[:split], lines[split:]
+        if not all(
+            _fits(roles[column + 1], cell, above[column + 2]) for column, cell in enumerate(tail)
+        ):
+            continue
+        if any(
+            (_TIME_CELL.match(line) or starts_with_unit(line)) and not _BULLET.match(line)
+            for line in head[1:]
+        ) or not all(above[column + 1] for column in range(present, width)):
+            return None  # a cell of another column inside the content: no sure reading
+        return present, [_content(head), *tail, *above[present + 1 :]]
+    return None
+
+
 def _row_cells(window: list[str], roles: list[str], ended: bool) -> tuple[int, list[str]] | None:
     """(lines used, cells) of one row from the lines after its number. `ended`: no next row
     number closed the window, so the table may end inside it."""
@@ -211,16 +343,31 @@ def _row_cells(window: list[str], roles: list[str], ended: bool) -> tuple[int, l
         return len(window), list(window)
     if ended:
         # The last row: it ends at the first line, far enough on, that reads as its time cell.
-        if roles[-1] != "time":
+        # Columns after the time ("Sản phẩm") cannot be told from the page's own text after
+        # the table: they are left empty.
+        timed = roles.index("time") + 1 if "time" in roles else 0
+        if not timed or any(role not in ("product", "note", "other") for role in roles[timed:]):
             return width, window[:width]
         end = next(
-            (n for n in range(width, len(window) + 1) if _TIME_CELL.match(window[n - 1])), None
+            (n for n in range(timed, len(window) + 1) if _TIME_CELL.match(window[n - 1])), None
         )
         if end is None:
             return width, window[:width]
-        window = window[:end]
+        cells = _segment(window[:end], roles[:timed])
+        return (end, cells + [""] * (width - timed)) if cells else None
     cells = _segment(window, roles)
     return (len(window), cells) if cells else None
+
+
+def _header_cells(lines: list[str], width: int) -> tuple[str, ...]:
+    """The header's cells from its lines, wrapped cells joined again."""
+    cells: list[str] = []
+    for line in lines:
+        if cells and line[:1].islower():
+            cells[-1] = f"{cells[-1]} {line}"
+        else:
+            cells.append(line)
+    return tuple(cells[:width])
 
 
 def flat_tables(blocks: list[Block]) -> list[Block]:
@@ -229,11 +376,12 @@ def flat_tables(blocks: list[Block]) -> list[Block]:
     result: list[Block] = []
     index = 0
     while index < len(blocks):
-        roles = _flat_header(texts, index) if texts[index] else None
-        if roles is not None:
-            rows, end = _flat_rows(texts, index + len(roles), roles)
+        found = _flat_header(texts, index) if texts[index] else None
+        if found is not None:
+            roles, taken = found
+            rows, end = _flat_rows(texts, index + taken, roles)
             if len(rows) >= 2:
-                header = tuple(texts[index : index + len(roles)])
+                header = _header_cells(texts[index : index + taken], len(roles))
                 result.append(Table((header, *rows)))
                 index = end
                 continue

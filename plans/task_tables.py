@@ -60,6 +60,8 @@ def _column_role(cell: str) -> str | None:
     folded = " ".join(folded.split())
     if not folded or len(folded) > 60:
         return None
+    if folded.startswith("noi dung "):
+        return "content"  # "Nội dung thực hiện": what is done, though it says "thực hiện"
     for role, pattern in _COLUMN_ROLES:
         if pattern.search(folded):
             return role

@@ -61,8 +61,8 @@ ORGANISE_VERB = (
     r"tổ chức(?!\s*(?:,|$|xã hội|chính trị|thành viên|đoàn thể|quần chúng|cá nhân|có liên quan"
     r"|liên quan|tín dụng|kinh tế|khác|phi chính phủ|quốc tế|nghề nghiệp))"
 )
-_VERB_RE = re.compile(
-    r"(?<![\wÀ-ỹ])(?:" + "|".join(re.escape(v) for v in _VERBS) + "|" + ORGANISE_VERB
+_VERB_RE = re.compile(  # "đơn vị sự nghiệp công lập": "công lập" (public) is no verb
+    r"(?<![\wÀ-ỹ])(?<!công )(?:" + "|".join(re.escape(v) for v in _VERBS) + "|" + ORGANISE_VERB
     + r")(?![\wÀ-ỹ])"
 )
 

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from timelang import next_period
+from timelang import next_period, windows
 from timelang.calendar import WorkingCalendar, default_calendar
 from timelang.deadline_readers import (
     EXAMPLES,
@@ -58,7 +58,11 @@ _BAD_WEEKDAY = re.compile(r"\bthu (tam|chin|muoi|[89]|1\d?)\b(?=.*\btuan\b)")
 # "Từ tháng 11/2013 trở đi", "bắt đầu từ 01/7": when work starts, not when it is due.
 _START = re.compile(r"\btro di\b|\bbat dau\b|^tu (?!.*\b(?:den|toi)\b)")
 # "từ 01/3 đến (hết) 30/6/2027": due on the second date.
-_FROM_TO = re.compile(r"\btu (.+?) (?:den|toi) (?:het )?(?=\S)")
+_FROM_TO = re.compile(r"\btu (.+?) (?:den|toi)\s+(?:het\s+)?(?=\S)")
+# "Tháng 11/2025 đến tháng 4/2026": the same range with its "từ" left out.
+_BARE_RANGE = re.compile(
+    r"^((?:ngay|thang|quy|nam) [^\s,;]+) (?:den|toi)\s+(?:het\s+)?(?=(?:ngay|thang|quy|nam)\b|\d)"
+)
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,10 @@ def read_deadline(
     folded = fold(display)
     if not folded:
         return Refusal(source, f"chưa có thời hạn. Ví dụ cách viết: {EXAMPLES}.")
+    if (parts := windows.rounds(folded)) is not None:
+        return _rounds_reading(parts, display, source, reference_date, calendar)
+    clock = windows.clock_time(display, folded)
+    folded = windows.without_asides(folded)
     resolved = next_period.resolve(display, folded, reference_date)
     if isinstance(resolved, next_period.Ask):
         return Refusal(source, resolved.reason)
@@ -114,7 +122,7 @@ def read_deadline(
         return Refusal(source, f"không có «thứ {match.group(1)}» trong tuần: dùng thứ Hai … thứ "
                                f"Bảy hoặc Chủ nhật. Ví dụ cách viết: {EXAMPLES}.")
     p = Phrase(folded, source, reference_date, calendar or default_calendar())
-    from_to = _FROM_TO.search(folded)
+    from_to = _FROM_TO.search(folded) or _BARE_RANGE.match(folded)
     if from_to is not None:
         # Read only what follows "đến"; the start is kept in the description.
         p.text = folded[:from_to.start()] + " " * (from_to.end() - from_to.start()) + \
@@ -140,7 +148,34 @@ def read_deadline(
         return Refusal(source, f"mới hiểu được «{deadline.text}», còn {listed} chưa dùng đến. "
                                f"Hãy viết lại rõ hơn, ví dụ: {EXAMPLES}.",
                        understood=deadline, unused=tuple(unused))
+    if clock is not None and deadline.kind == "once":
+        # The day is the due date; the hour is kept in the text for the person to see.
+        deadline = replace(deadline, text=f"{deadline.text} (lúc {clock})")
     return Reading(deadline, reference_date)
+
+
+def _rounds_reading(
+    parts: list[tuple[str, int, int]], display: str, source: str, reference_date: date,
+    calendar: WorkingCalendar | None,
+) -> Reading | Refusal:
+    """Work in rounds ("Đợt 1: …; Đợt 2: …"): each round read on its own, due when the last
+    one ends. A round that does not read as one date leaves the whole phrase unread."""
+    dues: list[date] = []
+    texts: list[str] = []
+    for label, start, end in parts:
+        result = read_deadline(display[start:end], reference_date, calendar)
+        if isinstance(result, Refusal):
+            return Refusal(source, f"đợt {label.upper()}: {result.reason}")
+        if result.deadline.kind != "once" or result.deadline.due is None:
+            return Refusal(source, f"đợt {label.upper()} chưa có ngày kết thúc rõ ràng. Ví dụ "
+                                   f"cách viết: «Đợt 1: từ ngày 01/3 đến ngày 15/3/2027».")
+        dues.append(result.deadline.due)
+        texts.append(f"Đợt {label.upper()}: {result.deadline.text}")
+    last = max(dues)
+    text = texts[0] if len(parts) == 1 else (
+        f"{len(parts)} đợt, xong đợt cuối ngày {format_date(last)}")
+    return Reading(Deadline(kind="once", due=last, rrule=None, text=text, source=source),
+                   reference_date)
 
 
 def _as_written(result: Reading | Refusal, source: str, resolved: str) -> Reading | Refusal:
