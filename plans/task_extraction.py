@@ -43,6 +43,7 @@ from plans.document import (
     _Node,
 )
 from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
+from plans.non_task_blocks import inspection_checklist, non_task_block
 from plans.plan_deadlines import (
     _once_phrase,
     _phrase_candidates,
@@ -140,6 +141,12 @@ class _TaskBuilder:
 
     def walk(self, node: _Node, inherited: _Effective) -> None:
         if node.skip or (node.kind != "root" and campaign_description(node)):
+            return
+        if non_task_block(node):
+            return
+        if inspection_checklist(node):
+            # "2. Kiểm tra việc …" and the points it looks at: one duty.
+            self._collapsed(node, inherited)
             return
         if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)

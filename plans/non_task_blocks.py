@@ -1,0 +1,95 @@
+"""Blocks of a plan that carry no duty although they are numbered and bulleted like duties:
+slogans, the topics and forms of a campaign, rules, annexed blank forms, and the checklist
+of what an inspection looks at. Each rule reads the block's structure (its heading words,
+its labels, blanks to fill in, lines without a duty verb), never a document's own text."""
+
+from __future__ import annotations
+
+import re
+
+from plans.document import _Node
+from plans.spec_lines import _assigns
+from plans.text import fold
+from plans.unitnames import subject_units
+from plans.units import DUTY_VERBS
+
+# "V. KHẨU HIỆU TUYÊN TRUYỀN", "Hình thức tuyên truyền", "Nội dung tuyên truyền trọng tâm":
+# what is said and how, not who does what.
+_SLOGAN_HEADING = re.compile(r"^(?:cac |mot so )?khau hieu\b")
+_FORM_HEADING = re.compile(r"^hinh thuc\b")
+_TOPIC_HEADING = re.compile(r"\bnoi dung (?:tuyen truyen|truyen thong|pho bien)\b")
+# "4. Quy định về thành phần, số lượng …": a rule the plan restates.
+_RULE_HEADING = re.compile(r"^quy dinh ve\b")
+# "Mẫu số 01/HNCT": an annex of blank forms.
+_FORM_NUMBER = re.compile(r"^mau so\s*\d")
+# "Họ và tên: ……………", "Số phiếu phát ra: ......": blanks to fill in.
+_BLANK = re.compile(r"(?:…|\.{3,}){2,}|_{4,}")
+_INSPECT = re.compile(r"^(?:kiem tra|giam sat|thanh tra|kiem tra, giam sat)\b")
+_INSPECT_VERB = re.compile(r"\b(?:kiem tra|giam sat)\b")
+_POINT = re.compile(r"^(?:viec|ve)\s")
+_DUTY_OPENING = re.compile(rf"^(?:{DUTY_VERBS})\b", re.IGNORECASE)
+
+
+def _texts(node: _Node) -> list[str]:
+    found = [node.text, *node.body]
+    for child in node.children:
+        found.extend(_texts(child))
+    return found
+
+
+def _slogans(node: _Node) -> bool:
+    """A list whose lines end with '!' (or under a 'Khẩu hiệu' heading): slogans."""
+    lines = [c.text.strip() for c in node.children] + [b.strip() for b in node.body]
+    lines = [line for line in lines if line]
+    return len(lines) >= 2 and sum(1 for line in lines if line.endswith("!")) * 2 > len(lines)
+
+
+def non_task_block(node: _Node) -> bool:
+    """Whether a block holds no duty: slogans, a campaign's topics or forms naming no one, a
+    restated rule, or an annex of blank forms."""
+    if node.kind == "root":
+        return False
+    heading = fold(node.text).strip(" :.")
+    if _SLOGAN_HEADING.match(heading) or _slogans(node):
+        return True
+    if node.annex:
+        texts = _texts(node)
+        if any(_FORM_NUMBER.match(fold(t).strip()) for t in texts) or (
+            sum(1 for t in texts if _BLANK.search(t)) >= 3
+        ):
+            return True
+    if node.kind in ("section", "number", "letter") and node.children:
+        if _RULE_HEADING.match(heading):
+            return True
+        if _FORM_HEADING.match(heading) and node.kind == "section":
+            # "IV. Hình thức kiểm tra, giám sát": a part on how the work is done; the part
+            # that assigns it says who does it. (A "2. Hình thức" under a campaign heading
+            # may name units: see spec_lines.campaign_description.)
+            return True
+        if _TOPIC_HEADING.search(heading) and not _assigns(node):
+            return True
+    return False
+
+
+def inspection_checklist(node: _Node) -> bool:
+    """ "2. Kiểm tra việc hiệp thương …" then "- Việc bảo đảm tiêu chuẩn …", "- Thẻ cử tri",
+    "- Kiểm tra việc …": a check and the points it looks at — one duty, the points its
+    detail. Every line under it either names a point (no duty verb first) or restates a
+    check; a line opening with another duty verb makes the lines duties of their own."""
+    if node.kind not in ("number", "letter") or not _INSPECT.match(fold(node.text)):
+        return False
+    lines = [*node.children, *(g for c in node.children for g in c.children)]
+    if len(node.children) < 2:
+        return False
+    points = [c.text.strip() for c in lines if not _INSPECT.match(fold(c.text))]
+    for text in points:
+        if _DUTY_OPENING.match(text):
+            return False
+        named = [n for n in subject_units(text).lead if len(n.split()) > 2]
+        if named and not _INSPECT_VERB.search(fold(text)[:160]):
+            # "Trung tâm … hỗ trợ các địa phương …": a unit's own duty (a bare head word,
+            # "Cơ quan chủ trì, thành phần …", names no one).
+            return False
+    # "Giám sát dịch bệnh" then "- Thiết lập chế độ báo cáo …": work, not points, unless a
+    # point reads as one ("Việc niêm yết …", "Về thời gian công bố …").
+    return not points or any(_POINT.match(fold(text)) for text in points)

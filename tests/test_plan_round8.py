@@ -1,0 +1,107 @@
+"""Plan parsing, eighth round of issue 14: commune-level plans, one minimal text of our own
+per class of input. No text here is copied from a corpus document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plans.parser import parse_text
+
+HEAD = "Số: 8/KH-BTT\nHòa Bình, ngày 4 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng tám\n"
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body).to_json()["tasks"]
+    return tasks
+
+
+def _titles(body: str) -> list[str]:
+    return [task["title"] for task in _tasks(body)]
+
+
+def test_slogans_are_no_tasks() -> None:
+    titles = _titles(
+        "I. NHIỆM VỤ\n"
+        "1. Văn phòng xã in tài liệu hướng dẫn cho các thôn.\n"
+        "II. CÁC CÂU CỔ ĐỘNG\n"
+        "1. Chung tay giữ gìn làng xóm sạch đẹp!\n"
+        "2. Mỗi người dân là một chiến sĩ bảo vệ môi trường!\n"
+        "3. Vì một xã xanh, sạch, đẹp!\n"
+    )
+    assert len(titles) == 1
+    assert titles[0].startswith("Văn phòng xã in tài liệu")
+
+
+def test_campaign_topics_and_forms_naming_no_one_are_no_tasks() -> None:
+    titles = _titles(
+        "I. NỘI DUNG TUYÊN TRUYỀN\n"
+        "- Tuyên truyền ý nghĩa của ngày hội toàn dân.\n"
+        "- Tuyên truyền quyền và nghĩa vụ của công dân.\n"
+        "II. HÌNH THỨC TUYÊN TRUYỀN\n"
+        "- Tuyên truyền qua loa truyền thanh của thôn.\n"
+        "- Tuyên truyền qua mạng xã hội.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Văn phòng xã biên tập tin bài, phát trên loa truyền thanh.\n"
+        "2. Đoàn Thanh niên xã treo băng rôn tại nhà văn hóa các thôn.\n"
+    )
+    assert [t[:12] for t in titles] == ["Văn phòng xã", "Đoàn Thanh n"]
+
+
+def test_restated_rules_and_attendance_lines_are_no_tasks() -> None:
+    tasks = _tasks(
+        "I. NỘI DUNG\n"
+        "1. Hội nghị lần thứ nhất\n"
+        "1.1. Thống nhất danh sách khách mời của hội nghị.\n"
+        "- Thời gian: Chậm nhất ngày 10/4/2025.\n"
+        "- Thành phần: Thường trực Hội Nông dân xã; đại diện các chi hội.\n"
+        "- Đơn vị chủ trì: Văn phòng Hội Nông dân xã.\n"
+        "2. Quy định về số người dự hội nghị\n"
+        "- Thôn dưới 100 hộ: ít nhất một nửa số hộ dự.\n"
+        "- Thôn từ 100 hộ trở lên: ít nhất 50 hộ dự.\n"
+    )
+    assert len(tasks) == 1
+    assert tasks[0]["title"].startswith("Thống nhất danh sách khách mời")
+    assert tasks[0]["deadline"]["due"] == "2025-04-10"
+
+
+def test_annex_of_blank_forms_is_no_tasks() -> None:
+    titles = _titles(
+        "I. NHIỆM VỤ\n"
+        "1. Văn phòng xã gửi biên bản về Ủy ban nhân dân huyện.\n"
+        "PHỤ LỤC\n"
+        "kèm theo Kế hoạch này\n"
+        "Mẫu số 01/BB\n"
+        "BIÊN BẢN HỌP THÔN\n"
+        "1. Tổng số hộ được mời: ……………… hộ.\n"
+        "2. Tổng số hộ có mặt: ……………… hộ.\n"
+        "3. Ý kiến của các hộ dự họp\n"
+        "- Họ và tên người chủ trì: ……………… Chức vụ ………………\n"
+    )
+    assert len(titles) == 1
+    assert titles[0].startswith("Văn phòng xã gửi biên bản")
+
+
+def test_inspection_heading_with_the_points_it_looks_at_is_one_task() -> None:
+    tasks = _tasks(
+        "I. NỘI DUNG GIÁM SÁT\n"
+        "1. Giám sát việc lập sổ hộ nghèo của các thôn\n"
+        "- Việc bình xét hộ nghèo tại thôn;\n"
+        "- Tiêu chí xét duyệt hộ nghèo;\n"
+        "- Kiểm tra việc niêm yết danh sách hộ nghèo.\n"
+        "* Thời gian thực hiện: Từ ngày 01/4/2025 đến ngày 30/4/2025.\n"
+        "2. Kiểm tra việc chi trả trợ cấp\n"
+        "- Việc lập danh sách người nhận;\n"
+        "- Cách tính mức trợ cấp.\n"
+    )
+    assert [t["title"][:20] for t in tasks] == ["Giám sát việc lập sổ", "Kiểm tra việc chi tr"]
+    assert "Tiêu chí xét duyệt" in tasks[0]["detail"]
+
+
+def test_inspection_heading_over_duties_keeps_each_duty() -> None:
+    titles = _titles(
+        "I. NHIỆM VỤ\n"
+        "1. Giám sát dịch bệnh\n"
+        "- Lập báo cáo nhanh hằng ngày về số ca mắc.\n"
+        "- Trung tâm Y tế huyện hỗ trợ các xã lấy mẫu xét nghiệm.\n"
+    )
+    assert len(titles) == 2
