@@ -105,3 +105,54 @@ def test_inspection_heading_over_duties_keeps_each_duty() -> None:
         "- Trung tâm Y tế huyện hỗ trợ các xã lấy mẫu xét nghiệm.\n"
     )
     assert len(titles) == 2
+
+
+def test_labelled_post_leads_without_its_honorific() -> None:
+    tasks = _tasks(
+        "I. NHIỆM VỤ\n"
+        "1. Lập danh sách hộ cần hỗ trợ sửa nhà.\n"
+        "- Thời gian hoàn thành: Tháng 5/2025.\n"
+        "- Đơn vị chủ trì: Đồng chí Phó Chủ tịch Thường trực, phụ trách lĩnh vực Dân vận\n"
+        "- Đơn vị phối hợp: Các đ/c Trưởng thôn, Bí thư chi đoàn, các đồng chí Cán bộ "
+        "văn phòng xã.\n"
+    )
+    assert tasks[0]["lead"] == ["Phó Chủ tịch Thường trực, phụ trách lĩnh vực Dân vận"]
+    assert tasks[0]["support"] == ["Trưởng thôn", "Bí thư chi đoàn", "Cán bộ văn phòng xã"]
+
+
+def test_post_headings_lead_their_bullets() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Cán bộ phụ trách lĩnh vực thi đua, khen thưởng\n"
+        "- Tổng hợp hồ sơ khen thưởng của các thôn.\n"
+        "- Trình Thường trực xét duyệt danh sách.\n"
+        "2. Phó Chủ tịch phụ trách lĩnh vực Văn hóa\n"
+        "- Chỉ đạo các thôn tổ chức ngày hội.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Cán bộ phụ trách lĩnh vực thi đua, khen thưởng"],
+        ["Cán bộ phụ trách lĩnh vực thi đua, khen thưởng"],
+        ["Phó Chủ tịch phụ trách lĩnh vực Văn hóa"],
+    ]
+
+
+def test_post_before_a_colon_leads_through_the_body_it_names() -> None:
+    tasks = _tasks(
+        "IV. PHÂN CÔNG\n"
+        "1. Đồng chí Phó Trưởng phòng Kinh tế - Trưởng Tổ: Chỉ đạo chung việc kiểm đếm.\n"
+        "2. Đồng chí Phó Giám đốc Trung tâm Dịch vụ nông nghiệp - Thành viên: Chuẩn bị "
+        "giống cây trồng cho các hộ.\n"
+    )
+    assert [t["lead"] for t in tasks] == [["Phòng Kinh tế"], ["Trung tâm Dịch vụ nông nghiệp"]]
+    # The title keeps the heading as written.
+    assert tasks[0]["title"].startswith("Đồng chí Phó Trưởng phòng Kinh tế")
+
+
+def test_a_post_heading_is_no_sentence() -> None:
+    # "Chủ tịch UBND xã chỉ đạo …" is a duty naming its actor, not a post heading.
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n"
+        "1. Chủ tịch UBND xã chỉ đạo các thôn rà soát hộ nghèo\n"
+        "- Rà soát hộ nghèo theo chuẩn mới.\n"
+    )
+    assert all("chỉ đạo các thôn" not in " ".join(t["lead"]) for t in tasks)
