@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from plans.document import _Node
-from plans.spec_lines import _assigns
+from plans.spec_lines import _assigns, label_line
 from plans.text import fold
 from plans.unitnames import subject_units
 from plans.units import DUTY_VERBS
@@ -93,3 +93,60 @@ def inspection_checklist(node: _Node) -> bool:
     # "Giám sát dịch bệnh" then "- Thiết lập chế độ báo cáo …": work, not points, unless a
     # point reads as one ("Việc niêm yết …", "Về thời gian công bố …").
     return not points or any(_POINT.match(fold(text)) for text in points)
+
+
+# "(1) Tổ chức …": a bracketed number before a sub-item.
+_BRACKET_NUMBER = re.compile(r"^\(\d{1,2}\)\s*")
+# "Tập trung vào quyền …": what the work covers, not a further duty.
+_COVERS = re.compile(r"^tap trung vao\b")
+_MUST = re.compile(r"\bphai\b")
+
+
+def _further_duty(text: str) -> bool:
+    text = _BRACKET_NUMBER.sub("", text.strip())
+    folded = fold(text)
+    return (
+        bool(_DUTY_OPENING.match(text))
+        and not _COVERS.match(folded)
+        and not _MUST.search(folded.split(":", 1)[0])
+        and label_line(text) is None
+    )
+
+
+def duty_with_requirements(node: _Node) -> tuple[list[_Node], list[_Node]] | None:
+    """ "1.1. Xây dựng … hướng dẫn …." then "- Bảo đảm thống nhất …", "- Các văn bản … phải
+    …", "- Nguyên tắc …: …" and its own "Đơn vị chủ trì: …" line: the numbered sentence is
+    the duty the assignment lines belong to; bullets stating requirements are its detail,
+    bullets opening with a duty verb ("Phối hợp tổ chức kiểm tra …") are further duties.
+    Returns (further duties, requirement lines), or None when the shape does not apply."""
+    if node.kind not in ("number", "letter") or node.text.rstrip().endswith(":"):
+        return None
+    if not _DUTY_OPENING.match(node.text.strip()):
+        return None
+    if not any(a.kind in ("lead", "exec") for a in node.attrs):
+        return None
+    if not node.children or any(c.kind != "item" or c.children for c in node.children):
+        return None
+    duties = [c for c in node.children if _further_duty(c.text)]
+    details = [c for c in node.children if c not in duties]
+    if not details or not all(_requirement(c.text) for c in details):
+        # "- Quan tâm đẩy mạnh …", "+ Bộ Công an tổng hợp …": duties of their own that
+        # the verb list does not know; only lines that read as requirements are detail.
+        return None
+    return duties, details
+
+
+# "Bảo đảm …", "Đảm bảo …": a standard the duty must meet.
+_ENSURE = re.compile(r"^(?:bao dam|dam bao)\b")
+
+
+def _requirement(text: str) -> bool:
+    """A line stating how the duty is done: "Bảo đảm thống nhất …", "Các văn bản … phải …",
+    "Nguyên tắc …: …", "Tập trung vào …"."""
+    folded = fold(text.strip())
+    return bool(
+        _ENSURE.match(folded)
+        or _COVERS.match(folded)
+        or _MUST.search(folded)
+        or bool((label := label_line(text)) and label[1])
+    )

@@ -85,7 +85,9 @@ def post_lead(text: str) -> list[str] | None:
     before = re.split(r"\bphụ trách\b", text, maxsplit=1, flags=re.I)[0]
     if _predicate(before):
         return None
-    bare = _PLURAL.sub("", strip_honorific(text)) if _HONORIFIC.match(text) else strip_honorific(text)
+    bare = (
+        _PLURAL.sub("", strip_honorific(text)) if _HONORIFIC.match(text) else strip_honorific(text)
+    )
     return [bare[:1].upper() + bare[1:]]
 
 

@@ -43,7 +43,11 @@ from plans.document import (
     _Node,
 )
 from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
-from plans.non_task_blocks import inspection_checklist, non_task_block
+from plans.non_task_blocks import (
+    duty_with_requirements,
+    inspection_checklist,
+    non_task_block,
+)
 from plans.plan_deadlines import (
     _once_phrase,
     _phrase_candidates,
@@ -147,6 +151,16 @@ class _TaskBuilder:
         if inspection_checklist(node):
             # "2. Kiểm tra việc …" and the points it looks at: one duty.
             self._collapsed(node, inherited)
+            return
+        if (split := duty_with_requirements(node)) is not None:
+            # "1.1. Xây dựng …." with requirement bullets and its own "Đơn vị chủ trì" line.
+            duties, details = split
+            effective = inherited.with_units(node.attrs).with_time(node.attrs)
+            node.body = [*node.body, *(line for d in details for line in (d.text, *d.body))]
+            node.children = duties
+            self._emit(node, effective, node.ref)
+            for duty in duties:
+                self.walk(duty, effective)
             return
         if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)

@@ -49,6 +49,9 @@ UNIT_HEADS: tuple[str, ...] = (
     "doan the",
     "ban chi dao",
     "ban quan ly",
+    # Commune bodies: "Ban Công tác Mặt trận thôn", "Các tổ chức thành viên của MTTQ xã".
+    "ban cong tac mat tran",
+    "to chuc thanh vien",
     "ubnd",
     "hdnd",
     "mttq",

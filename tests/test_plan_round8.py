@@ -156,3 +156,34 @@ def test_a_post_heading_is_no_sentence() -> None:
         "- Rà soát hộ nghèo theo chuẩn mới.\n"
     )
     assert all("chỉ đạo các thôn" not in " ".join(t["lead"]) for t in tasks)
+
+
+def test_numbered_duty_with_requirement_bullets_and_its_own_lead_line_is_the_task() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "1. Xây dựng quy chế phối hợp giữa các chi hội.\n"
+        "- Bảo đảm đúng điều lệ và phù hợp thực tế của xã.\n"
+        "- Quy chế phải nêu rõ trách nhiệm của từng chi hội.\n"
+        "- Nguyên tắc phối hợp: Thống nhất, kịp thời.\n"
+        "- Phối hợp tổ chức hội nghị lấy ý kiến các chi hội.\n"
+        "- Thời gian hoàn thành: Tháng 6/2025.\n"
+        "- Đơn vị chủ trì: Văn phòng Hội Nông dân xã.\n"
+    )
+    assert [t["title"][:22] for t in tasks] == ["Xây dựng quy chế phối ", "Phối hợp tổ chức hội n"]
+    assert all(t["lead"] == ["Văn phòng Hội Nông dân xã"] for t in tasks)
+    assert tasks[0]["deadline"]["due"] == "2025-06-30"
+    assert "phải nêu rõ" in tasks[0]["detail"]
+
+
+def test_commune_bodies_head_their_bullets() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ban công tác Mặt trận các xóm\n"
+        "- Rà soát danh sách hộ gia đình.\n"
+        "2. Các tổ chức thành viên của Mặt trận xã\n"
+        "- Vận động hội viên tham gia ngày hội.\n"
+    )
+    assert [t["lead"] for t in tasks] == [
+        ["Ban công tác Mặt trận các xóm"],
+        ["Các tổ chức thành viên của Mặt trận xã"],
+    ]
