@@ -121,7 +121,8 @@ def duty_with_requirements(node: _Node) -> tuple[list[_Node], list[_Node]] | Non
     Returns (further duties, requirement lines), or None when the shape does not apply."""
     if node.kind not in ("number", "letter") or node.text.rstrip().endswith(":"):
         return None
-    if not _DUTY_OPENING.match(node.text.strip()):
+    if not _DUTY_OPENING.match(node.text.strip()) and not node.text.rstrip().endswith("."):
+        # A duty verb first, or a whole sentence ("2.1. Chuẩn bị các văn bản …").
         return None
     if not any(a.kind in ("lead", "exec") for a in node.attrs):
         return None
@@ -136,6 +137,8 @@ def duty_with_requirements(node: _Node) -> tuple[list[_Node], list[_Node]] | Non
     return duties, details
 
 
+# "MTTQ xã phối hợp với UBND xã, …": with whom the duty is done.
+_COOPERATES = re.compile(r"^(?:\S+\s+){1,4}phoi hop voi\b")
 # "Bảo đảm …", "Đảm bảo …": a standard the duty must meet.
 _ENSURE = re.compile(r"^(?:bao dam|dam bao)\b")
 
@@ -146,6 +149,7 @@ def _requirement(text: str) -> bool:
     folded = fold(text.strip())
     return bool(
         _ENSURE.match(folded)
+        or _COOPERATES.match(folded)
         or _COVERS.match(folded)
         or _MUST.search(folded)
         or bool((label := label_line(text)) and label[1])

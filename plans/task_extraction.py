@@ -44,6 +44,7 @@ from plans.document import (
 )
 from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
 from plans.non_task_blocks import (
+    _BRACKET_NUMBER,
     duty_with_requirements,
     inspection_checklist,
     non_task_block,
@@ -109,9 +110,17 @@ _CLOSING_ITEM = re.compile(
     r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co (?:kho khan|vuong mac)"
     r"|^neu co kho khan,? vuong mac"
 )
+# "Đoàn kiểm tra … nếu có vấn đề gì phát sinh, khó khăn, vướng mắc … thì báo cáo kịp thời":
+# whom to tell of problems, not work.
+_PROBLEMS_REPORTED = re.compile(
+    r"^.{0,100}\bneu co (?:van de (?:gi )?phat sinh,? )?(?:kho khan|vuong mac)\b"
+    r".{0,240}\bthi (?:bao cao|phan anh)\b"
+)
 _BUDGET_SOURCE = re.compile(
     r"^kinh phi(?: thuc hien| bao dam thuc hien| trien khai)?(?: (?:ke hoach|de an|chuong trinh)(?: nay)?)?"
     r"\s*(?::|(?:duoc )?(?:do|tu|bo tri tu|dam bao tu|thuc hien theo)\b)"
+    # "Kinh phí phục vụ công tác … được thực hiện theo quy định tại Thông tư …".
+    r"|^kinh phi\b[^;:]{0,200}?\bduoc (?:thuc hien theo|bo tri tu|dam bao tu|chi tu)\b"
 )
 _COLLAPSE_SECTION = re.compile(r"^kinh phi\b")
 _ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ trách)\b", re.I)
@@ -160,6 +169,8 @@ class _TaskBuilder:
             node.children = duties
             self._emit(node, effective, node.ref)
             for duty in duties:
+                # "(1) Tổ chức …": the bracketed number is a label, not the title.
+                duty.text = _BRACKET_NUMBER.sub("", duty.text)
                 self.walk(duty, effective)
             return
         if node.collapse and not _numbered_budget(node):
@@ -312,7 +323,11 @@ class _TaskBuilder:
         folded_title = fold(title)
         # "3. Trong quá trình thực hiện" / "Kế hoạch này, nếu có khó khăn …": cut by the line.
         opening = fold(" ".join([title, *node.body[:1]])[:200])[:160]
-        if _CLOSING_ITEM.search(opening) or _BUDGET_SOURCE.match(folded_title):
+        if (
+            _CLOSING_ITEM.search(opening)
+            or _BUDGET_SOURCE.match(folded_title)
+            or _PROBLEMS_REPORTED.match(folded_title[:400])
+        ):
             # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
             # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.
             return

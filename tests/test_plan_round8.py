@@ -187,3 +187,33 @@ def test_commune_bodies_head_their_bullets() -> None:
         ["Ban công tác Mặt trận các xóm"],
         ["Các tổ chức thành viên của Mặt trận xã"],
     ]
+
+
+def test_bracketed_sub_items_and_cooperation_lines_under_a_duty() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "1. Chuẩn bị hồ sơ và tổ chức hai buổi đối thoại với nhân dân.\n"
+        "- Tài liệu phục vụ đối thoại: Gồm báo cáo và danh sách câu hỏi.\n"
+        "- Hội Phụ nữ xã phối hợp với các thôn mời người dân dự.\n"
+        "(1) Tổ chức buổi thứ nhất: Chậm nhất ngày 10/5/2025.\n"
+        "(2) Tổ chức buổi thứ hai: Chậm nhất ngày 20/6/2025.\n"
+        "- Đơn vị chủ trì: Đồng chí Phó Chủ tịch phụ trách lĩnh vực Dân vận\n"
+    )
+    assert [t["title"][:26] for t in tasks] == [
+        "Chuẩn bị hồ sơ và tổ chức ",
+        "Tổ chức buổi thứ nhất: Chậ",
+        "Tổ chức buổi thứ hai: Chậm",
+    ]
+    assert all(t["lead"] == ["Phó Chủ tịch phụ trách lĩnh vực Dân vận"] for t in tasks)
+    assert [t["deadline"]["due"] for t in tasks[1:]] == ["2025-05-10", "2025-06-20"]
+
+
+def test_budget_source_and_problems_to_report_are_no_tasks() -> None:
+    titles = _titles(
+        "V. TỔ CHỨC THỰC HIỆN\n"
+        "1. Văn phòng xã lập dự toán hội nghị.\n"
+        "2. Kinh phí phục vụ các buổi đối thoại được thực hiện theo quy định hiện hành.\n"
+        "3. Tổ công tác trong quá trình làm việc nếu có vấn đề gì phát sinh, khó khăn, "
+        "vướng mắc thì báo cáo kịp thời để được hướng dẫn.\n"
+    )
+    assert titles == ["Văn phòng xã lập dự toán hội nghị."]
