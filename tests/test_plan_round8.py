@@ -217,3 +217,13 @@ def test_budget_source_and_problems_to_report_are_no_tasks() -> None:
         "vướng mắc thì báo cáo kịp thời để được hướng dẫn.\n"
     )
     assert titles == ["Văn phòng xã lập dự toán hội nghị."]
+
+
+def test_support_named_before_convene_and_take_part_verbs() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các tổ chức thành viên của Mặt trận xã\n"
+        "- Phối hợp chặt chẽ với Văn phòng Đảng ủy xã tham gia công tác tuyên truyền.\n"
+        "- Phối hợp với UBND xã triệu tập hội nghị cử tri.\n"
+    )
+    assert [t["support"] for t in tasks] == [["Văn phòng Đảng ủy xã"], ["UBND xã"]]
