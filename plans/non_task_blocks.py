@@ -154,3 +154,25 @@ def _requirement(text: str) -> bool:
         or _MUST.search(folded)
         or bool((label := label_line(text)) and label[1])
     )
+
+
+# "Nội dung: Lựa chọn …" as a heading's body line: the heading's own duty.
+_CONTENT_LINE = re.compile(r"^(?:nội dung|nhiệm vụ)\s*:\s*(?=\S)", re.IGNORECASE)
+
+
+def content_line_duty(node: _Node) -> str | None:
+    """ "3. Hội nghị lần thứ ba" / "Nội dung: Lựa chọn …" / "- Thời gian: …" / "- Đơn vị chủ
+    trì: …" then "3.3. Báo cáo kết quả" with its own bullets: the content line is the
+    heading's duty, and the assignment lines are that duty's, not the sub-items'. Returns
+    the duty's text (label dropped)."""
+    if node.kind not in ("number", "letter") or not node.children:
+        return None
+    if _DUTY_OPENING.match(node.text.strip()):
+        # "4. Rà soát văn bản …" / "- Nội dung: rà soát …": the heading states the duty.
+        return None
+    if not any(a.kind in ("lead", "exec") and a.position == 0 for a in node.attrs):
+        return None
+    lines = [line for line in node.body if _CONTENT_LINE.match(line)]
+    if len(lines) != 1:
+        return None
+    return _CONTENT_LINE.sub("", lines[0]).strip()

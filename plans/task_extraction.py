@@ -45,6 +45,7 @@ from plans.document import (
 from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
 from plans.non_task_blocks import (
     _BRACKET_NUMBER,
+    content_line_duty,
     duty_with_requirements,
     inspection_checklist,
     non_task_block,
@@ -176,6 +177,14 @@ class _TaskBuilder:
         if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)
             return
+        if (content := content_line_duty(node)) is not None:
+            # "3. Hội nghị …" / "Nội dung: …" and its assignment lines, then sub-items.
+            own_attrs = [a for a in node.attrs if a.position == 0]
+            duty = _Node("item", "", content, RANK_ITEM, parent=node)
+            duty.ref = node.ref
+            self._emit(duty, inherited.with_units(own_attrs).with_time(own_attrs), node.ref)
+            node.attrs = [a for a in node.attrs if a.position != 0]
+            node.body = [line for line in node.body if fold(line) != fold(f"Nội dung: {content}")]
         _fold_list_introduction(node)
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
         effective = inherited.with_units(own).with_time(own)

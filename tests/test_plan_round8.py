@@ -227,3 +227,19 @@ def test_support_named_before_convene_and_take_part_verbs() -> None:
         "- Phối hợp với UBND xã triệu tập hội nghị cử tri.\n"
     )
     assert [t["support"] for t in tasks] == [["Văn phòng Đảng ủy xã"], ["UBND xã"]]
+
+
+def test_content_line_under_an_event_heading_is_its_duty_with_its_assignment() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "2. Hội nghị lần thứ hai\n"
+        "Nội dung: Thống nhất danh sách người được khen thưởng.\n"
+        "- Thời gian: Chậm nhất ngày 15/5/2025.\n"
+        "- Đơn vị chủ trì: Ban công tác Mặt trận thôn.\n"
+        "2.1. Báo cáo kết quả\n"
+        "- Gửi biên bản về Thường trực xã.\n"
+    )
+    assert [t["title"][:22] for t in tasks] == ["Thống nhất danh sách n", "Gửi biên bản về Thường"]
+    assert tasks[0]["lead"] == ["Ban công tác Mặt trận thôn"]
+    assert tasks[0]["deadline"]["due"] == "2025-05-15"
+    assert tasks[1]["lead"] == []
