@@ -10,7 +10,7 @@ import re
 from plans.document import _Node
 from plans.spec_lines import _assigns, label_line
 from plans.text import fold
-from plans.unitnames import subject_units
+from plans.unitnames import sentence_support, subject_units
 from plans.units import DUTY_VERBS
 
 # "V. KHẨU HIỆU TUYÊN TRUYỀN", "Hình thức tuyên truyền", "Nội dung tuyên truyền trọng tâm":
@@ -176,3 +176,13 @@ def content_line_duty(node: _Node) -> str | None:
     if len(lines) != 1:
         return None
     return _CONTENT_LINE.sub("", lines[0]).strip()
+
+
+def cooperating_bodies(details: list[_Node]) -> list[str]:
+    """The bodies a requirement line says the duty is done with ("MTTQ xã phối hợp với UBND
+    xã, các cơ quan chuyên môn …"): support of the duty."""
+    found: list[str] = []
+    for line in details:
+        if _COOPERATES.match(fold(line.text.strip())):
+            found.extend(sentence_support(line.text))
+    return found

@@ -46,6 +46,7 @@ from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
 from plans.non_task_blocks import (
     _BRACKET_NUMBER,
     content_line_duty,
+    cooperating_bodies,
     duty_with_requirements,
     inspection_checklist,
     non_task_block,
@@ -166,6 +167,13 @@ class _TaskBuilder:
             # "1.1. Xây dựng …." with requirement bullets and its own "Đơn vị chủ trì" line.
             duties, details = split
             effective = inherited.with_units(node.attrs).with_time(node.attrs)
+            if helpers := cooperating_bodies(details):
+                effective = _Effective(
+                    effective.lead,
+                    _dedupe([*(effective.support or []), *helpers]),
+                    effective.time,
+                    effective.labelled,
+                )
             node.body = [*node.body, *(line for d in details for line in (d.text, *d.body))]
             node.children = duties
             self._emit(node, effective, node.ref)

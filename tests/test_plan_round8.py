@@ -194,7 +194,7 @@ def test_bracketed_sub_items_and_cooperation_lines_under_a_duty() -> None:
         "II. NỘI DUNG\n"
         "1. Chuẩn bị hồ sơ và tổ chức hai buổi đối thoại với nhân dân.\n"
         "- Tài liệu phục vụ đối thoại: Gồm báo cáo và danh sách câu hỏi.\n"
-        "- Hội Phụ nữ xã phối hợp với các thôn mời người dân dự.\n"
+        "- Hội Phụ nữ xã phối hợp với Đoàn Thanh niên xã để mời người dân dự.\n"
         "(1) Tổ chức buổi thứ nhất: Chậm nhất ngày 10/5/2025.\n"
         "(2) Tổ chức buổi thứ hai: Chậm nhất ngày 20/6/2025.\n"
         "- Đơn vị chủ trì: Đồng chí Phó Chủ tịch phụ trách lĩnh vực Dân vận\n"
@@ -206,6 +206,8 @@ def test_bracketed_sub_items_and_cooperation_lines_under_a_duty() -> None:
     ]
     assert all(t["lead"] == ["Phó Chủ tịch phụ trách lĩnh vực Dân vận"] for t in tasks)
     assert [t["deadline"]["due"] for t in tasks[1:]] == ["2025-05-10", "2025-06-20"]
+    # The cooperation line is detail of the first duty; the body it names supports it.
+    assert tasks[0]["support"] == ["Đoàn Thanh niên xã"]
 
 
 def test_budget_source_and_problems_to_report_are_no_tasks() -> None:
