@@ -245,3 +245,12 @@ def test_content_line_under_an_event_heading_is_its_duty_with_its_assignment() -
     assert tasks[0]["lead"] == ["Ban công tác Mặt trận thôn"]
     assert tasks[0]["deadline"]["due"] == "2025-05-15"
     assert tasks[1]["lead"] == []
+
+
+def test_actor_after_an_event_opening_clause() -> None:
+    tasks = _tasks(
+        "V. TỔ CHỨC THỰC HIỆN\n"
+        "1. Kết thúc đợt kiểm tra, Ban Thường trực Ủy ban MTTQ Việt Nam xã chịu trách nhiệm "
+        "tổng hợp báo cáo kết quả.\n"
+    )
+    assert tasks[0]["lead"] == ["Ban Thường trực Ủy ban MTTQ Việt Nam xã"]
