@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from plans.document import _Node
+from plans.document import _Attr, _Node
 from plans.spec_lines import _assigns, label_line
 from plans.text import fold
 from plans.unitnames import sentence_support, subject_units
@@ -186,3 +186,23 @@ def cooperating_bodies(details: list[_Node]) -> list[str]:
         if _COOPERATES.match(fold(line.text.strip())):
             found.extend(sentence_support(line.text))
     return found
+
+
+def share_trailing_assignment(node: _Node) -> None:
+    """ "3.1. Tham gia …" / "3.2. Tổng hợp …" / "3.3. Theo dõi …" then one set of "- Thời
+    gian: …", "- Đơn vị chủ trì: …" lines after the last: sub-items with no lines of their
+    own share the lines written once after them."""
+    items = node.children
+    if node.kind != "number" or len(items) < 2:
+        # Sub-items of a numbered heading only: "1. …" / "2. … Trách nhiệm: …" under a
+        # part are duties each with or without their own lines.
+        return
+    if any(c.kind != "number" or c.children for c in items):
+        return
+    last = items[-1]
+    if not any(a.kind in ("lead", "exec") for a in last.attrs):
+        return
+    if any(c.attrs for c in items[:-1]) or any(a.kind in ("lead", "exec") for a in node.attrs):
+        return
+    for item in items[:-1]:
+        item.attrs = [_Attr(a.kind, a.value, 0) for a in last.attrs]

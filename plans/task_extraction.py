@@ -50,6 +50,7 @@ from plans.non_task_blocks import (
     duty_with_requirements,
     inspection_checklist,
     non_task_block,
+    share_trailing_assignment,
 )
 from plans.plan_deadlines import (
     _once_phrase,
@@ -281,6 +282,7 @@ class _TaskBuilder:
                 if ends_sentence(paragraph) and not _LABELLED_TEXT.match(paragraph):
                     duty = _Node("item", "", paragraph, RANK_ITEM, parent=node)
                     self._emit(duty, effective, node.ref)
+        share_trailing_assignment(node)
         only_child = (
             len(node.children) == 1
             and node.children[0].kind == "item"

@@ -254,3 +254,16 @@ def test_actor_after_an_event_opening_clause() -> None:
         "tổng hợp báo cáo kết quả.\n"
     )
     assert tasks[0]["lead"] == ["Ban Thường trực Ủy ban MTTQ Việt Nam xã"]
+
+
+def test_sub_items_share_the_assignment_lines_written_once_after_them() -> None:
+    tasks = _tasks(
+        "II. NỘI DUNG\n"
+        "3. Theo dõi công tác thi đua\n"
+        "3.1. Tiếp nhận hồ sơ đề nghị khen thưởng.\n"
+        "3.2. Tổng hợp danh sách đề nghị khen thưởng.\n"
+        "- Thời gian thực hiện: Tháng 8/2025.\n"
+        "- Đơn vị chủ trì: Văn phòng Hội Cựu chiến binh xã.\n"
+    )
+    assert [t["lead"] for t in tasks] == [["Văn phòng Hội Cựu chiến binh xã"]] * 2
+    assert [t["deadline"]["due"] for t in tasks] == ["2025-08-31"] * 2
