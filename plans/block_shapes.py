@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from plans.document import _Node
+from plans.posts import post_lead, starts_with_post
 from plans.text import fold
 from plans.unitnames import parse_responsibility, starts_with_unit, subject_units
 from plans.units import GAZETTEER, sentence_actors, unit_name
@@ -83,7 +84,13 @@ def _unit_prefix(text: str) -> tuple[list[str], str] | None:
     """("Văn phòng UBND tỉnh", "Phối hợp …") for "Văn phòng UBND tỉnh: Phối hợp …"."""
     head, colon, rest = text.partition(":")
     head = head.strip()
-    if not colon or not rest.strip() or not head or len(head.split()) > 12 or ";" in head:
+    if not colon or not rest.strip() or not head or ";" in head:
+        return None
+    posts = post_lead(head) if starts_with_post(head) else None
+    if posts:
+        # "Đồng chí Phó Trưởng phòng Văn hóa - Xã hội - Phó Trưởng tiểu ban: Chỉ đạo …".
+        return posts, rest.strip()
+    if len(head.split()) > 12:
         return None
     if head.count("(") > head.count(")"):
         return None  # "Các cơ quan … (gồm các Sở: Xây dựng, …)": a colon inside the bracket
@@ -99,6 +106,11 @@ def _unit_heading(node: _Node) -> list[str] | None:
     tỉnh", "4. Ban Chỉ đạo cấp quân khu, Ban Chỉ đạo các tỉnh", "3. Trách nhiệm của các Bộ,
     ngành, địa phương; Ủy ban Trung ương Mặt trận …"."""
     text = (node.heading or node.text).strip(" :.")
+    if node.kind in ("section", "number", "letter") and ":" not in text and starts_with_post(text):
+        # "3. Cán bộ phụ trách lĩnh vực …", "6. Phó chủ tịch phụ trách lĩnh vực …".
+        posts = post_lead(text)
+        if posts:
+            return posts
     # "Điều 2. Giao Giám đốc Sở Giáo dục và Đào tạo": the unit assigned the items below.
     text = unit_name(_ASSIGNED.sub("", _REQUESTED.sub("", text)))
     text = _ROLE_BRACKET.sub("", text) or text

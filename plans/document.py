@@ -19,6 +19,7 @@ from plans.lines import (  # noqa: F401  (_STEP, _label_kind re-exported for tas
     _STEP,
     _label_kind,
 )
+from plans.posts import post_list
 from plans.text import fold
 from plans.unitnames import Responsibility, parse_responsibility
 
@@ -89,7 +90,12 @@ class _Effective:
         lead: list[str] = []
         support: list[str] = []
         for attr in unit_attrs:
-            if attr.kind == "support":
+            posts = post_list(attr.value)
+            if posts is not None:
+                # "Đơn vị chủ trì: Đồng chí Phó chủ tịch …": people by their post.
+                as_support = attr.kind == "support" or (attr.kind == "exec" and has_lead_label)
+                found = Responsibility(support=posts) if as_support else Responsibility(posts)
+            elif attr.kind == "support":
                 found = parse_responsibility(attr.value, "support")
             elif attr.kind == "exec" and has_lead_label:
                 found = Responsibility(support=parse_responsibility(attr.value).lead)

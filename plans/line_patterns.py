@@ -34,7 +34,11 @@ _LABEL_KINDS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "product",
-        re.compile(r"^(?:san pham|ket qua|ket qua san pham|san pham dau ra|ket qua dau ra)$"),
+        # "Thành phần: …" lists who attends, not who acts: detail of the duty, as a result is.
+        re.compile(
+            r"^(?:san pham|ket qua|ket qua san pham|san pham dau ra|ket qua dau ra"
+            r"|thanh phan(?: tham du| du hop)?)$"
+        ),
     ),
 ]
 _LABEL_SPLIT = re.compile(r"^(?P<label>[^:]{2,45}?)\s*:\s*(?P<value>.*)$")

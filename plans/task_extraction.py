@@ -43,6 +43,15 @@ from plans.document import (
     _Node,
 )
 from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
+from plans.non_task_blocks import (
+    _BRACKET_NUMBER,
+    content_line_duty,
+    cooperating_bodies,
+    duty_with_requirements,
+    inspection_checklist,
+    non_task_block,
+    share_trailing_assignment,
+)
 from plans.plan_deadlines import (
     _once_phrase,
     _phrase_candidates,
@@ -104,9 +113,17 @@ _CLOSING_ITEM = re.compile(
     r"^(?:trong )?qua trinh (?:thuc hien|trien khai)\b.{0,80}\bneu co (?:kho khan|vuong mac)"
     r"|^neu co kho khan,? vuong mac"
 )
+# "Đoàn kiểm tra … nếu có vấn đề gì phát sinh, khó khăn, vướng mắc … thì báo cáo kịp thời":
+# whom to tell of problems, not work.
+_PROBLEMS_REPORTED = re.compile(
+    r"^.{0,100}\bneu co (?:van de (?:gi )?phat sinh,? )?(?:kho khan|vuong mac)\b"
+    r".{0,240}\bthi (?:bao cao|phan anh)\b"
+)
 _BUDGET_SOURCE = re.compile(
     r"^kinh phi(?: thuc hien| bao dam thuc hien| trien khai)?(?: (?:ke hoach|de an|chuong trinh)(?: nay)?)?"
     r"\s*(?::|(?:duoc )?(?:do|tu|bo tri tu|dam bao tu|thuc hien theo)\b)"
+    # "Kinh phí phục vụ công tác … được thực hiện theo quy định tại Thông tư …".
+    r"|^kinh phi\b[^;:]{0,200}?\bduoc (?:thuc hien theo|bo tri tu|dam bao tu|chi tu)\b"
 )
 _COLLAPSE_SECTION = re.compile(r"^kinh phi\b")
 _ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ trách)\b", re.I)
@@ -141,9 +158,42 @@ class _TaskBuilder:
     def walk(self, node: _Node, inherited: _Effective) -> None:
         if node.skip or (node.kind != "root" and campaign_description(node)):
             return
+        if non_task_block(node):
+            return
+        if inspection_checklist(node):
+            # "2. Kiểm tra việc …" and the points it looks at: one duty.
+            self._collapsed(node, inherited)
+            return
+        if (split := duty_with_requirements(node)) is not None:
+            # "1.1. Xây dựng …." with requirement bullets and its own "Đơn vị chủ trì" line.
+            duties, details = split
+            effective = inherited.with_units(node.attrs).with_time(node.attrs)
+            if helpers := cooperating_bodies(details):
+                effective = _Effective(
+                    effective.lead,
+                    _dedupe([*(effective.support or []), *helpers]),
+                    effective.time,
+                    effective.labelled,
+                )
+            node.body = [*node.body, *(line for d in details for line in (d.text, *d.body))]
+            node.children = duties
+            self._emit(node, effective, node.ref)
+            for duty in duties:
+                # "(1) Tổ chức …": the bracketed number is a label, not the title.
+                duty.text = _BRACKET_NUMBER.sub("", duty.text)
+                self.walk(duty, effective)
+            return
         if node.collapse and not _numbered_budget(node):
             self._collapsed(node, inherited)
             return
+        if (content := content_line_duty(node)) is not None:
+            # "3. Hội nghị …" / "Nội dung: …" and its assignment lines, then sub-items.
+            own_attrs = [a for a in node.attrs if a.position == 0]
+            duty = _Node("item", "", content, RANK_ITEM, parent=node)
+            duty.ref = node.ref
+            self._emit(duty, inherited.with_units(own_attrs).with_time(own_attrs), node.ref)
+            node.attrs = [a for a in node.attrs if a.position != 0]
+            node.body = [line for line in node.body if fold(line) != fold(f"Nội dung: {content}")]
         _fold_list_introduction(node)
         own = [a for a in node.attrs if a.position == 0] if node.children else list(node.attrs)
         effective = inherited.with_units(own).with_time(own)
@@ -232,6 +282,7 @@ class _TaskBuilder:
                 if ends_sentence(paragraph) and not _LABELLED_TEXT.match(paragraph):
                     duty = _Node("item", "", paragraph, RANK_ITEM, parent=node)
                     self._emit(duty, effective, node.ref)
+        share_trailing_assignment(node)
         only_child = (
             len(node.children) == 1
             and node.children[0].kind == "item"
@@ -291,7 +342,11 @@ class _TaskBuilder:
         folded_title = fold(title)
         # "3. Trong quá trình thực hiện" / "Kế hoạch này, nếu có khó khăn …": cut by the line.
         opening = fold(" ".join([title, *node.body[:1]])[:200])[:160]
-        if _CLOSING_ITEM.search(opening) or _BUDGET_SOURCE.match(folded_title):
+        if (
+            _CLOSING_ITEM.search(opening)
+            or _BUDGET_SOURCE.match(folded_title)
+            or _PROBLEMS_REPORTED.match(folded_title[:400])
+        ):
             # "3. Trong quá trình thực hiện, nếu có khó khăn … phản ánh về …", "Kinh phí thực
             # hiện Kế hoạch này: do ngân sách …": a closing line or a budget source, not work.
             return

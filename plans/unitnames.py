@@ -54,6 +54,8 @@ _VERBS = (
     # báo cáo", "UBND các xã xác định …".
     "trong việc", "định kỳ", "xác định", "đăng tải", "phổ biến", "tập huấn", "chuẩn bị",
     "lồng ghép", "vận động", "phát động", "huy động",
+    # "Phối hợp với UBND xã triệu tập …", "… Ban Thường trực … tham gia công tác …".
+    "triệu tập", "tham gia",
 )
 # "tổ chức" the verb ("… tổ chức phổ biến …"), not the noun: "các đoàn thể, tổ chức xã hội",
 # "tổ chức, cá nhân", "các tổ chức thành viên".

@@ -49,6 +49,9 @@ UNIT_HEADS: tuple[str, ...] = (
     "doan the",
     "ban chi dao",
     "ban quan ly",
+    # Commune bodies: "Ban Công tác Mặt trận thôn", "Các tổ chức thành viên của MTTQ xã".
+    "ban cong tac mat tran",
+    "to chuc thanh vien",
     "ubnd",
     "hdnd",
     "mttq",
@@ -101,7 +104,7 @@ _DUTY_VERBS = (
 # "Trên cơ sở đề nghị của A, B chủ trì …", "Sau khi …, Sở Tài chính lập …": the actor comes
 # after an opening clause.
 _OPENING_CLAUSE = re.compile(
-    r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp|trong quá trình|nếu)\b", re.I
+    r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp|trong quá trình|nếu|kết thúc)\b", re.I
 )
 _MINISTERS = re.compile(r"^Bộ trưởng,\s+Thủ trưởng\s+", re.IGNORECASE)
 # "… được phân công", "… được giao": what the subject is, not its name.

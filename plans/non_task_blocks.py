@@ -1,0 +1,208 @@
+"""Blocks of a plan that carry no duty although they are numbered and bulleted like duties:
+slogans, the topics and forms of a campaign, rules, annexed blank forms, and the checklist
+of what an inspection looks at. Each rule reads the block's structure (its heading words,
+its labels, blanks to fill in, lines without a duty verb), never a document's own text."""
+
+from __future__ import annotations
+
+import re
+
+from plans.document import _Attr, _Node
+from plans.spec_lines import _assigns, label_line
+from plans.text import fold
+from plans.unitnames import sentence_support, subject_units
+from plans.units import DUTY_VERBS
+
+# "V. KHẨU HIỆU TUYÊN TRUYỀN", "Hình thức tuyên truyền", "Nội dung tuyên truyền trọng tâm":
+# what is said and how, not who does what.
+_SLOGAN_HEADING = re.compile(r"^(?:cac |mot so )?khau hieu\b")
+_FORM_HEADING = re.compile(r"^hinh thuc\b")
+_TOPIC_HEADING = re.compile(r"\bnoi dung (?:tuyen truyen|truyen thong|pho bien)\b")
+# "4. Quy định về thành phần, số lượng …": a rule the plan restates.
+_RULE_HEADING = re.compile(r"^quy dinh ve\b")
+# "Mẫu số 01/HNCT": an annex of blank forms.
+_FORM_NUMBER = re.compile(r"^mau so\s*\d")
+# "Họ và tên: ……………", "Số phiếu phát ra: ......": blanks to fill in.
+_BLANK = re.compile(r"(?:…|\.{3,}){2,}|_{4,}")
+_INSPECT = re.compile(r"^(?:kiem tra|giam sat|thanh tra|kiem tra, giam sat)\b")
+_INSPECT_VERB = re.compile(r"\b(?:kiem tra|giam sat)\b")
+_POINT = re.compile(r"^(?:viec|ve)\s")
+_DUTY_OPENING = re.compile(rf"^(?:{DUTY_VERBS})\b", re.IGNORECASE)
+
+
+def _texts(node: _Node) -> list[str]:
+    found = [node.text, *node.body]
+    for child in node.children:
+        found.extend(_texts(child))
+    return found
+
+
+def _slogans(node: _Node) -> bool:
+    """A list whose lines end with '!' (or under a 'Khẩu hiệu' heading): slogans."""
+    lines = [c.text.strip() for c in node.children] + [b.strip() for b in node.body]
+    lines = [line for line in lines if line]
+    return len(lines) >= 2 and sum(1 for line in lines if line.endswith("!")) * 2 > len(lines)
+
+
+def non_task_block(node: _Node) -> bool:
+    """Whether a block holds no duty: slogans, a campaign's topics or forms naming no one, a
+    restated rule, or an annex of blank forms."""
+    if node.kind == "root":
+        return False
+    heading = fold(node.text).strip(" :.")
+    if _SLOGAN_HEADING.match(heading) or _slogans(node):
+        return True
+    if node.annex:
+        texts = _texts(node)
+        if any(_FORM_NUMBER.match(fold(t).strip()) for t in texts) or (
+            sum(1 for t in texts if _BLANK.search(t)) >= 3
+        ):
+            return True
+    if node.kind in ("section", "number", "letter") and node.children:
+        if _RULE_HEADING.match(heading):
+            return True
+        if _FORM_HEADING.match(heading) and node.kind == "section":
+            # "IV. Hình thức kiểm tra, giám sát": a part on how the work is done; the part
+            # that assigns it says who does it. (A "2. Hình thức" under a campaign heading
+            # may name units: see spec_lines.campaign_description.)
+            return True
+        if _TOPIC_HEADING.search(heading) and not _assigns(node):
+            return True
+    return False
+
+
+def inspection_checklist(node: _Node) -> bool:
+    """ "2. Kiểm tra việc hiệp thương …" then "- Việc bảo đảm tiêu chuẩn …", "- Thẻ cử tri",
+    "- Kiểm tra việc …": a check and the points it looks at — one duty, the points its
+    detail. Every line under it either names a point (no duty verb first) or restates a
+    check; a line opening with another duty verb makes the lines duties of their own."""
+    if node.kind not in ("number", "letter") or not _INSPECT.match(fold(node.text)):
+        return False
+    lines = [*node.children, *(g for c in node.children for g in c.children)]
+    if len(node.children) < 2:
+        return False
+    points = [c.text.strip() for c in lines if not _INSPECT.match(fold(c.text))]
+    for text in points:
+        if _DUTY_OPENING.match(text):
+            return False
+        named = [n for n in subject_units(text).lead if len(n.split()) > 2]
+        if named and not _INSPECT_VERB.search(fold(text)[:160]):
+            # "Trung tâm … hỗ trợ các địa phương …": a unit's own duty (a bare head word,
+            # "Cơ quan chủ trì, thành phần …", names no one).
+            return False
+    # "Giám sát dịch bệnh" then "- Thiết lập chế độ báo cáo …": work, not points, unless a
+    # point reads as one ("Việc niêm yết …", "Về thời gian công bố …").
+    return not points or any(_POINT.match(fold(text)) for text in points)
+
+
+# "(1) Tổ chức …": a bracketed number before a sub-item.
+_BRACKET_NUMBER = re.compile(r"^\(\d{1,2}\)\s*")
+# "Tập trung vào quyền …": what the work covers, not a further duty.
+_COVERS = re.compile(r"^tap trung vao\b")
+_MUST = re.compile(r"\bphai\b")
+
+
+def _further_duty(text: str) -> bool:
+    text = _BRACKET_NUMBER.sub("", text.strip())
+    folded = fold(text)
+    return (
+        bool(_DUTY_OPENING.match(text))
+        and not _COVERS.match(folded)
+        and not _MUST.search(folded.split(":", 1)[0])
+        and label_line(text) is None
+    )
+
+
+def duty_with_requirements(node: _Node) -> tuple[list[_Node], list[_Node]] | None:
+    """ "1.1. Xây dựng … hướng dẫn …." then "- Bảo đảm thống nhất …", "- Các văn bản … phải
+    …", "- Nguyên tắc …: …" and its own "Đơn vị chủ trì: …" line: the numbered sentence is
+    the duty the assignment lines belong to; bullets stating requirements are its detail,
+    bullets opening with a duty verb ("Phối hợp tổ chức kiểm tra …") are further duties.
+    Returns (further duties, requirement lines), or None when the shape does not apply."""
+    if node.kind not in ("number", "letter") or node.text.rstrip().endswith(":"):
+        return None
+    if not _DUTY_OPENING.match(node.text.strip()) and not node.text.rstrip().endswith("."):
+        # A duty verb first, or a whole sentence ("2.1. Chuẩn bị các văn bản …").
+        return None
+    if not any(a.kind in ("lead", "exec") for a in node.attrs):
+        return None
+    if not node.children or any(c.kind != "item" or c.children for c in node.children):
+        return None
+    duties = [c for c in node.children if _further_duty(c.text)]
+    details = [c for c in node.children if c not in duties]
+    if not details or not all(_requirement(c.text) for c in details):
+        # "- Quan tâm đẩy mạnh …", "+ Bộ Công an tổng hợp …": duties of their own that
+        # the verb list does not know; only lines that read as requirements are detail.
+        return None
+    return duties, details
+
+
+# "MTTQ xã phối hợp với UBND xã, …": with whom the duty is done.
+_COOPERATES = re.compile(r"^(?:\S+\s+){1,4}phoi hop voi\b")
+# "Bảo đảm …", "Đảm bảo …": a standard the duty must meet.
+_ENSURE = re.compile(r"^(?:bao dam|dam bao)\b")
+
+
+def _requirement(text: str) -> bool:
+    """A line stating how the duty is done: "Bảo đảm thống nhất …", "Các văn bản … phải …",
+    "Nguyên tắc …: …", "Tập trung vào …"."""
+    folded = fold(text.strip())
+    return bool(
+        _ENSURE.match(folded)
+        or _COOPERATES.match(folded)
+        or _COVERS.match(folded)
+        or _MUST.search(folded)
+        or bool((label := label_line(text)) and label[1])
+    )
+
+
+# "Nội dung: Lựa chọn …" as a heading's body line: the heading's own duty.
+_CONTENT_LINE = re.compile(r"^(?:nội dung|nhiệm vụ)\s*:\s*(?=\S)", re.IGNORECASE)
+
+
+def content_line_duty(node: _Node) -> str | None:
+    """ "3. Hội nghị lần thứ ba" / "Nội dung: Lựa chọn …" / "- Thời gian: …" / "- Đơn vị chủ
+    trì: …" then "3.3. Báo cáo kết quả" with its own bullets: the content line is the
+    heading's duty, and the assignment lines are that duty's, not the sub-items'. Returns
+    the duty's text (label dropped)."""
+    if node.kind not in ("number", "letter") or not node.children:
+        return None
+    if _DUTY_OPENING.match(node.text.strip()):
+        # "4. Rà soát văn bản …" / "- Nội dung: rà soát …": the heading states the duty.
+        return None
+    if not any(a.kind in ("lead", "exec") and a.position == 0 for a in node.attrs):
+        return None
+    lines = [line for line in node.body if _CONTENT_LINE.match(line)]
+    if len(lines) != 1:
+        return None
+    return _CONTENT_LINE.sub("", lines[0]).strip()
+
+
+def cooperating_bodies(details: list[_Node]) -> list[str]:
+    """The bodies a requirement line says the duty is done with ("MTTQ xã phối hợp với UBND
+    xã, các cơ quan chuyên môn …"): support of the duty."""
+    found: list[str] = []
+    for line in details:
+        if _COOPERATES.match(fold(line.text.strip())):
+            found.extend(sentence_support(line.text))
+    return found
+
+
+def share_trailing_assignment(node: _Node) -> None:
+    """ "3.1. Tham gia …" / "3.2. Tổng hợp …" / "3.3. Theo dõi …" then one set of "- Thời
+    gian: …", "- Đơn vị chủ trì: …" lines after the last: sub-items with no lines of their
+    own share the lines written once after them."""
+    items = node.children
+    if node.kind != "number" or len(items) < 2:
+        # Sub-items of a numbered heading only: "1. …" / "2. … Trách nhiệm: …" under a
+        # part are duties each with or without their own lines.
+        return
+    if any(c.kind != "number" or c.children for c in items):
+        return
+    last = items[-1]
+    if not any(a.kind in ("lead", "exec") for a in last.attrs):
+        return
+    if any(c.attrs for c in items[:-1]) or any(a.kind in ("lead", "exec") for a in node.attrs):
+        return
+    for item in items[:-1]:
+        item.attrs = [_Attr(a.kind, a.value, 0) for a in last.attrs]
