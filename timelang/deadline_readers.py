@@ -306,13 +306,7 @@ def read_times_per(p: Phrase) -> Deadline | None:
                             f"các ngày hạn, ví dụ «ngày 15/4 và 15/10 hằng năm», hoặc một kỳ, "
                             f"ví dụ: {EXAMPLES}.")
     p.used.add(match)
-    if unit == "week":
-        return recurring(p, "week", "FREQ=WEEKLY;BYDAY=FR", "due", "Thứ Sáu hằng tuần")
-    lead = {"month": "Hằng tháng, hạn ngày cuối tháng",
-            "quarter": "Hằng quý, hạn ngày cuối quý",
-            "half": "6 tháng một lần, hạn ngày cuối của mỗi 6 tháng",
-            "year": "Hằng năm, hạn ngày cuối năm"}[unit]
-    return recurring(p, unit, _END_RULES[unit], "end", lead)
+    return _each_period_end(p, unit)
 
 
 def read_every(p: Phrase) -> Deadline | None:
@@ -323,14 +317,22 @@ def read_every(p: Phrase) -> Deadline | None:
             continue
         for match in EVERY[unit].finditer(phrase):
             p.used.add(match)
-        if unit == "week":
-            return recurring(p, "week", "FREQ=WEEKLY;BYDAY=FR", "due", "Thứ Sáu hằng tuần")
-        lead = {"month": "Hằng tháng, hạn ngày cuối tháng",
-                "quarter": "Hằng quý, hạn ngày cuối quý",
-                "half": "6 tháng một lần, hạn ngày cuối của mỗi 6 tháng",
-                "year": "Hằng năm, hạn ngày cuối năm"}[unit]
-        return recurring(p, unit, _END_RULES[unit], "end", lead)
+        return _each_period_end(p, unit)
     return None
+
+
+_PERIOD_END_LEADS = {"month": "Hằng tháng, hạn ngày cuối tháng",
+                     "quarter": "Hằng quý, hạn ngày cuối quý",
+                     "half": "6 tháng một lần, hạn ngày cuối của mỗi 6 tháng",
+                     "year": "Hằng năm, hạn ngày cuối năm"}
+
+
+def _each_period_end(p: Phrase, unit: Unit) -> Deadline:
+    """A period named without its day is due at each period's end; a week, on its Friday
+    (the last working day)."""
+    if unit == "week":
+        return recurring(p, "week", "FREQ=WEEKLY;BYDAY=FR", "due", "Thứ Sáu hằng tuần")
+    return recurring(p, unit, _END_RULES[unit], "end", _PERIOD_END_LEADS[unit])
 
 
 # --- relative to the reference date ---------------------------------------------------------
