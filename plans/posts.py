@@ -17,7 +17,7 @@ _HONORIFIC = re.compile(r"^(?:các\s+)?(?:đồng\s+chí|đ/c|đc)\.?\s+", re.IG
 _PLURAL = re.compile(r"^(?:các|những)\s+", re.IGNORECASE)
 # Accent-free titles a post opens with ("Phó Chủ tịch", "Trưởng phòng", "Cán bộ").
 _TITLE = re.compile(
-    r"^(?:uy vien |pho )*(?:chu tich|chi tich|truong ban|truong phong|truong tieu ban|"
+    r"^(?:uy vien |pho )*(?:chu tich|truong ban|truong phong|truong tieu ban|"
     r"truong doan|truong thon|bi thu|giam doc|chanh van phong|can bo|chuyen vien|cong chuc|"
     r"truong|thanh vien|uy vien)\b"
 )
