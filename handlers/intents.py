@@ -5,7 +5,8 @@
 - Commands with a small typo ("/chitet 4", "/nhiemv") are offered back: "Ý anh/chị là
   /chitiet 4?", run only on "Có".
 - Plain Vietnamese without a slash ("xong việc 3 rồi", "báo cáo tiến độ 50% việc 2",
-  "xin gia hạn việc 2 đến 20/12 vì …", "việc của tôi", "giúp") is recognised; what changes
+  "xin gia hạn việc 2 đến 20/12 vì …", "việc của tôi", "giúp", a command's name without its
+  slash such as "chitiet 4") is recognised; what changes
   data is offered back for confirmation, listing and help just run. Completion goes
   straight to /hoanthanh, which asks its own "Xác nhận?" showing the task's title.
 """
@@ -121,7 +122,8 @@ _DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
 _TASK_NUMBER = re.compile(r"(?:#|\b(?:viec|nhiem vu|nv|so)\s*(?:so\s*)?)(\d{1,9})\b")
 _NUMBER = re.compile(r"(?<![\d/.%-])\b(\d{1,9})\b(?!\s*(?:%|phan tram|[/.-]\d))")
 _LIST = re.compile(r"\b(viec cua (toi|em|minh|anh|chi)|danh sach|xem (viec|nhiem vu)|"
-                   r"nhiem vu cua (toi|em|minh)|co viec gi|viec gi)\b")
+                   r"nhiem vu cua (toi|em|minh)|co viec gi|viec gi|ds (viec|nhiem vu|nv))\b|"
+                   r"^(cac )?(nhiem vu|cong viec)( cua don vi)?$")
 _OVERDUE = re.compile(r"\bqua han\b")
 _HELP = re.compile(r"^(giup|tro giup|huong dan|help|lam sao|lam the nao|menu|lenh)\b|"
                    r"\b(giup (toi|em|minh)|huong dan)\b")
@@ -163,7 +165,28 @@ def understand(text: str, today: date | None = None) -> Suggestion | None:
         return Suggestion("", command, direct=True)
     if _HELP.search(plain):
         return Suggestion("", "/trogiup", direct=True)
+    return _command_without_slash(text)
+
+
+def _command_without_slash(text: str) -> Suggestion | None:
+    """"chitiet 4", "chi tiet 4", "nhiemvu": a command's own name typed without its slash, with
+    at most numbers after it, is offered back as the command, never run unasked; anything
+    longer may be an ordinary sentence that happens to begin with a command's word."""
+    words = text.split()
+    for count in (3, 2, 1):
+        if len(words) < count or not _NUMBERS_ONLY.match(" ".join(words[count:])):
+            continue
+        command = registry.find(normalize_command("".join(words[:count])))
+        if command is not None and command.in_help:
+            full = f"/{command.name} {' '.join(words[count:])}".strip()
+            return Suggestion(messages.render(messages.SUGGEST_COMMAND, command=full), full,
+                              direct=command.name in _ONLY_READS)
     return None
+
+
+# Commands that change nothing run at once, as "việc của tôi" and "giúp" do.
+_ONLY_READS = frozenset({"trogiup", "nhiemvu", "chitiet", "donvi"})
+_NUMBERS_ONLY = re.compile(r"^(#?\d{1,9}(\s+\d{1,3}%?)?)?$")
 
 
 def _extension(text: str, plain: str, today: date | None) -> Suggestion:

@@ -206,6 +206,19 @@ async def test_plain_vietnamese_intents(harness: Harness) -> None:
     assert "chưa hiểu ý" in (await harness.send(MEMBER, "trời hôm nay đẹp")).text
 
 
+async def test_a_command_typed_without_its_slash(harness: Harness) -> None:
+    # Officials type the command's name as a word: reading it runs, changing it is asked.
+    assert "Nhiệm vụ của anh/chị" in (await harness.send(MEMBER, "nhiệm vụ")).text
+    assert "Nhiệm vụ của anh/chị" in (await harness.send(MEMBER, "nhiemvu")).text
+    assert "Nhiệm vụ của anh/chị" in (await harness.send(MEMBER, "ds nhiem vu")).text
+    assert "Nhiệm vụ #1" in (await harness.send(MEMBER, "chi tiet 1")).text
+    offer = await harness.send(MEMBER, "capnhat 1 50")
+    assert "/capnhat 1 50" in offer.text
+    assert done_tasks(harness) == set()
+    # A sentence that merely begins with a command's word is not a command.
+    assert "chưa hiểu ý" in (await harness.send(MEMBER, "giao ban sáng mai lúc 8 giờ")).text
+
+
 # --- statistics across a frozen period -----------------------------------------------------
 
 
