@@ -33,6 +33,16 @@ READ: list[tuple[str, date, date]] = [
     ("cuối thang sáu", AUG, date(2027, 6, 30)),
     # Unaccented, but next month is June: both readings agree.
     ("cuoi thang sau", MAY, date(2026, 6, 30)),
+    # A quarter or month number before "năm sau" is not a count of years.
+    ("quý 1 năm sau", DEC, date(2027, 3, 31)),
+    ("cuối quý 2 năm sau", DEC, date(2027, 6, 30)),
+    ("tháng 3 năm sau", DEC, date(2027, 3, 31)),
+    # The period today is in, said as officials say it.
+    ("hết năm", AUG, date(2026, 12, 31)),
+    ("hết tháng này", AUG, date(2026, 8, 31)),
+    ("trong tháng này", AUG, date(2026, 8, 31)),
+    ("trong quý này", AUG, date(2026, 9, 30)),
+    ("trong năm nay", AUG, date(2026, 12, 31)),
     # "tuần sau" and weekdays are not touched.
     ("thứ sáu tuần sau", DEC, date(2026, 12, 11)),
 ]

@@ -137,7 +137,10 @@ _ANY_EVERY = re.compile(r"\b(?:hang|moi|dinh ky)\b|mot lan\b|nam tiep theo")
 _DAILY_REPORT = re.compile(r"\bbao cao\b(?:\s+(?!hang\b|moi\b)\w+){0,3}?\s+((?:hang|moi) ngay)\b")
 _ONGOING = re.compile(r"\bthuong xuyen\b|\b(?:hang|moi) ngay\b|\blien tuc\b|\bthuong nien\b(?!.*\d)")
 STARTS = re.compile(rf"\btu (?:nam )?({YEAR})\b")
-_END_OF = re.compile(r"(?<!thang )\bcuoi (thang|quy|nam)\b(?! ?(?:\d|{}))".format(
+# "cuối tháng", "hết năm", "trong quý này": the end of the period today is in. "trong tháng"
+# without "này" is left alone: in a plan it may mean each month or the plan's own month.
+_END_OF = re.compile(r"(?<!thang )\b(?:(?:cuoi|het) (thang|quy|nam)|trong (thang|quy|nam)(?= nay\b))"
+                     r"\b(?! ?(?:\d|{}))(?: nay\b)?".format(
     r"mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi|gieng|chap|i\b|ii|iii|iv"))
 _THIS_WEEK = re.compile(r"\b(?:trong )?tuan (nay|sau|toi)\b")
 _WEEKDAY_OF_WEEK = re.compile(r"\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat)) (?:cua )?(?:trong )?"
@@ -391,7 +394,7 @@ def read_relative(p: Phrase) -> Deadline | None:
         return _once(p, _week_due(monday, ref, calendar))
     if match := _END_OF.search(phrase):
         p.used.add(match)
-        return _once(p, _next_period_end(_UNIT_WORDS[match.group(1)], ref))
+        return _once(p, _next_period_end(_UNIT_WORDS[match.group(1) or match.group(2)], ref))
     return None
 
 

@@ -25,9 +25,10 @@ from timelang.periods import ROMAN_QUARTERS
 # (after an event), not "thứ năm sau" (a weekday).
 _NEXT = re.compile(r"(?<!\bthu )\b(thang|quy|nam) (sau|toi)\b( nua\b)?(?! (?:khi|ngay|ke|do|nay))")
 # A number right before is a duration ("2 tháng sau"), unless it is a day ("ngày 15 tháng sau").
-# "ngày 05 tháng 01 năm sau", "15/01 năm sau": the number is a month, not a count of years.
+# "ngày 05 tháng 01 năm sau", "15/01 năm sau", "quý 1 năm sau": the number is a month or a
+# quarter, not a count of years.
 _DURATION_BEFORE = re.compile(
-    r"(?<!ngay )(?<!thang )(?<!/)\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) $")
+    r"(?<!ngay )(?<!thang )(?<!quy )(?<!/)\b(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi) $")
 # "15/01 năm sau": a day and month of next year, written back as one date ("15/01/2027").
 _DAY_MONTH_NEXT_YEAR = re.compile(r"\b(\d{1,2}) ?/ ?(\d{1,2}) nam (?:sau|toi)\b(?! nua\b)")
 # "đầu tháng 6", "giữa năm": no day named. "6 tháng đầu năm" is a half year, read elsewhere.
