@@ -45,9 +45,11 @@ _OPEN_START = re.compile(
 _CLOSED_SPAN = re.compile(r"^(?:bắt đầu\s+)?từ\s+.+?\s+(?:đến|tới)\s+(?P<end>.+)$", re.I)
 # "Giai đoạn 2026-2030 và những năm tiếp theo": a period that goes on; no deadline either.
 _OPEN_PERIOD = re.compile(r"\d{4}\s*[-–]\s*\d{4}\b.*\btiep theo\b|\bden nam \d{4}\b.*\btiep theo\b")
-# "Năm 2026 - 2027", "giai đoạn 2024-2025": a closed range of years is due at its end.
+# "Năm 2026 - 2027", "giai đoạn 2024-2025", "xuyên suốt 2025 - 2035" (throughout the span): a
+# closed range of years is due at its end.
 _YEAR_RANGE = re.compile(
-    r"^(?:(?:trong\s+)?(?:năm|giai đoạn)\s+)?(?P<start>\d{4})\s*[-–]\s*(?P<end>\d{4})$", re.I
+    r"^(?:(?:trong\s+)?(?:năm|giai đoạn|xuyên suốt)\s+)?(?P<start>\d{4})\s*[-–]\s*(?P<end>\d{4})$",
+    re.I,
 )
 # "Tháng 11 - 12/2025", "Quý IV/2025 - Quý II/2026": a closed range of months or quarters is
 # due at the end of its last one (the year written once, at the end, is that one's).
@@ -194,10 +196,14 @@ _ONCE_LABELLED_DAY = re.compile(
 
 # "… các Đội quy tập (năm 2013 và kiện toàn thường xuyên)", "… ở các cấp (Quý IV/2025)": a
 # time in brackets that closes the sentence is when the sentence's work is due.
+# A roadmap item closing with its span of years, "… tiến tới thí điểm (2025 - 2026).",
+# "… huy động doanh nghiệp tham gia (xuyên suốt 2025 - 2035).": a closed span, due at its end
+# (`_YEAR_RANGE`); "(2026 trở đi)" is a start, no deadline, and is not matched.
 _ONCE_CLOSING_BRACKET = re.compile(
     r"\((?P<time>(?:(?:trong|hoàn thành|hoàn thành trong|trước|chậm nhất)\s+)?"
     r"(?:năm\s+\d{4}|quý\s+(?:[IV]+|\d)\s*/\s*\d{4}|quý\s+(?:[IV]+|\d)\s+năm\s+\d{4}"
-    r"|tháng\s+\d{1,2}\s*/\s*\d{4})[^()]{0,80})\)(?=\s*(?:[.;]|$))",
+    r"|tháng\s+\d{1,2}\s*/\s*\d{4})[^()]{0,80}"
+    r"|(?:(?:xuyên suốt|năm)\s+)?\d{4}\s*[-–]\s*\d{4})\)(?=\s*(?:[.;]|$))",
     re.I,
 )
 

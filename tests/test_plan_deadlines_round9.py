@@ -1,0 +1,52 @@
+"""Deadlines, ninth round of issue 14: classes of deadline that plans written elsewhere state
+and the parser missed, each with a minimal text of our own. Every phrase goes through the one
+phrase reader (`timelang.deadlines`, as `/giao` and `nhacviec deadline`). No text here is copied
+from a corpus document."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from plans.parser import parse_text
+
+HEAD = "Số: 9/KH-UBND\nBình Yên, ngày 20 tháng 10 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng chín\n"
+PLAN_DAY = date(2025, 10, 20)
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body).to_json()["tasks"]
+    return tasks
+
+
+def _deadline(task: dict[str, Any]) -> tuple[str, str | None] | None:
+    found = task["deadline"]
+    return (found["kind"], found["due"]) if found else None
+
+
+def _by_title(tasks: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    return {task["title"].split()[0]: task for task in tasks}
+
+
+# --- (a) a roadmap item closing with its span of years in brackets ------------------------
+
+
+ROADMAP = """I. LỘ TRÌNH
+1. Lắp đặt máy chủ cho kho dữ liệu của huyện (2025 - 2026).
+2. Nhập hồ sơ cũ vào kho dữ liệu (xuyên suốt 2025 - 2032).
+3. Mở kho dữ liệu cho người dân tra cứu (2027 trở đi).
+4. Đào tạo cán bộ dùng kho dữ liệu (năm 2026-2028).
+"""
+
+
+def test_a_roadmap_span_in_brackets_is_due_at_its_end() -> None:
+    tasks = _by_title(_tasks(ROADMAP))
+    assert _deadline(tasks["Lắp"]) == ("once", "2026-12-31")
+    assert _deadline(tasks["Nhập"]) == ("once", "2032-12-31")
+    assert _deadline(tasks["Đào"]) == ("once", "2028-12-31")
+
+
+def test_a_roadmap_start_in_brackets_is_no_deadline() -> None:
+    task = _by_title(_tasks(ROADMAP))["Mở"]
+    assert task["deadline"] is None
+    assert "deadline_unread" not in task.get("unsure", [])
