@@ -50,3 +50,70 @@ def test_a_roadmap_start_in_brackets_is_no_deadline() -> None:
     task = _by_title(_tasks(ROADMAP))["Mở"]
     assert task["deadline"] is None
     assert "deadline_unread" not in task.get("unsure", [])
+
+
+# --- (b) periods in an annex table flattened to one cell per line --------------------------
+
+
+ANNEX = """I. NHIỆM VỤ
+1. Phòng Nội vụ theo dõi việc thực hiện Kế hoạch này.
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+TT
+Nhiệm vụ
+Cơ quan chủ trì
+Cơ quan phối hợp
+Thời gian dự kiến hoàn thành
+Kết quả dự kiến
+Nguồn kinh phí
+I
+Sắp xếp kho lưu trữ của huyện
+1
+Đóng giá kệ cho kho lưu trữ
+Phòng Nội vụ
+Phòng Tài chính - Kế hoạch
+Quý IV/2025
+Giá kệ
+Ngân sách huyện
+2
+Chỉnh lý hồ sơ đã hết hạn bảo quản
+Văn phòng HĐND và UBND huyện
+Các phòng, ban chuyên môn
+Năm 2025 - 2026
+3
+Báo cáo tiến độ chỉnh lý hồ sơ
+Phòng Nội vụ
+Ủy ban nhân dân các xã
+Hằng năm.
+4
+Tiêu hủy hồ sơ hết giá trị
+Phòng Nội vụ
+Ủy ban nhân dân các xã
+Khi có phát sinh.
+"""
+
+
+def test_b_annex_rows_read_their_period_with_empty_last_columns() -> None:
+    tasks = _by_title(_tasks(ANNEX))
+    assert tasks["Đóng"]["lead"] == ["Phòng Nội vụ"]
+    assert _deadline(tasks["Đóng"]) == ("once", "2025-12-31")
+    # The row's "Kết quả" and "Nguồn kinh phí" cells are empty: its period still reads.
+    assert tasks["Chỉnh"]["lead"] == ["Văn phòng HĐND và UBND huyện"]
+    assert _deadline(tasks["Chỉnh"]) == ("once", "2026-12-31")
+    assert tasks["Báo"]["deadline"]["kind"] == "recurring"
+    assert tasks["Báo"]["deadline"]["rrule"]
+
+
+def test_b_an_event_bound_annex_period_is_no_deadline() -> None:
+    task = _by_title(_tasks(ANNEX))["Tiêu"]
+    assert task["lead"] == ["Phòng Nội vụ"]
+    assert task["deadline"] is None
+
+
+def test_b_two_unit_cells_on_two_lines_are_not_one_cell() -> None:
+    body = ANNEX.replace(
+        "Đóng giá kệ cho kho lưu trữ\n", "Đóng giá kệ cho kho lưu trữ\nTrang bị máy hút ẩm\n"
+    )
+    task = _by_title(_tasks(body))["Đóng"]
+    assert task["lead"] == ["Phòng Nội vụ"]
+    assert task["support"] == ["Phòng Tài chính - Kế hoạch"]
