@@ -330,7 +330,21 @@ _HEADING_DUE = re.compile(
 )
 
 
+# "1. Đợt 1: Từ ngày 05/12/2026 đến ngày 20/02/2027:" over the checks done in that round: a
+# window with a closing date is when its items are due ("… đến ngày bầu cử", an event, is not).
+_WINDOW_HEADING = re.compile(
+    r"^(?:đợt|giai đoạn|lần)\s+\w{1,4}\s*[:.)–-]\s*(?P<window>(?:trong khoảng thời gian\s+)?từ\s+"
+    rf"(?:ngày\s+)?(?:{_DATE}|{_DATE_WORDS})\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?"
+    rf"(?:{_DATE}|{_DATE_WORDS}))(?![\w/])",
+    re.I,
+)
+
+
 def heading_deadline(text: str) -> str | None:
-    """The due phrase a heading states for all its items (see `_HEADING_DUE`), else None."""
+    """The due phrase a heading states for all its items (see `_HEADING_DUE`,
+    `_WINDOW_HEADING`), else None."""
     match = _HEADING_DUE.search(text)
-    return match.group(0) if match else None
+    if match:
+        return match.group(0)
+    window = _WINDOW_HEADING.match(text.strip())
+    return window.group("window") if window else None

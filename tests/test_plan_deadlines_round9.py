@@ -117,3 +117,37 @@ def test_b_two_unit_cells_on_two_lines_are_not_one_cell() -> None:
     task = _by_title(_tasks(body))["Đóng"]
     assert task["lead"] == ["Phòng Nội vụ"]
     assert task["support"] == ["Phòng Tài chính - Kế hoạch"]
+
+
+# --- (c) "Đợt N: Từ ngày A đến ngày B" windows over the checks below them ------------------
+
+
+ROUNDS = """II. NỘI DUNG VÀ THỜI GIAN
+1. Đợt 1: Từ ngày 03/11/2025 đến ngày 28/11/2025:
+a) Nội dung kiểm tra (đối với các thôn):
+- Kiểm tra sổ sách thu chi quỹ thôn.
+- Kiểm tra việc niêm yết công khai các khoản đóng góp (từ 10/11/2025 đến 14/11/2025).
+b) Nội dung giám sát:
+- Giám sát việc cấp phát gạo cứu đói.
+2. Đợt 2: Từ ngày 01/12/2025 đến ngày 19/12/2025 gồm các nội dung:
+- Xem xét đơn thư của người dân về đất đai.
+3. Đợt 3: Từ ngày 22/12/2025 đến ngày tổng kết gồm các nội dung:
+- Tổng hợp ý kiến của các thôn.
+"""
+
+
+def test_c_a_rounds_window_dates_the_checks_below_it() -> None:
+    tasks = _by_title(_tasks(ROUNDS))
+    books = next(t for t in _tasks(ROUNDS) if "sổ sách" in t["title"])
+    assert _deadline(books) == ("once", "2025-11-28")
+    assert _deadline(tasks["Giám"]) == ("once", "2025-11-28")
+    assert _deadline(tasks["Xem"]) == ("once", "2025-12-19")
+
+
+def test_c_a_check_with_its_own_range_keeps_it() -> None:
+    tasks = [t for t in _tasks(ROUNDS) if "niêm yết" in t["title"]]
+    assert [_deadline(t) for t in tasks] == [("once", "2025-11-14")]
+
+
+def test_c_a_window_ending_at_an_event_dates_nothing() -> None:
+    assert _by_title(_tasks(ROUNDS))["Tổng"]["deadline"] is None
