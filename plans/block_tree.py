@@ -133,7 +133,9 @@ class _BlockTree:
         if row.kind == "section":
             node = _Node("section", row.label, row.text, RANK_SECTION)
             folded = fold(row.text)
-            if _SKIP_SECTIONS.search(folded) and not _TASK_SECTIONS.search(folded):
+            # A group of a task table is skipped when it opens on what is no work ("Kết quả
+            # đạt được"); "Hoàn thiện thể chế, … hướng dẫn yêu cầu kỹ thuật …" is work.
+            if _SKIP_SECTIONS.match(folded) and not _TASK_SECTIONS.search(folded):
                 node.skip = True
             self._attach_row_node(node, base_depth)
         elif row.kind == "number":

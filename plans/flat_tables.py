@@ -386,12 +386,14 @@ def _row_cells(window: list[str], roles: list[str], ended: bool) -> tuple[int, l
         timed
         and timed <= len(window) < width
         and all(role in ("product", "note", "other") for role in roles[timed:])
-        and _TIME_CELL.match(window[timed - 1])
     ):
         # "1 | Triển khai … | Sở X | Cơ quan liên quan | Thường xuyên" with no "Sản phẩm":
-        # one line per cell up to a time that reads; the last columns, merged or empty, are
-        # left empty.
-        return len(window), [*window, *[""] * (width - len(window))]
+        # the cells up to a time that reads, as many of the last columns as the lines hold;
+        # the others, merged or empty, are left empty.
+        for present in range(len(window), timed - 1, -1):
+            cells = list(window) if present == len(window) else _segment(window, roles[:present])
+            if cells and _TIME_CELL.match(cells[timed - 1]):
+                return len(window), [*cells, *[""] * (width - present)]
     if len(window) <= width:
         return len(window), list(window)
     if ended:

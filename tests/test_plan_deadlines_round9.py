@@ -151,3 +151,21 @@ def test_c_a_check_with_its_own_range_keeps_it() -> None:
 
 def test_c_a_window_ending_at_an_event_dates_nothing() -> None:
     assert _by_title(_tasks(ROUNDS))["Tổng"]["deadline"] is None
+
+
+def test_b_a_table_group_naming_requirements_inside_is_still_work() -> None:
+    body = ANNEX.replace(
+        "Sắp xếp kho lưu trữ của huyện\n",
+        "Ban hành quy định, hướng dẫn yêu cầu kỹ thuật của kho lưu trữ\n",
+    )
+    assert _deadline(_by_title(_tasks(body))["Đóng"]) == ("once", "2025-12-31")
+
+
+def test_b_a_wrapped_duty_in_a_row_with_empty_last_columns() -> None:
+    body = ANNEX.replace(
+        "Chỉnh lý hồ sơ đã hết hạn bảo quản\n",
+        "Chỉnh lý hồ sơ đã hết hạn bảo quản\nTheo danh mục của Chi cục Văn thư - Lưu trữ.\n",
+    )
+    task = _by_title(_tasks(body))["Chỉnh"]
+    assert task["lead"] == ["Văn phòng HĐND và UBND huyện"]
+    assert _deadline(task) == ("once", "2026-12-31")
