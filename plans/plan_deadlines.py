@@ -41,6 +41,8 @@ def read_deadline(
 _OPEN_START = re.compile(
     r"^(?:bat dau\s+)?tu\s+(?:ngay|thang|quy|nam|\d)(?!.*\b(?:den|truoc|cham nhat)\b.*\d(?!.*tiep theo))"
     r"|^(?:bat dau\s+)?tu\s+.*(?:tro di|tiep theo|ve sau)\s*$"
+    # "Năm 2026 trở đi", "Quý III/2026 trở về sau": the same start with its "từ" left out.
+    r"|^(?:(?:nam|thang|quy)\s+)?(?:[ivx\d]{1,4}\s*/\s*)?\d{4}\s+(?:tro di|tro ve sau|ve sau)$"
 )
 _CLOSED_SPAN = re.compile(r"^(?:bắt đầu\s+)?từ\s+.+?\s+(?:đến|tới)\s+(?P<end>.+)$", re.I)
 # "Giai đoạn 2026-2030 và những năm tiếp theo": a period that goes on; no deadline either.

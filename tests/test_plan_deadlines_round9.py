@@ -169,3 +169,36 @@ def test_b_a_wrapped_duty_in_a_row_with_empty_last_columns() -> None:
     task = _by_title(_tasks(body))["Chỉnh"]
     assert task["lead"] == ["Văn phòng HĐND và UBND huyện"]
     assert _deadline(task) == ("once", "2026-12-31")
+
+
+PIPE_ANNEX = """I. NHIỆM VỤ
+1. Phòng Nội vụ theo dõi việc thực hiện Kế hoạch này.
+PHỤ LỤC
+DANH MỤC NHIỆM VỤ
+| TT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian thực hiện |
+| 1 | Đóng giá kệ | Phòng Nội vụ | Phòng Tài chính | Quý IV/2025 |
+| 2 | Chỉnh lý hồ sơ | Phòng Nội vụ | Các xã | Năm 2025 - 2026 |
+| 3 | Báo cáo tiến độ | Phòng Nội vụ | Các xã | Hằng năm. |
+| 4 | Cập nhật dữ liệu | Phòng Nội vụ | Các xã | Thường xuyên, định kỳ hằng quý báo cáo về UBND huyện |
+| 5 | Tiêu hủy hồ sơ | Phòng Nội vụ | Các xã | Khi có phát sinh. |
+| 6 | Mở kho cho người dân | Phòng Nội vụ | Các xã | Năm 2026 trở đi |
+"""
+
+
+def test_b_pipe_table_periods() -> None:
+    tasks = _by_title(_tasks(PIPE_ANNEX))
+    assert _deadline(tasks["Đóng"]) == ("once", "2025-12-31")
+    assert _deadline(tasks["Chỉnh"]) == ("once", "2026-12-31")
+    assert tasks["Báo"]["deadline"]["kind"] == "recurring"
+    # Standing work with a quarterly report: the report is what is reminded of.
+    assert "FREQ=YEARLY;BYMONTH=3,6,9,12" in tasks["Cập"]["deadline"]["rrule"]
+
+
+def test_b_event_bound_and_start_periods_are_no_date() -> None:
+    tasks = _by_title(_tasks(PIPE_ANNEX))
+    # Bound to an event: no date, kept as written for the officer to date (unsure).
+    assert tasks["Tiêu"]["deadline"] is None
+    assert "deadline_unread" in tasks["Tiêu"]["unsure"]
+    # "Năm 2026 trở đi" is when the work starts: no deadline, nothing left unread.
+    assert tasks["Mở"]["deadline"] is None
+    assert "deadline_unread" not in tasks["Mở"]["unsure"]
