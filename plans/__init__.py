@@ -7,7 +7,8 @@
   `plans.isolated`: a read in a child process with a hard time limit and a memory cap;
 - `plans.parser`: the plan's header and tasks (`read_plan`, `ParsedPlan.to_json()` is the
   `nhacviec plan parse` contract), built from `plans.document` (the tree of blocks),
-  `plans.block_reader` (lines -> tree), `plans.block_shapes` (unit headings, budget
+  `plans.block_reader` (lines -> tree, on `plans.block_tree`, the stack and table rows;
+  `plans.prose_duties` for a prose plan), `plans.block_shapes` (unit headings, budget
   sections, list introductions), `plans.task_tables`, `plans.plan_header`, `plans.task_extraction`, `plans.plan_deadlines`
   (once-dates) and `plans.plan_regimes` (reporting regimes);
 - `plans.matching`: plan unit names -> known units, unknown names listed for the admin;

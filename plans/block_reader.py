@@ -1,18 +1,16 @@
-"""Reading body paragraphs and task tables, in document order, into the tree of blocks of `plans.document`: numbering, bullets, labels ("Cơ quan chủ trì: …"), continuation lines and the preamble."""
+"""Reading body paragraphs, in document order, into the tree of blocks of `plans.document`: numbering, bullets, labels ("Cơ quan chủ trì: …"), continuation lines and the preamble. The tree, its stack and the task table rows are `plans.block_tree`."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from plans.dated_blocks import SectionTimes, closing_duty
+from plans.block_tree import _BlockTree
+from plans.dated_blocks import closing_duty
 from plans.document import (
     RANK_ITEM,
     RANK_LETTER,
     RANK_PART,
     RANK_SECTION,
-    _Attr,
     _is_skip_heading,
     _Node,
     _section_kind,
@@ -23,10 +21,7 @@ from plans.line_patterns import (
     _BODY_LABEL,
     _CLOSING,
     _ISSUED_PLAN,
-    _PREAMBLE,
-    _SKIP_SECTIONS,
     _TAIL,
-    _TASK_SECTIONS,
 )
 from plans.lines import (
     _BARE_LABEL,
@@ -44,10 +39,7 @@ from plans.text import (
     sentence_case,
     starts_lowercase,
 )
-from plans.units import DUTY_VERBS, sentence_actors
-
-if TYPE_CHECKING:
-    from plans.task_tables import _TaskRow, _TaskTable
+from plans.units import DUTY_VERBS
 
 _ENACTMENT = re.compile(
     r"^ban hanh kem theo|co hieu luc|trach nhiem thi hanh|thi hanh quyet dinh nay|bai bo"
@@ -81,29 +73,8 @@ _UNLABELLED_TIME = re.compile(
 )
 
 
-class _BodyReader:
+class _BodyReader(_BlockTree):
     """Builds the tree from body paragraphs and task tables, in document order."""
-
-    def __init__(self) -> None:
-        self.root = _Node("root", "", "", -2)
-        # Inside "2. Cơ quan chủ trì": (holder, kind, attr) gathering the unit lines below it.
-        self.role: tuple[_Node, str | None, _Attr | None] | None = None
-        self.stack: list[_Node] = [self.root]
-        self.append_to: Callable[[str], None] | None = None
-        self.last_text = ""
-        self.tail = False
-        self.closed = False
-        self.preamble: list[str] = []
-        self.last_was_attr = False
-        # A section heading just opened, which an upper-case next line may continue
-        # ("I. MỤC" / "ĐÍCH, YÊU CẦU"); and a numbering label waiting for its text.
-        self.heading: _Node | None = None
-        self.pending_label: str | None = None
-        self.section_times = SectionTimes()
-        self.articles: list[_Node] = []
-        # Just after a task table: plain lines are notes on it (or a web page's text after
-        # it), not tasks, until the next numbered or bulleted line.
-        self.after_table = False
 
     def finish(self) -> None:
         """Settle what only the whole text shows: an article's formula ("Điều 3. Chánh" /
@@ -113,67 +84,6 @@ class _BodyReader:
                 # "Điều 1. Ban hành kèm theo …", "Điều 2. … có hiệu lực …", "Điều 3. … chịu
                 # trách nhiệm thi hành Quyết định này": the decision's formulas, not work.
                 article.skip = True
-
-    # stack helpers
-    def _pop_to(self, rank: int) -> _Node:
-        while len(self.stack) > 1 and self.stack[-1].rank >= rank:
-            self.stack.pop()
-        return self.stack[-1]
-
-    def _open(self, node: _Node) -> _Node:
-        parent = self._pop_to(node.rank)
-        parent.add(node)
-        self.stack.append(node)
-        self._target_text(node)
-        self.closed = False
-        self.last_was_attr = False
-        return node
-
-    def _target_text(self, node: _Node) -> None:
-        def append(extra: str) -> None:
-            node.text = f"{node.text} {extra}".strip()
-
-        self.append_to = append
-        self.last_text = node.text
-
-    def _target_body(self, node: _Node, text: str) -> None:
-        node.body.append(text)
-        index = len(node.body) - 1
-
-        def append(extra: str) -> None:
-            node.body[index] = f"{node.body[index]} {extra}"
-
-        self.append_to = append
-        self.last_text = text
-
-    def _target_attr(self, attr: _Attr) -> None:
-        def append(extra: str) -> None:
-            attr.value = f"{attr.value} {extra}"
-
-        self.append_to = append
-        self.last_text = attr.value
-
-    def _continue(self, text: str) -> None:
-        if self.append_to is not None:
-            self.append_to(text)
-            self.last_text = f"{self.last_text} {text}"
-
-    # sections
-    def open_section(
-        self, label: str, heading: str, *, annex: bool = False, rank: int = RANK_SECTION
-    ) -> _Node:
-        self.role = None
-        node = _Node("section", label, heading, rank, annex=annex)
-        _section_kind(node)
-        self._open(node)
-        self.heading = node
-        return node
-
-    def _innermost_number(self, label: str) -> _Node | None:
-        for node in reversed(self.stack):
-            if node.kind == "number" and node.label == label:
-                return node
-        return None
 
     # paragraphs
     def feed(self, raw: str) -> None:
@@ -485,113 +395,7 @@ class _BodyReader:
         node.ad_hoc = bool(_AD_HOC.match(folded))
         self._open(node)
 
-    # tables
-    def feed_table(self, table: _TaskTable) -> None:
-        if self.tail:
-            # A task table after "Nơi nhận" is the plan's annex.
-            self.tail = False
-            self.open_section("PL", table.title or "Phụ lục", annex=True)
-        base_depth = len(self.stack)
-        for row in table.rows:
-            self._feed_row(row, base_depth)
-        # What follows the table belongs to the table's section, not to its last row.
-        del self.stack[max(base_depth, 1) :]
-        self.append_to = None
-        self.after_table = bool(table.rows)
-        if table.rows and any(node.annex for node in self.stack):
-            # An annex holds its table; what comes after it, up to the next annex, is the
-            # end of the file (a web page's own text, notes), as after a signature.
-            self.tail = True
-        self.closed = False
-
-    def _feed_row(self, row: _TaskRow, base_depth: int) -> None:
-        while len(self.stack) > base_depth and self.stack[-1].rank >= self._row_rank(row):
-            self.stack.pop()
-        if row.kind == "continuation":
-            self._continue(row.text)
-            return
-        if row.kind == "section":
-            node = _Node("section", row.label, row.text, RANK_SECTION)
-            folded = fold(row.text)
-            if _SKIP_SECTIONS.search(folded) and not _TASK_SECTIONS.search(folded):
-                node.skip = True
-            self._attach_row_node(node, base_depth)
-        elif row.kind == "number":
-            parts = row.label.split(".")
-            parent = self._innermost_number(".".join(parts[:-1])) if len(parts) > 1 else None
-            node = _Node("number", row.label, row.text, len(parts))
-            if parent is not None:
-                while self.stack[-1] is not parent:
-                    self.stack.pop()
-                parent.add(node)
-                self.stack.append(node)
-            else:
-                self._attach_row_node(node, base_depth)
-        elif row.kind == "letter":
-            self._attach_row_node(_Node("letter", row.label, row.text, RANK_LETTER), base_depth)
-        else:
-            node = _Node("item", "", row.text, RANK_ITEM)
-            node.ad_hoc = bool(_AD_HOC.match(fold(row.text)))
-            self._attach_row_node(node, base_depth)
-        node = self.stack[-1]
-        node.body.extend(row.detail)
-        for kind, value in row.attrs:
-            node.attach(kind, value)
-        self._target_text(node)
-
-    @staticmethod
-    def _row_rank(row: _TaskRow) -> int:
-        if row.kind == "section":
-            return RANK_SECTION
-        if row.kind == "number":
-            return len(row.label.split("."))
-        if row.kind == "letter":
-            return RANK_LETTER
-        if row.kind == "continuation":
-            return 10_000
-        return RANK_ITEM
-
-    def _attach_row_node(self, node: _Node, base_depth: int) -> None:
-        while len(self.stack) > base_depth and self.stack[-1].rank >= node.rank:
-            self.stack.pop()
-        self.stack[-1].add(node)
-        self.stack.append(node)
-
-
-_AS_FOLLOWS = re.compile(r"\bnhư sau\s*:\s*", re.IGNORECASE)
-_GENERAL_REQUEST = re.compile(r"\b(?:yeu cau|de nghi)\b.{0,160}\bnghiem tuc\b")
-_DUTY_OPENING = re.compile(rf"^(?:{DUTY_VERBS})\b", re.IGNORECASE)
-# "…, Ban Chỉ đạo quốc gia xây dựng kế hoạch thực hiện như sau:": the issuer, not addressees.
-_ISSUER_SENTENCE = re.compile(r"\b(?:xay dung|ban hanh)\s+(?:ke hoach|chuong trinh)\b[^:]*:$")
-
 
 def ends_text(text: str) -> bool:
     """The end mark of a Vietnamese official text: "… thực hiện./."."""
     return text.rstrip().endswith("./.")
-
-
-def prose_duties(reader: _BodyReader) -> tuple[list[str], list[_Node]]:
-    """(addressees, duty nodes) from the preamble. The addressees of a closing "… yêu cầu X, Y
-    triển khai các nội dung sau:" lead every item below it. A document with no numbered
-    structure at all is prose: each preamble paragraph that names an actor is a duty."""
-
-    addressees: list[str] = []
-    last = reader.preamble[-1].rstrip() if reader.preamble else ""
-    if last.endswith(":") and not _ISSUER_SENTENCE.search(fold(last)):
-        addressees = sentence_actors(last)
-    duties: list[_Node] = []
-    if not reader.root.children:
-        for text in reader.preamble:
-            folded = fold(text)
-            if _GENERAL_REQUEST.search(folded):
-                # "Kế hoạch do … ký ban hành, yêu cầu Thủ trưởng các cơ quan … triển khai thực
-                # hiện nghiêm túc, hiệu quả.": the plan's general request, not a duty.
-                continue
-            # "… UBND tỉnh có ý kiến như sau: Sở X chủ trì …": the actor opens the duty;
-            # "Tổ chức quán triệt …", "Rà soát, xây dựng …": a duty without a named actor.
-            duty = _AS_FOLLOWS.split(text)[-1]
-            opens_with_duty = bool(_DUTY_OPENING.match(text)) and not _PREAMBLE.match(text)
-            if sentence_actors(text) or sentence_actors(duty) or opens_with_duty:
-                node = _Node("item", "", text, RANK_ITEM, parent=reader.root)
-                duties.append(node)
-    return addressees, duties

@@ -44,7 +44,9 @@ _BULLET = re.compile(r"^[-–+•]")
 _TIME_CELL = re.compile(
     r"^(?:(?:trước|trong|chậm nhất|hoàn thành|từ|đến|hạn|dự kiến|cuối|đầu|giữa)\s+)*"
     r"(?:ngày\s+)?(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?\b|tháng\s+\d|qu[ýí]\s+[IV\d]|năm\s+\d{4}|\d{4}\b"
-    r"|thường xuyên|hằng|hàng (?:năm|tháng|quý|tuần)|định kỳ|theo\b|giai đoạn|liên tục)",
+    r"|thường xuyên|hằng|hàng (?:năm|tháng|quý|tuần)|định kỳ|theo\b|giai đoạn|liên tục"
+    # "Khi có phát sinh.", "Sau khi có Quy chế …": a time bound to an event (no deadline).
+    r"|(?:sau\s+)?khi\b)",
     re.IGNORECASE,
 )
 _PERSON_TITLE = re.compile(
@@ -77,8 +79,14 @@ def _flat_header(paragraphs: list[str], start: int) -> tuple[list[str], int] | N
             continue
         role = _column_role(text)
         if role is None:
-            if not roles or _ROW_NUMBER.match(text) or _COLUMN_NUMBER.match(text):
-                break
+            if (
+                not roles
+                or _ROW_NUMBER.match(text)
+                or _COLUMN_NUMBER.match(text)
+                or _ROW_SECTION.match(text)
+                or is_upper_heading(text)
+            ):
+                break  # the first row, or a group's numeral or capitalised heading
             role = "other"
         elif role in roles and role not in ("lead", "support"):
             break
@@ -86,9 +94,16 @@ def _flat_header(paragraphs: list[str], start: int) -> tuple[list[str], int] | N
         cells.append(text)
         spans.append(1)
         index += 1
-    while roles and roles[-1] == "other":
-        roles.pop()
-        spans.pop()
+    if not (
+        index < len(paragraphs)
+        and (_ROW_NUMBER.match(paragraphs[index]) or _ROW_SECTION.match(paragraphs[index]))
+    ):
+        # The rows do not start right after: the last lines may be no header cells ("… |
+        # Kết quả dự kiến | Nguồn kinh phí" then "I" keeps its last column, one the parser
+        # has no use for but which a row's lines still hold).
+        while roles and roles[-1] == "other":
+            roles.pop()
+            spans.pop()
     if (
         len(roles) - roles.count("other") < 3
         or roles.count("other") > 2
@@ -126,6 +141,21 @@ def _cell_cost(role: str, cell: str) -> int:
     return cost
 
 
+def _glued_cost(role: str, lines: list[str]) -> int:
+    """How likely a unit cell of several lines is two cells glued: "Sở Tài chính" / "Các sở,
+    ngành": a line that closes a name, then one that opens another (a list of units wraps
+    after its "," or "và")."""
+    if role not in ("lead", "support"):
+        return 0
+    return sum(
+        2
+        for before, after in itertools.pairwise(lines)
+        if not _OPEN_END.search(before)
+        and not before.endswith((";", "-"))
+        and (starts_with_unit(after) or bool(_GROUP_START.match(after)))
+    )
+
+
 def _segment(lines: list[str], roles: list[str]) -> list[str] | None:
     """`lines` cut into one cell per role at the cheapest cuts, or None if too few lines."""
     count, width = len(lines), len(roles)
@@ -144,6 +174,7 @@ def _segment(lines: list[str], roles: list[str]) -> list[str] | None:
             rest_cost, rest_cuts = best(end, column + 1)
             cost = (
                 _cell_cost(roles[column], cell)
+                + _glued_cost(roles[column], lines[line:end])
                 + _cut_cost(lines[end - 1], lines[end], lines[line])
                 + rest_cost
             )
@@ -202,6 +233,17 @@ def _flat_rows(
                 and not _ROW_SECTION.match(paragraphs[index])
                 and (is_upper_heading(paragraphs[index]) or paragraphs[index].isupper())
             ):
+                heading.append(paragraphs[index])
+                index += 1
+            if (
+                not heading
+                and index + 1 < len(paragraphs)
+                and paragraphs[index]
+                and not _ROW_NUMBER.match(paragraphs[index])
+                and _row_start(paragraphs[index + 1], None)
+            ):
+                # "I" / "Hoàn thiện thể chế …" / "1": a group heading in sentence case, one
+                # line between the group's numeral and its first row.
                 heading.append(paragraphs[index])
                 index += 1
             if not heading:
@@ -339,13 +381,25 @@ def _row_cells(window: list[str], roles: list[str], ended: bool) -> tuple[int, l
     width = len(roles)
     if not window:
         return None
+    timed = roles.index("time") + 1 if "time" in roles else 0
+    if (
+        timed
+        and timed <= len(window) < width
+        and all(role in ("product", "note", "other") for role in roles[timed:])
+    ):
+        # "1 | Triển khai … | Sở X | Cơ quan liên quan | Thường xuyên" with no "Sản phẩm":
+        # the cells up to a time that reads, as many of the last columns as the lines hold;
+        # the others, merged or empty, are left empty.
+        for present in range(len(window), timed - 1, -1):
+            cells = list(window) if present == len(window) else _segment(window, roles[:present])
+            if cells and _TIME_CELL.match(cells[timed - 1]):
+                return len(window), [*cells, *[""] * (width - present)]
     if len(window) <= width:
         return len(window), list(window)
     if ended:
         # The last row: it ends at the first line, far enough on, that reads as its time cell.
         # Columns after the time ("Sản phẩm") cannot be told from the page's own text after
         # the table: they are left empty.
-        timed = roles.index("time") + 1 if "time" in roles else 0
         if not timed or any(role not in ("product", "note", "other") for role in roles[timed:]):
             return width, window[:width]
         end = next(

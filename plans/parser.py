@@ -35,12 +35,13 @@ from texts import ocr as ocr_texts
 
 if TYPE_CHECKING:
     pass
-from plans.block_reader import _BodyReader, prose_duties
+from plans.block_reader import _BodyReader
 from plans.dated_blocks import date_headings
 from plans.document import _Effective
 from plans.flat_tables import flat_tables
 from plans.plan_header import _kind_of, _read_header, _read_header_line
 from plans.plan_model import DEFAULT_KIND, ParsedPlan, ParsedTask
+from plans.prose_duties import prose_duties
 from plans.task_extraction import _assign_refs, _TaskBuilder, _unique_refs
 from plans.task_tables import task_table
 

@@ -41,13 +41,17 @@ def read_deadline(
 _OPEN_START = re.compile(
     r"^(?:bat dau\s+)?tu\s+(?:ngay|thang|quy|nam|\d)(?!.*\b(?:den|truoc|cham nhat)\b.*\d(?!.*tiep theo))"
     r"|^(?:bat dau\s+)?tu\s+.*(?:tro di|tiep theo|ve sau)\s*$"
+    # "Năm 2026 trở đi", "Quý III/2026 trở về sau": the same start with its "từ" left out.
+    r"|^(?:(?:nam|thang|quy)\s+)?(?:[ivx\d]{1,4}\s*/\s*)?\d{4}\s+(?:tro di|tro ve sau|ve sau)$"
 )
 _CLOSED_SPAN = re.compile(r"^(?:bắt đầu\s+)?từ\s+.+?\s+(?:đến|tới)\s+(?P<end>.+)$", re.I)
 # "Giai đoạn 2026-2030 và những năm tiếp theo": a period that goes on; no deadline either.
 _OPEN_PERIOD = re.compile(r"\d{4}\s*[-–]\s*\d{4}\b.*\btiep theo\b|\bden nam \d{4}\b.*\btiep theo\b")
-# "Năm 2026 - 2027", "giai đoạn 2024-2025": a closed range of years is due at its end.
+# "Năm 2026 - 2027", "giai đoạn 2024-2025", "xuyên suốt 2025 - 2035" (throughout the span): a
+# closed range of years is due at its end.
 _YEAR_RANGE = re.compile(
-    r"^(?:(?:trong\s+)?(?:năm|giai đoạn)\s+)?(?P<start>\d{4})\s*[-–]\s*(?P<end>\d{4})$", re.I
+    r"^(?:(?:trong\s+)?(?:năm|giai đoạn|xuyên suốt)\s+)?(?P<start>\d{4})\s*[-–]\s*(?P<end>\d{4})$",
+    re.I,
 )
 # "Tháng 11 - 12/2025", "Quý IV/2025 - Quý II/2026": a closed range of months or quarters is
 # due at the end of its last one (the year written once, at the end, is that one's).
@@ -194,10 +198,14 @@ _ONCE_LABELLED_DAY = re.compile(
 
 # "… các Đội quy tập (năm 2013 và kiện toàn thường xuyên)", "… ở các cấp (Quý IV/2025)": a
 # time in brackets that closes the sentence is when the sentence's work is due.
+# A roadmap item closing with its span of years, "… tiến tới thí điểm (2025 - 2026).",
+# "… huy động doanh nghiệp tham gia (xuyên suốt 2025 - 2035).": a closed span, due at its end
+# (`_YEAR_RANGE`); "(2026 trở đi)" is a start, no deadline, and is not matched.
 _ONCE_CLOSING_BRACKET = re.compile(
     r"\((?P<time>(?:(?:trong|hoàn thành|hoàn thành trong|trước|chậm nhất)\s+)?"
     r"(?:năm\s+\d{4}|quý\s+(?:[IV]+|\d)\s*/\s*\d{4}|quý\s+(?:[IV]+|\d)\s+năm\s+\d{4}"
-    r"|tháng\s+\d{1,2}\s*/\s*\d{4})[^()]{0,80})\)(?=\s*(?:[.;]|$))",
+    r"|tháng\s+\d{1,2}\s*/\s*\d{4})[^()]{0,80}"
+    r"|(?:(?:xuyên suốt|năm)\s+)?\d{4}\s*[-–]\s*\d{4})\)(?=\s*(?:[.;]|$))",
     re.I,
 )
 
@@ -324,7 +332,21 @@ _HEADING_DUE = re.compile(
 )
 
 
+# "1. Đợt 1: Từ ngày 05/12/2026 đến ngày 20/02/2027:" over the checks done in that round: a
+# window with a closing date is when its items are due ("… đến ngày bầu cử", an event, is not).
+_WINDOW_HEADING = re.compile(
+    r"^(?:đợt|giai đoạn|lần)\s+\w{1,4}\s*[:.)–-]\s*(?P<window>(?:trong khoảng thời gian\s+)?từ\s+"
+    rf"(?:ngày\s+)?(?:{_DATE}|{_DATE_WORDS})\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?"
+    rf"(?:{_DATE}|{_DATE_WORDS}))(?![\w/])",
+    re.I,
+)
+
+
 def heading_deadline(text: str) -> str | None:
-    """The due phrase a heading states for all its items (see `_HEADING_DUE`), else None."""
+    """The due phrase a heading states for all its items (see `_HEADING_DUE`,
+    `_WINDOW_HEADING`), else None."""
     match = _HEADING_DUE.search(text)
-    return match.group(0) if match else None
+    if match:
+        return match.group(0)
+    window = _WINDOW_HEADING.match(text.strip())
+    return window.group("window") if window else None
