@@ -14,6 +14,8 @@ from plans.document import _INLINE_ATTR, _STEP, _dedupe, _Effective, _label_kind
 from plans.task_titles import _AS_FOLLOWS
 from plans.text import ends_sentence, fold
 from plans.unitnames import (
+    Responsibility,
+    named_bodies,
     parse_responsibility,
     sentence_support,
     starts_with_unit,
@@ -37,6 +39,15 @@ def task_heading_only(node: _Node) -> bool:
         or text.endswith(":")
         or (not ends_sentence(text) and len(text.split()) <= 12)
     )
+
+
+# "b) Chủ trì, phối hợp" / "Phối hợp:" with nothing after: the partners open the bullets below.
+_PARTNERS_BELOW = re.compile(r"^(?:chu tri\s*,?\s*)?(?:cung\s+)?phoi hop(?:\s+voi)?\s*:?$")
+
+
+def partners_below(node: _Node) -> bool:
+    parent = node.parent
+    return parent is not None and bool(_PARTNERS_BELOW.match(fold(parent.text).strip()))
 
 
 def task_units(
@@ -69,6 +80,11 @@ def task_units(
     subject = subject_units(title if _AS_FOLLOWS.search(node.text) else node.text)
     if actors:
         lead, support = actors, []
+    elif lead and subject.lead and partners_below(node):
+        # "b) Chủ trì, phối hợp" then "- Sở Tài chính và các đơn vị liên quan tham mưu …":
+        # the heading's unit leads, the bodies each bullet opens with are its partners.
+        support = named_bodies(subject.lead)
+        subject = Responsibility()
     elif not lead and not subject.lead:
         # The actor inside the sentence: "Yêu cầu X …", "(Giao X chủ trì …)", "X có
         # trách nhiệm …" — found by the unit gazetteer, not by position.

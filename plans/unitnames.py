@@ -13,6 +13,7 @@ is glued back to the unit before it. A unit stops at the first verb of the sente
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from plans.text import clean_text, fold
@@ -93,9 +94,11 @@ _ROLE_SUPPORT = re.compile(
 _SENTENCE_SUPPORT = re.compile(
     r"^(?P<actor>\(?\s*(?:giao\s+)?[^,.;:()]{0,120}?\s)?(?:chủ trì\s*,?\s*)?(?:cùng\s+)?phối hợp"
     r"(?:\s+(?:chặt chẽ|thường xuyên|đồng bộ)(?:\s*,?\s*(?:quyết liệt|hiệu quả|thường xuyên))*)?"
-    r"\s*,?\s+(?:với|cùng)\s+",
+    r"\s*,?\s+(?P<partner>(?:với|cùng)\s+)?",
     re.IGNORECASE,
 )
+# "Chủ động phối hợp với …", "Tích cực phối hợp …": a manner, not an actor before the verb.
+_MANNER = re.compile(r"^(?:chu dong|tich cuc|tham gia|tiep tuc|thuong xuyen)(?:\s*,?\s*(?:chu dong|tich cuc))*$")
 _BARE_LOCALITIES = frozenset({"cac xa", "cac phuong", "cac xa thi tran", "xa", "cac dia phuong"})
 # Lower-case words that continue a "các …" list rather than name a unit: "các sở, ban, ngành".
 _LIST_TAILS = frozenset(
@@ -470,13 +473,25 @@ def sentence_support(text: str) -> list[str]:
     if match is None:
         return []
     actor = _ASSIGN_PREFIX.sub("", (match.group("actor") or "").strip(" ("))
-    if actor and not starts_with_unit(actor):
+    if actor and not starts_with_unit(actor) and not _MANNER.match(fold(actor).strip()):
         return []  # "Tham mưu UBND … phối hợp với …": not an actor's clause
-    units, _ = extract_units(clean_text(text)[match.end() :])
-    # "… và các cơ quan có liên quan": a courtesy, not a unit to remind; "Chủ tịch UBND huyện":
-    # the unit, not the person.
-    named = [_tidy(_PERSON_LEAD.sub("", unit)) for unit in units if starts_with_unit(unit)]
-    return [unit for unit in named if unit and not _RELATED_END.search(fold(unit))]
+    rest = clean_text(text)[match.end() :]
+    if not match.group("partner") and not starts_with_unit(rest):
+        return []  # "Chủ trì, phối hợp tổ chức …": no partner named
+    units, _ = extract_units(rest)
+    # "Chủ tịch UBND huyện": the unit, not the person.
+    return named_bodies(_tidy(_PERSON_LEAD.sub("", unit)) for unit in units if starts_with_unit(unit))
+
+
+def named_bodies(units: Iterable[str]) -> list[str]:
+    """The partners a duty's sentence names, without its "… (có) liên quan" groups: in running
+    text "phối hợp với Sở Y tế và các cơ quan liên quan" is a courtesy, not a unit to remind (a
+    labelled "Cơ quan phối hợp:" list keeps such groups: the author listed who takes part)."""
+    return [unit for unit in units if unit and not _VAGUE_GROUP.search(fold(unit))]
+
+
+# "các cơ quan (có) liên quan", "các cơ quan, đơn vị chức năng": whoever it may concern.
+_VAGUE_GROUP = re.compile(r"\blien quan\b|^cac\b.*\bchuc nang$")
 
 
 def subject_units(text: str) -> Responsibility:
@@ -505,7 +520,8 @@ def subject_units(text: str) -> Responsibility:
     if stop in ("chủ trì", "phối hợp"):
         found = parse_responsibility(window)
         if found.lead:
-            return found
+            # A sentence, not a labelled list: its "… liên quan" partners are no units.
+            return Responsibility(lead=found.lead, support=named_bodies(found.support))
     if all(fold(unit) in _BARE_STAFF for unit in units):
         return Responsibility()
     return Responsibility(lead=units)

@@ -1,0 +1,81 @@
+"""Plan parsing, ninth round of issue 14: who supports and who leads, on minimal texts of our own
+(one per class; no text copied from a corpus document).
+
+The support rule (tests/golden/corpus/SOURCES.md, ninth round): in a labelled unit line every
+listed unit is kept, "… liên quan" groups included; in a duty's own sentence named bodies and
+named classes support, a vague "các cơ quan liên quan" / "… chức năng" group is no unit."""
+
+from __future__ import annotations
+
+from plans.parser import parse_text
+from plans.unitnames import sentence_support
+
+HEADER = "Số: 19/KH-UBND\nHòa Lạc, ngày 5 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng chín\n"
+
+
+def _units(body: str) -> list[tuple[list[str], list[str]]]:
+    tasks = parse_text(HEADER + body).to_json()["tasks"]
+    return [(t["lead"], t["support"]) for t in tasks]
+
+
+# --- (a) support from "phối hợp" in sentences ------------------------------------------------
+
+
+def test_phoi_hop_without_voi_names_its_partner() -> None:
+    assert sentence_support("Phối hợp Sở Giao thông và các đơn vị liên quan lập phương án") == [
+        "Sở Giao thông"
+    ]
+    # "phối hợp" followed by a verb names nobody.
+    assert sentence_support("Chủ trì, phối hợp tổ chức hội nghị sơ kết") == []
+
+
+def test_a_manner_word_before_phoi_hop_is_not_an_actor() -> None:
+    assert sentence_support("Chủ động phối hợp với Sở Y tế kiểm tra cơ sở khám bệnh") == [
+        "Sở Y tế"
+    ]
+
+
+def test_vague_groups_in_a_sentence_are_no_units() -> None:
+    assert sentence_support(
+        "Phối hợp với Phòng Kinh tế và các cơ quan, đơn vị chức năng kiểm tra chợ"
+    ) == ["Phòng Kinh tế"]
+    units = _units(
+        "II. NHIỆM VỤ\n"
+        "1. Sở Công Thương chủ trì, phối hợp với Sở Y tế và các cơ quan có liên quan kiểm tra"
+        " an toàn thực phẩm.\n"
+    )
+    assert units == [(["Sở Công Thương"], ["Sở Y tế"])]
+
+
+def test_a_labelled_line_keeps_its_related_group() -> None:
+    units = _units(
+        "II. NHIỆM VỤ\n"
+        "1. Kiểm tra an toàn thực phẩm tại chợ.\n"
+        "- Cơ quan chủ trì: Sở Công Thương.\n"
+        "- Cơ quan phối hợp: Sở Y tế, các cơ quan có liên quan.\n"
+    )
+    assert units == [(["Sở Công Thương"], ["Sở Y tế", "Các cơ quan có liên quan"])]
+
+
+def test_unit_phoi_hop_voi_body_keeps_the_unit_as_lead() -> None:
+    units = _units(
+        "II. NHIỆM VỤ\n"
+        "3. Sở Tư pháp: Phối hợp với Công an tỉnh kiểm tra việc thi hành quy chế.\n"
+    )
+    assert units == [(["Sở Tư pháp"], ["Công an tỉnh"])]
+
+
+def test_chu_tri_phoi_hop_heading_then_bullets_opening_with_the_partners() -> None:
+    units = _units(
+        "II. NHIỆM VỤ\n"
+        "2. Sở Lao động\n"
+        "a) Chủ trì, phối hợp với các đơn vị liên quan rà soát hộ nghèo.\n"
+        "b) Chủ trì, phối hợp\n"
+        "- Sở Tài chính và các đơn vị liên quan tham mưu bố trí kinh phí hỗ trợ.\n"
+        "- Sở Xây dựng, Sở Nội vụ tổ chức khảo sát nhà ở xuống cấp.\n"
+    )
+    assert units == [
+        (["Sở Lao động"], []),
+        (["Sở Lao động"], ["Sở Tài chính"]),
+        (["Sở Lao động"], ["Sở Xây dựng", "Sở Nội vụ"]),
+    ]
