@@ -63,7 +63,7 @@ from plans.spec_lines import (
     topic_heading,
 )
 from plans.task_titles import _section_path, _task_texts
-from plans.task_units import task_units
+from plans.task_units import subject_over_list, task_units
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -254,6 +254,13 @@ class _TaskBuilder:
                 node.text, node.body = node.body[0], node.body[1:]
         if heading_unit:
             heading_units = heading_unit
+        elif not prefix and not heading_units and (
+            subject := subject_over_list(node, live_children)
+        ) and not any(a.kind in ("lead", "exec") for a in own):
+            # "1. Các cơ quan, đơn vị … xây dựng kế hoạch … ." then bullets naming no one.
+            heading_units = subject
+            duty = _Node("item", "", node.text, RANK_ITEM, parent=node)
+            self._emit(duty, _Effective(subject, None, effective.time), node.ref)
         if heading_units and not any(a.kind in ("lead", "exec") for a in own):
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.

@@ -137,3 +137,25 @@ def task_units(
     lead_keys = {fold(name) for name in lead_names}
     support_names = [name for name in _dedupe(support) if fold(name) not in lead_keys]
     return TaskUnits(lead_names, support_names, time_text)
+
+
+def subject_over_list(node: _Node, children: list[_Node]) -> list[str]:
+    """The subject of a numbered paragraph that is itself a duty and has bullets under it that
+    name no one: "1. Các cơ quan, đơn vị căn cứ … xây dựng kế hoạch … ." then "- Giới thiệu
+    điển hình …", "- Báo cáo …": the paragraph and each bullet are that subject's. [] unless the
+    paragraph ends as a sentence and opens with units the gazetteer knows."""
+    if node.kind not in ("number", "letter") or not children or not ends_sentence(node.text):
+        return []
+    if any(child.kind != "item" or child.children for child in children):
+        return []
+    if any(subject_units(child.text).lead or sentence_actors(child.text) for child in children):
+        return []
+    subject = subject_units(node.text).lead
+    if not subject or not all(
+        GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads for name in subject
+    ):
+        return []
+    if all(fold(name) in _GENERIC_BODIES for name in subject):
+        return []
+    return subject
+

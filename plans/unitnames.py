@@ -494,6 +494,9 @@ def named_bodies(units: Iterable[str]) -> list[str]:
 _VAGUE_GROUP = re.compile(r"\blien quan\b|^cac\b.*\bchuc nang$")
 
 
+_CASE_HEAD = re.compile(r"^(?:đối với|trường hợp|về)\s", re.IGNORECASE)
+
+
 def subject_units(text: str) -> Responsibility:
     """Who an item is addressed to when it names them itself: "Giao Phòng Nội vụ: …",
     "Các cơ quan, đơn vị và UBND các xã: …", "Đề nghị Ủy ban MTTQ huyện … tăng cường …",
@@ -507,10 +510,16 @@ def subject_units(text: str) -> Responsibility:
     if not starts_with_unit(text):
         return Responsibility()
     colon = text.find(":")
-    if 0 < colon < 200 and len(text[:colon].split()) <= 16:
+    # "Đối với khiếu nại về …: hướng dẫn …": a case and its handling, not an addressee.
+    if 0 < colon < 200 and len(text[:colon].split()) <= 32 and not _CASE_HEAD.match(text):
         head = text[:colon]
         units, stop = extract_units(head, trust_first=False)
-        if units and stop is None:
+        if units and stop is None and (
+            len(head.split()) <= 16
+            # "Đề nghị các cấp ủy Đảng, Mặt trận Tổ quốc … tỉnh và các tổ chức chính trị - xã
+            # hội tỉnh: duty": a longer head only when it is nothing but bodies' names.
+            or (len(units) >= 2 and all(starts_with_unit(unit) for unit in units))
+        ):
             return Responsibility(lead=units)
     sentence = re.split(r"[.;:](?:\s|$)", text, maxsplit=1)[0]
     window = " ".join(sentence.split()[:40])

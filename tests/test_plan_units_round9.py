@@ -79,3 +79,48 @@ def test_chu_tri_phoi_hop_heading_then_bullets_opening_with_the_partners() -> No
         (["Sở Lao động"], ["Sở Tài chính"]),
         (["Sở Lao động"], ["Sở Xây dựng", "Sở Nội vụ"]),
     ]
+
+
+# --- (b) "Unit: duty" paragraphs and "Đề nghị" lists ----------------------------------------
+
+
+def test_de_nghi_list_of_bodies_before_a_colon_leads_the_duty() -> None:
+    units = _units(
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Nội vụ\n"
+        "- Theo dõi, tổng hợp kết quả phong trào.\n"
+        "2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh và các tổ"
+        " chức chính trị - xã hội tỉnh: Vận động hội viên, đoàn viên hưởng ứng phong trào.\n"
+    )
+    assert units[1] == (
+        [
+            "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+            "Liên đoàn Lao động tỉnh",
+            "Các tổ chức chính trị - xã hội tỉnh",
+        ],
+        [],
+    )
+
+
+def test_a_case_before_a_colon_is_not_an_addressee() -> None:
+    tasks = parse_text(
+        HEADER + "II. NHIỆM VỤ\n2. Xử lý đơn thư\n"
+        "- Đối với đơn thư liên quan đến người ứng cử đại biểu Hội đồng nhân dân xã khóa mới:"
+        " chuyển Ban Thường trực xem xét, trả lời.\n"
+    ).to_json()["tasks"]
+    assert [t["lead"] for t in tasks] == [[]]
+    assert "no_unit" in tasks[0]["unsure"]
+
+
+def test_a_subject_paragraph_over_bullets_that_name_no_one() -> None:
+    units = _units(
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các cơ quan, đơn vị, địa phương căn cứ nhiệm vụ được giao xây dựng kế hoạch"
+        " hưởng ứng phong trào.\n"
+        "- Biểu dương gương điển hình trong phong trào.\n"
+        "- Gửi báo cáo kết quả về Sở Nội vụ.\n"
+        "2. Sở Nội vụ\n"
+        "- Tổng hợp kết quả phong trào.\n"
+    )
+    group = ["Các cơ quan, đơn vị, địa phương"]
+    assert units == [(group, []), (group, []), (group, []), (["Sở Nội vụ"], [])]
