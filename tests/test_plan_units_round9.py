@@ -124,3 +124,19 @@ def test_a_subject_paragraph_over_bullets_that_name_no_one() -> None:
     )
     group = ["Các cơ quan, đơn vị, địa phương"]
     assert units == [(group, []), (group, []), (group, []), (["Sở Nội vụ"], [])]
+
+
+# --- (c) units inherited from headings -------------------------------------------------------
+
+
+def test_a_heading_naming_two_bodies_joined_by_va_leads_its_bullets() -> None:
+    units = _units(
+        "IV. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Nội vụ\n"
+        "- Tổng hợp kết quả phong trào.\n"
+        "2. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh và các tổ chức chính trị - xã hội\n"
+        "- Vận động hội viên hưởng ứng phong trào.\n"
+        "- Giám sát việc thực hiện chính sách.\n"
+    )
+    pair = (["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Các tổ chức chính trị - xã hội"], [])
+    assert units == [(["Sở Nội vụ"], []), pair, pair]
