@@ -159,6 +159,8 @@ def starts_with_unit(text: str) -> bool:
             return False
     if two == "to_chuc" and three not in _TO_CHUC_BODIES:
         return False
+    if two == "truong_hop" or three in ("cac_truong_hop", "nhung_truong_hop"):
+        return False  # "Trường hợp chậm trễ, …": a case, not a school ("Trường THCS …")
     if two in UNIT_HEADS or three in UNIT_HEADS:
         return True
     if one not in UNIT_HEADS:
@@ -494,7 +496,10 @@ def named_bodies(units: Iterable[str]) -> list[str]:
 _VAGUE_GROUP = re.compile(r"\blien quan\b|^cac\b.*\bchuc nang$")
 
 
-_CASE_HEAD = re.compile(r"^(?:đối với|trường hợp|về)\s", re.IGNORECASE)
+# "Đối với khiếu nại về …: hướng dẫn …" is a case and its handling; "Đối với UBND các xã: …"
+# addresses the bodies after it.
+_CASE_HEAD = re.compile(r"^đối với\s+", re.IGNORECASE)
+
 
 
 def subject_units(text: str) -> Responsibility:
@@ -504,14 +509,15 @@ def subject_units(text: str) -> Responsibility:
     item starts with a verb, as most task bullets do."""
     text = clean_text(text)
     text = _LEADING_ADVERBIAL.sub("", text)
-    assigned = _ASSIGN_PREFIX.match(text)
+    assigned = _ASSIGN_PREFIX.match(text) or _CASE_HEAD.match(text)
     if assigned:
+        # "Giao Phòng Nội vụ: …", "Đối với UBND các xã: …": the bodies after the word.
         text = text[assigned.end() :]
     if not starts_with_unit(text):
         return Responsibility()
     colon = text.find(":")
     # "Đối với khiếu nại về …: hướng dẫn …": a case and its handling, not an addressee.
-    if 0 < colon < 200 and len(text[:colon].split()) <= 32 and not _CASE_HEAD.match(text):
+    if 0 < colon < 200 and len(text[:colon].split()) <= 32:
         head = text[:colon]
         units, stop = extract_units(head, trust_first=False)
         if units and stop is None and (

@@ -140,3 +140,23 @@ def test_a_heading_naming_two_bodies_joined_by_va_leads_its_bullets() -> None:
     )
     pair = (["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Các tổ chức chính trị - xã hội"], [])
     assert units == [(["Sở Nội vụ"], []), pair, pair]
+
+
+def test_truong_hop_opens_a_case_not_a_school() -> None:
+    from plans.unitnames import starts_with_unit, subject_units
+
+    assert not starts_with_unit("Trường hợp chậm trễ, không gửi báo cáo")
+    assert not starts_with_unit("Các trường hợp hộ gia đình đủ điều kiện")
+    assert starts_with_unit("Trường Tiểu học Kim Đồng")
+    assert subject_units("Đối với Ủy ban nhân dân các xã: tổ chức tuyên truyền").lead == [
+        "Ủy ban nhân dân các xã"
+    ]
+
+
+def test_the_actor_after_truong_hop_thi() -> None:
+    from plans.units import sentence_actors
+
+    assert sentence_actors(
+        "Trường hợp hộ gia đình không tự sửa chữa được thì Ủy ban nhân dân xã có trách nhiệm"
+        " giúp đỡ."
+    ) == ["Ủy ban nhân dân xã"]
