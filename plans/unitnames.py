@@ -480,7 +480,8 @@ def sentence_support(text: str) -> list[str]:
     rest = clean_text(text)[match.end() :]
     if not match.group("partner") and not starts_with_unit(rest):
         return []  # "Chủ trì, phối hợp tổ chức …": no partner named
-    units, _ = extract_units(rest)
+    # "các Sở, Ban, ngành liên quan": one vague group, however its words are capitalised.
+    units, _ = extract_units(_VAGUE_IN_TEXT.sub("", rest).strip(" ,"))
     # "Chủ tịch UBND huyện": the unit, not the person.
     return named_bodies(_tidy(_PERSON_LEAD.sub("", unit)) for unit in units if starts_with_unit(unit))
 
@@ -489,9 +490,16 @@ def named_bodies(units: Iterable[str]) -> list[str]:
     """The partners a duty's sentence names, without its "… (có) liên quan" groups: in running
     text "phối hợp với Sở Y tế và các cơ quan liên quan" is a courtesy, not a unit to remind (a
     labelled "Cơ quan phối hợp:" list keeps such groups: the author listed who takes part)."""
-    return [unit for unit in units if unit and not _VAGUE_GROUP.search(fold(unit))]
+    named = (_VAGUE_IN_TEXT.sub("", unit).strip(" ,") for unit in units if unit)
+    return [unit for unit in named if unit and not _VAGUE_GROUP.search(fold(unit))]
 
 
+# "… và các cơ quan, đơn vị có liên quan" inside a list of partners: the vague group alone.
+_VAGUE_IN_TEXT = re.compile(
+    r"(?:\s*,\s*|\s+và\s+|^)(?:các\s+)?(?:(?:cơ quan|đơn vị|tổ chức|địa phương|sở|ban|ngành|bộ"
+    r"|cá nhân|đoàn thể|doanh nghiệp)(?:\s*,\s*|\s+)){1,6}(?:khác\s+)?(?:có\s+)?liên quan\b",
+    re.IGNORECASE,
+)
 # "các cơ quan (có) liên quan", "các cơ quan, đơn vị chức năng": whoever it may concern.
 _VAGUE_GROUP = re.compile(r"\blien quan\b|^cac\b.*\bchuc nang$")
 

@@ -160,3 +160,12 @@ def test_the_actor_after_truong_hop_thi() -> None:
         "Trường hợp hộ gia đình không tự sửa chữa được thì Ủy ban nhân dân xã có trách nhiệm"
         " giúp đỡ."
     ) == ["Ủy ban nhân dân xã"]
+
+
+def test_a_related_group_is_cut_from_the_named_class_it_follows() -> None:
+    assert sentence_support(
+        "Chủ trì, phối hợp với các sở, ban, ngành, đoàn thể tỉnh và đơn vị có liên quan rà soát"
+        " nhân sự"
+    ) == ["Các sở, ban, ngành, đoàn thể tỉnh"]
+    # Capitalised words inside the vague group do not make a unit of it.
+    assert sentence_support("Chủ trì, phối hợp với các Sở, Ban, ngành liên quan tổ chức hội thi") == []
