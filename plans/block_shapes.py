@@ -10,7 +10,7 @@ import re
 from plans.document import _Node
 from plans.posts import post_lead, starts_with_post
 from plans.text import fold
-from plans.unitnames import parse_responsibility, starts_with_unit, subject_units
+from plans.unitnames import extract_units, parse_responsibility, starts_with_unit, subject_units
 from plans.units import GAZETTEER, sentence_actors, unit_name
 
 _FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
@@ -133,8 +133,15 @@ def _unit_heading(node: _Node) -> list[str] | None:
             return [text[:1].upper() + text[1:]]
     # "Giao người đứng đầu các cơ quan …; Chủ tịch UBND các xã …": each ";" part is a list.
     longest = max(len(part.split()) for part in text.split(";"))
-    if longest > 24 or (len(text.split()) > 12 and not re.search(r"[,;]", text)):
+    if longest > 24:
         return None
+    if len(text.split()) > 12 and not re.search(r"[,;]", text):
+        # A long line without a comma is mostly a sentence; "Ủy ban Mặt trận Tổ quốc Việt Nam
+        # tỉnh và các tổ chức chính trị - xã hội" (two bodies joined by "và") is not.
+        units, stop = extract_units(text, trust_first=False)
+        if stop is not None or len(units) < 2 or not all(GAZETTEER.is_unit(u) for u in units):
+            return None
+        return [unit_name(name) for name in units]
     if GAZETTEER.is_unit(text) and not sentence_actors(text + " "):
         if len(text.split()) > 12 or ";" in text:
             # The bodies lead, without their heads' titles ("; Chủ tịch UBND các xã").

@@ -22,9 +22,12 @@ _ARTICLE = re.compile(r"^(?P<label>Điều\s+\d{1,2})\s*[.:]\s*(?P<text>\S.*)$")
 _PART = re.compile(r"^(?P<label>[A-EĐ])\s*[.)]\s+(?P<text>\S.*)$")
 # "Cơ quan chủ trì, phối hợp" / "Chủ trì thực hiện" as a numbered heading whose own lines (bullets
 # or a paragraph) are units, not tasks.
+# A bare "b) Chủ trì, phối hợp" (no "Cơ quan") under a unit heading is not one: its bullets open
+# with the partner bodies of the unit's duties ("- Sở Tài chính … tham mưu …"), see task_units.
 _ROLE_HEADING = re.compile(
-    r"^(?:(?:co quan|don vi|bo phan)\s+)?chu tri(?:\s*(?:,|va)\s*(?:phoi hop|thuc hien))*"
-    r"(?:\s+thuc hien)?$|^(?:co quan|don vi|bo phan)\s+(?:phoi hop|thuc hien)(?:\s+thuc hien)?$"
+    r"^(?:co quan|don vi|bo phan)\s+chu tri(?:\s*(?:,|va)\s*(?:phoi hop|thuc hien))*"
+    r"(?:\s+thuc hien)?$|^chu tri(?:\s*(?:,|va)\s*thuc hien)*(?:\s+thuc hien)?$"
+    r"|^(?:co quan|don vi|bo phan)\s+(?:phoi hop|thuc hien)(?:\s+thuc hien)?$"
 )
 # A numbered heading over objectives, targets, eligibility or priority lists: not work.
 _SKIP_HEADINGS = re.compile(

@@ -13,18 +13,13 @@ from plans.text import (
 )
 from plans.unitnames import (
     introduction_units,
-    parse_responsibility,
-    sentence_support,
-    starts_with_unit,
     subject_units,
 )
-from plans.units import GAZETTEER, duty_sentences, sentence_actors, unit_name
+from plans.units import GAZETTEER, duty_sentences, sentence_actors
 
 if TYPE_CHECKING:
     from timelang.deadlines import Deadline
 from plans.block_shapes import (
-    _ASSIGNING_BRACKET,
-    _GENERIC_BODIES,
     _fold_list_introduction,
     _numbered_budget,
     _unit_heading,
@@ -33,13 +28,10 @@ from plans.block_shapes import (
 )
 from plans.document import (
     _FACT_LABELS,
-    _INLINE_ATTR,
-    _STEP,
     RANK_ITEM,
     _Attr,
     _dedupe,
     _Effective,
-    _label_kind,
     _Node,
 )
 from plans.duty_split import _LABELLED_TEXT, _dated_duties, _head_actors
@@ -70,7 +62,8 @@ from plans.spec_lines import (
     specification,
     topic_heading,
 )
-from plans.task_titles import _AS_FOLLOWS, _section_path, _task_texts
+from plans.task_titles import _section_path, _task_texts
+from plans.task_units import subject_over_list, task_units
 
 # --- tasks from the tree -------------------------------------------------------------------
 
@@ -261,6 +254,13 @@ class _TaskBuilder:
                 node.text, node.body = node.body[0], node.body[1:]
         if heading_unit:
             heading_units = heading_unit
+        elif not prefix and not heading_units and (
+            subject := subject_over_list(node, live_children)
+        ) and not any(a.kind in ("lead", "exec") for a in own):
+            # "1. Các cơ quan, đơn vị … xây dựng kế hoạch … ." then bullets naming no one.
+            heading_units = subject
+            duty = _Node("item", "", node.text, RANK_ITEM, parent=node)
+            self._emit(duty, _Effective(subject, None, effective.time), node.ref)
         if heading_units and not any(a.kind in ("lead", "exec") for a in own):
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.
@@ -411,64 +411,8 @@ class _TaskBuilder:
         actors: list[str] | None = None,
     ) -> None:
         unsure: list[str] = []
-        inline = _INLINE_ATTR.search(node.text)
-        lead = effective.lead
-        support = effective.support or []
-        time_text = effective.time
-        inline_lead = False
-        if inline:
-            for part in re.split(r"\s*;\s*", inline.group("body")):
-                found = _label_kind(part.strip())
-                if not found:
-                    continue
-                kind, _, value = found
-                if kind == "time":
-                    time_text = value
-                elif kind in ("lead", "exec"):
-                    lead = parse_responsibility(value, kind).lead or lead
-                    inline_lead = True
-                elif kind == "support":
-                    support = parse_responsibility(value, "support").support
-        # After "… như sau:" the duty, and its subject, start past the colon.
-        subject = subject_units(title if _AS_FOLLOWS.search(node.text) else node.text)
-        if actors:
-            lead, support = actors, []
-        elif not lead and not subject.lead:
-            # The actor inside the sentence: "Yêu cầu X …", "(Giao X chủ trì …)", "X có
-            # trách nhiệm …" — found by the unit gazetteer, not by position.
-            lead = sentence_actors(title) or sentence_actors(node.text)
-        if not lead:
-            if subject.lead:
-                lead = subject.lead
-                support = subject.support or support
-        elif subject.lead:
-            # "Cơ quan thường trực … (Phòng Nội vụ) hướng dẫn …" under a section assigned to
-            # "Phòng Nội vụ, các ngành liên quan, …": the item names which of them it means.
-            named = {fold(name) for name in subject.lead}
-            for name in subject.lead:
-                named.update(fold(inner) for inner in re.findall(r"\(([^()]*)\)", name))
-            narrowed = [name for name in lead if fold(name) in named]
-            if narrowed:
-                # The item's own subject may name more of them than the line above read well.
-                lead = _dedupe([*narrowed, *(n for n in subject.lead if "(" not in n)])
-                support = [name for name in support if fold(name) not in named]
-            elif not (effective.labelled or inline_lead or actors) and all(
-                GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
-                for name in subject.lead
-            ):
-                # "Các bộ, ngành khác có liên quan chủ động …" under "Đối với các bộ, ngành,
-                # cơ quan thuộc Chính phủ": a duty naming its own subject is that subject's.
-                lead = subject.lead
-                support = subject.support
-        if not support and not actors:
-            # "Chủ trì, phối hợp với Văn phòng UBND tỉnh …" under a unit heading: the units
-            # after "phối hợp với" support; only those the sentence names at its start.
-            prefixed = _unit_prefix(title)
-            support = sentence_support(prefixed[1] if prefixed else title)
-            bracket = _ASSIGNING_BRACKET.search(title)
-            if not support and bracket:
-                # "… (Giao Công an tỉnh chủ trì, phối hợp với Văn phòng; Sở Tư pháp …)".
-                support = sentence_support(bracket.group(1))
+        units = task_units(node, title, detail, effective, actors)
+        time_text = units.time_text
         deadline = None
         error = None
         deadline_text: str | None = None
@@ -497,33 +441,18 @@ class _TaskBuilder:
                 # "định kỳ báo cáo … theo quy định": recurring, but which period? Unread.
                 deadline_text = vague
                 deadline, error = self._read([vague])
-        first = detail.split("\n", 1)[0] if detail else ""
-        if not lead and first and (
-            _task_heading_only(node)
-            # A long heading with no full stop, then "Sở, ban, ngành … có trách nhiệm …".
-            or (not ends_sentence(node.text) and starts_with_unit(first))
-        ):
-            # "Thành lập tổ công tác:" then "UBND các xã thành lập …": the actor is below.
-            lead = sentence_actors(first) or subject_units(first).lead
-        # "Giao Giám đốc Sở Y tế …": the unit, not the person's title, leads.
-        lead_names = _dedupe(unit_name(name) or name for name in lead or [])
-        if lead_names and all(fold(name) in _GENERIC_BODIES for name in lead_names):
-            # "Các cơ quan được phân công chủ trì …": no one in particular; the officer is asked.
-            lead_names = []
-        if not lead_names:
+        if not units.lead:
             unsure.append("no_unit")
         if deadline_text and deadline is None:
             unsure.append("deadline_unread")
         if self.guessed_date:
             unsure.append("date_guessed")
-        lead_keys = {fold(name) for name in lead_names}
-        support_names = [name for name in _dedupe(support) if fold(name) not in lead_keys]
         self.tasks.append(
             ParsedTask(
                 ref=ref,
                 title=title,
-                lead=lead_names,
-                support=support_names,
+                lead=units.lead,
+                support=units.support,
                 deadline_text=deadline_text,
                 deadline=deadline,
                 detail=detail,
@@ -541,16 +470,6 @@ def _separate_paragraphs(body: list[str]) -> bool:
         text[:1].isupper() and not text.startswith("+") and not _LABELLED_TEXT.match(text)
         for text in body
     )
-
-
-def _task_heading_only(node: _Node) -> bool:
-    text = _STEP.sub("", node.text).strip()
-    return (
-        bool(_STEP.match(node.text))
-        or text.endswith(":")
-        or (not ends_sentence(text) and len(text.split()) <= 12)
-    )
-
 
 
 def _unique_refs(tasks: list[ParsedTask]) -> None:

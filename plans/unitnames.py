@@ -13,6 +13,7 @@ is glued back to the unit before it. A unit stops at the first verb of the sente
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from plans.text import clean_text, fold
@@ -93,9 +94,11 @@ _ROLE_SUPPORT = re.compile(
 _SENTENCE_SUPPORT = re.compile(
     r"^(?P<actor>\(?\s*(?:giao\s+)?[^,.;:()]{0,120}?\s)?(?:chủ trì\s*,?\s*)?(?:cùng\s+)?phối hợp"
     r"(?:\s+(?:chặt chẽ|thường xuyên|đồng bộ)(?:\s*,?\s*(?:quyết liệt|hiệu quả|thường xuyên))*)?"
-    r"\s*,?\s+(?:với|cùng)\s+",
+    r"\s*,?\s+(?P<partner>(?:với|cùng)\s+)?",
     re.IGNORECASE,
 )
+# "Chủ động phối hợp với …", "Tích cực phối hợp …": a manner, not an actor before the verb.
+_MANNER = re.compile(r"^(?:chu dong|tich cuc|tham gia|tiep tuc|thuong xuyen)(?:\s*,?\s*(?:chu dong|tich cuc))*$")
 _BARE_LOCALITIES = frozenset({"cac xa", "cac phuong", "cac xa thi tran", "xa", "cac dia phuong"})
 # Lower-case words that continue a "các …" list rather than name a unit: "các sở, ban, ngành".
 _LIST_TAILS = frozenset(
@@ -156,6 +159,8 @@ def starts_with_unit(text: str) -> bool:
             return False
     if two == "to_chuc" and three not in _TO_CHUC_BODIES:
         return False
+    if two == "truong_hop" or three in ("cac_truong_hop", "nhung_truong_hop"):
+        return False  # "Trường hợp chậm trễ, …": a case, not a school ("Trường THCS …")
     if two in UNIT_HEADS or three in UNIT_HEADS:
         return True
     if one not in UNIT_HEADS:
@@ -470,13 +475,39 @@ def sentence_support(text: str) -> list[str]:
     if match is None:
         return []
     actor = _ASSIGN_PREFIX.sub("", (match.group("actor") or "").strip(" ("))
-    if actor and not starts_with_unit(actor):
+    if actor and not starts_with_unit(actor) and not _MANNER.match(fold(actor).strip()):
         return []  # "Tham mưu UBND … phối hợp với …": not an actor's clause
-    units, _ = extract_units(clean_text(text)[match.end() :])
-    # "… và các cơ quan có liên quan": a courtesy, not a unit to remind; "Chủ tịch UBND huyện":
-    # the unit, not the person.
-    named = [_tidy(_PERSON_LEAD.sub("", unit)) for unit in units if starts_with_unit(unit)]
-    return [unit for unit in named if unit and not _RELATED_END.search(fold(unit))]
+    rest = clean_text(text)[match.end() :]
+    if not match.group("partner") and not starts_with_unit(rest):
+        return []  # "Chủ trì, phối hợp tổ chức …": no partner named
+    # "các Sở, Ban, ngành liên quan": one vague group, however its words are capitalised.
+    units, _ = extract_units(_VAGUE_IN_TEXT.sub("", rest).strip(" ,"))
+    # "Chủ tịch UBND huyện": the unit, not the person.
+    return named_bodies(_tidy(_PERSON_LEAD.sub("", unit)) for unit in units if starts_with_unit(unit))
+
+
+def named_bodies(units: Iterable[str]) -> list[str]:
+    """The partners a duty's sentence names, without its "… (có) liên quan" groups: in running
+    text "phối hợp với Sở Y tế và các cơ quan liên quan" is a courtesy, not a unit to remind (a
+    labelled "Cơ quan phối hợp:" list keeps such groups: the author listed who takes part)."""
+    named = (_VAGUE_IN_TEXT.sub("", unit).strip(" ,") for unit in units if unit)
+    return [unit for unit in named if unit and not _VAGUE_GROUP.search(fold(unit))]
+
+
+# "… và các cơ quan, đơn vị có liên quan" inside a list of partners: the vague group alone.
+_VAGUE_IN_TEXT = re.compile(
+    r"(?:\s*,\s*|\s+và\s+|^)(?:các\s+)?(?:(?:cơ quan|đơn vị|tổ chức|địa phương|sở|ban|ngành|bộ"
+    r"|cá nhân|đoàn thể|doanh nghiệp)(?:\s*,\s*|\s+)){1,6}(?:khác\s+)?(?:có\s+)?liên quan\b",
+    re.IGNORECASE,
+)
+# "các cơ quan (có) liên quan", "các cơ quan, đơn vị chức năng": whoever it may concern.
+_VAGUE_GROUP = re.compile(r"\blien quan\b|^cac\b.*\bchuc nang$")
+
+
+# "Đối với khiếu nại về …: hướng dẫn …" is a case and its handling; "Đối với UBND các xã: …"
+# addresses the bodies after it.
+_CASE_HEAD = re.compile(r"^đối với\s+", re.IGNORECASE)
+
 
 
 def subject_units(text: str) -> Responsibility:
@@ -486,16 +517,23 @@ def subject_units(text: str) -> Responsibility:
     item starts with a verb, as most task bullets do."""
     text = clean_text(text)
     text = _LEADING_ADVERBIAL.sub("", text)
-    assigned = _ASSIGN_PREFIX.match(text)
+    assigned = _ASSIGN_PREFIX.match(text) or _CASE_HEAD.match(text)
     if assigned:
+        # "Giao Phòng Nội vụ: …", "Đối với UBND các xã: …": the bodies after the word.
         text = text[assigned.end() :]
     if not starts_with_unit(text):
         return Responsibility()
     colon = text.find(":")
-    if 0 < colon < 200 and len(text[:colon].split()) <= 16:
+    # "Đối với khiếu nại về …: hướng dẫn …": a case and its handling, not an addressee.
+    if 0 < colon < 200 and len(text[:colon].split()) <= 32:
         head = text[:colon]
         units, stop = extract_units(head, trust_first=False)
-        if units and stop is None:
+        if units and stop is None and (
+            len(head.split()) <= 16
+            # "Đề nghị các cấp ủy Đảng, Mặt trận Tổ quốc … tỉnh và các tổ chức chính trị - xã
+            # hội tỉnh: duty": a longer head only when it is nothing but bodies' names.
+            or (len(units) >= 2 and all(starts_with_unit(unit) for unit in units))
+        ):
             return Responsibility(lead=units)
     sentence = re.split(r"[.;:](?:\s|$)", text, maxsplit=1)[0]
     window = " ".join(sentence.split()[:40])
@@ -505,7 +543,8 @@ def subject_units(text: str) -> Responsibility:
     if stop in ("chủ trì", "phối hợp"):
         found = parse_responsibility(window)
         if found.lead:
-            return found
+            # A sentence, not a labelled list: its "… liên quan" partners are no units.
+            return Responsibility(lead=found.lead, support=named_bodies(found.support))
     if all(fold(unit) in _BARE_STAFF for unit in units):
         return Responsibility()
     return Responsibility(lead=units)

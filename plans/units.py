@@ -252,7 +252,8 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
             unit_name(subject.group("subject"))
         ]
     if _OPENING_CLAUSE.match(text.strip("( ")):
-        for comma in re.finditer(r",\s+", text[:300]):
+        # "Trường hợp …, X có trách nhiệm …" / "Trường hợp … thì X có trách nhiệm …".
+        for comma in re.finditer(r",\s+|\s+thì\s+", text[:300]):
             after = _SUBJECT_VERB.match(text[comma.end() :])
             if not after or not gazetteer.is_unit(after.group("subject")):
                 continue
