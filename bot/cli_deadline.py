@@ -21,6 +21,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from texts.deadlines import refusal_text
     from timelang.calendar import default_calendar
     from timelang.deadlines import Refusal, read_deadline
 
@@ -30,6 +31,6 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     phrase = " ".join(args.phrase)
     reading = read_deadline(phrase, ref, default_calendar())
     if isinstance(reading, Refusal):
-        raise CliError(reading.message)
+        raise CliError(refusal_text(reading))
     print_json(reading.deadline.to_json(ref, args.count) | {"past": reading.past})
     return 0

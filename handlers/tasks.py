@@ -426,7 +426,8 @@ async def assign(msg: Incoming, ctx: Context) -> None:
         raise UserError(messages.LEADER_ONLY)
     reading = read_deadline(phrase, ctx.today, ctx.calendar)
     if isinstance(reading, Refusal):
-        raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE, reason=reading.message))
+        raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE,
+                                        reason=messages.refusal_text(reading)))
     deadline = reading.deadline
     if reading.past and not confirmed and deadline.due is not None:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, ASSIGN_PAST_FLOW,
