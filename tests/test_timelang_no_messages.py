@@ -41,6 +41,8 @@ DESCRIBED = [
     "17 giờ 00, ngày 01/02/2027",
     "Đợt 1: từ ngày 01/3 đến ngày 15/3/2027; Đợt 2: từ ngày 01/4 đến ngày 15/4/2027",
     "Đợt 1: từ ngày 01/3 đến ngày 15/3/2027",
+    "ngày 15 và 30 hằng tháng", "ngày 10, 20 hằng tháng", "vào ngày 15 và ngày cuối tháng",
+    "ngày 30 hằng tháng",
     "ngày 15/6 và 15/12 hằng năm", "tháng 2 và tháng 8 hằng năm",
 ]
 # The calendar's names of days off are data (what the official calendar calls them).
@@ -118,6 +120,7 @@ def test_every_reason_is_worded() -> None:
         refusals.TimesPerWithoutDays(2, "month"), refusals.SeveralDues((REF, date(2027, 1, 1))),
         refusals.TwoDaysInMonth(6), refusals.SeveralYears((2020, 2021)),
         refusals.YearlyDaysNotEveryMonth(), refusals.MonthDaysCollide((29, 30)),
+        refusals.TimesPerDaysMismatch(3, (15, 30)),
     ]
     kinds = {type(sample) for sample in samples}
     assert kinds == set(refusals.Reason.__args__)  # type: ignore[attr-defined]

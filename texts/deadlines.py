@@ -32,6 +32,7 @@ from timelang.refusals import (
     SeveralDues,
     SeveralYears,
     StartNotDeadline,
+    TimesPerDaysMismatch,
     TimesPerWithoutDays,
     TooFar,
     TwoDaysInMonth,
@@ -39,8 +40,9 @@ from timelang.refusals import (
     VagueDay,
     YearlyDaysNotEveryMonth,
 )
+from timelang.schedule import LAST_DAY
 
-__all__ = ["DEADLINE_EXAMPLES", "deadline_note", "reason_text", "refusal_text"]
+__all__ = ["DEADLINE_EXAMPLES", "moved_dues_note", "reason_text", "refusal_text"]
 
 # Phrases the reader reads, shown when a phrase was not read (each one reads: tested).
 DEADLINE_EXAMPLES = (
@@ -150,10 +152,13 @@ def reason_text(reason: Reason) -> str:
             return ("các ngày này không có trong mọi tháng đã nêu để lặp lại hằng năm; "
                     "hãy giao thành nhiều nhiệm vụ.")
         case MonthDaysCollide(days=days):
-            listed = " và ".join(str(d) for d in days)
-            return (f"ngày {listed} trùng nhau vào ngày cuối của tháng ngắn (tháng 2): một tháng "
-                    f"chỉ có một hạn cuối tháng. Hãy chọn một ngày, ví dụ «ngày 15 và ngày cuối "
-                    f"tháng hằng tháng».")
+            return (f"{_listed_days(days)} trùng nhau vào ngày cuối của tháng 2 (tháng 2 chỉ có "
+                    f"28 hoặc 29 ngày). Hãy bỏ bớt một ngày, ví dụ «ngày 15 và ngày cuối tháng "
+                    f"hằng tháng».")
+        case TimesPerDaysMismatch(count=count, days=days):
+            return (f"«{count} lần mỗi tháng» mà nêu {len(days)} ngày "
+                    f"({_listed_days(days)}): hãy ghi số lần bằng số ngày, ví dụ «{len(days)} "
+                    f"lần/tháng vào {_listed_days(days)}», hoặc chỉ ghi các ngày.")
         case _:
             assert_never(reason)
 
@@ -171,6 +176,11 @@ def _not_understood(reason: NotUnderstood) -> str:
     return f"tôi chỉ nhận ra: {'; '.join(understood)}. " if understood else ""
 
 
+def _listed_days(days: tuple[int, ...]) -> str:
+    names = ["ngày cuối tháng" if d == LAST_DAY else f"ngày {d}" for d in days]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} và {names[-1]}"
+
+
 def _example_day(day: date) -> str:
     return f"ngày {day:%d/%m/%Y}"
 
@@ -181,7 +191,13 @@ def _days_example(per: str) -> str:
     return "ngày 15/4 và 15/10 hằng năm"
 
 
-def deadline_note(adjusted: tuple[tuple[int, date], ...]) -> str:
-    """Due days a short month moved ("ngày 30" in February): said, never silent."""
-    return "; ".join(f"ngày {day} không có trong tháng {moved.month}/{moved.year}, hạn là ngày "
-                     f"{fmt_date(moved)}" for day, moved in adjusted)
+def moved_dues_note(moved: list[tuple[int, date]], shown: int = 3) -> str:
+    """Due days a short month moves ("ngày 30" → 28/02/2027), told, never silent; empty when
+    none does (`Deadline.moved_dues`)."""
+    if not moved:
+        return ""
+    day = moved[0][0]
+    dues = ", ".join(fmt_date(due) for _, due in moved[:shown])
+    more = ", …" if len(moved) > shown else ""
+    return (f"⚠️ Tháng nào không có ngày {day} thì hạn là ngày cuối của tháng đó: "
+            f"{dues}{more}.")

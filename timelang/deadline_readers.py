@@ -24,7 +24,7 @@ from timelang.periods import (
     next_on_or_after,
     quarter_end,
 )
-from timelang.schedule import Deadline, format_date
+from timelang.schedule import Deadline, format_date, monthly_rule
 
 
 @dataclass
@@ -163,6 +163,7 @@ def _full_date(match: re.Match[str]) -> date | None:
 def recurring(
     p: Phrase, unit: Unit, rule: str, anchor: Literal["end", "due"], text: str, *,
     offset_days: int = 0, offset_working_days: int = 0, starts: date | None = None,
+    month_days: tuple[int, ...] = (),
 ) -> Deadline:
     if (start_match := STARTS.search(p.text)) is not None:
         p.used.add(start_match)
@@ -171,7 +172,8 @@ def recurring(
         text = f"{text} (từ năm {starts.year})"
     return Deadline(kind="recurring", due=None, rrule=rule, text=text, source=p.source, unit=unit,
                     anchor=anchor, offset_days=offset_days,
-                    offset_working_days=offset_working_days, starts=starts)
+                    offset_working_days=offset_working_days, starts=starts,
+                    month_days=month_days)
 
 
 # --- ongoing -------------------------------------------------------------------------------
@@ -257,8 +259,9 @@ def read_recurring(p: Phrase) -> Deadline | None:
         if not 1 <= day <= 31:
             raise DeadlineError(why.NoSuchMonthDay(day))
         p.used.add(match)
-        return recurring(p, "month", f"FREQ=MONTHLY;BYMONTHDAY={-1 if day == 31 else day}",
-                         "due", f"Ngày {day} hằng tháng")
+        # "ngày 30": February's is its last day (the schedule keeps 30, callers say so).
+        return recurring(p, "month", monthly_rule([day]), "due", f"Ngày {day} hằng tháng",
+                         month_days=(day,) if day >= 29 else ())
 
     if match := _QUARTER_DAY.search(phrase):
         day = int(match.group(1))

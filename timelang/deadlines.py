@@ -40,6 +40,7 @@ from timelang.deadline_readers import (
     read_times_per,
 )
 from timelang.deadline_tokens import YEAR, DeadlineError, clean, fold, normalize, tokens
+from timelang.month_days import read_month_days
 from timelang.periods import Unit
 from timelang.refusals import Reason
 from timelang.schedule import Deadline, Kind, Period, format_date
@@ -51,7 +52,7 @@ __all__ = [
 ]
 
 _READERS: tuple[Callable[[Phrase], Deadline | None], ...] = (
-    read_daily_report, read_ongoing, read_recurring, read_yearly_days,
+    read_daily_report, read_ongoing, read_month_days, read_recurring, read_yearly_days,
     read_times_per, read_every, read_relative, read_once,
 )
 _BAD_QUARTER = re.compile(r"\bquy (0|[5-9]|\d{2,}|v|vi|vii|viii)\b")

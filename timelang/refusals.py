@@ -43,6 +43,7 @@ class ReasonCode(StrEnum):
     SEVERAL_YEARS = "several_years"
     YEARLY_DAYS_NOT_EVERY_MONTH = "yearly_days_not_every_month"
     MONTH_DAYS_COLLIDE = "month_days_collide"
+    TIMES_PER_DAYS_MISMATCH = "times_per_days_mismatch"
 
 
 @dataclass(frozen=True)
@@ -233,10 +234,19 @@ class MonthDaysCollide:
     code: ClassVar[ReasonCode] = ReasonCode.MONTH_DAYS_COLLIDE
 
 
+@dataclass(frozen=True)
+class TimesPerDaysMismatch:
+    """"3 lần/tháng vào ngày 15 và 30": the count and the days disagree."""
+
+    count: int
+    days: tuple[int, ...]
+    code: ClassVar[ReasonCode] = ReasonCode.TIMES_PER_DAYS_MISMATCH
+
+
 Reason = Union[  # noqa: UP007 — a runtime alias read by isinstance checks and `match`
     NoPhrase, NoSuchQuarter, NoSuchWeekday, NoSuchMonth, NoSuchDate, NoSuchMonthDay,
     NoSuchQuarterEndDay, DayNotInEveryMonth, StartNotDeadline, UnusedWords, InRound,
     RoundWithoutEnd, AsRewritten, PeriodicWithoutPeriod, NotUnderstood, DurationFromWhen,
     NextMonthOrJune, VagueDay, TooFar, TimesPerWithoutDays, SeveralDues, TwoDaysInMonth,
-    SeveralYears, YearlyDaysNotEveryMonth, MonthDaysCollide,
+    SeveralYears, YearlyDaysNotEveryMonth, MonthDaysCollide, TimesPerDaysMismatch,
 ]
