@@ -117,6 +117,15 @@ def test_the_schedule_survives_storage() -> None:
     assert stored.moved_dues(date(2027, 1, 20)) == deadline.moved_dues(date(2027, 1, 20))
 
 
+def test_a_schedule_stored_before_short_months_were_handled_reads_as_today() -> None:
+    old = {"kind": "recurring", "due": None, "rrule": "FREQ=MONTHLY;BYMONTHDAY=30",
+           "text": "Ngày 30 hằng tháng", "source": "ngày 30 hằng tháng", "unit": "month",
+           "anchor": "due", "offset_days": 0, "offset_working_days": 0, "starts": None}
+    stored = type(parse_deadline(REF.isoformat())).from_spec(old)
+    assert stored.same_schedule(parse_deadline("ngày 30 hằng tháng", ref=REF))
+    assert date(2027, 2, 28) in stored.next_dues(date(2027, 2, 1), 2)
+
+
 def test_occurrences_one_per_day_with_its_period(tmp_path: Path, db_url: str) -> None:
     app = build_app(make_settings(tmp_path, db_url))
     now = datetime(2027, 1, 20, 2, 0, tzinfo=UTC)

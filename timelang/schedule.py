@@ -6,6 +6,7 @@ Every Deadline carries a Vietnamese description (`text`) that reads back to the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -45,6 +46,9 @@ def monthly_rule(days: list[int]) -> str:
     positions = [*range(1, len(early) + 1), -1]
     return (f"FREQ=MONTHLY;BYMONTHDAY={','.join(map(str, wanted))};"
             f"BYSETPOS={','.join(map(str, positions))}")
+
+
+_SKIPPING_RULE = re.compile(r"FREQ=MONTHLY;BYMONTHDAY=(29|30)")
 
 
 # --- the schedule --------------------------------------------------------------------------
@@ -176,10 +180,17 @@ class Deadline:
 
     @classmethod
     def from_spec(cls, spec: dict[str, Any]) -> Deadline:
+        rrule = spec.get("rrule")
+        month_days = tuple(int(day) for day in spec.get("month_days") or ())
+        if old := _SKIPPING_RULE.fullmatch(rrule or ""):
+            # Stored before short months were handled: "ngày 30 hằng tháng" skipped February.
+            # Read as the reader reads it now (February's last day is due).
+            month_days = (int(old.group(1)),)
+            rrule = monthly_rule(list(month_days))
         return cls(
             kind=spec["kind"],
             due=date.fromisoformat(spec["due"]) if spec.get("due") else None,
-            rrule=spec.get("rrule"),
+            rrule=rrule,
             text=spec.get("text", ""),
             source=spec.get("source", ""),
             unit=spec.get("unit"),
@@ -187,7 +198,7 @@ class Deadline:
             offset_days=int(spec.get("offset_days", 0)),
             offset_working_days=int(spec.get("offset_working_days", 0)),
             starts=date.fromisoformat(spec["starts"]) if spec.get("starts") else None,
-            month_days=tuple(int(day) for day in spec.get("month_days") or ()),
+            month_days=month_days,
         )
 
     def same_schedule(self, other: Deadline) -> bool:
