@@ -289,6 +289,7 @@ def task_json(session: Session, task: Task, settings: Settings, today: Any) -> d
 
 
 def cmd_task_add(args: argparse.Namespace, settings: Settings) -> int:
+    from texts.deadlines import refusal_text
     from timelang.deadlines import Refusal, read_deadline
 
     app = _app(settings)
@@ -302,7 +303,7 @@ def cmd_task_add(args: argparse.Namespace, settings: Settings) -> int:
             calendar = queries.load_calendar(session)
             reading = read_deadline(args.deadline, today, calendar)
             if isinstance(reading, Refusal):
-                raise CliError(reading.message)
+                raise CliError(refusal_text(reading))
             deadline = reading.deadline
             if reading.past and not args.allow_past and deadline.due is not None:
                 # A past due date makes the task overdue at once: say so, add nothing.

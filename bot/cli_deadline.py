@@ -21,6 +21,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
+    from texts.deadlines import moved_dues_note, refusal_text
     from timelang.calendar import default_calendar
     from timelang.deadlines import Refusal, read_deadline
 
@@ -30,6 +31,14 @@ def cmd_deadline(args: argparse.Namespace, settings: Settings) -> int:
     phrase = " ".join(args.phrase)
     reading = read_deadline(phrase, ref, default_calendar())
     if isinstance(reading, Refusal):
-        raise CliError(reading.message)
-    print_json(reading.deadline.to_json(ref, args.count) | {"past": reading.past})
+        raise CliError(refusal_text(reading))
+    deadline = reading.deadline
+    moved = deadline.moved_dues(ref)
+    # Extra keys (the contract welcomes them): due dates a short month moves, and the note
+    # that tells it ("ngày 30" in February), never a silent move.
+    print_json(deadline.to_json(ref, args.count) | {
+        "past": reading.past,
+        "moved": [{"day": day, "due": due.isoformat()} for day, due in moved],
+        "note": moved_dues_note(moved) or None,
+    })
     return 0

@@ -82,6 +82,7 @@ def _run(settings: Settings, work: Any) -> dict[str, Any]:
 
 
 def cmd_task_edit(args: argparse.Namespace, settings: Settings) -> int:
+    from texts.deadlines import refusal_text
     from timelang.deadlines import DeadlineError, parse_deadline
 
     def work(session: Any, now: Any) -> dict[str, Any]:
@@ -93,7 +94,7 @@ def cmd_task_edit(args: argparse.Namespace, settings: Settings) -> int:
             try:
                 change.deadline = parse_deadline(args.deadline, ref=today, calendar=calendar)
             except DeadlineError as error:
-                raise CliError(f"thời hạn «{args.deadline}»: {error}") from None
+                raise CliError(refusal_text(error)) from None
         if args.unit is not None:
             change.lead = _unit(session, args.unit)
         if args.support is not None:

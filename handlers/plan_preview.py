@@ -30,10 +30,14 @@ def task_meaning(task: importer.PlannedTask, plan: ParsedPlan) -> str:
     described = deadline.to_json(plan.deadline_reference, 1)
     upcoming = described.get("next") or []
     text = str(described.get("text") or task.parsed.deadline_text or "")
+    # A short month moves "ngày 30" to its last day: the preview says so.
+    note = messages.moved_dues_note(deadline.moved_dues(plan.deadline_reference), shown=1)
     if upcoming:
         first = date.fromisoformat(str(upcoming[0]))
-        return messages.PLAN_WHEN_RECURRING.format(text=text, due=messages.fmt_date(first))
-    return messages.PLAN_WHEN_RECURRING_PLAIN.format(text=text)
+        meaning = messages.PLAN_WHEN_RECURRING.format(text=text, due=messages.fmt_date(first))
+    else:
+        meaning = messages.PLAN_WHEN_RECURRING_PLAIN.format(text=text)
+    return f"{meaning} {note}" if note else meaning
 
 
 def _heading(plan: ParsedPlan) -> str:

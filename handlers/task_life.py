@@ -163,7 +163,7 @@ async def edit(msg: Incoming, ctx: Context) -> None:
             change.deadline = parse_deadline(value, ref=ctx.today, calendar=ctx.calendar)
         except DeadlineError as error:
             raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE, phrase=value,
-                                            reason=str(error))) from None
+                                            reason=messages.refusal_text(error))) from None
     elif field == "lead":
         change.lead = require_unit_code(ctx.session, value)
         if change.lead.id != task.lead_unit_id and not ctx.confirmed:

@@ -426,7 +426,8 @@ async def assign(msg: Incoming, ctx: Context) -> None:
         raise UserError(messages.LEADER_ONLY)
     reading = read_deadline(phrase, ctx.today, ctx.calendar)
     if isinstance(reading, Refusal):
-        raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE, reason=reading.message))
+        raise UserError(messages.render(messages.ASSIGN_BAD_DEADLINE,
+                                        reason=messages.refusal_text(reading)))
     deadline = reading.deadline
     if reading.past and not confirmed and deadline.due is not None:
         state.start_flow(ctx.session, msg.platform, msg.chat_id, msg.user_id, ASSIGN_PAST_FLOW,
@@ -448,4 +449,7 @@ async def assign(msg: Incoming, ctx: Context) -> None:
     params = dict(task_id=task.id, unit=lead.name, title=title, deadline=deadline.text, due=due)
     notify_unit(ctx, lead, messages.render(messages.ASSIGN_NOTICE, **params),
                 kind="assignment", key=f"assign:{task.id}", task_ids=[task.id])
-    await ctx.replier.send_text(messages.render(messages.ASSIGN_DONE, **params))
+    # A short month moves "ngày 30" to its last day: said with the assignment, never silent.
+    note = messages.moved_dues_note(deadline.moved_dues(ctx.today, calendar=ctx.calendar))
+    await ctx.replier.send_text(messages.render(messages.ASSIGN_DONE, **params)
+                                + (f"\n{note}" if note else ""))

@@ -13,6 +13,7 @@ from plans.plan_regimes import _recurring_regimes, _Regime, vague_regime
 from plans.text import (
     fold,
 )
+from texts.deadlines import refusal_text
 from timelang.deadlines import read_first
 
 __all__ = [
@@ -33,7 +34,8 @@ def read_deadline(
 ) -> tuple[Deadline | None, str | None]:
     """The product's one deadline reader (timelang.deadlines) on the candidate phrases: the
     first that reads, else (None, why) and the task stays unsure for the admin to fix."""
-    return read_first(candidates, reference, calendar)
+    deadline, refusal = read_first(candidates, reference, calendar)
+    return deadline, refusal_text(refusal) if refusal is not None else None
 
 
 # "Từ tháng 11/2013 trở đi", "Từ năm 2013 đến năm 2020 và tiếp theo": when work starts, with

@@ -80,3 +80,17 @@ def test_refusals_are_one_line(
     err = capsys.readouterr().err
     assert fragment in err and err.count("\n") == 1
     assert err.count("Chưa hiểu thời hạn") == 1 and err.startswith("nhacviec: Chưa hiểu thời hạn «")
+
+
+def test_several_days_a_month_say_the_day_a_short_month_moves(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["deadline", "định kỳ 2 lần/tháng vào ngày 15 và 30", "--ref", "2027-01-20",
+                 "--count", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["kind"] == "recurring" and out["next"] == ["2027-01-30", "2027-02-15", "2027-02-28"]
+    assert out["rrule"] == "FREQ=MONTHLY;BYMONTHDAY=15,28,29,30;BYSETPOS=1,-1"
+    assert out["moved"] == [{"day": 30, "due": "2027-02-28"}] and "28/02/2027" in out["note"]
+    assert main(["deadline", "2 lần/tháng", "--ref", "2027-01-20"]) == 2
+    err = capsys.readouterr().err
+    assert "chưa nói vào những ngày nào" in err and err.count("\n") == 1

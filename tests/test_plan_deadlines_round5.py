@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from plans.parser import parse_text
+from texts.deadlines import reason_text
 from timelang.deadlines import Refusal, read_deadline
 
 HEAD = "Số: 9/KH-UBND\nBình Yên, ngày 2 tháng 3 năm 2025\nKẾ HOẠCH\nThử\nII. NHIỆM VỤ\n"
@@ -117,11 +118,11 @@ def test_a_period_and_an_unnamed_one_are_not_read_as_the_first() -> None:
 def test_the_reader_says_which_word_it_missed_in_a_periodic_phrase() -> None:
     result = read_deadline("định kỳ báo cáo theo quy định", date(2025, 3, 2))
     assert isinstance(result, Refusal)
-    assert "chưa nói kỳ nào" in result.reason
+    assert "chưa nói kỳ nào" in reason_text(result.reason)
     # "quy định" is not a quarter.
     other = read_deadline("khi có quy định mới", date(2025, 3, 2))
     assert isinstance(other, Refusal)
-    assert "nhắc đến quý" not in other.reason
+    assert "nhắc đến quý" not in reason_text(other.reason)
 
 
 # --- one paragraph, two duties with their own times -----------------------------------------

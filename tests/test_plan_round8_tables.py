@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from plans.parser import parse_text
+from texts.deadlines import reason_text
 from timelang.deadlines import Reading, Refusal, read_deadline
 
 HEAD = "Số: 8/KH-UBND\nBình An, ngày 20 tháng 11 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng tám\n"
@@ -69,7 +70,7 @@ def test_rounds_are_due_when_the_last_ends(phrase: str, due: date) -> None:
 def test_a_round_without_an_end_leaves_the_phrase_unread() -> None:
     refusal = read_deadline("Đợt 1: tháng 12/2025; Đợt 2: hằng tháng", PLAN_DAY)
     assert isinstance(refusal, Refusal)
-    assert "đợt 2" in refusal.reason
+    assert "đợt 2" in reason_text(refusal.reason)
 
 
 @pytest.mark.parametrize(("phrase", "due"), [

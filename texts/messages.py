@@ -452,6 +452,7 @@ PLAN_PREVIEW_PAST = (
 from texts.chat_actions import *  # noqa: E402, F403
 from texts.chat_safety import *  # noqa: E402, F403
 from texts.command_help import *  # noqa: E402, F403
+from texts.deadlines import *  # noqa: E402, F403
 from texts.plan_import import *  # noqa: E402, F403
 from texts.reminders import *  # noqa: E402, F403
 from texts.reports import *  # noqa: E402, F403

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from functools import partial
 from typing import Literal
 
+from timelang import refusals as why
 from timelang.calendar import WorkingCalendar
 from timelang.deadline_tokens import MONTH, QUARTER, YEAR, DeadlineError, Used, number
 from timelang.periods import (
@@ -23,15 +24,7 @@ from timelang.periods import (
     next_on_or_after,
     quarter_end,
 )
-from timelang.schedule import Deadline, format_date
-
-EXAMPLES = (
-    "«31/12/2026», «chậm nhất ngày 15 tháng 11 năm 2026», «Quý II/2026», «tháng 9/2026», "
-    "«cuối quý», «10 ngày làm việc», «thường xuyên», "
-    "«hằng tháng (chậm nhất 05 ngày sau khi kết thúc tháng)», "
-    "«chậm nhất ngày 05 của các tháng 3, tháng 6, tháng 9, tháng 12», «ngày 20 hằng tháng», "
-    "«thứ Hai hằng tuần», «ngày 15/6 và 15/12 hằng năm»"
-)
+from timelang.schedule import Deadline, format_date, monthly_rule
 
 
 @dataclass
@@ -46,7 +39,7 @@ class Phrase:
 def month(token: str) -> int:
     value = number(token)
     if not 1 <= value <= 12:
-        raise DeadlineError(f"Không có tháng {token}: tháng phải từ 1 đến 12.")
+        raise DeadlineError(why.NoSuchMonth(token))
     return value
 
 
@@ -54,10 +47,7 @@ def make_date(year: int, month_number: int, day: int) -> date:
     try:
         return date(year, month_number, day)
     except ValueError:
-        raise DeadlineError(
-            f"Ngày {day:02d}/{month_number:02d}/{year} không có thật. "
-            f"Ví dụ cách viết đúng: {EXAMPLES}."
-        ) from None
+        raise DeadlineError(why.NoSuchDate(day, month_number, year)) from None
 
 
 def _year(token: str) -> int:
@@ -176,6 +166,7 @@ def _full_date(match: re.Match[str]) -> date | None:
 def recurring(
     p: Phrase, unit: Unit, rule: str, anchor: Literal["end", "due"], text: str, *,
     offset_days: int = 0, offset_working_days: int = 0, starts: date | None = None,
+    month_days: tuple[int, ...] = (),
 ) -> Deadline:
     if (start_match := STARTS.search(p.text)) is not None:
         p.used.add(start_match)
@@ -184,7 +175,8 @@ def recurring(
         text = f"{text} (từ năm {starts.year})"
     return Deadline(kind="recurring", due=None, rrule=rule, text=text, source=p.source, unit=unit,
                     anchor=anchor, offset_days=offset_days,
-                    offset_working_days=offset_working_days, starts=starts)
+                    offset_working_days=offset_working_days, starts=starts,
+                    month_days=month_days)
 
 
 # --- ongoing -------------------------------------------------------------------------------
@@ -225,8 +217,7 @@ def read_recurring(p: Phrase) -> Deadline | None:
         months = sorted({month(m) for m in re.findall(rf"\b(?:{MONTH})\b", match.group(2))})
         if len(months) >= 2:
             if not 1 <= day <= 31 or any(day > month_days(m) for m in months):
-                raise DeadlineError(f"Ngày {day} không có trong mọi tháng đã nêu. "
-                                    f"Ví dụ cách viết đúng: {EXAMPLES}.")
+                raise DeadlineError(why.DayNotInEveryMonth(day))
             p.used.add(match)
             # "định kỳ 3 tháng, 6 tháng, 9 tháng, năm … ngày 05 của các tháng 3, 6, 9, 12":
             # the same quarterly regime said twice.
@@ -244,8 +235,11 @@ def read_recurring(p: Phrase) -> Deadline | None:
         if unit == "week":
             return None
         if offset > 366:
-            raise DeadlineError(f"{offset} ngày là quá xa. Ví dụ cách viết: {EXAMPLES}.")
+            raise DeadlineError(why.TooFar(offset))
         p.used.add(match)
+        # "6 tháng một lần, … sau khi kết thúc 6 tháng": the period's own words say how often.
+        for every in EVERY[unit].finditer(phrase):
+            p.used.add(every)
         kind_of_day = "ngày làm việc" if working else "ngày"
         lead = {"month": "Hằng tháng", "quarter": "Hằng quý", "half": "6 tháng một lần",
                 "year": "Hằng năm"}[unit]
@@ -266,15 +260,16 @@ def read_recurring(p: Phrase) -> Deadline | None:
     if match := _MONTHLY_DAY.search(phrase):
         day = int(match.group(1) or match.group(2))
         if not 1 <= day <= 31:
-            raise DeadlineError(f"Không có ngày {day} trong tháng. Ví dụ: {EXAMPLES}.")
+            raise DeadlineError(why.NoSuchMonthDay(day))
         p.used.add(match)
-        return recurring(p, "month", f"FREQ=MONTHLY;BYMONTHDAY={-1 if day == 31 else day}",
-                         "due", f"Ngày {day} hằng tháng")
+        # "ngày 30": February's is its last day (the schedule keeps 30, callers say so).
+        return recurring(p, "month", monthly_rule([day]), "due", f"Ngày {day} hằng tháng",
+                         month_days=(day,) if day >= 29 else ())
 
     if match := _QUARTER_DAY.search(phrase):
         day = int(match.group(1))
         if not 1 <= day <= 30:
-            raise DeadlineError(f"Không có ngày {day} trong mọi tháng cuối quý. Ví dụ: {EXAMPLES}.")
+            raise DeadlineError(why.NoSuchQuarterEndDay(day))
         p.used.add(match)
         return recurring(p, "quarter", f"FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY={day}", "due",
                          f"Hằng quý, ngày {day} của tháng cuối quý")
@@ -304,10 +299,7 @@ def read_times_per(p: Phrase) -> Deadline | None:
     count = int(word) if word.isdigit() else _TIMES_WORDS[word]
     unit = _TIMES_UNITS.get((count, match.group(2)))
     if unit is None:
-        per = _UNIT_NAMES[_UNIT_WORDS[match.group(2)]]
-        raise DeadlineError(f"«{count} lần mỗi {per}» chưa nói vào những ngày nào. Hãy ghi rõ "
-                            f"các ngày hạn, ví dụ «ngày 15/4 và 15/10 hằng năm», hoặc một kỳ, "
-                            f"ví dụ: {EXAMPLES}.")
+        raise DeadlineError(why.TimesPerWithoutDays(count, _UNIT_WORDS[match.group(2)]))
     p.used.add(match)
     return _each_period_end(p, unit)
 
@@ -369,7 +361,7 @@ def read_relative(p: Phrase) -> Deadline | None:
                 start = make_date(int(explicit.group(3)), month(explicit.group(2)),
                                   int(explicit.group(1)))
         if count > 366:
-            raise DeadlineError(f"{count} ngày là quá xa. Ví dụ cách viết: {EXAMPLES}.")
+            raise DeadlineError(why.TooFar(count))
         if working:
             due = calendar.add_working_days(start, count)
             return _once(p, due, f"Một lần, hạn {format_date(due)} ({count} ngày làm việc kể từ "
@@ -426,10 +418,7 @@ def read_once(p: Phrase) -> Deadline | None:
         return None
     dues = sorted({due for _, _, due, _ in found})
     if len(dues) > 1:
-        listed = ", ".join(format_date(d) for d in dues)
-        raise DeadlineError(f"cụm này có {len(dues)} hạn khác nhau ({listed}); một nhiệm vụ "
-                            f"một lần chỉ có một hạn. Hãy giao thành nhiều nhiệm vụ, hoặc thêm "
-                            f"«hằng năm» nếu đó là các hạn lặp lại mỗi năm.")
+        raise DeadlineError(why.SeveralDues(tuple(dues)))
     for start, end, _, _ in found:
         p.used.add_span(start, end)
     return _once(p, dues[0])

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from timelang import numbers
+from timelang.refusals import Reason
 
 _FOOTNOTES = re.compile(r"[⁽⁾⁰¹²³⁴⁵⁶⁷⁸⁹*_`]|\(\d{1,2}\)(?=\s*[.;,]?\s*$)")
 
@@ -29,18 +30,13 @@ YEAR = r"(?:19|20)\d{2}"
 
 
 class DeadlineError(ValueError):
-    """A phrase that cannot be read. `reason` says why; str() is the one-line message a user
-    reads, naming the phrase once: "Chưa hiểu thời hạn «…»: <reason>"."""
+    """A phrase that cannot be read. `reason` says why (typed, no wording: the catalogue's
+    `texts.deadlines.refusal_text` words it); `phrase` is the phrase, once known."""
 
-    def __init__(self, reason: str, phrase: str | None = None) -> None:
-        self.reason = reason.strip()
+    def __init__(self, reason: Reason, phrase: str | None = None) -> None:
+        self.reason = reason
         self.phrase = phrase
-        super().__init__(self._line())
-
-    def _line(self) -> str:
-        if self.phrase is None:
-            return self.reason
-        return f"Chưa hiểu thời hạn «{self.phrase}»: {self.reason}"
+        super().__init__(reason.code.value)
 
     def for_phrase(self, phrase: str) -> DeadlineError:
         return self if self.phrase is not None else DeadlineError(self.reason, phrase)

@@ -27,9 +27,9 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from timelang import next_period, windows
+from timelang import refusals as why
 from timelang.calendar import WorkingCalendar, default_calendar
 from timelang.deadline_readers import (
-    EXAMPLES,
     Phrase,
     read_daily_report,
     read_every,
@@ -40,17 +40,19 @@ from timelang.deadline_readers import (
     read_times_per,
 )
 from timelang.deadline_tokens import YEAR, DeadlineError, clean, fold, normalize, tokens
+from timelang.month_days import read_month_days
 from timelang.periods import Unit
+from timelang.refusals import Reason
 from timelang.schedule import Deadline, Kind, Period, format_date
 from timelang.yearly import read_yearly_days
 
 __all__ = [
-    "EXAMPLES", "Deadline", "DeadlineError", "Kind", "Period", "Reading", "Refusal", "Unit",
+    "Deadline", "DeadlineError", "Kind", "Period", "Reading", "Reason", "Refusal", "Unit",
     "format_date", "normalize", "parse_deadline", "read_deadline", "read_first",
 ]
 
 _READERS: tuple[Callable[[Phrase], Deadline | None], ...] = (
-    read_daily_report, read_ongoing, read_recurring, read_yearly_days,
+    read_daily_report, read_ongoing, read_month_days, read_recurring, read_yearly_days,
     read_times_per, read_every, read_relative, read_once,
 )
 _BAD_QUARTER = re.compile(r"\bquy (0|[5-9]|\d{2,}|v|vi|vii|viii)\b")
@@ -80,7 +82,7 @@ class Reading:
 @dataclass(frozen=True)
 class Refusal:
     phrase: str
-    reason: str
+    reason: Reason
     # A reading that left tokens unused: what was understood, and what was not.
     understood: Deadline | None = None
     unused: tuple[str, ...] = ()
@@ -88,11 +90,6 @@ class Refusal:
     @property
     def unsure(self) -> bool:
         return self.understood is not None
-
-    @property
-    def message(self) -> str:
-        """One line, naming the phrase once."""
-        return f"Chưa hiểu thời hạn «{self.phrase}»: {self.reason}"
 
     def error(self) -> DeadlineError:
         return DeadlineError(self.reason, self.phrase)
@@ -105,7 +102,7 @@ def read_deadline(
     display = clean(phrase)
     folded = fold(display)
     if not folded:
-        return Refusal(source, f"chưa có thời hạn. Ví dụ cách viết: {EXAMPLES}.")
+        return Refusal(source, why.NoPhrase())
     if (parts := windows.rounds(folded)) is not None:
         return _rounds_reading(parts, display, source, reference_date, calendar)
     clock = windows.clock_time(display, folded)
@@ -116,11 +113,9 @@ def read_deadline(
     if resolved is not None:
         return _as_written(read_deadline(resolved, reference_date, calendar), source, resolved)
     if match := _BAD_QUARTER.search(folded):
-        return Refusal(source, f"không có quý {match.group(1).upper()}: một năm có 4 quý "
-                               f"(I, II, III, IV). Ví dụ cách viết: {EXAMPLES}.")
+        return Refusal(source, why.NoSuchQuarter(match.group(1).upper()))
     if match := _BAD_WEEKDAY.search(folded):
-        return Refusal(source, f"không có «thứ {match.group(1)}» trong tuần: dùng thứ Hai … thứ "
-                               f"Bảy hoặc Chủ nhật. Ví dụ cách viết: {EXAMPLES}.")
+        return Refusal(source, why.NoSuchWeekday(match.group(1)))
     p = Phrase(folded, source, reference_date, calendar or default_calendar())
     from_to = _FROM_TO.search(folded) or _BARE_RANGE.match(folded)
     if from_to is not None:
@@ -139,14 +134,10 @@ def read_deadline(
                             text=f"Từ {display[from_to.start(1):from_to.end(1)]} đến "
                                  f"{format_date(deadline.due)}")
     elif _START.search(folded) and deadline.kind == "once":
-        return Refusal(source, "đây là thời điểm bắt đầu, chưa phải thời hạn. Hãy ghi hạn hoàn "
-                               "thành, ví dụ «từ 01/3 đến 30/6/2027», «cuối quý II/2027».",
-                       understood=deadline)
+        return Refusal(source, why.StartNotDeadline(), understood=deadline)
     unused = [display[t.start:t.end] for t in tokens(folded) if not p.used.covers(t)]
     if unused:
-        listed = ", ".join(f"«{text}»" for text in unused)
-        return Refusal(source, f"mới hiểu được «{deadline.text}», còn {listed} chưa dùng đến. "
-                               f"Hãy viết lại rõ hơn, ví dụ: {EXAMPLES}.",
+        return Refusal(source, why.UnusedWords(deadline.text, tuple(unused)),
                        understood=deadline, unused=tuple(unused))
     if clock is not None and deadline.kind == "once":
         # The day is the due date; the hour is kept in the text for the person to see.
@@ -165,10 +156,9 @@ def _rounds_reading(
     for label, start, end in parts:
         result = read_deadline(display[start:end], reference_date, calendar)
         if isinstance(result, Refusal):
-            return Refusal(source, f"đợt {label.upper()}: {result.reason}")
+            return Refusal(source, why.InRound(label.upper(), result.reason))
         if result.deadline.kind != "once" or result.deadline.due is None:
-            return Refusal(source, f"đợt {label.upper()} chưa có ngày kết thúc rõ ràng. Ví dụ "
-                                   f"cách viết: «Đợt 1: từ ngày 01/3 đến ngày 15/3/2027».")
+            return Refusal(source, why.RoundWithoutEnd(label.upper()))
         dues.append(result.deadline.due)
         texts.append(f"Đợt {label.upper()}: {result.deadline.text}")
     last = max(dues)
@@ -183,7 +173,7 @@ def _as_written(result: Reading | Refusal, source: str, resolved: str) -> Readin
     as the person wrote it."""
     if isinstance(result, Reading):
         return Reading(replace(result.deadline, source=source), result.reference)
-    return Refusal(source, f"(hiểu là «{resolved}») {result.reason}", result.understood,
+    return Refusal(source, why.AsRewritten(resolved, result.reason), result.understood,
                    result.unused)
 
 
@@ -202,7 +192,7 @@ def _first_reading(p: Phrase) -> Deadline | None:
 def parse_deadline(
     text: str, ref: date | None = None, calendar: WorkingCalendar | None = None
 ) -> Deadline:
-    """Reads one deadline phrase or raises DeadlineError with a one-line message. `ref` is
+    """Reads one deadline phrase or raises DeadlineError with its reason. `ref` is
     the date relative phrases count from (the plan's date, or today); a period left without
     its year is the next one ending on or after it."""
     result = read_deadline(text, ref or date.today(), calendar)
@@ -213,10 +203,11 @@ def parse_deadline(
 
 def read_first(
     candidates: Iterable[str], reference_date: date, calendar: WorkingCalendar | None = None
-) -> tuple[Deadline | None, str | None]:
+) -> tuple[Deadline | None, Refusal | None]:
     """Plan import: the first candidate (the phrase as written, then shorter readings of it)
     that reads. A shorter candidate only counts when the words it leaves out hold no number
-    or date: otherwise the task stays unsure, with the first refusal as its note."""
+    or date: otherwise the task stays unsure, with the first refusal as its note (the
+    caller words it through the catalogue)."""
     first: Refusal | None = None
     first_tokens: int | None = None
     for candidate in candidates:
@@ -232,24 +223,19 @@ def read_first(
         if isinstance(result, Reading):
             return result.deadline, None
         first = first or result
-    return None, first.message if first is not None else None
+    return None, first
 
 
-def _not_understood(phrase: str) -> str:
+def _not_understood(phrase: str) -> Reason:
     if re.search(r"\bdinh ky\b", phrase) and not re.search(
         r"\b(?:tuan|thang|nam|quy(?! dinh))\b", phrase
     ):
         # "định kỳ báo cáo … theo quy định": it recurs, but the phrase never says how often.
-        return ("«định kỳ» mà chưa nói kỳ nào: hằng tuần, hằng tháng, hằng quý, 6 tháng hay "
-                f"hằng năm? Ví dụ cách viết: {EXAMPLES}.")
-    understood = []
-    if years := re.findall(YEAR, phrase):
-        understood.append(f"năm {', '.join(dict.fromkeys(years))}")
-    if re.search(r"\bthang\b", phrase):
-        understood.append("có nhắc đến tháng")
-    if re.search(r"\bquy\b(?! (?:dinh|che|trinh|hoach|mo)\b)", phrase):  # not "quy định"
-        understood.append("có nhắc đến quý")
-    if re.search(r"\bngay\b", phrase):
-        understood.append("có nhắc đến ngày")
-    seen = f"tôi chỉ nhận ra: {'; '.join(understood)}. " if understood else ""
-    return f"{seen}Ví dụ cách viết: {EXAMPLES}."
+        return why.PeriodicWithoutPeriod()
+    return why.NotUnderstood(
+        years=tuple(dict.fromkeys(re.findall(YEAR, phrase))),
+        mentions_month=bool(re.search(r"\bthang\b", phrase)),
+        # not "quy định"
+        mentions_quarter=bool(re.search(r"\bquy\b(?! (?:dinh|che|trinh|hoach|mo)\b)", phrase)),
+        mentions_day=bool(re.search(r"\bngay\b", phrase)),
+    )

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from timelang import refusals as why
 from timelang.periods import ROMAN_QUARTERS
 
 # "tháng sau", "quý tới", "năm sau nữa"; not "2 tháng sau" (a duration), not "tháng sau khi …"
@@ -49,9 +50,10 @@ _HALF_YEAR = re.compile(r"\b(?:6|sau|9|chin|3|ba) thang (?:dau|cuoi) nam\b")
 
 @dataclass(frozen=True)
 class Ask:
-    """The phrase cannot be read without asking: `reason` is the question, in one line."""
+    """The phrase cannot be read without asking: `reason` says what to ask (the catalogue
+    words the question)."""
 
-    reason: str
+    reason: why.Reason
 
 
 def _accented(word: str) -> bool:
@@ -95,8 +97,7 @@ def resolve(display: str, folded: str, reference: date) -> str | Ask | None:
         if duration := _DURATION_BEFORE.search(folded[:match.start()]):
             # "2 tháng sau": counted from when? Ask with the date it would be from today.
             written = display[duration.start():match.end()]
-            return Ask(f"«{written}» tính từ ngày nào? Hãy ghi hạn là một ngày cụ thể, "
-                       f"ví dụ «{_example_day(reference)}».")
+            return Ask(why.DurationFromWhen(written, _example_day(reference)))
         unit_as_written = display[match.start(1):match.end(1)]
         six_as_written = display[match.start(2):match.end(2)]
         if match.group(2) == "sau" and _accented(six_as_written):
@@ -106,9 +107,8 @@ def resolve(display: str, folded: str, reference: date) -> str | Ask | None:
             year, month = _months_later(reference, 1)
             if month != 6:
                 written = display[match.start():match.end()]
-                return Ask(f"«{written}» là tháng sau (tháng {month}/{year}) hay tháng Sáu? "
-                           f"Hãy ghi rõ, ví dụ «cuối tháng {month}/{year}» hoặc "
-                           f"«cuối tháng 6/{year if month < 6 else year + 1}».")
+                return Ask(why.NextMonthOrJune(written, month, year,
+                                               year if month < 6 else year + 1))
         pieces.append(display[last:match.start()])
         pieces.append(_replacement(unit, reference, 2 if match.group(3) else 1))
         last = match.end()
@@ -130,9 +130,10 @@ def _each_next_period(display: str, folded: str) -> str | None:
             f"{_PERIOD_WORDS[unit]}" + display[match.end():])
 
 
-def _example_day(reference: date) -> str:
+def _example_day(reference: date) -> date:
+    """The day an example suggests: the 5th of next month."""
     year, month = _months_later(reference, 1)
-    return f"ngày 05/{month:02d}/{year}"
+    return date(year, month, 5)
 
 
 def _vague(display: str, folded: str, reference: date) -> Ask | None:
@@ -142,6 +143,5 @@ def _vague(display: str, folded: str, reference: date) -> Ask | None:
             continue
         written = display[match.start():match.end()]
         year, month = _months_later(reference, 1)
-        return Ask(f"«{written}» chưa nói rõ ngày nào. Hãy ghi ngày cụ thể, ví dụ "
-                   f"«{_example_day(reference)}», hoặc cả kỳ, ví dụ «cuối tháng {month}/{year}».")
+        return Ask(why.VagueDay(written, _example_day(reference), month, year))
     return None

@@ -12,7 +12,8 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Literal
 
-Unit = Literal["day", "week", "month", "quarter", "half", "year"]
+# "month_part": one of several due days in a month, from the day after the previous one.
+Unit = Literal["day", "week", "month", "month_part", "quarter", "half", "year"]
 
 
 def month_end(year: int, month: int) -> date:
@@ -46,8 +47,17 @@ def next_day_month(ref: date, day: int, month: int) -> date:
     return due if due >= ref else date(ref.year + 1, month, day)
 
 
+def month_part_bounds(due: date, dues_in_month: list[date]) -> tuple[date, date]:
+    """The part of the month a due day closes: from the day after the month's previous due day
+    (the 1st for the first), to this day (the month's end for the last)."""
+    earlier = [d for d in dues_in_month if d < due]
+    start = max(earlier) + timedelta(days=1) if earlier else due.replace(day=1)
+    later = [d for d in dues_in_month if d > due]
+    return start, due if later else month_end(due.year, due.month)
+
+
 def period_bounds(unit: Unit, day: date) -> tuple[date, date]:
-    if unit == "day":
+    if unit in ("day", "month_part"):
         return day, day
     if unit == "week":
         start = day - timedelta(days=day.weekday())
@@ -64,7 +74,7 @@ def period_bounds(unit: Unit, day: date) -> tuple[date, date]:
 
 
 def period_key(unit: Unit, day: date) -> str:
-    if unit == "day":
+    if unit in ("day", "month_part"):  # a part of a month is named by its due day
         return day.isoformat()
     if unit == "week":
         iso = day.isocalendar()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from timelang import refusals as why
 from timelang.deadline_readers import EVERY, STARTS, Phrase, collect_dates, recurring
 from timelang.deadline_tokens import DeadlineError
 from timelang.periods import month_days
@@ -40,15 +41,12 @@ def read_yearly_days(p: Phrase) -> Deadline | None:
     for _, _, due, is_end in found:
         day = -1 if is_end and due.month == 2 else due.day
         if days.get(due.month, day) != day:
-            raise DeadlineError(f"có hai ngày trong cùng tháng {due.month}; một nhiệm vụ hằng năm "
-                                f"chỉ có một hạn mỗi tháng. Hãy giao thành hai nhiệm vụ.")
+            raise DeadlineError(why.TwoDaysInMonth(due.month))
         days[due.month] = day
     years = sorted({due.year for _, _, due, _ in found if _names_year(p, due)})
     if len(years) > 1:
         # "năm 2020 năm 2021 hằng năm": from which year? Say it once ("từ năm 2020").
-        raise DeadlineError(f"cụm này nêu {len(years)} năm khác nhau "
-                            f"({', '.join(map(str, years))}) cho một việc hằng năm; hãy ghi "
-                            f"«từ năm {years[0]}».")
+        raise DeadlineError(why.SeveralYears(tuple(years)))
     first_year = years[0] if years else None
     for start, end, _, _ in found:
         p.used.add_span(start, end)
@@ -81,8 +79,7 @@ def _rule(pairs: list[_Day]) -> str:
     # to hold, so 29–31 and February's last day are refused here.
     if any(d == -1 for d in days) or any(d > month_days(m) or (m == 2 and d > 28)
                                          for m, _ in pairs for d in days):
-        raise DeadlineError("các ngày này không có trong mọi tháng đã nêu để lặp lại hằng năm; "
-                            "hãy giao thành nhiều nhiệm vụ.")
+        raise DeadlineError(why.YearlyDaysNotEveryMonth())
     grid = sorted((m, d) for m, _ in pairs for d in days)
     positions = ",".join(str(grid.index(pair) + 1) for pair in pairs)
     return (f"FREQ=YEARLY;BYMONTH={months};BYMONTHDAY={','.join(map(str, days))};"
