@@ -41,10 +41,12 @@ _EVERY_BY_DAY = re.compile(
     rf"(?:{_DAY_OF_MONTH}|\d{{1,2}})(?:\s+(?:hàng|hằng|của)\s+tháng)?",
     re.I,
 )
-# "trước ngày 15 hằng tháng": the day first, then how often.
+# "trước ngày 15 hằng tháng", "vào ngày 20 hằng tháng", "ngày 15 và 30 hằng tháng": the days
+# first, then how often. Without them the "hằng tháng" after would be read alone, as the
+# month's last day: a silent misread.
 _DAY_OF_EVERY = re.compile(
-    r"(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?ngày\s+\d{1,2}\s+(?:hàng|hằng|mỗi)\s+"
-    r"(?P<freq>tuần|tháng|quý)",
+    r"(?:(?:chậm nhất|trước)\s+(?:là\s+)?)?(?:vào\s+)?(?<!\w)ngày\s+\d{1,2}"
+    r"(?:\s*(?:,|và)\s*(?:ngày\s+)?\d{1,2})*\s+(?:hàng|hằng|mỗi)\s+(?P<freq>tuần|tháng|quý)",
     re.I,
 )
 # "3 tháng một lần", "6 tháng một lần": a reporting period in words.

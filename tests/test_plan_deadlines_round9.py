@@ -202,3 +202,21 @@ def test_b_event_bound_and_start_periods_are_no_date() -> None:
     # "Năm 2026 trở đi" is when the work starts: no deadline, nothing left unread.
     assert tasks["Mở"]["deadline"] is None
     assert "deadline_unread" not in tasks["Mở"]["unsure"]
+
+
+# --- days of the month written before "hằng tháng" in prose ----------------------------------
+
+
+MONTH_DAYS = """II. NHIỆM VỤ
+1. Văn phòng UBND xã tổng hợp, báo cáo kết quả thực hiện vào ngày 20 hằng tháng.
+2. Công chức Tư pháp - Hộ tịch tổng hợp số liệu, báo cáo Chủ tịch UBND xã vào ngày 15 và 30 hằng tháng.
+3. Văn phòng UBND xã chuẩn bị nội dung họp giao ban. Thời gian: ngày 10 hàng tháng.
+"""
+
+
+def test_days_before_every_month_are_the_due_days_not_the_month_end() -> None:
+    # Read as "hằng tháng" alone these would be due on the month's last day, without a word.
+    rules = [task["deadline"]["rrule"] for task in _tasks(MONTH_DAYS)]
+    assert rules == ["FREQ=MONTHLY;BYMONTHDAY=20",
+                     "FREQ=MONTHLY;BYMONTHDAY=15,28,29,30;BYSETPOS=1,-1",
+                     "FREQ=MONTHLY;BYMONTHDAY=10"]
