@@ -18,8 +18,12 @@ _PERIODIC = re.compile(
 _PERIODIC_LEAD = re.compile(
     r"(?:(?:cuộc\s+)?(?:họp|báo cáo|giao ban|sơ kết)(?:\s+\S+){0,2}?\s+)$", re.I
 )
+# "…, chậm nhất ngày 20", "… trước ngày 20", "… (một lần) vào ngày 25": the day of the period
+# said after it. "vào" needs its "ngày": "vào 2 đợt" is no day.
 _DUE_CLAUSE = re.compile(
-    r"\s*,?\s*(?:chậm nhất|trước)\s+(?:là\s+)?(?:ngày\s+)?\d{1,2}\b[^.;()]*", re.I
+    r"\s*,?\s*(?:một\s+lần\s+)?(?:(?:chậm nhất|trước)\s+(?:là\s+)?(?:vào\s+)?(?:ngày\s+)?"
+    r"|vào\s+ngày\s+)\d{1,2}\b[^.;()]*",
+    re.I,
 )
 _TIME_HINT = re.compile(r"chậm nhất|trước|ngày|hạn", re.I)
 _MULTI_MONTHS = re.compile(

@@ -211,6 +211,10 @@ MONTH_DAYS = """II. NHIỆM VỤ
 1. Văn phòng UBND xã tổng hợp, báo cáo kết quả thực hiện vào ngày 20 hằng tháng.
 2. Công chức Tư pháp - Hộ tịch tổng hợp số liệu, báo cáo Chủ tịch UBND xã vào ngày 15 và 30 hằng tháng.
 3. Văn phòng UBND xã chuẩn bị nội dung họp giao ban. Thời gian: ngày 10 hàng tháng.
+4. Văn phòng UBND xã báo cáo kết quả hằng tháng vào ngày 25.
+5. Văn phòng UBND xã báo cáo kết quả định kỳ hằng tháng, vào ngày 25.
+6. Văn phòng UBND xã báo cáo mỗi tháng một lần vào ngày 25.
+7. Văn phòng UBND xã báo cáo hằng quý vào ngày 15 của tháng cuối quý.
 """
 
 
@@ -219,4 +223,8 @@ def test_days_before_every_month_are_the_due_days_not_the_month_end() -> None:
     rules = [task["deadline"]["rrule"] for task in _tasks(MONTH_DAYS)]
     assert rules == ["FREQ=MONTHLY;BYMONTHDAY=20",
                      "FREQ=MONTHLY;BYMONTHDAY=15,28,29,30;BYSETPOS=1,-1",
-                     "FREQ=MONTHLY;BYMONTHDAY=10"]
+                     "FREQ=MONTHLY;BYMONTHDAY=10",
+                     # …and the day said after the period.
+                     "FREQ=MONTHLY;BYMONTHDAY=25", "FREQ=MONTHLY;BYMONTHDAY=25",
+                     "FREQ=MONTHLY;BYMONTHDAY=25",
+                     "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=15"]

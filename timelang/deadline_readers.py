@@ -101,7 +101,9 @@ _MONTHS_DAY = re.compile(
 _WEEKLY = re.compile(r"\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat|cn))\b.*\b(?:hang|moi) tuan"
                      r"|\b(?:hang|moi) tuan\b.*\b(?:thu (hai|ba|tu|nam|sau|bay|[2-7])|(chu nhat))\b")
 # "ngày 20 hằng tháng", "hằng tháng, trước ngày 25", "mỗi tháng vào ngày 5".
+# "ngày 20 hằng tháng", "hằng tháng, chậm nhất ngày 20", "mỗi tháng một lần vào ngày 25".
 _MONTHLY_DAY = re.compile(r"ngay (\d{1,2}) (?:hang|moi|cac) thang|(?:hang|moi) thang(?:,)? "
+                          r"(?:(?:mot|1) lan )?"
                           r"(?:vao |han |truoc |cham nhat (?:la )?(?:vao )?)?ngay (\d{1,2})\b(?! ?/)")
 _QUARTER_DAY = re.compile(r"ngay (\d{1,2}) (?:cua )?thang cuoi (?:moi |cua )?quy")
 EVERY = {
