@@ -10,7 +10,8 @@ import re
 from plans.document import _Node
 from plans.posts import post_lead, starts_with_post
 from plans.text import fold
-from plans.unitnames import extract_units, parse_responsibility, starts_with_unit, subject_units
+from plans.unit_lists import extract_units, starts_with_unit
+from plans.unitnames import parse_responsibility, subject_units
 from plans.units import GAZETTEER, sentence_actors, unit_name
 
 _FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)

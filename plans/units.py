@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from plans.text import fold_words
-from plans.unitnames import ORGANISE_VERB
+from plans.unit_lists import ORGANISE_VERB
 
 # Accent-free heads of unit names, longest first so "uy ban nhan dan" wins over "ban".
 UNIT_HEADS: tuple[str, ...] = (
