@@ -1,0 +1,112 @@
+"""Plan parsing, round 9c of issue 14: lines that read like duties but are none (money sources,
+liability, a general charge, campaign mottos and contents, targets), and unit lists (press
+tails, two bodies in one cell without a separator, two classes in one list). One minimal text
+of our own per class; no text here is copied from a corpus document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plans.parser import parse_text
+
+HEAD = "Số: 9/KH-UBND\nBình Yên, ngày 5 tháng 3 năm 2025\nKẾ HOẠCH\nThử nghiệm vòng chín\n"
+
+
+def _tasks(body: str) -> list[dict[str, Any]]:
+    tasks: list[dict[str, Any]] = parse_text(HEAD + body).to_json()["tasks"]
+    return tasks
+
+
+def _titles(body: str) -> list[str]:
+    return [task["title"] for task in _tasks(body)]
+
+
+def test_money_sources_are_no_tasks() -> None:
+    titles = _titles(
+        "II. GIẢI PHÁP\n"
+        "1. Bảo đảm nguồn lực\n"
+        "a) Ngân sách tỉnh bảo đảm kinh phí cho các nhiệm vụ do tỉnh thực hiện.\n"
+        "b) Hợp tác xã vận tải bảo đảm kinh phí cho các tuyến xe của mình.\n"
+        "c) Kêu gọi các nhà tài trợ đóng góp xây dựng bến xe.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Kinh phí thực hiện Kế hoạch được bố trí từ dự toán hằng năm của các đơn vị.\n"
+        "2. Sở Giao thông vận tải lập danh mục tuyến xe buýt mới.\n"
+    )
+    assert [t[:14] for t in titles] == ["Hợp tác xã vận", "Kêu gọi các nh", "Sở Giao thông "]
+
+
+def test_funding_part_naming_no_body_is_no_task() -> None:
+    titles = _titles(
+        "II. NHIỆM VỤ\n"
+        "1. Sở Xây dựng lập quy hoạch bãi đỗ xe.\n"
+        "2. Phương án huy động kinh phí\n"
+        "- Lồng ghép vào chương trình đầu tư công: ưu tiên vốn cho bãi đỗ xe.\n"
+        "- Hỗ trợ từ ngân sách Trung ương: đề nghị hỗ trợ phần thiết bị.\n"
+        "- Xã hội hóa/hợp tác công - tư: mời doanh nghiệp cùng đầu tư.\n"
+        "III. KINH PHÍ THỰC HIỆN\n"
+        "Kinh phí do ngân sách tỉnh bảo đảm theo phân cấp.\n"
+        "Các doanh nghiệp vận tải tự bố trí vốn cho phương tiện của mình.\n"
+    )
+    assert [t[:13] for t in titles] == ["Sở Xây dựng l"]
+
+
+def test_funding_part_giving_a_body_work_stays() -> None:
+    titles = _titles(
+        "II. NHIỆM VỤ\n"
+        "1. Sở Xây dựng lập quy hoạch bãi đỗ xe.\n"
+        "III. KINH PHÍ\n"
+        "Sở Tài chính tham mưu bố trí kinh phí thực hiện Kế hoạch.\n"
+    )
+    assert len(titles) == 2
+
+
+def test_liability_and_general_charge_are_no_tasks() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Ban quản lý rừng phòng hộ\n"
+        "- Tuần tra, bảo vệ diện tích rừng được giao.\n"
+        "- Chịu trách nhiệm trước Ủy ban nhân dân tỉnh nếu để xảy ra cháy rừng trên diện tích "
+        "được giao.\n"
+        "2. Trách nhiệm giải trình\n"
+        "- Các đơn vị được giao nhiệm vụ có trách nhiệm thực hiện nghiêm túc, đúng tiến độ.\n"
+        "- Trường hợp chậm gửi số liệu, đơn vị chịu trách nhiệm giải trình trước Ủy ban nhân "
+        "dân tỉnh.\n"
+        "- Sở Nông nghiệp tổng hợp tình hình, báo cáo Ủy ban nhân dân tỉnh.\n"
+        "3. Các sở, ban, ngành, Ủy ban nhân dân các xã chịu trách nhiệm thực hiện Kế hoạch này.\n"
+    )
+    assert [t["title"][:14] for t in tasks] == ["Tuần tra, bảo ", "Sở Nông nghiệp"]
+
+
+def test_general_charge_with_its_own_paragraph_stays() -> None:
+    titles = _titles(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các sở, ngành chịu trách nhiệm thực hiện Kế hoạch này.\n"
+        "Căn cứ Kế hoạch, các sở, ngành xây dựng kế hoạch chi tiết của đơn vị mình.\n"
+    )
+    assert len(titles) == 1
+
+
+def test_campaign_motto_and_emulation_content_are_no_tasks() -> None:
+    titles = _titles(
+        "II. NỘI DUNG PHONG TRÀO\n"
+        "1. Chủ đề phong trào\n"
+        "“Chung sức xây dựng quê hương giàu đẹp”.\n"
+        "2. Nội dung thi đua\n"
+        "a) Thi đua hoàn thành vượt mức chỉ tiêu thu ngân sách.\n"
+        "b) Tiếp tục đẩy mạnh cải cách hành chính.\n"
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Sở Nội vụ hướng dẫn các đơn vị đăng ký thi đua.\n"
+    )
+    assert [t[:9] for t in titles] == ["Sở Nội vụ"]
+
+
+def test_targets_to_reach_are_no_task() -> None:
+    titles = _titles(
+        "II. MỤC TIÊU VÀ HOẠT ĐỘNG CỦA KẾ HOẠCH\n"
+        "1. Phấn đấu đến cuối năm 2025 đạt các chỉ tiêu sau:\n"
+        "- Chỉ tiêu 1: 90% xã có điểm sinh hoạt văn hóa.\n"
+        "- Chỉ tiêu 2: 80% thôn có đội văn nghệ.\n"
+        "2. Hoạt động chính\n"
+        "- Tổ chức liên hoan văn nghệ quần chúng.\n"
+    )
+    assert [t[:9] for t in titles] == ["Tổ chức l"]
