@@ -13,6 +13,7 @@ is glued back to the unit before it. A unit stops at the first verb of the sente
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from plans.text import clean_text, fold
 
@@ -201,6 +202,9 @@ def extract_units(
         fragment = _STRAY_DIGIT.sub("", _CONNECTORS.sub("", fragment.strip()))
         unit, verb = _cut_at_verb(fragment)
         unit = unit.strip(" .")
+        if unit[:1].islower() and fold(unit) in _PRESS:
+            # "…, đặc khu, báo, đài và …": the press, unnamed, is no body to remind.
+            unit = ""
         if unit:
             is_new = starts_with_unit(unit) or (not units and trust_first)
             if (
@@ -236,6 +240,9 @@ def extract_units(
                 and unit[:1].islower()
                 and previous_separator.strip() == ","
                 and (collective or _bare_category(units[-1]))
+                # "Sở, ban, ngành, tổ chức chính trị - xã hội": another kind of body, not one
+                # more word of the administrative collective.
+                and not _OTHER_KIND.match(fold(unit))
             ):
                 is_new = False
                 collective = True
@@ -243,6 +250,10 @@ def extract_units(
                 collective = False
             if is_new:
                 units.append(unit)
+            elif units and not after_verb and fold(unit) in _GENERIC_WORDS and _proper(units[-1]):
+                # "Sở Nông nghiệp và Môi trường, đơn vị được lựa chọn …": a bare "đơn vị" is
+                # no part of the named body before it, nor a body of its own.
+                pass
             elif units and not after_verb:
                 joiner = previous_separator if previous_separator.strip() else " "
                 if joiner.strip() in (",", ";"):
@@ -260,13 +271,60 @@ def extract_units(
         previous_separator = separator
     cleaned: list[str] = []
     seen: set[str] = set()
-    for unit in units:
+    for unit in (part for whole in units for part in _run_together(whole)):
         tidy = _tidy(unit)
         key = fold(tidy)
         if len(key) >= 2 and key not in seen:
             seen.add(key)
             cleaned.append(tidy)
     return cleaned, stop
+
+
+# Bare words for the press: "báo, đài" ("các cơ quan thông tấn, báo chí" is one group).
+_PRESS = frozenset({"bao", "dai", "bao dai"})
+# "tổ chức chính trị - xã hội" after "Sở, ban, ngành": a second class of body.
+_OTHER_KIND = re.compile(r"^(?:cac )?to chuc (?:chinh tri|xa hoi)\b")
+_GENERIC_WORDS = frozenset({"don vi", "co quan", "dia phuong", "to chuc"})
+# Words before a repeated head that make it part of the name: "Phòng X thuộc Phòng Y".
+_OF = frozenset({"thuoc", "cua", "truc", "va", "voi", "tai"})
+
+
+def _proper(name: str) -> bool:
+    """"Sở Nông nghiệp và Môi trường": one named body (a capital after its head), not a
+    collective ("Các sở", "UBND các xã")."""
+    words = name.split()
+    return len(words) >= 2 and name[:1].isupper() and words[1][:1].isupper() and not (
+        fold(name).startswith(("cac ", "nhung "))
+    )
+
+
+def _run_together(name: str) -> list[str]:
+    """"Sở Khoa học và Công nghệ Sở Công Thương" (a table cell that lost its separator): two
+    bodies of the same kind, split where the head word comes again with a name after it. A
+    body's name never repeats its own head ("Văn phòng UBND tỉnh" has two heads, not one
+    twice); each part must still read as a unit."""
+    # why: plans.units imports this module for its verb list
+    from plans.units import GAZETTEER
+
+    words = name.split()
+    if not _proper(name):
+        return [name]
+    head = fold(words[0])
+    cuts = [
+        index
+        for index in range(2, len(words) - 1)
+        if fold(words[index]) == head
+        and words[index][:1].isupper()
+        and words[index + 1][:1].isupper()
+        and fold(words[index - 1]) not in _OF
+    ]
+    if not cuts:
+        return [name]
+    bounds = [0, *cuts, len(words)]
+    parts = [" ".join(words[a:b]) for a, b in pairwise(bounds)]
+    if not all(GAZETTEER.is_unit(part) for part in parts):
+        return [name]
+    return parts
 
 
 # A person's title before a unit ("Tư lệnh các quân khu"): the unit is what follows it.

@@ -110,3 +110,65 @@ def test_targets_to_reach_are_no_task() -> None:
         "- Tổ chức liên hoan văn nghệ quần chúng.\n"
     )
     assert [t[:9] for t in titles] == ["Tổ chức l"]
+
+
+def test_unnamed_press_is_no_unit() -> None:
+    from plans.unit_lists import extract_units
+
+    units, _ = extract_units(
+        "Sở Nội vụ, Ủy ban nhân dân các xã, thị trấn, báo, đài và các đơn vị có liên quan",
+        stop_at_verb=False,
+    )
+    assert units == ["Sở Nội vụ", "Ủy ban nhân dân các xã, thị trấn", "Các đơn vị có liên quan"]
+    # A named paper is a body; "thông tấn, báo chí" after "các cơ quan" is one group.
+    assert extract_units("Báo Bình Yên, Đài Phát thanh tỉnh")[0] == [
+        "Báo Bình Yên",
+        "Đài Phát thanh tỉnh",
+    ]
+    assert extract_units("các cơ quan thông tấn, báo chí")[0] == ["Các cơ quan thông tấn, báo chí"]
+
+
+def test_bare_generic_word_after_a_named_body_is_dropped() -> None:
+    from plans.unit_lists import extract_units
+
+    units, stop = extract_units("Sở Xây dựng, đơn vị được thuê khảo sát thực hiện")
+    assert units == ["Sở Xây dựng"] and stop == "được"
+    # After a collective it continues the group.
+    assert extract_units("UBND các xã, đơn vị")[0] == ["UBND các xã, đơn vị"]
+
+
+def test_two_bodies_in_one_cell_without_separator() -> None:
+    from plans.unit_lists import extract_units
+
+    assert extract_units("Sở Tư pháp Sở Nội vụ; UBND các xã")[0] == [
+        "Sở Tư pháp",
+        "Sở Nội vụ",
+        "UBND các xã",
+    ]
+    # A head repeated after "thuộc" is part of the name; two different heads are one name.
+    assert extract_units("Phòng Văn thư thuộc Phòng Hành chính")[0] == [
+        "Phòng Văn thư thuộc Phòng Hành chính"
+    ]
+    assert extract_units("Văn phòng UBND tỉnh")[0] == ["Văn phòng UBND tỉnh"]
+
+
+def test_administrative_collective_and_political_organisations_are_two_classes() -> None:
+    from plans.unit_lists import extract_units
+
+    assert extract_units("Sở, ban, ngành, tổ chức chính trị - xã hội")[0] == [
+        "Sở, ban, ngành",
+        "Tổ chức chính trị - xã hội",
+    ]
+    assert extract_units("Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ")[0] == [
+        "Các bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ"
+    ]
+
+
+def test_table_cell_with_two_bodies_gives_two_supports() -> None:
+    tasks = _tasks(
+        "PHỤ LỤC\n"
+        "| STT | Nhiệm vụ | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |\n"
+        "| 1 | Lập danh mục bến xe khách | Sở Xây dựng | Sở Tài chính Sở Công Thương | Năm 2025 |\n"
+    )
+    assert tasks and tasks[0]["lead"] == ["Sở Xây dựng"]
+    assert tasks[0]["support"] == ["Sở Tài chính", "Sở Công Thương"]
