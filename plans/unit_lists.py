@@ -56,6 +56,8 @@ _VERBS = (
     "lồng ghép", "vận động", "phát động", "huy động",
     # "Phối hợp với UBND xã triệu tập …", "… Ban Thường trực … tham gia công tác …".
     "triệu tập", "tham gia",
+    # "UBND các xã phân công cán bộ …".
+    "phân công",
 )
 # "tổ chức" the verb ("… tổ chức phổ biến …"), not the noun: "các đoàn thể, tổ chức xã hội",
 # "tổ chức, cá nhân", "các tổ chức thành viên".

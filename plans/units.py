@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from plans.text import fold_words
-from plans.unit_lists import ORGANISE_VERB
+from plans.unit_lists import ORGANISE_VERB, _cut_at_verb
 
 # Accent-free heads of unit names, longest first so "uy ban nhan dan" wins over "ban".
 UNIT_HEADS: tuple[str, ...] = (
@@ -199,6 +199,9 @@ def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
     parts = [unit_name(part) for part in _LIST_SPLIT.split(text) if part.strip()]
     parts = [re.sub(r"\s+và\s+(?=(?:các|ủy ban|uỷ ban|ubnd)\b)", "|", p, flags=re.I) for p in parts]
     names = [name.strip(" ,") for part in parts for name in part.split("|")]
+    # "UBND các xã, phường xác định đây là nhiệm vụ trọng tâm …": the subject window ends at
+    # the duty verbs above; a verb they lack still ends the name.
+    names = [_cut_at_verb(name)[0].strip(" ,") or name for name in names]
     split: list[str] = []
     listed: set[str] = set()  # bodies named in a long list of bodies, kept without a known head
     for name in names:

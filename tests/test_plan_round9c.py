@@ -172,3 +172,15 @@ def test_table_cell_with_two_bodies_gives_two_supports() -> None:
     )
     assert tasks and tasks[0]["lead"] == ["Sở Xây dựng"]
     assert tasks[0]["support"] == ["Sở Tài chính", "Sở Công Thương"]
+
+
+def test_actor_name_ends_at_a_verb_the_duty_verbs_lack() -> None:
+    from plans.units import sentence_actors
+
+    assert sentence_actors(
+        "Thủ trưởng các sở, ngành, Chủ tịch UBND các xã xác định đây là nhiệm vụ trọng tâm và "
+        "chỉ đạo triển khai."
+    ) == ["các sở, ngành", "UBND các xã"]
+    assert sentence_actors(
+        "Ủy ban nhân dân các xã phân công cán bộ theo dõi, hỗ trợ người cai nghiện."
+    ) == ["Ủy ban nhân dân các xã"]
