@@ -50,6 +50,12 @@ _FUNDING_HEADING = re.compile(
 )
 # Firms funding their own investment are a source of money, not a state body given work.
 _FIRMS = re.compile(r"\b(?:doanh nghiep|nha dau tu|nha mang)\b")
+# "- Đối với khiếu nại về …: hướng dẫn …", "- Đối với thôn có dưới 100 cử tri: …": how each case
+# is handled, the detail of the duty above, not a duty of its own ("- Đối với UBND các xã: …"
+# addresses bodies and stays).
+_CASE = re.compile(r"^đối với\s+(?P<case>[^:]{3,160}):", re.IGNORECASE)
+# "Trong đó:", "Cụ thể:" alone: the breakdown of the line before, not work.
+_BREAKDOWN = frozenset({"trong do", "cu the", "bao gom", "gom"})
 # "- Chịu trách nhiệm trước pháp luật nếu để xảy ra …", "- Trường hợp chậm trễ, …, đơn vị chịu
 # trách nhiệm giải trình …": the liability a duty carries, not a duty.
 _LIABILITY = re.compile(
@@ -77,6 +83,14 @@ def _slogans(node: _Node) -> bool:
     lines = [c.text.strip() for c in node.children] + [b.strip() for b in node.body]
     lines = [line for line in lines if line]
     return len(lines) >= 2 and sum(1 for line in lines if line.endswith("!")) * 2 > len(lines)
+
+
+def case_rule(node: _Node) -> bool:
+    """ "- Đối với khiếu nại về …: hướng dẫn …": a bullet saying how one case is handled."""
+    case = _CASE.match(node.text.strip()) if node.kind == "item" else None
+    return bool(
+        case and not subject_units(node.text).lead and not GAZETTEER.is_unit(case.group("case"))
+    )
 
 
 def _names_state_body(node: _Node) -> bool:
@@ -122,6 +136,10 @@ def non_task_block(node: _Node) -> bool:
     if _SLOGAN_HEADING.match(heading) or _slogans(node):
         return True
     if node.kind in ("section", "number", "letter", "item") and _statement_not_duty(node):
+        return True
+    if heading in _BREAKDOWN and not _assigns(node):
+        return True
+    if case_rule(node):
         return True
     if node.kind in ("section", "number", "letter"):
         if _TARGETS.match(heading) and heading.endswith("sau") and not _assigns(node):

@@ -184,3 +184,33 @@ def test_actor_name_ends_at_a_verb_the_duty_verbs_lack() -> None:
     assert sentence_actors(
         "Ủy ban nhân dân các xã phân công cán bộ theo dõi, hỗ trợ người cai nghiện."
     ) == ["Ủy ban nhân dân các xã"]
+
+
+def test_case_by_case_handling_rules_are_the_duty_detail() -> None:
+    tasks = _tasks(
+        "II. NHIỆM VỤ\n"
+        "1. Tiếp nhận phản ánh của người dân\n"
+        "Tổ tiếp dân phường tiếp nhận phản ánh, cụ thể:\n"
+        "- Đối với phản ánh về vệ sinh môi trường: chuyển Tổ dân phố xem xét.\n"
+        "- Đối với phản ánh về trật tự đô thị:\n"
+        "+ Chuyển Công an phường xử lý.\n"
+        "2. Tổ chức đối thoại\n"
+        "- Đối với Ủy ban nhân dân phường: chủ trì buổi đối thoại hằng quý.\n"
+    )
+    titles = [t["title"] for t in tasks]
+    assert not any(title.startswith("Đối với phản ánh") for title in titles)
+    assert any(title.startswith("Tiếp nhận phản ánh") for title in titles)
+    # A case naming bodies addresses them: still a task.
+    assert any("đối thoại" in title for title in titles)
+
+
+def test_breakdown_line_alone_is_no_task() -> None:
+    titles = _titles(
+        "II. NHIỆM VỤ\n"
+        "1. Phát triển hạ tầng\n"
+        "- Lắp đặt trạm sạc tại các bến xe.\n"
+        "Trong đó:\n"
+        "+ Bến xe phía Bắc: 10 trạm;\n"
+        "+ Bến xe phía Nam: 12 trạm.\n"
+    )
+    assert not any(title.strip(" :") == "Trong đó" for title in titles)
