@@ -76,7 +76,10 @@ _LEADING_ADVERBIAL = re.compile(
     r"^(?:trên cơ sở|căn cứ)\s+(?:kế hoạch|chức năng|nhiệm vụ|nội dung)[^,:;]{0,60}?"
     r"(?:này|được giao|giao|của huyện|của tỉnh)\s*,?\s*|^(?:hàng|hằng)\s+năm\s*,\s*"
     # "Căn cứ tình hình thực tế, các cơ quan …": any short grounds before a comma.
-    r"|^(?:căn cứ|trên cơ sở|tùy theo|tuỳ theo)\s+[^,:;]{3,60},\s*",
+    r"|^(?:căn cứ|trên cơ sở|tùy theo|tuỳ theo)\s+[^,:;]{3,60}"
+    # "Trên cơ sở đề xuất của các Sở, ban, ngành chuyên môn, Sở Tài chính …": the grounds
+    # name a list whose lower-case words go on past a comma ("các …" opens the subject).
+    r"(?:,\s*(?!các\b|những\b)(?-i:[a-zà-ỹđ])[^,:;]{0,40})*,\s*",
     re.IGNORECASE,
 )
 _CONNECTORS = re.compile(r"^(?:với|cùng với|cùng|và|các đơn vị:)\s+", re.IGNORECASE)

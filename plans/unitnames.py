@@ -191,8 +191,17 @@ def named_bodies(units: Iterable[str]) -> list[str]:
     """The partners a duty's sentence names, without its "… (có) liên quan" groups: in running
     text "phối hợp với Sở Y tế và các cơ quan liên quan" is a courtesy, not a unit to remind (a
     labelled "Cơ quan phối hợp:" list keeps such groups: the author listed who takes part)."""
-    named = (_VAGUE_IN_TEXT.sub("", unit).strip(" ,") for unit in units if unit)
-    return [unit for unit in named if unit and not _VAGUE_GROUP.search(fold(unit))]
+    found: list[str] = []
+    for unit in units:
+        named = _VAGUE_IN_TEXT.sub("", unit).strip(" ,")
+        if not named or _VAGUE_GROUP.search(fold(named)):
+            continue
+        if named != unit.strip(" ,") and not starts_with_unit(named):
+            # "các đơn vị liên quan thẩm định": the words left after the vague group are the
+            # sentence's verb, not a body.
+            continue
+        found.append(named)
+    return found
 
 
 # "… và các cơ quan, đơn vị có liên quan" inside a list of partners: the vague group alone.

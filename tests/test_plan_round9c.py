@@ -214,3 +214,21 @@ def test_breakdown_line_alone_is_no_task() -> None:
         "+ Bến xe phía Nam: 12 trạm.\n"
     )
     assert not any(title.strip(" :") == "Trong đó" for title in titles)
+
+
+def test_list_in_the_opening_clause_is_not_the_subject() -> None:
+    from plans.unitnames import subject_units
+    from plans.units import sentence_actors
+
+    text = (
+        "Trên cơ sở đề xuất của các Sở, ban, ngành chuyên môn, Sở Tài chính phối hợp với các "
+        "đơn vị liên quan thẩm định nhu cầu kinh phí."
+    )
+    assert sentence_actors(text) == ["Sở Tài chính"]
+    found = subject_units(text)
+    # The vague partner group is no unit, and the verb after it is none either.
+    assert found.lead == ["Sở Tài chính"] and found.support == []
+    # A lower-case subject after the opening clause is still read.
+    assert sentence_actors(
+        "Trong quá trình lập quy hoạch, cơ quan lập quy hoạch chủ trì rà soát số liệu."
+    ) == ["cơ quan lập quy hoạch"]
