@@ -32,7 +32,7 @@ UNIT_HEADS: frozenset[str] = frozenset(
         "uy_vien", "thanh_vien", "lien_ngang", "chinh_quyen", "vien_kiem", "toa", "cuc_thue",
         "chi_cuc_thue", "don_vi_su", "ban_quan_ly", "cong_doan", "quy", "xa_doi", "dan_quan",
         "ban_tiep", "ban_dan", "ban_thanh", "thong_tan", "kiem_toan",
-        "tieu_ban", "hiep_hoi", "lien_minh", "doanh_nghiep",
+        "tieu_ban", "hiep_hoi", "lien_minh", "doanh_nghiep", "chu_dau", "chu_rung",
     }
 )
 

@@ -75,6 +75,10 @@ UNIT_HEADS: tuple[str, ...] = (
     "benh vien",
     "vien",
     "truong",
+    # Those a plan charges by what they own or invest in: "Các chủ rừng là tổ chức", "Các chủ
+    # đầu tư xây dựng và kinh doanh hạ tầng khu công nghiệp".
+    "chu dau tu",
+    "chu rung",
 )
 
 # Words that, right after a head, show the head is a verb or a common noun, not a unit:

@@ -232,3 +232,14 @@ def test_list_in_the_opening_clause_is_not_the_subject() -> None:
     assert sentence_actors(
         "Trong quá trình lập quy hoạch, cơ quan lập quy hoạch chủ trì rà soát số liệu."
     ) == ["cơ quan lập quy hoạch"]
+
+
+def test_owners_and_investors_head_their_items() -> None:
+    tasks = _tasks(
+        "III. TỔ CHỨC THỰC HIỆN\n"
+        "1. Các chủ rừng là hộ gia đình\n"
+        "- Tuần tra rừng trong mùa khô.\n"
+        "2. Chủ đầu tư các dự án\n"
+        "- Báo cáo tiến độ thi công hằng tháng.\n"
+    )
+    assert [t["lead"] for t in tasks] == [["Các chủ rừng là hộ gia đình"], ["Chủ đầu tư các dự án"]]
