@@ -91,7 +91,9 @@ _BARE_LOCALITIES = frozenset({"cac xa", "cac phuong", "cac xa thi tran", "xa", "
 # Lower-case words that continue a "các …" list rather than name a unit: "các sở, ban, ngành".
 _LIST_TAILS = frozenset(
     {"ban", "nganh", "don vi", "dia phuong", "phong", "so", "doan the", "doan", "hoi",
-     "thi tran", "phuong", "xa", "co quan", "hoi doan the", "to chuc"}
+     "thi tran", "phuong", "xa", "co quan", "hoi doan the", "to chuc",
+     # "các thôn, ấp, tổ dân phố": the places of a commune, one group.
+     "thon", "ap", "to dan pho", "khu pho", "khu dan cu"}
 )
 
 

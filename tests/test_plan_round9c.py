@@ -243,3 +243,13 @@ def test_owners_and_investors_head_their_items() -> None:
         "- Báo cáo tiến độ thi công hằng tháng.\n"
     )
     assert [t["lead"] for t in tasks] == [["Các chủ rừng là hộ gia đình"], ["Chủ đầu tư các dự án"]]
+
+
+def test_places_of_a_commune_are_one_group() -> None:
+    from plans.unit_lists import extract_units
+
+    assert extract_units("Các thôn, tổ dân phố")[0] == ["Các thôn, tổ dân phố"]
+    assert extract_units("Các thôn, khu phố và Công an xã")[0] == [
+        "Các thôn, khu phố",
+        "Công an xã",
+    ]
