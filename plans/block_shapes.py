@@ -8,9 +8,11 @@ from __future__ import annotations
 import re
 
 from plans.document import _Node
+from plans.non_task_blocks import case_rule
 from plans.posts import post_lead, starts_with_post
 from plans.text import fold
-from plans.unitnames import extract_units, parse_responsibility, starts_with_unit, subject_units
+from plans.unit_lists import extract_units, starts_with_unit
+from plans.unitnames import parse_responsibility, subject_units
 from plans.units import GAZETTEER, sentence_actors, unit_name
 
 _FOR_GROUP = re.compile(r"^(?:đối với|trách nhiệm của)\s+(?=\S)", re.I)
@@ -36,7 +38,17 @@ _HEAD_VERB = re.compile(
 
 def _fold_list_introduction(node: _Node) -> None:
     """"5. Hỗ trợ thi hành Luật" / "- Các nội dung hỗ trợ bao gồm:" / "+ …" / "+ …": a lone
-    bullet that only introduces the heading's details is the heading's description."""
+    bullet that only introduces the heading's details is the heading's description. So are
+    bullets that each say how one case is handled ("- Đối với khiếu nại về …: …"): the
+    heading is the duty; the rules are left out of it, as their times run from each case
+    ("trong thời hạn 05 ngày kể từ ngày nhận đơn"), not from the plan."""
+    if node.kind in ("number", "letter") and node.children and all(
+        case_rule(child) for child in node.children
+    ):
+        node.children = []
+        for attr in node.attrs:
+            attr.position = 0
+        return
     if node.kind not in ("number", "letter") or len(node.children) != 1:
         return
     child = node.children[0]

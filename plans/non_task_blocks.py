@@ -11,7 +11,7 @@ from plans.document import _Attr, _Node
 from plans.spec_lines import _assigns, label_line
 from plans.text import fold
 from plans.unitnames import sentence_support, subject_units
-from plans.units import DUTY_VERBS
+from plans.units import DUTY_VERBS, GAZETTEER
 
 # "V. KHẨU HIỆU TUYÊN TRUYỀN", "Hình thức tuyên truyền", "Nội dung tuyên truyền trọng tâm":
 # what is said and how, not who does what.
@@ -28,6 +28,47 @@ _INSPECT = re.compile(r"^(?:kiem tra|giam sat|thanh tra|kiem tra, giam sat)\b")
 _INSPECT_VERB = re.compile(r"\b(?:kiem tra|giam sat)\b")
 _POINT = re.compile(r"^(?:viec|ve)\s")
 _DUTY_OPENING = re.compile(rf"^(?:{DUTY_VERBS})\b", re.IGNORECASE)
+# "1. Phấn đấu đến cuối năm 2025 đạt các mục tiêu, chỉ tiêu sau:": targets to reach, not work.
+_TARGETS = re.compile(r"^phan dau\b.{0,120}\b(?:dat|hoan thanh)\b.{0,40}\b(?:muc tieu|chi tieu)\b")
+# "a) Chủ đề Tháng hành động năm 2025" / "“Bình đẳng giới …”", "1. Chủ đề thi đua": the motto of
+# a campaign; "Nội dung thi đua" then "a) Tiếp tục nâng cao …": what units compete in, not
+# duties (the plan's "Tổ chức thực hiện" part says who does what).
+_MOTTO_HEADING = re.compile(r"^chu de\b")
+_EMULATION_CONTENT = re.compile(r"^(?:noi dung|cac noi dung|chu de|tieu chi)(?: va [a-z ]+)? thi dua\b")
+# Where the money comes from: "Ngân sách Thành phố đảm bảo kinh phí …", "Hỗ trợ từ ngân sách
+# Trung ương: …", "Kinh phí thực hiện Kế hoạch được bố trí trong dự toán …", "Vốn ngoài ngân
+# sách …", "Xã hội hóa/đối tác công - tư: …". Its subject is money, not a body.
+_MONEY_SUBJECT = re.compile(
+    r"^(?:ngan sach\b|nguon (?:kinh phi|von|ngan sach)\b"
+    r"|von (?:ngan sach|ngoai ngan sach|dau tu|doi ung|su nghiep)\b|ho tro tu ngan sach\b"
+    r"|kinh phi\b[^.;:]{0,160}?\bduoc (?:bo tri|dam bao|chi|cap|thuc hien theo)\b"
+    r"|xa hoi hoa\b[^.;:]{0,60}:)"
+)
+# "6. Kinh phí thực hiện", "Phương án huy động kinh phí", "III. NGUỒN KINH PHÍ": a funding part.
+_FUNDING_HEADING = re.compile(
+    r"^(?:(?:nguon )?kinh phi|nguon von|(?:phuong an )?huy dong (?:kinh phi|von)\b)\b"
+)
+# Firms funding their own investment are a source of money, not a state body given work.
+_FIRMS = re.compile(r"\b(?:doanh nghiep|nha dau tu|nha mang)\b")
+# "- Đối với khiếu nại về …: hướng dẫn …", "- Đối với thôn có dưới 100 cử tri: …": how each case
+# is handled, the detail of the duty above, not a duty of its own ("- Đối với UBND các xã: …"
+# addresses bodies and stays).
+_CASE = re.compile(r"^đối với\s+(?P<case>[^:]{3,160}):", re.IGNORECASE)
+# "Trong đó:", "Cụ thể:" alone: the breakdown of the line before, not work.
+_BREAKDOWN = frozenset({"trong do", "cu the", "bao gom", "gom"})
+# "- Chịu trách nhiệm trước pháp luật nếu để xảy ra …", "- Trường hợp chậm trễ, …, đơn vị chịu
+# trách nhiệm giải trình …": the liability a duty carries, not a duty.
+_LIABILITY = re.compile(
+    r"^chiu trach nhiem\b.{0,400}?\b(?:neu|khi) de xay ra\b"
+    r"|^(?:truong hop|neu)\b[^.]{0,200}?\bchiu trach nhiem (?:giai trinh|truoc)\b"
+)
+# "Các sở, ban, ngành … chịu trách nhiệm thực hiện Kế hoạch này.", "Các cơ quan, đơn vị được
+# phân công nhiệm vụ có trách nhiệm thực hiện nghiêm túc …": everyone's general charge, which
+# the items around it spell out.
+_GENERAL_CHARGE = re.compile(
+    r"\b(?:chiu|co) trach nhiem (?:to chuc )?(?:thuc hien|trien khai)"
+    r"(?: (?:ke hoach|quyet dinh|chi thi|chuong trinh)(?: nay)?| nghiem tuc\b[^;:]{0,60})\s*$"
+)
 
 
 def _texts(node: _Node) -> list[str]:
@@ -44,14 +85,71 @@ def _slogans(node: _Node) -> bool:
     return len(lines) >= 2 and sum(1 for line in lines if line.endswith("!")) * 2 > len(lines)
 
 
+def case_rule(node: _Node) -> bool:
+    """ "- Đối với khiếu nại về …: hướng dẫn …": a bullet saying how one case is handled."""
+    case = _CASE.match(node.text.strip()) if node.kind == "item" else None
+    return bool(
+        case and not subject_units(node.text).lead and not GAZETTEER.is_unit(case.group("case"))
+    )
+
+
+def _names_state_body(node: _Node) -> bool:
+    """Whether any line of the block gives work to a body (a labelled unit line, or a line
+    whose subject is a state body; firms funding themselves are not)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if any(a.kind in ("lead", "exec") for a in current.attrs):
+            return True
+        stack.extend(current.children)
+    for text in _texts(node)[1:]:
+        names = subject_units(text).lead
+        if any(GAZETTEER.is_unit(n) and not _FIRMS.search(fold(n)) for n in names):
+            return True
+    return False
+
+
+def _statement_not_duty(node: _Node) -> bool:
+    """A line that reads as a duty but states where money comes from, the liability a duty
+    carries, or everyone's general charge."""
+    folded = fold(node.text).strip()
+    if node.children or any(a.kind in ("lead", "exec") for a in node.attrs):
+        return False
+    if _MONEY_SUBJECT.match(folded) or _LIABILITY.match(folded):
+        return True
+    # A charge followed by its own paragraph ("… chịu trách nhiệm thực hiện Kế hoạch này." /
+    # "Căn cứ …, các bộ … xây dựng kế hoạch chi tiết …") introduces that duty.
+    return (
+        not node.body
+        and bool(_GENERAL_CHARGE.search(folded.rstrip(" .")))
+        and len(folded.split()) <= 40
+    )
+
+
 def non_task_block(node: _Node) -> bool:
-    """Whether a block holds no duty: slogans, a campaign's topics or forms naming no one, a
-    restated rule, or an annex of blank forms."""
+    """Whether a block holds no duty: slogans, a campaign's topics, motto or forms naming no
+    one, a restated rule, an annex of blank forms, the plan's aims, a funding part that gives
+    no body work, and lines stating money sources, liability or a general charge."""
     if node.kind == "root":
         return False
     heading = fold(node.text).strip(" :.")
     if _SLOGAN_HEADING.match(heading) or _slogans(node):
         return True
+    if node.kind in ("section", "number", "letter", "item") and _statement_not_duty(node):
+        return True
+    if heading in _BREAKDOWN and not _assigns(node):
+        return True
+    if case_rule(node):
+        return True
+    if node.kind in ("section", "number", "letter"):
+        if _TARGETS.match(heading) and heading.endswith("sau") and not _assigns(node):
+            return True
+        if (_MOTTO_HEADING.match(heading) or _EMULATION_CONTENT.match(heading)) and not (
+            _assigns(node)
+        ):
+            return True
+        if _FUNDING_HEADING.match(heading) and not _names_state_body(node):
+            return True
     if node.annex:
         texts = _texts(node)
         if any(_FORM_NUMBER.match(fold(t).strip()) for t in texts) or (

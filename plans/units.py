@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from plans.text import fold_words
-from plans.unitnames import ORGANISE_VERB
+from plans.unit_lists import ORGANISE_VERB, _cut_at_verb
 
 # Accent-free heads of unit names, longest first so "uy ban nhan dan" wins over "ban".
 UNIT_HEADS: tuple[str, ...] = (
@@ -75,6 +75,10 @@ UNIT_HEADS: tuple[str, ...] = (
     "benh vien",
     "vien",
     "truong",
+    # Those a plan charges by what they own or invest in: "Các chủ rừng là tổ chức", "Các chủ
+    # đầu tư xây dựng và kinh doanh hạ tầng khu công nghiệp".
+    "chu dau tu",
+    "chu rung",
 )
 
 # Words that, right after a head, show the head is a verb or a common noun, not a unit:
@@ -106,6 +110,9 @@ _DUTY_VERBS = (
 _OPENING_CLAUSE = re.compile(
     r"^(?:trên cơ sở|sau khi|căn cứ|theo|khi|trường hợp|trong quá trình|nếu|kết thúc)\b", re.I
 )
+# A lower-case category word going on with a list ("ban, ngành …"), not opening a subject
+# ("các sở …", "cơ quan tổ chức lập quy hoạch phải …").
+_LIST_GOES_ON = re.compile(r"(?:ban|ngành|sở|bộ|đoàn thể|địa phương|đơn vị|cơ quan)\s*,")
 _MINISTERS = re.compile(r"^Bộ trưởng,\s+Thủ trưởng\s+", re.IGNORECASE)
 # "… được phân công", "… được giao": what the subject is, not its name.
 _PASSIVE_TAIL = re.compile(r"\s+được\s.*$")
@@ -195,10 +202,23 @@ _NAME_TAIL = re.compile(
 )
 
 
+def _before_verb(name: str, gazetteer: Gazetteer) -> str:
+    """The name up to a verb, when what is left still names a body of its own ("UBND các xã"
+    of "UBND các xã xác định …"); "cơ quan lập quy hoạch" keeps its verb, "cơ quan" alone
+    naming no one."""
+    cut = _cut_at_verb(name)[0].strip(" ,")
+    if cut and cut != name and len(cut.split()) >= 3 and gazetteer.is_unit(cut):
+        return cut
+    return name
+
+
 def _split_units(text: str, gazetteer: Gazetteer) -> list[str]:
     parts = [unit_name(part) for part in _LIST_SPLIT.split(text) if part.strip()]
     parts = [re.sub(r"\s+và\s+(?=(?:các|ủy ban|uỷ ban|ubnd)\b)", "|", p, flags=re.I) for p in parts]
     names = [name.strip(" ,") for part in parts for name in part.split("|")]
+    # "UBND các xã, phường xác định đây là nhiệm vụ trọng tâm …": the subject window ends at
+    # the duty verbs above; a verb they lack still ends the name.
+    names = [_before_verb(name, gazetteer) for name in names]
     split: list[str] = []
     listed: set[str] = set()  # bodies named in a long list of bodies, kept without a known head
     for name in names:
@@ -254,6 +274,10 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
     if _OPENING_CLAUSE.match(text.strip("( ")):
         # "Trường hợp …, X có trách nhiệm …" / "Trường hợp … thì X có trách nhiệm …".
         for comma in re.finditer(r",\s+|\s+thì\s+", text[:300]):
+            if _LIST_GOES_ON.match(text[comma.end() :]):
+                # "… đề xuất của các Sở, ban, ngành chuyên môn, Sở Tài chính …": a comma
+                # inside the opening clause's list, not the one before the subject.
+                continue
             after = _SUBJECT_VERB.match(text[comma.end() :])
             if not after or not gazetteer.is_unit(after.group("subject")):
                 continue

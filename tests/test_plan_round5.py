@@ -150,13 +150,23 @@ def test_a_numbered_budget_section_holds_the_duties_of_named_units() -> None:
 
 
 def test_a_budget_section_of_paragraphs_stays_one_task() -> None:
-    # Without numbered items the section is one duty: arranging the money (as plan_004 reads).
+    # Without numbered items the section is one duty: arranging the money (as plan_004 reads,
+    # whose section has a "Cơ quan thực hiện" line). A section naming no body only states the
+    # sources of money: no task (round 9c; the corpus goldens' "budget sources" convention).
     tasks = _tasks(
         "II. NHIỆM VỤ\n1. Kiểm kê tài sản công.\n"
         "III. KINH PHÍ THỰC HIỆN\nThực hiện theo quy định hiện hành.\n"
         "- Các nhiệm vụ do phòng chủ trì sử dụng nguồn kinh phí được giao.\n"
+        "- Cơ quan thực hiện: Phòng Tài chính - Kế hoạch.\n"
     )
     assert [t["title"] for t in tasks] == ["Kiểm kê tài sản công.", "Kinh phí thực hiện"]
+    assert tasks[1]["lead"] == ["Phòng Tài chính - Kế hoạch"]
+    sources_only = _tasks(
+        "II. NHIỆM VỤ\n1. Kiểm kê tài sản công.\n"
+        "III. KINH PHÍ THỰC HIỆN\nThực hiện theo quy định hiện hành.\n"
+        "- Các nhiệm vụ do phòng chủ trì sử dụng nguồn kinh phí được giao.\n"
+    )
+    assert [t["title"] for t in sources_only] == ["Kiểm kê tài sản công."]
 
 
 def test_a_unit_name_stops_before_on_the_basis_of() -> None:
