@@ -44,6 +44,11 @@ READ: list[tuple[str, date, date]] = [
     ("trong tháng này", AUG, date(2026, 8, 31)),
     ("trong quý này", AUG, date(2026, 9, 30)),
     ("trong năm nay", AUG, date(2026, 12, 31)),
+    # A count of days from the day it is given, signed or issued, or from a written date.
+    ("15 ngày kể từ ngày ban hành Kế hoạch này", DEC, date(2026, 12, 18)),
+    ("30 ngày kể từ ngày ký", DEC, date(2027, 1, 2)),
+    ("trong 5 ngày kể từ ngày nhận nhiệm vụ", DEC, date(2026, 12, 8)),
+    ("7 ngày kể từ ngày 07/02/2027", DEC, date(2027, 2, 14)),
     # "tuần sau" and weekdays are not touched.
     ("thứ sáu tuần sau", DEC, date(2026, 12, 11)),
 ]
@@ -69,6 +74,11 @@ ASKED: list[tuple[str, date, list[str]]] = [
     ("đầu tháng 6/2027", DEC, ["chưa nói rõ ngày nào"]),
     ("giữa năm 2027", DEC, ["chưa nói rõ ngày nào"]),
     ("những tháng đầu năm 2027", DEC, ["chưa nói rõ ngày nào"]),
+    # A count of days from something that happens case by case has no date.
+    ("05 ngày kể từ ngày nhận đơn", DEC, ["theo từng trường hợp"]),
+    ("trong thời hạn 10 ngày làm việc kể từ ngày nhận được kiến nghị", DEC,
+     ["theo từng trường hợp"]),
+    ("10 ngày kể từ khi có kết quả kiểm tra", DEC, ["theo từng trường hợp"]),
 ]
 
 

@@ -115,6 +115,7 @@ def test_every_reason_is_worded() -> None:
         refusals.AsRewritten("tháng 1 năm 2027", refusals.NoPhrase()),
         refusals.PeriodicWithoutPeriod(), refusals.NotUnderstood(("2026",), True, True, True),
         refusals.DurationFromWhen("2 tháng sau", date(2027, 1, 5)),
+        refusals.CountedFromEvent("05 ngày kể từ ngày nhận đơn"),
         refusals.NextMonthOrJune("thang sau", 1, 2027, 2027),
         refusals.VagueDay("đầu tháng 6", date(2027, 1, 5), 1, 2027), refusals.TooFar(400),
         refusals.TimesPerWithoutDays(2, "month"), refusals.SeveralDues((REF, date(2027, 1, 1))),

@@ -13,6 +13,7 @@ from typing import Protocol, assert_never
 from texts.format import fmt_date
 from timelang.refusals import (
     AsRewritten,
+    CountedFromEvent,
     DayNotInEveryMonth,
     DurationFromWhen,
     InRound,
@@ -122,6 +123,11 @@ def reason_text(reason: Reason) -> str:
         case DurationFromWhen(written=written, example=example):
             return (f"«{written}» tính từ ngày nào? Hãy ghi hạn là một ngày cụ thể, "
                     f"ví dụ «{_example_day(example)}».")
+        case CountedFromEvent():
+            # The phrase is quoted just before: the reason does not repeat it.
+            return ("số ngày này tính từ một việc xảy ra theo từng trường hợp, không phải từ một "
+                    "ngày định trước, nên chưa đặt được hạn. Khi việc xảy ra, hãy giao nhiệm vụ "
+                    "với hạn là một ngày cụ thể.")
         case NextMonthOrJune(written=written, next_month=month, next_month_year=year,
                              june_year=june_year):
             return (f"«{written}» là tháng sau (tháng {month}/{year}) hay tháng Sáu? "

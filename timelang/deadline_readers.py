@@ -335,6 +335,34 @@ def _each_period_end(p: Phrase, unit: Unit) -> Deadline:
 # --- relative to the reference date ---------------------------------------------------------
 
 
+# What a count of days may be counted from and still have a day: the day the phrase was given
+# (a task's assignment, a plan's signature or issue), or a date written after it.
+_FROM = re.compile(r"\b(?:ke )?tu (?:khi |ngay )*(?P<what>[^,.;()]*)")
+# Its words, in any order: "ký ban hành Kế hoạch này", "Quyết định này có hiệu lực", "nhận được
+# văn bản". Any other word ("nhận đơn", "có kết quả") names an event.
+_KNOWN_START_WORDS = frozenset(
+    ["ky", "ban", "hanh", "co", "hieu", "luc", "thi", "giao", "nhan", "duoc", "tiep", "ke", "hoach", "van", "quyet", "dinh", "cong", "nhiem", "vu", "chi", "chuong", "trinh", "thong", "bao", "nay", "ngay", "khi"])
+
+
+def _known_start(what: str) -> bool:
+    words = what.split()
+    return not words or words[0][0].isdigit() or all(w in _KNOWN_START_WORDS for w in words)
+
+
+def _event_start(p: Phrase, count: re.Match[str]) -> str | None:
+    """"05 ngày kể từ ngày nhận đơn", "10 ngày kể từ khi có kết quả": the count starts at an
+    event that happens case by case, so no date can be set. The count and its start as
+    written, or None when it starts on a known day."""
+    start = _FROM.search(p.text, count.start(), count.end() + 60)
+    if start is None or start.start() > count.end() or _known_start(start.group("what")):
+        return None
+    # The folded phrase has the source's words: give them back with their accents.
+    words = len(p.text[count.start():start.end()].split())
+    first = len(p.text[:count.start()].split())
+    written = p.source.split()[first:first + words]
+    return " ".join(written).strip(" ,.;") if written else start.group(0)
+
+
 def read_relative(p: Phrase) -> Deadline | None:
     phrase, ref, calendar = p.text, p.ref, p.calendar
     if match := _AFTER_PERIOD.search(phrase):
@@ -347,6 +375,8 @@ def read_relative(p: Phrase) -> Deadline | None:
         due = calendar.add_working_days(end, offset) if working else end + timedelta(days=offset)
         return _once(p, due)
     if match := _DAYS_COUNT.search(phrase):
+        if (event := _event_start(p, match)) is not None:
+            raise DeadlineError(why.CountedFromEvent(event))
         count, working = int(match.group(1)), bool(match.group(2))
         p.used.add(match)
         start = ref

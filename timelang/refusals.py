@@ -34,6 +34,7 @@ class ReasonCode(StrEnum):
     PERIODIC_WITHOUT_PERIOD = "periodic_without_period"
     NOT_UNDERSTOOD = "not_understood"
     DURATION_FROM_WHEN = "duration_from_when"
+    COUNTED_FROM_EVENT = "counted_from_event"
     NEXT_MONTH_OR_JUNE = "next_month_or_june"
     VAGUE_DAY = "vague_day"
     TOO_FAR = "too_far"
@@ -165,6 +166,14 @@ class DurationFromWhen:
 
 
 @dataclass(frozen=True)
+class CountedFromEvent:
+    """"05 ngày kể từ ngày nhận đơn": counted from something that happens case by case."""
+
+    written: str  # the count and its start, as written
+    code: ClassVar[ReasonCode] = ReasonCode.COUNTED_FROM_EVENT
+
+
+@dataclass(frozen=True)
 class NextMonthOrJune:
     """"thang sau" typed without accents: next month or June?"""
 
@@ -247,6 +256,6 @@ Reason = Union[  # noqa: UP007 — a runtime alias read by isinstance checks and
     NoPhrase, NoSuchQuarter, NoSuchWeekday, NoSuchMonth, NoSuchDate, NoSuchMonthDay,
     NoSuchQuarterEndDay, DayNotInEveryMonth, StartNotDeadline, UnusedWords, InRound,
     RoundWithoutEnd, AsRewritten, PeriodicWithoutPeriod, NotUnderstood, DurationFromWhen,
-    NextMonthOrJune, VagueDay, TooFar, TimesPerWithoutDays, SeveralDues, TwoDaysInMonth,
+    CountedFromEvent, NextMonthOrJune, VagueDay, TooFar, TimesPerWithoutDays, SeveralDues, TwoDaysInMonth,
     SeveralYears, YearlyDaysNotEveryMonth, MonthDaysCollide, TimesPerDaysMismatch,
 ]
