@@ -54,7 +54,29 @@ def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
             if line is not None:
                 lines.append(line)
     lines.sort(key=lambda line: (round(line.top, 1), line.x0))
-    return lines
+    return _without_page_numbers(lines, number)
+
+
+def _without_page_numbers(lines: list[_Line], number: int) -> list[_Line]:
+    """The page's number goes: a line of only "12", "- 3 -" or "Trang 2/5" in the page's
+    first or last row, set apart from the text's left edge or reading as this page's number.
+    A lone number elsewhere is text (a table's row number set as a line of its own)."""
+    if not lines:
+        return lines
+    first_top = lines[0].top
+    last_bottom = max(line.bottom for line in lines)
+    left = min(line.x0 for line in lines)
+
+    def is_page_number(line: _Line) -> bool:
+        if not _PAGE_NUMBER.match(line.text):
+            return False
+        if line.top - first_top >= 1 and last_bottom - line.bottom >= 1:
+            return False
+        digits = re.match(r"\D*(\d+)", line.text)
+        own = digits is not None and int(digits.group(1)) in (number, number + 1)
+        return own or line.x0 - left > 20
+
+    return [line for line in lines if not is_page_number(line)]
 
 
 def _rows(chars: list[PageChar]) -> list[tuple[list[PageChar], list[float]]]:
@@ -120,7 +142,7 @@ def _segment_line(chars: list[PageChar], band: list[float], number: int) -> _Lin
             first = first or char
             last = char
     line = squash_spaces(nfc("".join(pieces)))
-    if not line or first is None or last is None or _PAGE_NUMBER.match(line):
+    if not line or first is None or last is None:
         return None
     return _Line(line, first[1], last[4], band[0], band[1], number)
 
@@ -149,7 +171,15 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[str]:
     left = lefts[len(lefts) // 10]
     right = rights[(len(rights) * 9) // 10]
     width = max(right - left, 1.0)
+    # The line gap inside a paragraph: measured after lines that fill the width (a wrapped
+    # paragraph going on), as a plan of mostly one-line paragraphs has few other gaps.
+    filled = right - max(0.12 * width, 2 * line_height)
     gaps = [
+        later.top - earlier.bottom
+        for page in pages
+        for earlier, later in pairwise(page)
+        if later.top - earlier.bottom > -1 and earlier.x1 >= filled
+    ] or [
         later.top - earlier.bottom
         for page in pages
         for earlier, later in pairwise(page)
