@@ -12,14 +12,17 @@ from operator import itemgetter
 from typing import Any
 
 from plans.limits import ReadGuard, count_text
-from plans.pdf_chars import PageChar, page_chars
+from plans.pdf_chars import PageChar, page_content
 from plans.pdf_streams import check_encrypted_streams, check_pdf_streams
 from plans.read_document import (
     _LABEL_START,
     _STRUCTURE_START,
+    Block,
     Paragraph,
     PlanReadError,
     ReadDocument,
+    Table,
+    join_wrapped_lines,
 )
 from plans.text import FOOTNOTE_LINE, nfc, squash_spaces, starts_lowercase
 from texts import messages
@@ -35,6 +38,8 @@ class _Line:
     top: float
     bottom: float
     page: int
+    # A ruled table standing where this line stands (its text is then empty).
+    table: tuple[tuple[str, ...], ...] | None = None
 
 
 _READING_ORDER = itemgetter(0, 1)
@@ -44,9 +49,11 @@ _LEFT = itemgetter(1)
 def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
     """Text lines of one page from its characters (plans.pdf_chars: pdfminer's boxes
     without pdfminer's layout objects, which cost most of the read)."""
-    chars = page_chars(page, number, guard)
-    chars.sort(key=_READING_ORDER)
+    chars, paths = page_content(page, number, guard)
     lines: list[_Line] = []
+    if paths:
+        chars = _take_tables(page, number, chars, lines)
+    chars.sort(key=_READING_ORDER)
     for row, band in _rows(chars):
         row.sort(key=_LEFT)
         for segment in _segments(row):
@@ -57,13 +64,47 @@ def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
     return _without_page_numbers(lines, number)
 
 
+def _take_tables(
+    page: Any, number: int, chars: list[PageChar], lines: list[_Line]
+) -> list[PageChar]:
+    """The page's ruled tables (pdfplumber's, from the drawn cell borders) become table
+    lines, their characters leave the text: a task table printed to PDF keeps its columns
+    instead of becoming a column of short lines. Returns the characters left."""
+    tables = [table for table in page.find_tables() if len(table.rows) >= 2]
+    for table in tables:
+        rows = tuple(
+            tuple(_cell_text(cell) for cell in row)
+            for row in table.extract()
+        )
+        if sum(1 for row in rows for cell in row if cell) < 2:
+            continue
+        x0, top, x1, bottom = table.bbox
+        lines.append(_Line("", x0, x1, top, bottom, number, rows))
+    boxes = [line for line in lines if line.table is not None]
+    return [
+        char
+        for char in chars
+        if not any(
+            box.x0 <= (char[1] + char[4]) / 2 <= box.x1
+            and box.top <= (char[2] + char[3]) / 2 <= box.bottom
+            for box in boxes
+        )
+    ]
+
+
+def _cell_text(cell: str | None) -> str:
+    """A cell's lines, wrapped at the cell's width, joined back into its paragraphs."""
+    lines = [squash_spaces(nfc(line)) for line in (cell or "").split("\n")]
+    return "\n".join(join_wrapped_lines(lines, text_wrapped=True))
+
+
 def _without_page_numbers(lines: list[_Line], number: int) -> list[_Line]:
     """The page's number goes: a line of only "12", "- 3 -" or "Trang 2/5" in the page's
     first or last row, set apart from the text's left edge or reading as this page's number.
     A lone number elsewhere is text (a table's row number set as a line of its own)."""
     if not lines:
         return lines
-    first_top = lines[0].top
+    first_top = min(line.top for line in lines)
     last_bottom = max(line.bottom for line in lines)
     left = min(line.x0 for line in lines)
 
@@ -156,14 +197,16 @@ def _pdf_lines(pdf: Any, guard: ReadGuard) -> Iterator[list[_Line]]:
         page.close()  # drop the page's cached objects; long plans would keep them all
 
 
-def _pdf_paragraphs(pages: list[list[_Line]]) -> list[str]:
+def _pdf_paragraphs(pages: list[list[_Line]]) -> list[Block]:
     """Regroup PDF text lines into paragraphs. A new paragraph starts when the gap above a
     line is clearly wider than the usual line gap, when the line before ended short of the
     right margin, when the line is indented (first-line indent), or when it starts a list
-    item or label; across a page break only the last three apply."""
-    all_lines = [line for page in pages for line in page]
+    item or label; across a page break only the last three apply. A ruled table stands
+    as a table; one going on at the top of the next page with as many columns is one."""
+    everything = [line for page in pages for line in page]
+    all_lines = [line for line in everything if line.table is None]
     if not all_lines:
-        return []
+        return [Table(line.table) for line in everything if line.table is not None]
     heights = [line.bottom - line.top for line in all_lines]
     line_height = statistics.median(heights) or 10.0
     lefts = sorted(line.x0 for line in all_lines)
@@ -177,20 +220,31 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[str]:
     gaps = [
         later.top - earlier.bottom
         for page in pages
-        for earlier, later in pairwise(page)
+        for earlier, later in pairwise(line for line in page if line.table is None)
         if later.top - earlier.bottom > -1 and earlier.x1 >= filled
     ] or [
         later.top - earlier.bottom
         for page in pages
-        for earlier, later in pairwise(page)
+        for earlier, later in pairwise(line for line in page if line.table is None)
         if later.top - earlier.bottom > -1
     ]
     usual_gap = sorted(gaps)[len(gaps) // 5] if gaps else line_height * 0.3
     paragraph_gap = usual_gap + max(line_height * 0.45, 2.0)
 
-    groups: list[list[str]] = []
+    groups: list[list[str] | Table] = []
     previous: _Line | None = None
-    for line in all_lines:
+    for line in everything:
+        if line.table is not None:
+            last = groups[-1] if groups else None
+            if (
+                isinstance(last, Table) and previous is None
+                and len(last.rows[-1]) == len(line.table[0])
+            ):
+                groups[-1] = Table(last.rows + line.table)
+            else:
+                groups.append(Table(line.table))
+            previous = None
+            continue
         text = line.text.strip()
         new = previous is None
         if previous is not None:
@@ -210,12 +264,16 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[str]:
                 # A line that filled the width wraps into the next one unless the next is
                 # indented (a first-line indent); a short line ended its paragraph.
                 new = indented or not full_before
-        if new:
+        last_group = groups[-1] if groups else None
+        if new or not isinstance(last_group, list):
             groups.append([text])
         else:
-            groups[-1].append(text)
+            last_group.append(text)
         previous = line
-    return [squash_spaces(" ".join(group)) for group in groups]
+    return [
+        group if isinstance(group, Table) else Paragraph(squash_spaces(" ".join(group)))
+        for group in groups
+    ]
 
 
 def _read_pdf(data: bytes, name: str, guard: ReadGuard) -> ReadDocument:
@@ -254,13 +312,15 @@ def _read_pdf(data: bytes, name: str, guard: ReadGuard) -> ReadDocument:
         raise PlanReadError(
             "corrupt", f"Không đọc được tệp PDF «{name}»: tệp có thể bị hỏng. Vui lòng gửi lại."
         ) from error
-    text_chars = sum(len(line.text.strip()) for page in pages for line in page)
+    text_chars = sum(
+        len(line.text.strip()) + sum(len(cell) for row in line.table or () for cell in row)
+        for page in pages for line in page
+    )
     if text_chars < 20:
         raise PlanReadError(
             "scanned_pdf",
             f"Tệp PDF «{name}» không có lớp chữ (có lẽ là bản scan/ảnh chụp) nên không đọc được. "
             "Vui lòng gửi bản Word (.docx) hoặc PDF xuất trực tiếp từ Word.",
         )
-    paragraphs = _pdf_paragraphs(pages)
-    return ReadDocument(name, "pdf", tuple(Paragraph(p) for p in paragraphs), pages=page_count)
+    return ReadDocument(name, "pdf", tuple(_pdf_paragraphs(pages)), pages=page_count)
 

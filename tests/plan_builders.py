@@ -215,7 +215,30 @@ def text_to_pdf(text: str, *, font_size: float = 12) -> bytes:
     pdf.set_font("DejaVu", size=font_size)
     pdf.add_page()
     line_height = font_size * 0.3528 * 1.35  # points to mm, 1.35 line spacing
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if _TABLE_LINE.match(line) and line.count("|") >= 2:
+            # "| … |" rows: a table of drawn cells, as Word prints one.
+            rows = [] if _TABLE_RULE.match(line) else [_table_row(line)]
+            while index < len(lines) and (
+                _TABLE_LINE.match(lines[index]) or not lines[index].strip()
+            ):
+                if lines[index].strip() and not _TABLE_RULE.match(lines[index]):
+                    rows.append(_table_row(lines[index]))
+                index += 1
+            width = max(len(row) for row in rows)
+            pdf.set_font("DejaVu", size=font_size * 0.75)
+            with pdf.table(first_row_as_headings=False, line_height=line_height * 0.75) as table:
+                for values in rows:
+                    row = table.row()
+                    for value in values + [""] * (width - len(values)):
+                        row.cell(value)
+            pdf.set_font("DejaVu", size=font_size)
+            pdf.ln(line_height * 0.6)
+            continue
         if not line.strip():
             continue
         bullet, rest = _bullet_of(line)

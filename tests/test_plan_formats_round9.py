@@ -54,3 +54,31 @@ def test_one_line_paragraphs_of_a_pdf_stay_apart() -> None:
                            for n in range(10, 20)]
     paragraphs = _paragraphs(text_to_pdf("\n".join(lines)), "kh.pdf")
     assert paragraphs == lines
+
+
+def test_a_ruled_table_in_a_pdf_is_read_as_a_table() -> None:
+    text = (
+        "II. NHIỆM VỤ CỤ THỂ\n"
+        "| TT | Nội dung | Cơ quan chủ trì | Thời gian |\n"
+        "| 1 | Rà soát, đơn giản hóa thủ tục hành chính nội bộ của các cơ quan chuyên môn "
+        "thuộc Ủy ban nhân dân tỉnh | Sở Tư pháp | Quý II/2026 |\n"
+        "| 2 | Kiểm tra công tác văn thư | Sở Nội vụ | Tháng 10/2026 |\n"
+        "III. TỔ CHỨC THỰC HIỆN"
+    )
+    document = read_document(text_to_pdf(text), "kh.pdf")
+    assert document.paragraphs == ["II. NHIỆM VỤ CỤ THỂ", "III. TỔ CHỨC THỰC HIỆN"]
+    (table,) = document.tables
+    assert table.rows[0] == ("TT", "Nội dung", "Cơ quan chủ trì", "Thời gian")
+    assert table.rows[1][1].startswith("Rà soát, đơn giản hóa thủ tục hành chính nội bộ của")
+    assert table.rows[1][1].endswith("thuộc Ủy ban nhân dân tỉnh")
+    assert "\n" not in table.rows[1][1]  # the cell's wrapped lines are one paragraph
+    assert table.rows[2] == ("2", "Kiểm tra công tác văn thư", "Sở Nội vụ", "Tháng 10/2026")
+
+
+def test_a_pdf_table_going_on_over_the_page_is_one_table() -> None:
+    rows = "\n".join(f"| {n} | Nhiệm vụ số {n} của kế hoạch | Sở Nội vụ | Quý I/2026 |"
+                     for n in range(1, 80))
+    document = read_document(text_to_pdf("Danh mục nhiệm vụ\n" + rows), "kh.pdf")
+    assert document.pages is not None and document.pages >= 2
+    (table,) = document.tables
+    assert [row[0] for row in table.rows] == [str(n) for n in range(1, 80)]
