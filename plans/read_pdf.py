@@ -16,6 +16,7 @@ from plans.pdf_chars import PageChar, page_content
 from plans.pdf_streams import check_encrypted_streams, check_pdf_streams
 from plans.read_document import (
     _LABEL_START,
+    _line_is_uppercase,
     _STRUCTURE_START,
     Block,
     Paragraph,
@@ -61,7 +62,7 @@ def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
             if line is not None:
                 lines.append(line)
     lines.sort(key=lambda line: (round(line.top, 1), line.x0))
-    return _without_page_numbers(lines, number)
+    return _without_page_numbers(lines)
 
 
 def _take_tables(
@@ -94,14 +95,24 @@ def _take_tables(
 
 def _cell_text(cell: str | None) -> str:
     """A cell's lines, wrapped at the cell's width, joined back into its paragraphs."""
-    lines = [squash_spaces(nfc(line)) for line in (cell or "").split("\n")]
+    raws = [squash_spaces(nfc(raw)) for raw in (cell or "").split("\n")]
+    widest = max((len(raw) for raw in raws), default=0)
+    lines: list[str] = []
+    for line in raws:
+        if (
+            lines and _DASH_GOES_ON.match(line) and _ends_mid_sentence(lines[-1])
+            and len(lines[-1]) >= widest * 0.8
+        ):
+            lines[-1] = f"{lines[-1]} {line}"  # "tài chính" / "- ngân sách": one phrase
+        elif line:
+            lines.append(line)
     return "\n".join(join_wrapped_lines(lines, text_wrapped=True))
 
 
-def _without_page_numbers(lines: list[_Line], number: int) -> list[_Line]:
+def _without_page_numbers(lines: list[_Line]) -> list[_Line]:
     """The page's number goes: a line of only "12", "- 3 -" or "Trang 2/5" in the page's
-    first or last row, set apart from the text's left edge or reading as this page's number.
-    A lone number elsewhere is text (a table's row number set as a line of its own)."""
+    first or last row, centred or to the right (set apart from the text's left edge). A lone
+    number elsewhere is text (a table's row number set as a line of its own)."""
     if not lines:
         return lines
     first_top = min(line.top for line in lines)
@@ -113,9 +124,7 @@ def _without_page_numbers(lines: list[_Line], number: int) -> list[_Line]:
             return False
         if line.top - first_top >= 1 and last_bottom - line.bottom >= 1:
             return False
-        digits = re.match(r"\D*(\d+)", line.text)
-        own = digits is not None and int(digits.group(1)) in (number, number + 1)
-        return own or line.x0 - left > 20
+        return line.x0 - left > 20
 
     return [line for line in lines if not is_page_number(line)]
 
@@ -197,6 +206,27 @@ def _pdf_lines(pdf: Any, guard: ReadGuard) -> Iterator[list[_Line]]:
         page.close()  # drop the page's cached objects; long plans would keep them all
 
 
+# A line opening on a dash and then a word or number: a bullet, or a sentence's dash cut
+# at the line's end.
+_DASH_GOES_ON = re.compile(r"^[-–]\s+\w")
+_ROW_NUMBER = re.compile(r"^\d{1,3}\.?$")
+
+
+def _ends_mid_sentence(text: str) -> bool:
+    return text[-1:].isalnum()
+
+
+def _ends_a_block(previous: str, line: str) -> bool:
+    """Across a page break there is no gap to see: a line after ";", ":" or ")", a line
+    not in capitals after a heading in capitals, or a line of only a row number, starts
+    afresh."""
+    return (
+        previous.endswith((";", ":", ")"))
+        or (_line_is_uppercase(previous) and not _line_is_uppercase(line))
+        or _ROW_NUMBER.match(line) is not None
+    )
+
+
 def _pdf_paragraphs(pages: list[list[_Line]]) -> list[Block]:
     """Regroup PDF text lines into paragraphs. A new paragraph starts when the gap above a
     line is clearly wider than the usual line gap, when the line before ended short of the
@@ -252,10 +282,17 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[Block]:
             gap = line.top - previous.bottom
             full_before = previous.x1 >= right - max(0.12 * width, 2 * line_height)
             indented = line.x0 > left + max(0.025 * width, line_height * 0.8)
-            if _STRUCTURE_START.match(text) or FOOTNOTE_LINE.match(text):
+            if _DASH_GOES_ON.match(text) and full_before and _ends_mid_sentence(previous.text):
+                # "… giai đoạn năm 2016" / "- 2020.": the full line above broke before a
+                # dash inside the sentence ("2016 - 2020", "Lao động - Thương binh").
+                new = False
+            elif _STRUCTURE_START.match(text) or FOOTNOTE_LINE.match(text):
                 new = True
             elif _LABEL_START.match(text) and not same_page:
                 new = True  # "Điểm tối đa: …" at the top of a page starts afresh
+            elif not same_page and not starts_lowercase(text) and _ends_a_block(previous.text,
+                                                                                 text):
+                new = True
             elif same_page and (gap > paragraph_gap or gap < -1):
                 new = True  # a blank line, or a second column / table cell beside us
             elif starts_lowercase(text):

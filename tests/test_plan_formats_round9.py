@@ -82,3 +82,64 @@ def test_a_pdf_table_going_on_over_the_page_is_one_table() -> None:
     assert document.pages is not None and document.pages >= 2
     (table,) = document.tables
     assert [row[0] for row in table.rows] == [str(n) for n in range(1, 80)]
+
+
+def _lines_pdf(pages: list[list[str]], *, width: float = 170) -> bytes:
+    """Pages of lines set at the given width, no space between lines (one paragraph's
+    wrapped lines), so only the text and the line ends say where paragraphs end."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_font("DejaVu", "", str(dejavu_font()))
+    pdf.set_font("DejaVu", size=12)
+    for lines in pages:
+        pdf.add_page()
+        pdf.set_xy(20, 20)
+        for line in lines:
+            pdf.cell(width, 6, line, align="J" if line.endswith(" ") else "L",
+                     new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def test_a_dash_inside_a_sentence_cut_at_the_line_end_goes_on() -> None:
+    full = "8. Tổng kết giai đoạn năm 2013 - 2015; bổ sung kế hoạch cho giai đoạn năm 2016"
+    paragraphs = _paragraphs(
+        _lines_pdf([[full, "- 2020 của các bộ, ngành.", "- Sở Tư pháp chủ trì."]],
+                   width=_text_width(full)),
+        "kh.pdf",
+    )
+    assert paragraphs == [f"{full} - 2020 của các bộ, ngành.", "- Sở Tư pháp chủ trì."]
+
+
+def test_what_ends_a_page_ends_its_paragraph() -> None:
+    # Full lines at the foot of a page, then the next page: a heading in capitals, ";" and
+    # ")" end their paragraph; a line of only a row number starts one; a heading wrapped in
+    # capitals goes on.
+    heads = [
+        ("II. NHIỆM VỤ TRỌNG TÂM CỦA CÁC SỞ, BAN, NGÀNH VÀ ỦY BAN NHÂN DÂN", "1"),
+        ("Căn cứ Luật Giao dịch điện tử số 20/2023/QH15 ngày 22 tháng 6 năm 2023;",
+         "Căn cứ Luật Xây dựng số 50/2014/QH13"),
+        ("(Kèm theo Kế hoạch số 15/KH-UBND ngày 10/01/2026 của UBND thành phố)", "TT"),
+        ("Cơ sở dữ liệu hồ sơ quy hoạch đã được chuẩn hóa và cập nhật đầy đủ", "6"),
+        ("IV. THÀNH LẬP, KIỆN TOÀN TỔ CHỨC, LỰC LƯỢNG LÀM NHIỆM VỤ CHỈ ĐẠO VÀ",
+         "TÌM KIẾM, QUY TẬP HÀI CỐT LIỆT SĨ"),
+    ]
+    for before, after in heads:
+        paragraphs = _paragraphs(
+            _lines_pdf([[before], [after]], width=_text_width(before)), "kh.pdf"
+        )
+        if before.startswith("IV."):
+            assert paragraphs == [f"{before} {after}"]
+        else:
+            assert paragraphs == [before, after], before
+
+
+def _text_width(text: str) -> float:
+    """The width (mm) the line takes at 12 pt, so it fills its page's text width."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_font("DejaVu", "", str(dejavu_font()))
+    pdf.set_font("DejaVu", size=12)
+    return float(pdf.get_string_width(text)) + 1
