@@ -71,13 +71,13 @@ def _take_tables(
     """The page's ruled tables (pdfplumber's, from the drawn cell borders) become table
     lines, their characters leave the text: a task table printed to PDF keeps its columns
     instead of becoming a column of short lines. Returns the characters left."""
-    tables = [table for table in page.find_tables() if len(table.rows) >= 2]
-    for table in tables:
+    for table in page.find_tables():
         rows = tuple(
             tuple(_cell_text(cell) for cell in row)
             for row in table.extract()
         )
-        if sum(1 for row in rows for cell in row if cell) < 2:
+        # A framed box of one cell is no table; a one-row table is (the header's two sides).
+        if max(len(row) for row in rows) < 2 or sum(1 for row in rows for c in row if c) < 2:
             continue
         x0, top, x1, bottom = table.bbox
         lines.append(_Line("", x0, x1, top, bottom, number, rows))
@@ -282,9 +282,13 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[Block]:
             gap = line.top - previous.bottom
             full_before = previous.x1 >= right - max(0.12 * width, 2 * line_height)
             indented = line.x0 > left + max(0.025 * width, line_height * 0.8)
-            if _DASH_GOES_ON.match(text) and full_before and _ends_mid_sentence(previous.text):
+            if (
+                _DASH_GOES_ON.match(text) and full_before and _ends_mid_sentence(previous.text)
+                and same_page and -1 <= gap <= paragraph_gap
+            ):
                 # "… giai đoạn năm 2016" / "- 2020.": the full line above broke before a
-                # dash inside the sentence ("2016 - 2020", "Lao động - Thương binh").
+                # dash inside the sentence ("2016 - 2020", "Lao động - Thương binh"). Not
+                # over a page break: a heading left at a page's foot is likelier there.
                 new = False
             elif _STRUCTURE_START.match(text) or FOOTNOTE_LINE.match(text):
                 new = True

@@ -143,3 +143,22 @@ def _text_width(text: str) -> float:
     pdf.add_font("DejaVu", "", str(dejavu_font()))
     pdf.set_font("DejaVu", size=12)
     return float(pdf.get_string_width(text)) + 1
+
+
+def test_a_heading_then_a_bullet_after_a_gap_or_a_page_break_stay_apart() -> None:
+    heading = "b) Về các dự án đầu tư sử dụng các nguồn vốn khác ngoài vốn đầu tư công"
+    bullet = "- Đẩy mạnh xã hội hóa, thu hút các nguồn lực để đầu tư."
+    wrapped = "Tiếp tục thu hút và sử dụng có hiệu quả các nguồn vốn đầu tư công. " * 6
+    paragraphs = _paragraphs(text_to_pdf(f"{wrapped}\n{heading}\n{bullet}"), "kh.pdf")
+    assert paragraphs[1:] == [heading, bullet]
+    over_the_page = _lines_pdf([[heading], [bullet]], width=_text_width(heading))
+    assert _paragraphs(over_the_page, "kh.pdf") == [heading, bullet]
+
+
+def test_a_one_row_ruled_table_is_a_table() -> None:
+    text = ("| ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM Số: 16/KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
+            "NAM Độc lập - Tự do - Hạnh phúc |\nKẾ HOẠCH")
+    document = read_document(text_to_pdf(text), "kh.pdf")
+    (table,) = document.tables
+    assert len(table.rows) == 1 and table.rows[0][1].startswith("CỘNG HÒA")
+    assert document.paragraphs == ["KẾ HOẠCH"]
