@@ -138,7 +138,8 @@ def _counts(score: Score) -> str:
 
 
 def _print_drops(scores: dict[str, dict[str, PlanScore]], formats: list[str]) -> None:
-    """Each document whose figures differ from its .txt reading, as correct/found/expected."""
+    """Each document whose figures or header fields differ from its .txt reading (figures as
+    correct/found/expected), and how many correct items and header fields were lost."""
     print("\n=== per document, versus txt (correct/found/expected) ===")
     for fmt in formats:
         if fmt == "txt":
@@ -152,9 +153,13 @@ def _print_drops(scores: dict[str, dict[str, PlanScore]], formats: list[str]) ->
                 if (before.correct, before.predicted) != (after.correct, after.predicted):
                     lost += before.correct - after.correct
                     changes.append(f"{figure} {_counts(before)}→{_counts(after)}")
+            for field, ok in base.header_fields.items():
+                if other.header_fields.get(field) != ok:
+                    lost += 1 if ok else -1
+                    changes.append(f"header {field} {'ok→WRONG' if ok else 'WRONG→ok'}")
             if changes:
                 print(f"  {fmt:8} {name}: " + "; ".join(changes))
-        print(f"  {fmt:8} correct items lost versus txt: {lost}")
+        print(f"  {fmt:8} correct items and header fields lost versus txt: {lost}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,7 @@ build theirs (tests/plan_builders.py)."""
 from __future__ import annotations
 
 from plans.readers import read_document
-from tests.plan_builders import dejavu_font, text_to_pdf
+from tests.plan_builders import dejavu_font, text_to_docx, text_to_pdf
 
 
 def _paragraphs(data: bytes, name: str) -> list[str]:
@@ -162,3 +162,29 @@ def test_a_one_row_ruled_table_is_a_table() -> None:
     (table,) = document.tables
     assert len(table.rows) == 1 and table.rows[0][1].startswith("CỘNG HÒA")
     assert document.paragraphs == ["KẾ HOẠCH"]
+
+
+def test_word_numbering_restarted_or_set_to_a_value_reads_as_shown() -> None:
+    # A list Word restarts per section, one the official set to start at 3 (an excerpt goes
+    # on from an earlier page), Roman headings and a letters list: Word keeps each number in
+    # numbering.xml (startOverride), none in the text.
+    text = "\n".join([
+        "I. MỤC ĐÍCH", "1. Nâng cao chất lượng", "2. Bảo đảm tiến độ",
+        "II. NHIỆM VỤ", "1. Rà soát thủ tục", "2. Kiểm tra văn thư",
+        "III. GIẢI PHÁP", "4. Bố trí kinh phí",
+        "a) Sở Nội vụ", "b) Sở Tư pháp", "c) Sở Tài chính", "d) Sở Y tế", "e) Sở Xây dựng",
+        "f) Sở Công Thương",
+    ])
+    data = text_to_docx(text, numbering=True)
+    assert b"1. N" not in data and "MỤC ĐÍCH".encode() in zipped_text(data)
+    assert read_document(data, "kh.docx").paragraphs == text.split("\n")
+
+
+def zipped_text(data: bytes) -> bytes:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        document = archive.read("word/document.xml")
+    assert document.count(b"<w:numPr>") == 14  # every line numbered by Word, not by text
+    return document
