@@ -62,7 +62,7 @@ def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
             if line is not None:
                 lines.append(line)
     lines.sort(key=lambda line: (round(line.top, 1), line.x0))
-    return _without_page_numbers(lines)
+    return _two_sides_in_order(_without_page_numbers(lines))
 
 
 def _take_tables(
@@ -107,6 +107,47 @@ def _cell_text(cell: str | None) -> str:
         elif line:
             lines.append(line)
     return "\n".join(join_wrapped_lines(lines, text_wrapped=True))
+
+
+def _two_sides_in_order(lines: list[_Line]) -> list[_Line]:
+    """A page's two sides set beside each other (the header's issuer and national motto,
+    the signature block beside "Nơi nhận", a borderless two-column table) are read left
+    side first, then right, instead of line by line across both: "…, ngày 18 tháng 11" and
+    "năm 2025" stay next to each other. A side block opens on two lines beside each other
+    (overlapping in height, apart in width) and goes on while each next line keeps to one
+    side and follows closely."""
+    ordered: list[_Line] = []
+    index = 0
+    while index < len(lines):
+        first = lines[index]
+        beside = next(
+            (
+                other for other in lines[index + 1 : index + 4]
+                if other.table is None and other.top < first.bottom - 0.5
+                and (other.x0 > first.x1 + 2 or first.x0 > other.x1 + 2)
+            ),
+            None,
+        )
+        if first.table is not None or beside is None:
+            ordered.append(first)
+            index += 1
+            continue
+        boundary = max(beside.x0, first.x0) - 2
+        height = first.bottom - first.top
+        block = [first]
+        bottom = first.bottom
+        index += 1
+        while index < len(lines):
+            line = lines[index]
+            on_one_side = line.x1 < boundary or line.x0 >= boundary
+            if line.table is not None or not on_one_side or line.top - bottom > height * 1.5:
+                break
+            block.append(line)
+            bottom = max(bottom, line.bottom)
+            index += 1
+        ordered.extend(line for line in block if line.x0 < boundary)
+        ordered.extend(line for line in block if line.x0 >= boundary)
+    return ordered
 
 
 def _without_page_numbers(lines: list[_Line]) -> list[_Line]:

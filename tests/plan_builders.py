@@ -231,7 +231,11 @@ def text_to_pdf(text: str, *, font_size: float = 12) -> bytes:
                 index += 1
             width = max(len(row) for row in rows)
             pdf.set_font("DejaVu", size=font_size * 0.75)
-            with pdf.table(first_row_as_headings=False, line_height=line_height * 0.75) as table:
+            # Two columns are the header's or the signature's sides: Word prints those
+            # without borders, side by side.
+            borders = "NONE" if width <= 2 else "ALL"
+            with pdf.table(first_row_as_headings=False, line_height=line_height * 0.75,
+                           borders_layout=borders) as table:
                 for values in rows:
                     row = table.row()
                     for value in values + [""] * (width - len(values)):

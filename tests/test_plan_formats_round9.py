@@ -4,6 +4,7 @@ build theirs (tests/plan_builders.py)."""
 
 from __future__ import annotations
 
+from plans.parser import parse_document
 from plans.readers import read_document
 from tests.plan_builders import dejavu_font, text_to_docx, text_to_pdf
 
@@ -156,12 +157,12 @@ def test_a_heading_then_a_bullet_after_a_gap_or_a_page_break_stay_apart() -> Non
 
 
 def test_a_one_row_ruled_table_is_a_table() -> None:
-    text = ("| ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM Số: 16/KH-UBND | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT "
-            "NAM Độc lập - Tự do - Hạnh phúc |\nKẾ HOẠCH")
+    text = ("| 1 | Rà soát thủ tục hành chính nội bộ | Sở Tư pháp | Quý II/2026 |\n"
+            "Giao Sở Nội vụ theo dõi")
     document = read_document(text_to_pdf(text), "kh.pdf")
     (table,) = document.tables
-    assert len(table.rows) == 1 and table.rows[0][1].startswith("CỘNG HÒA")
-    assert document.paragraphs == ["KẾ HOẠCH"]
+    assert table.rows == (("1", "Rà soát thủ tục hành chính nội bộ", "Sở Tư pháp", "Quý II/2026"),)
+    assert document.paragraphs == ["Giao Sở Nội vụ theo dõi"]
 
 
 def test_word_numbering_restarted_or_set_to_a_value_reads_as_shown() -> None:
@@ -188,3 +189,28 @@ def zipped_text(data: bytes) -> bytes:
         document = archive.read("word/document.xml")
     assert document.count(b"<w:numPr>") == 14  # every line numbered by Word, not by text
     return document
+
+
+def test_a_pdf_header_set_in_two_sides_reads_one_side_then_the_other() -> None:
+    # Word prints the header's two sides beside each other, without borders; each side
+    # wraps on its own, the right one lower than the left (centred in its cell).
+    text = (
+        "| ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM XÃ THỬ NGHIỆM BAN THƯỜNG TRỰC Số: 16/KH-MTTQ | "
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Thử Nghiệm, ngày 18 "
+        "tháng 11 năm 2025 |\nKẾ HOẠCH\nTổ chức hội nghị hiệp thương"
+    )
+    paragraphs = _paragraphs(text_to_pdf(text), "kh.pdf")
+    right = paragraphs.index(next(p for p in paragraphs if p.startswith("CỘNG HÒA")))
+    assert all("CỘNG HÒA" not in p and "Tự do" not in p for p in paragraphs[:right])
+    assert any("16/KH-MTTQ" in p for p in paragraphs[:right])
+    assert any(p.endswith("ngày 18 tháng 11 năm 2025") for p in paragraphs[right:])
+    assert paragraphs[-2:] == ["KẾ HOẠCH", "Tổ chức hội nghị hiệp thương"]
+    plan = parse_document(read_document(text_to_pdf(text), "kh.pdf")).to_json()
+    assert plan["date"] == "2025-11-18" and plan["number"] == "16/KH-MTTQ"
+
+
+def test_a_header_date_cut_after_nam_takes_the_year_from_the_next_line() -> None:
+    text = ("ỦY BAN NHÂN DÂN\nTHÀNH PHỐ THỬ NGHIỆM\nSố: 12/KH-UBND\n"
+            "Thành phố Thử Nghiệm, ngày 28 tháng 6 năm\n2014\nKẾ HOẠCH\nCải cách hành chính")
+    plan = parse_document(read_document(text.encode(), "kh.txt")).to_json()
+    assert plan["date"] == "2014-06-28"
