@@ -16,13 +16,13 @@ from plans.pdf_chars import PageChar, page_content
 from plans.pdf_streams import check_encrypted_streams, check_pdf_streams
 from plans.read_document import (
     _LABEL_START,
-    _line_is_uppercase,
     _STRUCTURE_START,
     Block,
     Paragraph,
     PlanReadError,
     ReadDocument,
     Table,
+    _line_is_uppercase,
     join_wrapped_lines,
 )
 from plans.text import FOOTNOTE_LINE, nfc, squash_spaces, starts_lowercase

@@ -10,6 +10,7 @@ import io
 import re
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SOURCES_DIR = GOLDEN_DIR / "sources"
@@ -85,8 +86,10 @@ class _WordLists:
     text and lives in numbering.xml, each restart a new list instance (startOverride), as
     Word writes a list the official restarted by hand."""
 
-    _FORMATS = {"decimal": ("decimal", "%1."), "roman": ("upperRoman", "%1."),
-                "letter": ("lowerLetter", "%1)")}
+    _FORMATS: ClassVar[dict[str, tuple[str, str]]] = {
+        "decimal": ("decimal", "%1."), "roman": ("upperRoman", "%1."),
+        "letter": ("lowerLetter", "%1)"),
+    }
 
     def __init__(self, document: object) -> None:
         from docx.oxml import parse_xml
