@@ -29,7 +29,7 @@ from tests.golden_score import PlanScore, Score, load_golden, score_plan
 GOLDEN_DIR = ROOT / "tests" / "golden"
 
 
-FORMATS = ("txt", "docx", "docxnum", "pdf")
+FORMATS = ("txt", "docx", "docxnum", "pdf", "pdfword")
 
 
 def _paragraph_text(text: str) -> str:
@@ -51,7 +51,8 @@ def _paragraph_text(text: str) -> str:
 def _document_bytes(source: Path, fmt: str) -> tuple[bytes, str]:
     """The document in `fmt`: txt as stored; docx (one paragraph per paragraph, "-"/"+"
     as Word bullets, tables as Word tables, numbers kept in the text); docxnum (the same
-    with "1.", "IV.", "a)" as Word automatic numbering); pdf (fpdf2, DejaVu Sans)."""
+    with "1.", "IV.", "a)" as Word automatic numbering); pdf (fpdf2, DejaVu Sans, a gap
+    between paragraphs); pdfword (justified, first-line indent, no gap)."""
     text = source.read_text(encoding="utf-8")
     if fmt == "txt":
         return text.encode("utf-8"), source.name
@@ -61,8 +62,9 @@ def _document_bytes(source: Path, fmt: str) -> tuple[bytes, str]:
     if fmt in ("docx", "docxnum"):
         data = text_to_docx(_paragraph_text(text), numbering=fmt == "docxnum")
         return data, source.with_suffix(".docx").name
-    if fmt == "pdf":
-        return text_to_pdf(_paragraph_text(text)), source.with_suffix(".pdf").name
+    if fmt in ("pdf", "pdfword"):
+        data = text_to_pdf(_paragraph_text(text), word_layout=fmt == "pdfword")
+        return data, source.with_suffix(".pdf").name
     raise SystemExit(f"unknown format {fmt!r}")
 
 

@@ -206,9 +206,11 @@ def text_to_docx(text: str, *, numbering: bool = False) -> bytes:
     return buffer.getvalue()
 
 
-def text_to_pdf(text: str, *, font_size: float = 12) -> bytes:
+def text_to_pdf(text: str, *, font_size: float = 12, word_layout: bool = False) -> bytes:
     """A4 pages with a real text layer (DejaVu Sans, so Vietnamese survives), one
-    paragraph per non-empty line, a blank gap between paragraphs as Word would leave."""
+    paragraph per non-empty line, a blank gap between paragraphs as Word would leave.
+    With `word_layout`, as most official plans are set instead: justified, a first-line
+    indent of about 1 cm and no gap between paragraphs."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -251,6 +253,11 @@ def text_to_pdf(text: str, *, font_size: float = 12) -> bytes:
         bullet, rest = _bullet_of(line)
         plain = rest.replace("*", "")
         prefix = {"-": "- ", "+": "+ ", "*": "• "}.get(bullet or "", "")
+        if word_layout:
+            # The indent as spaces: the reader places a line by its first visible character.
+            pdf.multi_cell(0, line_height, "       " + prefix + plain, align="J",
+                           new_x="LMARGIN", new_y="NEXT")
+            continue
         pdf.multi_cell(0, line_height, prefix + plain, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(line_height * 0.6)
     return bytes(pdf.output())
