@@ -62,7 +62,7 @@ def _lines_of_page(page: Any, number: int, guard: ReadGuard) -> list[_Line]:
             if line is not None:
                 lines.append(line)
     lines.sort(key=lambda line: (round(line.top, 1), line.x0))
-    return _two_sides_in_order(_without_page_numbers(lines))
+    return _two_sides_in_order(_without_page_numbers(lines, float(page.width)))
 
 
 def _take_tables(
@@ -150,22 +150,23 @@ def _two_sides_in_order(lines: list[_Line]) -> list[_Line]:
     return ordered
 
 
-def _without_page_numbers(lines: list[_Line]) -> list[_Line]:
+def _without_page_numbers(lines: list[_Line], width: float) -> list[_Line]:
     """The page's number goes: a line of only "12", "- 3 -" or "Trang 2/5" in the page's
-    first or last row, centred or to the right (set apart from the text's left edge). A lone
-    number elsewhere is text (a table's row number set as a line of its own)."""
+    first or last row, centred or set to the right margin. A lone number elsewhere (at the
+    left, indented or not) is text: a table's row number set as a line of its own."""
     if not lines:
         return lines
     first_top = min(line.top for line in lines)
     last_bottom = max(line.bottom for line in lines)
-    left = min(line.x0 for line in lines)
+    middle = width / 2
 
     def is_page_number(line: _Line) -> bool:
         if not _PAGE_NUMBER.match(line.text):
             return False
         if line.top - first_top >= 1 and last_bottom - line.bottom >= 1:
             return False
-        return line.x0 - left > 20
+        centred = abs((line.x0 + line.x1) / 2 - middle) < width * 0.08
+        return centred or (line.x0 > middle and line.x1 > width * 0.75)
 
     return [line for line in lines if not is_page_number(line)]
 
@@ -325,7 +326,7 @@ def _pdf_paragraphs(pages: list[list[_Line]]) -> list[Block]:
             indented = line.x0 > left + max(0.025 * width, line_height * 0.8)
             if (
                 _DASH_GOES_ON.match(text) and full_before and _ends_mid_sentence(previous.text)
-                and same_page and -1 <= gap <= paragraph_gap
+                and same_page and -1 <= gap <= paragraph_gap and not indented
             ):
                 # "… giai đoạn năm 2016" / "- 2020.": the full line above broke before a
                 # dash inside the sentence ("2016 - 2020", "Lao động - Thương binh"). Not

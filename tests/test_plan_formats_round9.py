@@ -214,3 +214,18 @@ def test_a_header_date_cut_after_nam_takes_the_year_from_the_next_line() -> None
             "Thành phố Thử Nghiệm, ngày 28 tháng 6 năm\n2014\nKẾ HOẠCH\nCải cách hành chính")
     plan = parse_document(read_document(text.encode(), "kh.txt")).to_json()
     assert plan["date"] == "2014-06-28"
+
+
+def test_word_layout_a_full_heading_then_an_indented_bullet_stay_apart() -> None:
+    # Justified, first-line indent, no gap between paragraphs: the indent says a bullet
+    # starts, not a dash inside the heading's sentence; an indented lone row number is text.
+    words = ("5. Các sở ban ngành đoàn thể cấp tỉnh và Ủy ban nhân dân các xã phường thị trấn "
+             "trên địa bàn toàn tỉnh và các cơ quan đơn vị").split()
+    heading = words.pop(0)
+    while _text_width("       " + heading + " " + words[0]) < 168:
+        heading += " " + words.pop(0)  # the heading fills its line, indent included
+    wrapped = "Tiếp tục thu hút và sử dụng có hiệu quả các nguồn vốn đầu tư công. " * 8
+    text = "\n".join([wrapped.strip(), heading, "- Tiếp tục phổ biến, quán triệt các quy định.",
+                      "2", "Rà soát thủ tục hành chính"])
+    paragraphs = _paragraphs(text_to_pdf(text, word_layout=True), "kh.pdf")
+    assert paragraphs == text.split("\n")
