@@ -219,8 +219,9 @@ def test_a_header_date_cut_after_nam_takes_the_year_from_the_next_line() -> None
 def test_word_layout_a_full_heading_then_an_indented_bullet_stay_apart() -> None:
     # Justified, first-line indent, no gap between paragraphs: the indent says a bullet
     # starts, not a dash inside the heading's sentence; an indented lone row number is text.
-    words = ("5. Các sở ban ngành đoàn thể cấp tỉnh và Ủy ban nhân dân các xã phường thị trấn "
-             "trên địa bàn toàn tỉnh và các cơ quan đơn vị").split()
+    long_heading = ("5. Các sở ban ngành đoàn thể cấp tỉnh và Ủy ban nhân dân các xã phường "
+                    "thị trấn trên địa bàn toàn tỉnh và các cơ quan đơn vị")
+    words = long_heading.split()
     heading = words.pop(0)
     while _text_width("       " + heading + " " + words[0]) < 168:
         heading += " " + words.pop(0)  # the heading fills its line, indent included
