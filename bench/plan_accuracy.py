@@ -23,22 +23,48 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from plans.parser import parse_document
-from plans.readers import read_document
+from plans.readers import Table, read_document
 from tests.golden_score import PlanScore, Score, load_golden, score_plan
 
 GOLDEN_DIR = ROOT / "tests" / "golden"
 
 
+FORMATS = ("txt", "docx", "docxnum", "pdf", "pdfword")
+
+
+def _paragraph_text(text: str) -> str:
+    """The text as an official's document holds it: the paragraphs and tables the .txt
+    reader finds (a hard-wrapped excerpt's lines joined back), one line each, tables as
+    "| … |" rows. A .docx or .pdf made from this differs from the .txt only by its format."""
+    blocks = read_document(text.encode("utf-8"), "plan.txt").blocks
+    lines: list[str] = []
+    for block in blocks:
+        if isinstance(block, Table):
+            lines.extend("| " + " | ".join(cell.replace("|", "/") for cell in row) + " |"
+                         for row in block.rows)
+        else:
+            lines.append(block.text)
+        lines.append("")
+    return "\n".join(lines)
+
+
 def _document_bytes(source: Path, fmt: str) -> tuple[bytes, str]:
+    """The document in `fmt`: txt as stored; docx (one paragraph per paragraph, "-"/"+"
+    as Word bullets, tables as Word tables, numbers kept in the text); docxnum (the same
+    with "1.", "IV.", "a)" as Word automatic numbering); pdf (fpdf2, DejaVu Sans, a gap
+    between paragraphs); pdfword (justified, first-line indent, no gap)."""
     text = source.read_text(encoding="utf-8")
     if fmt == "txt":
         return text.encode("utf-8"), source.name
+    # why: the builders (and python-docx, fpdf2) are needed only for the other formats.
     from tests.plan_builders import text_to_docx, text_to_pdf
 
-    if fmt == "docx":
-        return text_to_docx(text), source.with_suffix(".docx").name
-    if fmt == "pdf":
-        return text_to_pdf(text), source.with_suffix(".pdf").name
+    if fmt in ("docx", "docxnum"):
+        data = text_to_docx(_paragraph_text(text), numbering=fmt == "docxnum")
+        return data, source.with_suffix(".docx").name
+    if fmt in ("pdf", "pdfword"):
+        data = text_to_pdf(_paragraph_text(text), word_layout=fmt == "pdfword")
+        return data, source.with_suffix(".pdf").name
     raise SystemExit(f"unknown format {fmt!r}")
 
 
@@ -49,11 +75,16 @@ def _fmt(score: Score) -> str:
     )
 
 
+FIGURES = ("tasks", "lead", "support", "deadlines")
+
+
 def _score_group(
-    title: str, goldens: list[tuple[Path, Path]], fmt: str, verbose: bool
+    title: str, goldens: list[tuple[Path, Path]], fmt: str, verbose: bool,
+    per_document: dict[str, PlanScore] | None = None,
 ) -> dict[str, Score]:
-    """Score each (golden, source) pair and print per-document and total figures."""
-    totals = {name: Score() for name in ("tasks", "lead", "support", "deadlines")}
+    """Score each (golden, source) pair and print per-document and total figures; each
+    document's score also goes into `per_document` under its name."""
+    totals = {name: Score() for name in FIGURES}
     print(f"\n=== {title} (format: {fmt}) ===")
     for path, source in goldens:
         golden = load_golden(path)
@@ -63,6 +94,8 @@ def _score_group(
         plan = parse_document(read_document(data, name))
         elapsed = time.perf_counter() - started
         result: PlanScore = score_plan(golden, plan.to_json())
+        if per_document is not None:
+            per_document[str(path.relative_to(GOLDEN_DIR))] = result
         print(f"\n{path.relative_to(GOLDEN_DIR)} ({elapsed * 1000:.0f} ms)")
         print(
             f"  tasks     {_fmt(result.tasks)}; refs equal {result.refs_equal}/{result.tasks.correct}"
@@ -102,9 +135,38 @@ def _score_group(
     return totals
 
 
+def _counts(score: Score) -> str:
+    return f"{score.correct}/{score.predicted}/{score.expected}"
+
+
+def _print_drops(scores: dict[str, dict[str, PlanScore]], formats: list[str]) -> None:
+    """Each document whose figures or header fields differ from its .txt reading (figures as
+    correct/found/expected), and how many correct items and header fields were lost."""
+    print("\n=== per document, versus txt (correct/found/expected) ===")
+    for fmt in formats:
+        if fmt == "txt":
+            continue
+        lost = 0
+        for name, base in scores["txt"].items():
+            other = scores[fmt][name]
+            changes = []
+            for figure in FIGURES:
+                before, after = getattr(base, figure), getattr(other, figure)
+                if (before.correct, before.predicted) != (after.correct, after.predicted):
+                    lost += before.correct - after.correct
+                    changes.append(f"{figure} {_counts(before)}→{_counts(after)}")
+            for field, ok in base.header_fields.items():
+                if other.header_fields.get(field) != ok:
+                    lost += 1 if ok else -1
+                    changes.append(f"header {field} {'ok→WRONG' if ok else 'WRONG→ok'}")
+            if changes:
+                print(f"  {fmt:8} {name}: " + "; ".join(changes))
+        print(f"  {fmt:8} correct items and header fields lost versus txt: {lost}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--formats", default="txt", help="comma list of txt, docx, pdf (samples)")
+    parser.add_argument("--formats", default="txt", help="comma list of txt, docx, docxnum, pdf")
     parser.add_argument("--min", type=float, default=None, help="fail below this figure")
     parser.add_argument(
         "--heldout", action="store_true", help="also score the held-out corpus plans"
@@ -126,18 +188,24 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     worst = 1.0
+    formats = args.formats.split(",")
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise SystemExit(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
     groups: list[tuple[str, dict[str, Score]]] = []
-    for fmt in args.formats.split(","):
-        groups.append(
-            (f"sample plans, {fmt}", _score_group("sample plans", samples, fmt, args.verbose))
-        )
-    groups.append(
-        ("corpus (development)", _score_group("corpus (development)", corpus, "txt", args.verbose))
-    )
+    scores: dict[str, dict[str, PlanScore]] = {fmt: {} for fmt in formats}
+    for fmt in formats:
+        groups.append((f"sample plans, {fmt}", _score_group(
+            "sample plans", samples, fmt, args.verbose, scores[fmt])))
+    for fmt in formats:
+        groups.append((f"corpus (dev), {fmt}", _score_group(
+            "corpus (development)", corpus, fmt, args.verbose, scores[fmt])))
     if args.heldout and heldout:
         groups.append(
             ("corpus (held out)", _score_group("corpus (held out)", heldout, "txt", args.verbose))
         )
+    if "txt" in formats and len(formats) > 1:
+        _print_drops(scores, formats)
     print("\n=== summary ===")
     if args.heldout and not heldout:
         # An empty group would print 1.00 everywhere: say there is nothing kept out instead.
@@ -149,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, score in totals.items()
             if name != "support"
         )
-        print(f"  {title:22} {figures}")
+        print(f"  {title:27} {figures}")
         for name, score in totals.items():
             if name != "support":
                 worst = min(worst, score.precision, score.recall)

@@ -33,12 +33,18 @@ PageChar = tuple[float, float, float, float, float, str, float]
 def page_chars(page: Any, number: int, guard: ReadGuard) -> list[PageChar]:
     """Every character with text drawn on a pdfplumber page, in drawing order (the order
     pdfminer's layout lists them in), figures (form XObjects) included."""
+    return page_content(page, number, guard)[0]
+
+
+def page_content(page: Any, number: int, guard: ReadGuard) -> tuple[list[PageChar], int]:
+    """`page_chars`, and how many paths the page strokes or fills: a page drawing none has
+    no ruled table to look for."""
     # pdfminer loads only when a PDF is read (optional heavy library).
     from pdfminer.pdfinterp import PDFPageInterpreter
 
     device = _char_device_class()(page.pdf.rsrcmgr, float(page.height), number, guard)
     PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
-    return device.chars
+    return device.chars, device.paths
 
 
 _DEVICE_CLASS: Any = None
@@ -70,9 +76,14 @@ def _build_device_class() -> Any:
             self._limit = guard.limits.pdf_max_page_chars
             self._placed = 0  # glyphs drawn on the page, with text or not
             self._glyphs: dict[Any, dict[int, tuple[str, float, Any]]] = {}
+            self.paths = 0  # stroked or filled: a ruled table draws some
 
-        def paint_path(self, *args: Any, **kwargs: Any) -> None:
+        def paint_path(
+            self, graphicstate: Any, stroke: bool, fill: bool, *args: Any, **kwargs: Any
+        ) -> None:
             self._guard.tick()
+            if stroke or fill:
+                self.paths += 1
 
         def begin_figure(self, *args: Any, **kwargs: Any) -> None:
             self._guard.tick()

@@ -46,7 +46,13 @@ class _Header:
 
 _SPLIT_MONTH = re.compile(r"(tháng\s+)(\d)\s+(\d)\b", re.I)
 _SPLIT_DASH = re.compile(r"(?<=[\wĐđ])\s+-\s+(?=[A-ZĐ])")
-_OPEN_DATE = re.compile(r"ngày(?:\s+\d{1,2}(?:\s+tháng(?:\s+[\d ]{1,4})?)?)?$", re.I)
+_OPEN_DATE = re.compile(
+    r"ngày(?:\s+\d{1,2}(?:\s+tháng(?:\s+[\d ]{1,4}(?:\s+năm)?)?)?)?$", re.I
+)
+# What the next line must open on to finish an open date: the rest of it, or only the
+# year after a date cut after "năm" ("…, ngày 28 tháng 6 năm" / "2014").
+_DATE_REST = re.compile(r"\s*(?:năm\s+\d{4}|tháng\s+\d|\d{1,2}\s+tháng)", re.I)
+_YEAR_REST = re.compile(r"\s*\d{4}\b")
 
 
 def _read_header_line(header: _Header, text: str) -> None:
@@ -188,7 +194,9 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
                 if (
                     _OPEN_DATE.search(text)
                     and isinstance(following, Paragraph)
-                    and re.match(r"\s*(?:năm\s+\d{4}|tháng\s+\d|\d{1,2}\s+tháng)", following.text)
+                    and (_YEAR_REST if text.lower().endswith("năm") else _DATE_REST).match(
+                        following.text
+                    )
                 ):
                     # The date broken over two lines: "…, ngày 28 tháng 0 6" / "năm 2014".
                     joined = f"{text} {following.text}"

@@ -62,8 +62,16 @@ class _WordNumbering:
                 continue
             abstract_id = ref.get(f"{_W}val", "")
             num_id = num.get(f"{_W}numId", "")
-            for index, spec in abstract.get(abstract_id, {}).items():
-                self._formats[(num_id, index)] = spec
+            # "Restart numbering" / "Set numbering value" in Word: the list instance
+            # overrides where a level starts (a plan's second "1." list, a list at "3.").
+            starts: dict[int, int] = {}
+            for override in num.findall(f"{_W}lvlOverride"):
+                start = override.find(f"{_W}startOverride")
+                value = start.get(f"{_W}val", "") if start is not None else ""
+                if numbers.is_ascii_number(value):
+                    starts[int(override.get(f"{_W}ilvl", "0"))] = int(value)
+            for index, (fmt, pattern, first) in abstract.get(abstract_id, {}).items():
+                self._formats[(num_id, index)] = (fmt, pattern, starts.get(index, first))
             for index, indent in abstract_indents.get(abstract_id, {}).items():
                 self._indents[(num_id, index)] = indent
 
@@ -127,10 +135,12 @@ def _to_roman(value: int) -> str:
 
 
 def _format_number(value: int, fmt: str) -> str:
+    # Word letters lists with the Latin alphabet ("e)" then "f)"), not the Vietnamese one:
+    # the text says what the official sees on the page.
     if fmt in ("lowerLetter",):
-        return "abcdeghiklmnopqrstuvxy"[(value - 1) % 22]
+        return "abcdefghijklmnopqrstuvwxyz"[(value - 1) % 26]
     if fmt in ("upperLetter",):
-        return "ABCDEGHIKLMNOPQRSTUVXY"[(value - 1) % 22]
+        return "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[(value - 1) % 26]
     if fmt == "upperRoman":
         return _to_roman(value)
     if fmt == "lowerRoman":

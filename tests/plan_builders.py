@@ -10,6 +10,7 @@ import io
 import re
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 GOLDEN_DIR = Path(__file__).resolve().parent / "golden"
 SOURCES_DIR = GOLDEN_DIR / "sources"
@@ -60,31 +61,156 @@ def _add_runs(paragraph: object, text: str) -> None:
         run.italic = italic or None
 
 
-def text_to_docx(text: str) -> bytes:
+_TABLE_LINE = re.compile(r"^\s*\|.*\|\s*$")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+# "1. …", "IV. …", "a) …": the list numbers Word would carry outside the text.
+_LIST_ITEM = re.compile(r"^\s*(?:(\d{1,2})\.|([IVX]{1,5})\.|([a-z])\))\s+(?=\S)")
+_LATIN = "abcdefghijklmnopqrstuvwxyz"
+
+
+def _table_row(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().removeprefix("|").removesuffix("|").split("|")]
+
+
+def _roman_value(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for here, after in zip(numeral, numeral[1:] + " ", strict=True):
+        value = values[here]
+        total += -value if values.get(after, 0) > value else value
+    return total
+
+
+class _WordLists:
+    """Word automatic numbering for "1.", "IV." and "a)" paragraphs: the number leaves the
+    text and lives in numbering.xml, each restart a new list instance (startOverride), as
+    Word writes a list the official restarted by hand."""
+
+    _FORMATS: ClassVar[dict[str, tuple[str, str]]] = {
+        "decimal": ("decimal", "%1."), "roman": ("upperRoman", "%1."),
+        "letter": ("lowerLetter", "%1)"),
+    }
+
+    def __init__(self, document: object) -> None:
+        from docx.oxml import parse_xml
+
+        self._parse = parse_xml
+        self._numbering = document.part.numbering_part.element  # type: ignore[attr-defined]
+        self._abstract: dict[str, str] = {}
+        self._last: dict[str, tuple[str, int]] = {}
+        self._next_id = 900
+
+    def _ns(self) -> str:
+        return 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+    def _abstract_id(self, kind: str) -> str:
+        if kind not in self._abstract:
+            self._next_id += 1
+            fmt, text = self._FORMATS[kind]
+            abstract_id = str(self._next_id)
+            node = self._parse(
+                f'<w:abstractNum {self._ns()} w:abstractNumId="{abstract_id}">'
+                f'<w:multiLevelType w:val="singleLevel"/><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+                f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+                f'<w:pPr><w:ind w:left="720" w:hanging="360"/></w:pPr></w:lvl></w:abstractNum>'
+            )
+            # abstractNum elements come before every num element in numbering.xml.
+            first_num = self._numbering.find(
+                "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}num"
+            )
+            if first_num is not None:
+                first_num.addprevious(node)
+            else:
+                self._numbering.append(node)
+            self._abstract[kind] = abstract_id
+        return self._abstract[kind]
+
+    def number(self, line: str) -> tuple[str, str] | None:
+        """(numId, the text without its number) for a list item, else None."""
+        match = _LIST_ITEM.match(line)
+        if match is None:
+            return None
+        decimal, roman, letter = match.groups()
+        if decimal is not None:
+            kind, value = "decimal", int(decimal)
+        elif roman is not None:
+            kind, value = "roman", _roman_value(roman)
+        else:
+            kind, value = "letter", _LATIN.index(letter) + 1
+        last = self._last.get(kind)
+        if last is not None and last[1] + 1 == value:
+            num_id = last[0]
+        else:
+            self._next_id += 1
+            num_id = str(self._next_id)
+            self._numbering.append(self._parse(
+                f'<w:num {self._ns()} w:numId="{num_id}">'
+                f'<w:abstractNumId w:val="{self._abstract_id(kind)}"/>'
+                f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{value}"/></w:lvlOverride>'
+                f"</w:num>"
+            ))
+        self._last[kind] = (num_id, value)
+        return num_id, line[match.end():]
+
+    def apply(self, paragraph: object, num_id: str) -> None:
+        ppr = paragraph._p.get_or_add_pPr()  # type: ignore[attr-defined]
+        ppr.append(self._parse(
+            f'<w:numPr {self._ns()}><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+        ))
+
+
+def text_to_docx(text: str, *, numbering: bool = False) -> bytes:
     """Each line becomes a paragraph; "-" and "*" bullets become Word bullets (List Bullet),
-    "+" bullets second-level ones (List Bullet 2); Markdown emphasis becomes bold/italic."""
+    "+" bullets second-level ones (List Bullet 2); Markdown emphasis becomes bold/italic;
+    consecutive "| … |" lines become a Word table. With `numbering`, "1.", "IV." and "a)"
+    leave the text and become Word automatic numbering."""
     import docx
 
     document = docx.Document()
-    for line in text.split("\n"):
+    lists = _WordLists(document) if numbering else None
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _TABLE_LINE.match(line) and line.count("|") >= 2:
+            rows: list[list[str]] = []
+            while index < len(lines) and (
+                _TABLE_LINE.match(lines[index]) or not lines[index].strip()
+            ):
+                if lines[index].strip() and not _TABLE_RULE.match(lines[index]):
+                    rows.append(_table_row(lines[index]))
+                index += 1
+            width = max(len(row) for row in rows)
+            table = document.add_table(rows=len(rows), cols=width)
+            for row, values in zip(table.rows, rows, strict=True):
+                for cell, value in zip(row.cells, values, strict=False):
+                    cell.text = value
+            continue
+        index += 1
         if not line.strip():
             continue
         bullet, rest = _bullet_of(line)
+        numbered = lists.number(rest) if lists is not None and bullet is None else None
         if bullet == "+":
             paragraph = document.add_paragraph(style="List Bullet 2")
         elif bullet is not None:
             paragraph = document.add_paragraph(style="List Bullet")
         else:
             paragraph = document.add_paragraph()
+        if numbered is not None and lists is not None:
+            lists.apply(paragraph, numbered[0])
+            rest = numbered[1]
         _add_runs(paragraph, rest)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def text_to_pdf(text: str, *, font_size: float = 12) -> bytes:
+def text_to_pdf(text: str, *, font_size: float = 12, word_layout: bool = False) -> bytes:
     """A4 pages with a real text layer (DejaVu Sans, so Vietnamese survives), one
-    paragraph per non-empty line, a blank gap between paragraphs as Word would leave."""
+    paragraph per non-empty line, a blank gap between paragraphs as Word would leave.
+    With `word_layout`, as most official plans are set instead: justified, a first-line
+    indent of about 1 cm and no gap between paragraphs."""
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
@@ -94,12 +220,44 @@ def text_to_pdf(text: str, *, font_size: float = 12) -> bytes:
     pdf.set_font("DejaVu", size=font_size)
     pdf.add_page()
     line_height = font_size * 0.3528 * 1.35  # points to mm, 1.35 line spacing
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if _TABLE_LINE.match(line) and line.count("|") >= 2:
+            # "| … |" rows: a table of drawn cells, as Word prints one.
+            rows = [] if _TABLE_RULE.match(line) else [_table_row(line)]
+            while index < len(lines) and (
+                _TABLE_LINE.match(lines[index]) or not lines[index].strip()
+            ):
+                if lines[index].strip() and not _TABLE_RULE.match(lines[index]):
+                    rows.append(_table_row(lines[index]))
+                index += 1
+            width = max(len(row) for row in rows)
+            pdf.set_font("DejaVu", size=font_size * 0.75)
+            # Two columns are the header's or the signature's sides: Word prints those
+            # without borders, side by side.
+            borders = "NONE" if width <= 2 else "ALL"
+            with pdf.table(first_row_as_headings=False, line_height=line_height * 0.75,
+                           borders_layout=borders) as table:
+                for values in rows:
+                    row = table.row()
+                    for value in values + [""] * (width - len(values)):
+                        row.cell(value)
+            pdf.set_font("DejaVu", size=font_size)
+            pdf.ln(line_height * 0.6)
+            continue
         if not line.strip():
             continue
         bullet, rest = _bullet_of(line)
         plain = rest.replace("*", "")
         prefix = {"-": "- ", "+": "+ ", "*": "• "}.get(bullet or "", "")
+        if word_layout:
+            # The indent as spaces: the reader places a line by its first visible character.
+            pdf.multi_cell(0, line_height, "       " + prefix + plain, align="J",
+                           new_x="LMARGIN", new_y="NEXT")
+            continue
         pdf.multi_cell(0, line_height, prefix + plain, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(line_height * 0.6)
     return bytes(pdf.output())
