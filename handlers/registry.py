@@ -1,7 +1,13 @@
-"""Every chat command, registered explicitly. Adding a command is one module and one line."""
+"""Every chat command, registered explicitly. Adding a command is one module and one line.
+
+A command whose module pulls in a large library of our own (the plan reader, plans/) is
+registered by name and imported the first time it is used, so that the running bot does not
+carry it from start-up (issue 17: idle RSS; tests/test_lean_start.py).
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +16,7 @@ from handlers import (
     chat_actions,
     confirm,
     evidence,
-    import_plan,
+    flows,
     link,
     onboarding,
     people,
@@ -42,6 +48,18 @@ CONTACT_COMMAND = "sodienthoai"
 
 FlowHandler = Callable[[Incoming, Context, dict[str, Any]], Awaitable[None]]
 
+
+def on_first_use(module: str, name: str) -> Callable[..., Awaitable[None]]:
+    """`module.name`, looked up when called: the module is imported by the first call (and
+    looked up again at each, so a test's monkeypatch of the module still applies)."""
+
+    async def deferred(*args: Any) -> None:
+        await getattr(importlib.import_module(module), name)(*args)
+
+    deferred.__qualname__ = f"{module}.{name}"
+    return deferred
+
+
 COMMANDS: list[Command] = [
     Command("start", people.start, in_menu=False, in_help=False),
     Command("trogiup", people.start),
@@ -53,7 +71,7 @@ COMMANDS: list[Command] = [
     Command("giahan", tasks.request_extension),
     Command("giao", tasks.assign),
     Command("baocao", reports.report),
-    Command("nhapkehoach", import_plan.import_plan),
+    Command("nhapkehoach", on_first_use("handlers.import_plan", "import_plan")),
     Command("hosominhchung", reports.evidence_dossier),
     Command("dangky", people.join),
     Command("donvi", people.units),
@@ -107,7 +125,7 @@ ALIASES: dict[str, str] = {
 
 FLOWS: dict[str, FlowHandler] = {
     evidence.FLOW: evidence.evidence_flow,
-    import_plan.FLOW: import_plan.import_plan_flow,
+    flows.IMPORT_PLAN: on_first_use("handlers.import_plan", "import_plan_flow"),
     onboarding.STAFF_FLOW: onboarding.staff_flow,
 }
 

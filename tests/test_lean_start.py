@@ -11,8 +11,10 @@ from pathlib import Path
 from bot.memory import release_start_up_memory
 from bot.tls import shared_tls_context
 
-# Imported by `nhacviec run` before it serves anything; none of these is needed then.
-NOT_AT_START = ("cryptography", "alembic", "mako")
+# Imported by `nhacviec run` before it serves anything; none of these is needed then. `plans`
+# (the plan and staff-list readers) loads with /nhapkehoach, /nhapcanbo or a shared contact.
+NOT_AT_START = ("cryptography", "alembic", "mako", "plans", "handlers.import_plan",
+                "handlers.plan_preview", "reports.qr")
 
 
 def run_python(code: str) -> str:
@@ -28,6 +30,24 @@ def test_start_up_modules_leave_out_cryptography_and_alembic() -> None:
         f"print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules))\n"
     )
     assert run_python(code) == "[]"
+
+
+def test_a_command_registered_for_first_use_imports_its_module_when_called() -> None:
+    code = (
+        "import asyncio, sys, types\n"
+        "import handlers.registry as registry\n"
+        "before = 'handlers.import_plan' in sys.modules\n"
+        "module = types.ModuleType('lean_probe')\n"
+        "async def probe(*args): print('called', args)\n"
+        "module.probe = probe\n"
+        "sys.modules['lean_probe'] = module\n"
+        "asyncio.run(registry.on_first_use('lean_probe', 'probe')(1, 2))\n"
+        "print(before, registry.find('nhapkehoach').handler.__qualname__)\n"
+        "print(registry.FLOWS['import_plan'].__qualname__)\n"
+    )
+    assert run_python(code).splitlines() == [
+        "called (1, 2)", "False handlers.import_plan.import_plan",
+        "handlers.import_plan.import_plan_flow"]
 
 
 def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_later() -> None:
