@@ -14,7 +14,7 @@ from bot.tls import shared_tls_context
 # Imported by `nhacviec run` before it serves anything; none of these is needed then. `plans`
 # (the plan and staff-list readers) loads with /nhapkehoach, /nhapcanbo or a shared contact.
 NOT_AT_START = ("cryptography", "alembic", "mako", "plans", "handlers.import_plan",
-                "handlers.plan_preview", "reports.qr")
+                "handlers.plan_preview", "reports.qr", "holidays")
 
 
 def run_python(code: str) -> str:
@@ -48,6 +48,19 @@ def test_a_command_registered_for_first_use_imports_its_module_when_called() -> 
     assert run_python(code).splitlines() == [
         "called (1, 2)", "False handlers.import_plan.import_plan",
         "handlers.import_plan.import_plan_flow"]
+
+
+def test_vietnam_holidays_load_without_the_rest_of_the_package_and_are_the_same() -> None:
+    code = (
+        "import sys\n"
+        "from timelang.holidays_vn import vietnam_holidays\n"
+        "days = {year: vietnam_holidays(year) for year in range(2024, 2029)}\n"
+        "print(sorted(m for m in sys.modules if m.startswith('holidays')))\n"
+        "print([m for m in sys.modules if 'islamic' in m or 'hebrew' in m])\n"
+        "import holidays\n"
+        "print(all(dict(holidays.country_holidays('VN', years=y)) == days[y] for y in days))\n"
+    )
+    assert run_python(code).splitlines() == ["[]", "[]", "True"]
 
 
 def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_later() -> None:
