@@ -69,8 +69,8 @@ def sanitise_arguments(args: argparse.Namespace) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = build_parser()
-        args = sanitise_arguments(parser.parse_args(argv))
+        # The parser (every command's options) is not kept for the life of `nhacviec run`.
+        args = sanitise_arguments(build_parser().parse_args(argv))
         settings = load_settings()
         runner: Runner = args.runner
         code = runner(args, settings)

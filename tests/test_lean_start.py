@@ -14,7 +14,9 @@ from bot.tls import shared_tls_context
 # Imported by `nhacviec run` before it serves anything; none of these is needed then. `plans`
 # (the plan and staff-list readers) loads with /nhapkehoach, /nhapcanbo or a shared contact.
 NOT_AT_START = ("cryptography", "alembic", "mako", "plans", "handlers.import_plan",
-                "handlers.plan_preview", "reports.qr", "holidays")
+                "handlers.plan_preview", "reports.qr", "holidays",
+                # each engine imports its own dialect; neither is needed before
+                "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql")
 
 
 def run_python(code: str) -> str:
@@ -61,6 +63,22 @@ def test_vietnam_holidays_load_without_the_rest_of_the_package_and_are_the_same(
         "print(all(dict(holidays.country_holidays('VN', years=y)) == days[y] for y in days))\n"
     )
     assert run_python(code).splitlines() == ["[]", "[]", "True"]
+
+
+def test_a_sqlite_bot_never_loads_the_postgresql_dialect(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from bot.app import build_app\n"
+        "from config.settings import Settings\n"
+        f"settings = Settings(_env_file=None, telegram_bot_token='1:x', data_dir={str(tmp_path)!r},"
+        f" database_url='sqlite:///{tmp_path}/bot.db')\n"
+        "app = build_app(settings)\n"
+        "app.planner.plan_due(); app.planner.plan_digests()\n"
+        "app.close()\n"
+        "print('sqlalchemy.dialects.sqlite' in sys.modules,"
+        " 'sqlalchemy.dialects.postgresql' in sys.modules)\n"
+    )
+    assert run_python(code) == "True False"
 
 
 def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_later() -> None:
