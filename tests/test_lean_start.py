@@ -16,7 +16,9 @@ from bot.tls import shared_tls_context
 NOT_AT_START = ("cryptography", "alembic", "mako", "plans", "handlers.import_plan",
                 "handlers.plan_preview", "reports.qr", "holidays",
                 # each engine imports its own dialect; neither is needed before
-                "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql")
+                "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql",
+                # the Zalo platforms and the webhook payload models load when switched on
+                "bot.zalo_adapter", "bot.zalo_oa", "bot.upload_page", "bot.webhook_payloads")
 
 
 def run_python(code: str) -> str:
