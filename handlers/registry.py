@@ -1,7 +1,7 @@
 """Every chat command, registered explicitly. Adding a command is one module and one line.
 
-A command whose module pulls in a large library of our own (the plan reader, plans/) is
-registered by name and imported the first time it is used, so that the running bot does not
+A command whose module pulls in a large library of our own (the plan reader, plans/; the
+reports' spreadsheets and charts) is registered by name and imported the first time it is used, so that the running bot does not
 carry it from start-up (issue 17: idle RSS; tests/test_lean_start.py).
 """
 
@@ -21,7 +21,6 @@ from handlers import (
     onboarding,
     people,
     reminder_settings,
-    reports,
     task_life,
     tasks,
 )
@@ -70,9 +69,9 @@ COMMANDS: list[Command] = [
     Command("hoanthanh", tasks.complete),
     Command("giahan", tasks.request_extension),
     Command("giao", tasks.assign),
-    Command("baocao", reports.report),
+    Command("baocao", on_first_use("handlers.reports", "report")),
     Command("nhapkehoach", on_first_use("handlers.import_plan", "import_plan")),
-    Command("hosominhchung", reports.evidence_dossier),
+    Command("hosominhchung", on_first_use("handlers.reports", "evidence_dossier")),
     Command("dangky", people.join),
     Command("donvi", people.units),
     Command("ganketnhom", people.bind_group),

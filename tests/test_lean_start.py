@@ -3,6 +3,7 @@ leaves out still works when asked for."""
 
 from __future__ import annotations
 
+import argparse
 import ssl
 import subprocess
 import sys
@@ -18,7 +19,11 @@ NOT_AT_START = ("cryptography", "alembic", "mako", "plans", "handlers.import_pla
                 # each engine imports its own dialect; neither is needed before
                 "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql",
                 # the Zalo platforms and the webhook payload models load when switched on
-                "bot.zalo_adapter", "bot.zalo_oa", "bot.upload_page", "bot.webhook_payloads")
+                "bot.zalo_adapter", "bot.zalo_oa", "bot.upload_page", "bot.webhook_payloads",
+                # /baocao and /hosominhchung load the reports' files on first use; the other
+                # command-line groups (reports, backups, plans…) are not parsed for `run`
+                "handlers.reports", "reports.chart", "reports.feeds", "reports.period_report",
+                "db.backup", "tarfile", "bot.cli_reports", "bot.cli_plan", "bot.cli_backup")
 
 
 def run_python(code: str) -> str:
@@ -31,6 +36,7 @@ def test_start_up_modules_leave_out_cryptography_and_alembic() -> None:
     code = (
         "import sys\n"
         "import bot.cli, bot.app, bot.zalo_platforms\n"
+        "bot.cli.build_parser('run').parse_args(['run'])\n"
         f"print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules))\n"
     )
     assert run_python(code) == "[]"
@@ -83,6 +89,19 @@ def test_a_sqlite_bot_never_loads_the_postgresql_dialect(tmp_path: Path) -> None
     )
     run_python(code)
     assert run_python(code) == "False True False"
+
+
+def test_the_command_line_parses_run_alone_and_every_other_command_in_full() -> None:
+    from bot.cli import build_parser
+
+    def commands(parser: argparse.ArgumentParser) -> set[str]:
+        return {name for action in parser._subparsers._group_actions  # type: ignore[union-attr]
+                for name in getattr(action, "choices", {})}
+
+    everything = commands(build_parser())
+    assert {"run", "report", "backup", "plan", "invite"} <= everything
+    assert "report" not in commands(build_parser("run"))
+    assert commands(build_parser("report")) == commands(build_parser("runn")) == everything
 
 
 def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_later() -> None:
