@@ -14,7 +14,11 @@ from bot.tls import shared_tls_context
 
 # Imported by `nhacviec run` before it serves anything; none of these is needed then. `plans`
 # (the plan and staff-list readers) loads with /nhapkehoach, /nhapcanbo or a shared contact.
-NOT_AT_START = ("cryptography", "alembic", "mako", "plans", "handlers.import_plan",
+NOT_AT_START = ("cryptography", "alembic", "mako",
+                # httpx's command line and httpcore's trio detection (when the test extras
+                # installed them: import-linter brings rich, selenium brings trio)
+                "httpx._main", "rich", "click", "pygments", "trio",
+                "plans", "handlers.import_plan",
                 "handlers.plan_preview", "reports.qr", "holidays",
                 # each engine imports its own dialect; neither is needed before
                 "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql",
@@ -115,6 +119,19 @@ def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_late
         "print(cipher.decrypt(cipher.encrypt('bí mật')))\n"
     )
     assert run_python(code).splitlines() == ["False", "bí mật"]
+
+
+def test_httpx_and_httpcore_take_their_not_installed_paths_and_the_modules_still_import() -> None:
+    code = (
+        "import bot, importlib.util\n"
+        "import httpcore._synchronization, httpx\n"
+        "print(httpcore._synchronization.trio, callable(httpx.main))\n"
+        "for name in ('httpx._main', 'trio'):\n"
+        "    if importlib.util.find_spec(name.split('.')[0]) is not None:\n"
+        "        importlib.import_module(name)\n"
+        "print('ok')\n"
+    )
+    assert run_python(code).splitlines() == ["None True", "ok"]
 
 
 def test_the_shared_tls_context_verifies_as_httpx_does_by_default() -> None:
