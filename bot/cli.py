@@ -7,22 +7,14 @@ Each command group lives in a module with a `register(subparsers)` function.
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from bot import (
-    cli_backup,
-    cli_core,
-    cli_deadline,
-    cli_feed,
-    cli_onboarding,
-    cli_plan,
-    cli_reminders,
-    cli_reports,
-)
+from bot import cli_core
 from bot.cli_common import ArgumentParser, CliError, Runner, one_line
 from config.settings import ConfigError, load_settings
 from db.services import DomainError
@@ -32,20 +24,27 @@ from texts.clean import sanitise
 
 logger = logging.getLogger("nhacviec")
 
+# The command groups after cli_core, imported by name: a command of cli_core's own (`run`, the
+# image's command) builds its parser without them, so that the running bot does not carry
+# them and what they import (reports, backups, plan readers) (issue 17: idle RSS).
 COMMAND_MODULES = (
-    cli_core, cli_deadline, cli_plan, cli_reminders, cli_reports, cli_feed, cli_backup,
-    cli_onboarding,
+    "cli_deadline", "cli_plan", "cli_reminders", "cli_reports", "cli_feed", "cli_backup",
+    "cli_onboarding",
 )
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(command: str | None = None) -> ArgumentParser:
+    """Every command's parser; only cli_core's when `command` (the first argument) is one of
+    cli_core's: the other groups could not change how it parses."""
     parser = ArgumentParser(
         prog="nhacviec",
         description="Nhắc Việc — chatbot nhắc việc và theo dõi nhiệm vụ trên Telegram và Zalo.",
     )
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=ArgumentParser)
-    for module in COMMAND_MODULES:
-        module.register(subparsers)
+    cli_core.register(subparsers)
+    if command not in subparsers.choices:
+        for name in COMMAND_MODULES:
+            importlib.import_module(f"bot.{name}").register(subparsers)
     return parser
 
 
@@ -69,8 +68,10 @@ def sanitise_arguments(args: argparse.Namespace) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        parser = build_parser()
-        args = sanitise_arguments(parser.parse_args(argv))
+        # The parser (every command's options) is not kept for the life of `nhacviec run`.
+        arguments = sys.argv[1:] if argv is None else list(argv)
+        args = sanitise_arguments(
+            build_parser(arguments[0] if arguments else None).parse_args(arguments))
         settings = load_settings()
         runner: Runner = args.runner
         code = runner(args, settings)

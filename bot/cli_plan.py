@@ -19,7 +19,6 @@ from typing import Any
 
 from bot.cli_common import CliError, print_json
 from config.settings import Settings
-from plans.readers import MAX_FILE_BYTES, PlanReadError
 from texts import messages
 
 
@@ -61,6 +60,9 @@ def register(subparsers: Any) -> None:
 
 
 def _read_file(path_text: str) -> tuple[bytes, str]:
+    # why: the plan readers load when a plan command runs, not with `nhacviec run` (issue 17)
+    from plans.readers import MAX_FILE_BYTES
+
     path = Path(path_text)
     try:
         size = path.stat().st_size
@@ -91,7 +93,9 @@ def _plan_date(text: str) -> date:
 
 
 def _parse(path_text: str, calendar: Any = None, plan_date: date | None = None) -> Any:
+    # why: the plan readers load when a plan command runs, not with `nhacviec run` (issue 17)
     from plans.parser import read_plan
+    from plans.readers import PlanReadError
     from texts import ocr as ocr_texts
 
     def progress(page: int, pages: int) -> None:

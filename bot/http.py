@@ -27,7 +27,6 @@ from aiohttp import web
 from telegram import Update
 
 from bot.http_guard import ConnectionGuard, GuardedSite, RejectionLog, guard_middleware
-from bot.webhook_payloads import BadPayload, parse_json, validate_telegram_update
 from config.settings import Settings
 from db.session import SessionFactory
 from handlers.base import OutgoingFile
@@ -305,6 +304,9 @@ def telegram_webhook_handler(application: Any, secret: str, *,
     with setWebhook's `secret_token` is checked, the body is validated, then the update joins
     the application's queue exactly as long polling would put it there. Rejections are
     counted by the server's RejectionLog, not logged one by one."""
+    # why: the payload models (pydantic) are built when a webhook is mounted; a polling bot
+    # never carries them (issue 17: idle RSS)
+    from bot.webhook_payloads import BadPayload, parse_json, validate_telegram_update
 
     async def handle(request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(TELEGRAM_SECRET_HEADER), secret):

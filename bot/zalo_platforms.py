@@ -1,14 +1,15 @@
 """Starting the Zalo platforms the settings name (the Zalo Bot, the Zalo OA) and joining
-their transports to the outbox sender."""
+their transports to the outbox sender.
+
+Their modules (clients, webhook payload models, the upload page) are imported only for a
+platform that is switched on: a Telegram-only bot does not carry them (issue 17: idle RSS).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bot import upload_page
-from bot.zalo_adapter import PLATFORM, ZaloBot
-from bot.zalo_oa import PLATFORM_OA, ZaloOABot
 from handlers.base import Replier
 
 if TYPE_CHECKING:
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
     from bot.http import WebServer
     from bot.startup import RetryPolicy
     from bot.wiring import PlatformWiring
+    from bot.zalo_adapter import ZaloBot
+    from bot.zalo_oa import ZaloOABot
 
 
 
@@ -28,8 +31,12 @@ async def start_zalo_platforms(
     settings = wiring.settings
     file_links = web_server.file_links if web_server is not None else None
     closers: list[Callable[[], Awaitable[None]]] = []
-    zalo = oa = None
+    zalo: ZaloBot | None = None
+    oa: ZaloOABot | None = None
     if settings.zalo_bot_token.get_secret_value():
+        # why: the Zalo Bot's client loads only when it is switched on
+        from bot.zalo_adapter import PLATFORM, ZaloBot
+
         zalo = ZaloBot.from_settings(settings, wiring.router, file_links=file_links,
                                      session_factory=wiring.session_factory, clock=wiring.clock)
         if health is not None:
@@ -38,16 +45,22 @@ async def start_zalo_platforms(
             zalo.on_update = lambda: health.saw_update(PLATFORM)
             zalo.retry_policy = retry_policy
     if settings.zalo_oa_enabled:
+        # why: the Zalo OA's client loads only when it is switched on
+        from bot.zalo_oa import ZaloOABot
+
         oa = ZaloOABot.from_settings(settings, router=wiring.router,
                                      session_factory=wiring.session_factory, clock=wiring.clock,
                                      file_links=file_links)
     # One upload page for both: neither Zalo platform passes documents to the bot reliably.
     repliers: dict[str, Callable[[str], Replier]] = {}
     if zalo is not None:
-        repliers[PLATFORM] = zalo.replier
+        repliers[zalo.transport.platform] = zalo.replier
     if oa is not None:
-        repliers[PLATFORM_OA] = oa.replier
+        repliers[oa.transport.platform] = oa.replier
     if web_server is not None and repliers:
+        # why: the upload page loads only for a Zalo platform
+        from bot import upload_page
+
         links = upload_page.mount(
             web_server, router=wiring.router, settings=settings,
             session_factory=wiring.session_factory, clock=wiring.clock, repliers=repliers)

@@ -23,6 +23,7 @@ from typing import Any
 
 from db import chat_state as state
 from db import services
+from handlers import flows
 from handlers.base import Attachment, Context, Incoming, MenuOption, UploadPurpose
 from handlers.common import (
     UserError,
@@ -46,7 +47,7 @@ from texts import messages, uploads
 from texts import ocr as ocr_texts
 from timelang import numbers
 
-FLOW = "import_plan"
+FLOW = flows.IMPORT_PLAN
 COMMAND = "/nhapkehoach"
 LIST_PAGE_SIZE = 10
 MAP_MENU_UNITS = 24

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from db import chat_state as state
 from db import onboarding as ob
@@ -31,14 +31,13 @@ from handlers.common import (
 )
 from handlers.notify import notify_people
 from handlers.uploads import file_prompt
-from plans.limits import ReadLimits
-from plans.read_document import PlanReadError
-from plans.staff_list import StaffListError, StaffRow, normalize_phone, read_staff_list
-from reports.qr import qr_png
 from texts import messages
 from texts import onboarding as t
 from timelang import numbers
 from timelang.words import fold
+
+if TYPE_CHECKING:
+    from plans.staff_list import StaffRow
 
 STAFF_FLOW = "staff_list"
 DEFAULT_DAYS = 30
@@ -98,6 +97,9 @@ async def _create(ctx: Context) -> None:
     invitation, token = ob.create_invitation(ctx.session, unit_id=unit.id, auto_approve=auto,
                                              days=days, actor=ctx.actor, now=ctx.now)
     link = deep_link(username, token)
+    # why: the QR encoder loads when an invitation is made, not at start-up (issue 17)
+    from reports.qr import qr_png
+
     await ctx.replier.send_text(messages.render(
         t.INVITE_CREATED, id=invitation.id, unit=unit.name, mode=_mode(invitation),
         expires=_local(ctx, invitation.expires_at), link=link, token=token))
@@ -175,6 +177,9 @@ async def contact_shared(msg: Incoming, ctx: Context) -> None:
         raise UserError(t.CONTACT_USE_BUTTON)
     if not msg.contact_phone:
         raise UserError(t.CONTACT_NOT_OWN)  # someone else's card: never matched
+    # why: the staff-list reader (plans/) loads when it is first needed, not at start-up
+    from plans.staff_list import normalize_phone
+
     phone = normalize_phone(msg.contact_phone)
     entry = ob.staff_by_phone(ctx.session, phone) if phone else None
     shown = messages.esc(phone or msg.contact_phone[:20])
@@ -211,6 +216,11 @@ async def staff_flow(msg: Incoming, ctx: Context, data: dict[str, Any]) -> None:
 
 def _read_outside_turn(ctx: Context, attachment: Attachment) -> None:
     """The download and the reading happen outside the router's turn, as for plans."""
+    # why: the staff-list reader (plans/) loads when a list is sent, not at start-up (issue 17)
+    from plans.limits import ReadLimits
+    from plans.read_document import PlanReadError
+    from plans.staff_list import StaffListError, read_staff_list
+
     limit, replier = ctx.settings.max_file_bytes, ctx.replier
     limits = ReadLimits.from_settings(ctx.settings)
     name = attachment.file_name or "danhsach.xlsx"

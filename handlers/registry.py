@@ -1,7 +1,13 @@
-"""Every chat command, registered explicitly. Adding a command is one module and one line."""
+"""Every chat command, registered explicitly. Adding a command is one module and one line.
+
+A command whose module pulls in a large library of our own (the plan reader, plans/; the
+reports' spreadsheets and charts) is registered by name and imported the first time it is used, so that the running bot does not
+carry it from start-up (issue 17: idle RSS; tests/test_lean_start.py).
+"""
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,12 +16,11 @@ from handlers import (
     chat_actions,
     confirm,
     evidence,
-    import_plan,
+    flows,
     link,
     onboarding,
     people,
     reminder_settings,
-    reports,
     task_life,
     tasks,
 )
@@ -42,6 +47,18 @@ CONTACT_COMMAND = "sodienthoai"
 
 FlowHandler = Callable[[Incoming, Context, dict[str, Any]], Awaitable[None]]
 
+
+def on_first_use(module: str, name: str) -> Callable[..., Awaitable[None]]:
+    """`module.name`, looked up when called: the module is imported by the first call (and
+    looked up again at each, so a test's monkeypatch of the module still applies)."""
+
+    async def deferred(*args: Any) -> None:
+        await getattr(importlib.import_module(module), name)(*args)
+
+    deferred.__qualname__ = f"{module}.{name}"
+    return deferred
+
+
 COMMANDS: list[Command] = [
     Command("start", people.start, in_menu=False, in_help=False),
     Command("trogiup", people.start),
@@ -52,9 +69,9 @@ COMMANDS: list[Command] = [
     Command("hoanthanh", tasks.complete),
     Command("giahan", tasks.request_extension),
     Command("giao", tasks.assign),
-    Command("baocao", reports.report),
-    Command("nhapkehoach", import_plan.import_plan),
-    Command("hosominhchung", reports.evidence_dossier),
+    Command("baocao", on_first_use("handlers.reports", "report")),
+    Command("nhapkehoach", on_first_use("handlers.import_plan", "import_plan")),
+    Command("hosominhchung", on_first_use("handlers.reports", "evidence_dossier")),
     Command("dangky", people.join),
     Command("donvi", people.units),
     Command("ganketnhom", people.bind_group),
@@ -107,7 +124,7 @@ ALIASES: dict[str, str] = {
 
 FLOWS: dict[str, FlowHandler] = {
     evidence.FLOW: evidence.evidence_flow,
-    import_plan.FLOW: import_plan.import_plan_flow,
+    flows.IMPORT_PLAN: on_first_use("handlers.import_plan", "import_plan_flow"),
     onboarding.STAFF_FLOW: onboarding.staff_flow,
 }
 

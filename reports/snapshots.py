@@ -18,6 +18,7 @@ the occurrence sheet of a closed period are rebuilt from the snapshot alone.
 
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -26,8 +27,6 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, func, insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from db.locks import try_planner_lock
@@ -189,10 +188,11 @@ def freeze(session: Session, period: Period, *, now: datetime, tz: ZoneInfo) -> 
 def _insert_ignoring_duplicates(session: Session) -> Any:
     dialect = session.get_bind().dialect.name
     table = cast(Table, ReportSnapshot.__table__)
-    if dialect == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing()
+    if dialect in ("postgresql", "sqlite"):
+        # The engine's own dialect only (already loaded by the engine): the other one stays
+        # out of memory (issue 17: idle RSS).
+        dialect_module: Any = importlib.import_module(f"sqlalchemy.dialects.{dialect}")
+        return dialect_module.insert(table).on_conflict_do_nothing()
     return insert(table)
 
 

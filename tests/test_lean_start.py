@@ -3,6 +3,7 @@ leaves out still works when asked for."""
 
 from __future__ import annotations
 
+import argparse
 import ssl
 import subprocess
 import sys
@@ -11,8 +12,22 @@ from pathlib import Path
 from bot.memory import release_start_up_memory
 from bot.tls import shared_tls_context
 
-# Imported by `nhacviec run` before it serves anything; none of these is needed then.
-NOT_AT_START = ("cryptography", "alembic", "mako")
+# Imported by `nhacviec run` before it serves anything; none of these is needed then. `plans`
+# (the plan and staff-list readers) loads with /nhapkehoach, /nhapcanbo or a shared contact.
+NOT_AT_START = ("cryptography", "alembic", "mako",
+                # httpx's command line and httpcore's trio detection (when the test extras
+                # installed them: import-linter brings rich, selenium brings trio)
+                "httpx._main", "rich", "click", "pygments", "trio",
+                "plans", "handlers.import_plan",
+                "handlers.plan_preview", "reports.qr", "holidays",
+                # each engine imports its own dialect; neither is needed before
+                "sqlalchemy.dialects.sqlite", "sqlalchemy.dialects.postgresql",
+                # the Zalo platforms and the webhook payload models load when switched on
+                "bot.zalo_adapter", "bot.zalo_oa", "bot.upload_page", "bot.webhook_payloads",
+                # /baocao and /hosominhchung load the reports' files on first use; the other
+                # command-line groups (reports, backups, plans…) are not parsed for `run`
+                "handlers.reports", "reports.chart", "reports.feeds", "reports.period_report",
+                "db.backup", "tarfile", "bot.cli_reports", "bot.cli_plan", "bot.cli_backup")
 
 
 def run_python(code: str) -> str:
@@ -25,9 +40,72 @@ def test_start_up_modules_leave_out_cryptography_and_alembic() -> None:
     code = (
         "import sys\n"
         "import bot.cli, bot.app, bot.zalo_platforms\n"
+        "bot.cli.build_parser('run').parse_args(['run'])\n"
         f"print(sorted(m for m in {NOT_AT_START!r} if m in sys.modules))\n"
     )
     assert run_python(code) == "[]"
+
+
+def test_a_command_registered_for_first_use_imports_its_module_when_called() -> None:
+    code = (
+        "import asyncio, sys, types\n"
+        "import handlers.registry as registry\n"
+        "before = 'handlers.import_plan' in sys.modules\n"
+        "module = types.ModuleType('lean_probe')\n"
+        "async def probe(*args): print('called', args)\n"
+        "module.probe = probe\n"
+        "sys.modules['lean_probe'] = module\n"
+        "asyncio.run(registry.on_first_use('lean_probe', 'probe')(1, 2))\n"
+        "print(before, registry.find('nhapkehoach').handler.__qualname__)\n"
+        "print(registry.FLOWS['import_plan'].__qualname__)\n"
+    )
+    assert run_python(code).splitlines() == [
+        "called (1, 2)", "False handlers.import_plan.import_plan",
+        "handlers.import_plan.import_plan_flow"]
+
+
+def test_vietnam_holidays_load_without_the_rest_of_the_package_and_are_the_same() -> None:
+    code = (
+        "import sys\n"
+        "from timelang.holidays_vn import vietnam_holidays\n"
+        "days = {year: vietnam_holidays(year) for year in range(2024, 2029)}\n"
+        "print(sorted(m for m in sys.modules if m.startswith('holidays')))\n"
+        "print([m for m in sys.modules if 'islamic' in m or 'hebrew' in m])\n"
+        "import holidays\n"
+        "print(all(dict(holidays.country_holidays('VN', years=y)) == days[y] for y in days))\n"
+    )
+    assert run_python(code).splitlines() == ["[]", "[]", "True"]
+
+
+def test_a_sqlite_bot_never_loads_the_postgresql_dialect(tmp_path: Path) -> None:
+    # The first start migrates (Alembic loads every dialect); the starts after it do not.
+    code = (
+        "import sys\n"
+        "from bot.app import build_app\n"
+        "from config.settings import Settings\n"
+        f"settings = Settings(_env_file=None, telegram_bot_token='1:x', data_dir={str(tmp_path)!r},"
+        f" database_url='sqlite:///{tmp_path}/bot.db')\n"
+        "app = build_app(settings)\n"
+        "app.planner.plan_due(); app.planner.plan_digests()\n"
+        "app.close()\n"
+        "print('alembic' in sys.modules, 'sqlalchemy.dialects.sqlite' in sys.modules,"
+        " 'sqlalchemy.dialects.postgresql' in sys.modules)\n"
+    )
+    run_python(code)
+    assert run_python(code) == "False True False"
+
+
+def test_the_command_line_parses_run_alone_and_every_other_command_in_full() -> None:
+    from bot.cli import build_parser
+
+    def commands(parser: argparse.ArgumentParser) -> set[str]:
+        return {name for action in parser._subparsers._group_actions  # type: ignore[union-attr]
+                for name in getattr(action, "choices", {})}
+
+    everything = commands(build_parser())
+    assert {"run", "report", "backup", "plan", "invite"} <= everything
+    assert "report" not in commands(build_parser("run"))
+    assert commands(build_parser("report")) == commands(build_parser("runn")) == everything
 
 
 def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_later() -> None:
@@ -41,6 +119,19 @@ def test_telegram_takes_its_no_passport_path_and_cryptography_still_imports_late
         "print(cipher.decrypt(cipher.encrypt('bí mật')))\n"
     )
     assert run_python(code).splitlines() == ["False", "bí mật"]
+
+
+def test_httpx_and_httpcore_take_their_not_installed_paths_and_the_modules_still_import() -> None:
+    code = (
+        "import bot, importlib.util\n"
+        "import httpcore._synchronization, httpx\n"
+        "print(httpcore._synchronization.trio, callable(httpx.main))\n"
+        "for name in ('httpx._main', 'trio'):\n"
+        "    if importlib.util.find_spec(name.split('.')[0]) is not None:\n"
+        "        importlib.import_module(name)\n"
+        "print('ok')\n"
+    )
+    assert run_python(code).splitlines() == ["None True", "ok"]
 
 
 def test_the_shared_tls_context_verifies_as_httpx_does_by_default() -> None:
