@@ -22,7 +22,6 @@ when there are files (InputFile), with PTB's User-Agent.
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 import urllib.request
 from typing import Any
@@ -37,7 +36,7 @@ POOL_TIMEOUT_MESSAGE = (
     "Pool timeout: no connection to the Bot API became free or could be made in time. "
     "Request was *not* sent to Telegram."
 )
-_FORM = "application/x-www-form-urlencoded"
+_FORM_HEADERS = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
 class AiohttpRequest(BaseRequest):
@@ -51,8 +50,14 @@ class AiohttpRequest(BaseRequest):
     for uploads) is added to the read timeout as the whole request's bound (aiohttp has no
     write timeout of its own, and a request is written before its answer is read)."""
 
-    __slots__ = ("_connection_pool_size", "_media_write_timeout", "_session", "_ssl",
-                 "_timeouts", "_default_timeout")
+    __slots__ = (
+        "_connection_pool_size",
+        "_default_timeout",
+        "_media_write_timeout",
+        "_session",
+        "_ssl",
+        "_timeouts",
+    )
 
     def __init__(self, connection_pool_size: int = 16, *, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
@@ -111,7 +116,7 @@ class AiohttpRequest(BaseRequest):
             data = _multipart(request_data, files)  # type: ignore[arg-type]
         elif request_data is not None:
             data = request_data.url_encoded_parameters().encode()
-            headers = {"Content-Type": _FORM}
+            headers = _FORM_HEADERS
         timeout = self._timeout(read_timeout, write_timeout, connect_timeout, pool_timeout,
                                 bool(files))
         try:
@@ -120,7 +125,7 @@ class AiohttpRequest(BaseRequest):
                 return response.status, await response.read()
         except aiohttp.ConnectionTimeoutError as error:
             raise TimedOut(POOL_TIMEOUT_MESSAGE) from error
-        except (TimeoutError, asyncio.TimeoutError) as error:
+        except TimeoutError as error:
             raise TimedOut from error
         except aiohttp.ClientError as error:
             raise NetworkError(f"aiohttp.{error.__class__.__name__}: {error}") from error
