@@ -8,13 +8,14 @@ import asyncio
 import json
 import socket
 from collections.abc import AsyncIterator
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 from telegram import Bot, InputFile
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.telegram import TelegramTransport
-from bot.telegram_request import AiohttpRequest
+from bot.telegram_request import AiohttpRequest, form_body
 from scheduler import transport
 from tests.fakes.telegram_api import FakeTelegramServer
 
@@ -46,6 +47,17 @@ async def test_a_reply_with_buttons_goes_out_as_the_bot_api_reads_it(
     assert first.button_data("Việc 1") == "/xem 1"
     assert message.message_id == second.message_id and second.text == "Thứ hai"
     server.assert_no_violations()
+
+
+def test_the_form_reads_back_as_urlencode_writes_it() -> None:
+    parameters = {"chat_id": "-1001234", "text": "Hạn 31/12 & <b>xong</b>? a+b=c 100% \n🎉",
+                  "reply_markup": json.dumps({"inline_keyboard": [[{"text": "Việc"}]]}),
+                  "empty": "", "parse_mode": "HTML"}
+    body = form_body(parameters).decode("ascii")
+    assert parse_qsl(body, keep_blank_values=True, strict_parsing=True) == list(
+        parameters.items())
+    assert parse_qsl(body, keep_blank_values=True) == parse_qsl(
+        urlencode(parameters), keep_blank_values=True)
 
 
 async def test_a_file_goes_up_as_multipart_and_a_users_file_comes_down(
