@@ -469,8 +469,8 @@ def build_application(
         .post_init(post_init)
         .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
         # One connection per update in flight, as PTB advises with concurrent updates; over
-        # aiohttp rather than PTB's httpx (bot.telegram_request: a fifth of the CPU per
-        # request), with the process's one TLS context (bot.tls).
+        # aiohttp rather than PTB's httpx (bot.telegram_request: a fifth to a third of the
+        # CPU per request), with the process's one TLS context (bot.tls).
         .request(AiohttpRequest(MAX_CONCURRENT_UPDATES, ssl_context=shared_tls_context()))
         .get_updates_request(AiohttpRequest(1, ssl_context=shared_tls_context()))
     )
