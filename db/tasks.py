@@ -6,11 +6,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Row, Table, func, insert, select
-from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy import Table, func, insert, select
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.dml import ReturningInsert
 
@@ -26,6 +26,7 @@ from db.models import (
     Unit,
     task_support_units,
 )
+from db.rows import as_read
 from db.units import can_lead_unit
 from timelang.calendar import WorkingCalendar
 from timelang.deadlines import Deadline
@@ -60,14 +61,14 @@ def create_task(
         # unit of work) goes first: a plain INSERT does not flush the session.
         session.flush()
     supports = [unit for unit in support_units if unit.id != lead_unit.id]
-    task = _as_read(session, Task, session.execute(_insert_statement(_TASKS), {
+    task = as_read(session, Task, session.execute(_insert_statement(_TASKS), {
         "plan_id": plan.id if plan is not None else None, "ref": ref, "title": title,
         "description": description, "lead_unit_id": lead_unit.id,
         "deadline_text": deadline.source, "schedule_kind": deadline.kind,
         "schedule": deadline.to_spec(), "rrule": deadline.rrule,
         "created_by_id": actor.person_id if isinstance(actor, Actor) else None,
         "created_at": now,
-    }).one())
+    }).one()._asdict())
     if supports:
         session.execute(insert(task_support_units),
                         [{"task_id": task.id, "unit_id": unit.id} for unit in supports])
@@ -83,7 +84,7 @@ def create_task(
                                ahead=OCCURRENCES_AHEAD, calendar=calendar)
     rows = session.execute(_insert_statement(_OCCURRENCES), [
         {"task_id": task.id, **values} for values in periods]).all() if periods else []
-    occurrences = [_as_read(session, Occurrence, row) for row in rows]
+    occurrences = [as_read(session, Occurrence, row._asdict()) for row in rows]
     for occurrence in occurrences:
         set_committed_value(occurrence, "task", task)
     set_committed_value(task, "occurrences", occurrences)
@@ -94,22 +95,12 @@ def create_task(
 
 _TASKS = cast(Table, Task.__table__)
 _OCCURRENCES = cast(Table, Occurrence.__table__)
-_Loaded = TypeVar("_Loaded", Task, Occurrence)
 
 
 @functools.cache
 def _insert_statement(table: Table) -> ReturningInsert[Any]:
     """INSERT … RETURNING every column (defaults filled in by the table), built once."""
     return insert(table).returning(*table.c, sort_by_parameter_order=True)
-
-
-def _as_read(session: Session, cls: type[_Loaded], row: Row[Any]) -> _Loaded:
-    """The ORM object of a row just inserted, persistent in the session as if it had been
-    read: every column set (attribute names are the column names), no change pending."""
-    loaded = cls(**row._asdict())
-    make_transient_to_detached(loaded)
-    session.add(loaded)
-    return loaded
 
 
 def task_deadline(task: Task) -> Deadline:
