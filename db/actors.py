@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, and_, bindparam, select, update
+from sqlalchemy import Select, Table, and_, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from db.models import (
@@ -20,6 +20,7 @@ from db.models import (
     Membership,
     Person,
 )
+from db.rows import as_read
 
 # --- who is acting -------------------------------------------------------------------------
 
@@ -100,10 +101,16 @@ def _actor_statement(with_state: bool = False) -> Select[*tuple[Any, ...]]:
                Identity.external_id == bindparam("external_id"))
     )
     if with_state:
-        statement = statement.add_columns(ChatState).outerjoin(ChatState, and_(
+        statement = statement.add_columns(*_STATE_COLUMNS).outerjoin(ChatState, and_(
             ChatState.platform == Identity.platform, ChatState.chat_id == bindparam("state_chat"),
             ChatState.user_id == Identity.external_id))
     return statement
+
+
+# The chat state's columns, after the actor's nine: made into the ORM object only when there
+# is one (db.rows.as_read), so the statement is plain rows, without the ORM's loading.
+_STATE_COLUMNS = tuple(cast(Table, ChatState.__table__).c)
+_STATE_AT = 9
 
 
 # The chat state could not be read with the actor (a first contact): read it on its own.
@@ -145,7 +152,8 @@ def resolve_actor_and_state(
     params = {"platform": platform, "external_id": external_id}
     if state_chat is not None:
         params["state_chat"] = state_chat
-    rows = session.execute(_actor_statement(state_chat is not None), params).all()
+    session.flush()  # the autoflush the session's connection skips (rarely anything)
+    rows = session.connection().execute(_actor_statement(state_chat is not None), params).all()
     if not rows:
         person = Person(display_name=display_name or external_id, created_at=now)
         session.add(person)
@@ -157,7 +165,7 @@ def resolve_actor_and_state(
                         is_admin=person.is_admin or is_env_admin), STATE_NOT_READ
     (identity_id, identity_name, known_chat_id, last_inbound_at,
      person_id, person_name, person_is_admin) = rows[0][:7]
-    chat_state = rows[0][9] if state_chat is not None else STATE_NOT_READ
+    chat_state = _chat_state(session, rows[0]) if state_chat is not None else STATE_NOT_READ
     changes: dict[str, Any] = {}
     if display_name and identity_name != display_name:
         changes["display_name"] = display_name
@@ -178,6 +186,15 @@ def resolve_actor_and_state(
         roles={row.unit_id: row.role for row in rows if row.unit_id is not None},
         _session=session,
     ), chat_state
+
+
+def _chat_state(session: Session, row: Any) -> ChatState | None:
+    values = row[_STATE_AT:]
+    if values[0] is None:  # no state: the outer join's columns are all NULL
+        return None
+    return as_read(session, ChatState, {column.key: value
+                                        for column, value in zip(_STATE_COLUMNS, values,
+                                                                 strict=True)})
 
 
 def roles_of(session: Session, person_id: int) -> dict[int, str]:

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from sqlalchemy import (
+    Insert,
     Table,
     Update,
     and_,
@@ -71,6 +72,11 @@ class PendingUpdate:
     id: int
     key: str
     payload: dict[str, Any]
+
+
+@functools.cache
+def _record_statement() -> Insert:
+    return insert(INBOX_TABLE)
 
 
 @functools.cache
@@ -194,6 +200,13 @@ class Inbox:
         self.retention = retention
         self.prune_every = prune_every
         self._pruned_at: datetime | None = None
+        bind = session_factory.kw["bind"]
+        # The inbox write is a single INSERT: atomic and durable on its own where the
+        # database has autocommit without a cost (PostgreSQL: a flag of the driver). SQLite
+        # resets a connection's isolation with a statement, and its BEGIN/COMMIT cost no
+        # round trip: there it keeps an ordinary transaction.
+        self._writer = (bind if bind.dialect.name == "sqlite"
+                        else bind.execution_options(isolation_level="AUTOCOMMIT"))
 
     @property
     def writes_overlap(self) -> bool:
@@ -207,16 +220,17 @@ class Inbox:
         now = self.clock.now()
         if self._pruned_at is None or now - self._pruned_at >= self.prune_every:
             self.prune()
-        with self.session_factory() as session:
-            try:
-                # A plain INSERT (no ORM flush for one row written and never read back here).
-                session.execute(insert(INBOX_TABLE).values(
-                    platform=platform, key=bounded_key(key), payload=payload, received_at=now,
-                    replays=0))
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
+        try:
+            # One statement, so its own transaction: in autocommit (PostgreSQL) it is one
+            # round trip, not BEGIN, INSERT, COMMIT; on a bare connection, without an ORM
+            # session, for a row written and never read back here.
+            with self._writer.connect() as connection:
+                connection.execute(_record_statement(), {
+                    "platform": platform, "key": bounded_key(key), "payload": payload,
+                    "received_at": now, "replays": 0})
+                connection.commit()
+        except IntegrityError:
+            return False
         return True
 
     def done(self, platform: str, key: str) -> None:

@@ -123,7 +123,10 @@ def task_page(
         params["unit_ids"] = sorted(unit_ids)
     if overdue_only:
         params["today"] = today
-    rows = session.execute(statement, params).all()
+    session.flush()  # what this unit of work changed is listed (the autoflush it skips)
+    # On the session's connection: plain rows, without the ORM's result set-up (the
+    # statement selects columns, never entities).
+    rows = session.connection().execute(statement, params).all()
     if not rows and offset:
         # Past the last page: the total still tells the caller how many pages there are.
         _, total = task_page(session, unit_ids=unit_ids, today=today,

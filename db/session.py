@@ -26,7 +26,11 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine, "connect", _configure_sqlite)
         return engine
-    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    # why: psycopg is loaded only for a PostgreSQL engine (a SQLite bot never imports it).
+    from db.pg_cursor import DescribedOnDemandCursor
+
+    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10,
+                           connect_args={"cursor_factory": DescribedOnDemandCursor})
     event.listen(engine, "checkin", _stamp_checkin)
     event.listen(engine, "checkout", _ping_if_idle)
     return engine

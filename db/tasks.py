@@ -3,13 +3,16 @@ extensions."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.dml import ReturningInsert
 
 from db.actors import Actor
 from db.domain import OCCURRENCES_AHEAD, DomainError, audit
@@ -21,7 +24,9 @@ from db.models import (
     ProgressUpdate,
     Task,
     Unit,
+    task_support_units,
 )
+from db.rows import as_read
 from db.units import can_lead_unit
 from timelang.calendar import WorkingCalendar
 from timelang.deadlines import Deadline
@@ -45,37 +50,91 @@ def create_task(
     ref: str | None = None,
     calendar: WorkingCalendar | None = None,
 ) -> Task:
+    """The task and its first occurrences, written by plain INSERTs (the ORM's flush was
+    most of /giao's time) and returned as ORM objects already in the session, as if read:
+    the task with its units, plan and occurrences loaded (nothing is read back)."""
     title = title.strip()
     if not title:
         raise DomainError("task_title_missing")
-    task = Task(
-        title=title,
-        description=description,
-        lead_unit=lead_unit,
-        support_units=[unit for unit in support_units if unit.id != lead_unit.id],
-        deadline_text=deadline.source,
-        schedule_kind=deadline.kind,
-        schedule=deadline.to_spec(),
-        rrule=deadline.rrule,
-        plan=plan,
-        ref=ref,
-        created_by_id=actor.person_id if isinstance(actor, Actor) else None,
-        created_at=now,
-    )
-    session.add(task)
-    session.flush()
-    # A task made here has no occurrences yet: none are read back, and the ones created are
-    # the loaded collection (current_occurrence right after needs no query).
-    created = ensure_occurrences(session, task, today=today, now=now, calendar=calendar,
-                                 new_task=True)
-    set_committed_value(task, "occurrences", created)
+    if session.new:
+        # What the rows written here may refer to (a unit, a plan, a person made in this
+        # unit of work) goes first: a plain INSERT does not flush the session.
+        session.flush()
+    supports = [unit for unit in support_units if unit.id != lead_unit.id]
+    task = as_read(session, Task, session.execute(_insert_statement(_TASKS), {
+        "plan_id": plan.id if plan is not None else None, "ref": ref, "title": title,
+        "description": description, "lead_unit_id": lead_unit.id,
+        "deadline_text": deadline.source, "schedule_kind": deadline.kind,
+        "schedule": deadline.to_spec(), "rrule": deadline.rrule,
+        "created_by_id": actor.person_id if isinstance(actor, Actor) else None,
+        "created_at": now,
+    }).one()._asdict())
+    if supports:
+        session.execute(insert(task_support_units),
+                        [{"task_id": task.id, "unit_id": unit.id} for unit in supports])
+    set_committed_value(task, "lead_unit", lead_unit)
+    set_committed_value(task, "support_units", supports)
+    set_committed_value(task, "plan", plan)
+    if plan is not None and "tasks" in plan.__dict__:
+        set_committed_value(plan, "tasks", [*plan.tasks, task])
+    # A new task has no occurrences: none are read, the ones made are its loaded collection
+    # (current_occurrence right after needs no query).
+    periods = _missing_periods(deadline, set(), 0, today=today, start=min(today, now.date()),
+                               now=now,
+                               ahead=OCCURRENCES_AHEAD, calendar=calendar)
+    rows = session.execute(_insert_statement(_OCCURRENCES), [
+        {"task_id": task.id, **values} for values in periods]).all() if periods else []
+    occurrences = [as_read(session, Occurrence, row._asdict()) for row in rows]
+    for occurrence in occurrences:
+        set_committed_value(occurrence, "task", task)
+    set_committed_value(task, "occurrences", occurrences)
     audit(session, actor=actor, action="task.create", entity="task", entity_id=task.id, now=now,
           title=title, unit=lead_unit.code, deadline=deadline.source)
     return task
 
 
+_TASKS = cast(Table, Task.__table__)
+_OCCURRENCES = cast(Table, Occurrence.__table__)
+
+
+@functools.cache
+def _insert_statement(table: Table) -> ReturningInsert[Any]:
+    """INSERT … RETURNING every column (defaults filled in by the table), built once."""
+    return insert(table).returning(*table.c, sort_by_parameter_order=True)
+
+
 def task_deadline(task: Task) -> Deadline:
     return Deadline.from_spec(task.schedule)
+
+
+def _missing_periods(
+    deadline: Deadline, existing: set[str], open_future: int, *, today: date, start: date,
+    now: datetime, ahead: int, calendar: WorkingCalendar | None,
+) -> list[dict[str, Any]]:
+    """The occurrences (their column values, without the task) a task with these periods
+    `existing` and `open_future` open ones still due lacks: the one of a one-off or ongoing
+    task, the next `ahead` open periods of a recurring one. Never the same period twice."""
+    if deadline.kind == "once":
+        return [] if "once" in existing else [
+            {"period_key": "once", "due_date": deadline.due, "created_at": now}]
+    if deadline.kind == "ongoing":
+        return [] if "ongoing" in existing else [
+            {"period_key": "ongoing", "due_date": None, "created_at": now}]
+    missing: list[dict[str, Any]] = []
+    needed = max(0, ahead - open_future)
+    if not needed:
+        return missing
+    seen = set(existing)
+    for period in deadline.periods(start, ahead + len(existing) + 2, calendar):
+        if needed == 0:
+            break
+        if period.key in seen or (period.due is not None and period.due < today):
+            continue
+        missing.append({"period_key": period.key, "period_start": period.start,
+                        "period_end": period.end, "due_date": period.due, "created_at": now})
+        seen.add(period.key)
+        needed -= 1
+    return missing
 
 
 def ensure_occurrences(
@@ -86,52 +145,27 @@ def ensure_occurrences(
     now: datetime,
     ahead: int = OCCURRENCES_AHEAD,
     calendar: WorkingCalendar | None = None,
-    new_task: bool = False,
 ) -> list[Occurrence]:
     """Create the task's missing occurrences: the one for a one-off or ongoing task, and the
-    next `ahead` open periods of a recurring one. Never the same period twice. `new_task`: the
-    task was just made in this session, so it has none and nothing is read."""
+    next `ahead` open periods of a recurring one. Never the same period twice."""
     deadline = task_deadline(task)
-    existing: set[str] = set() if new_task else {
-        key
-        for key in session.scalars(
-            select(Occurrence.period_key).where(Occurrence.task_id == task.id)
-        )
-    }
-    created: list[Occurrence] = []
-    if deadline.kind == "once":
-        if "once" not in existing:
-            created.append(Occurrence(task_id=task.id, period_key="once", due_date=deadline.due,
-                                      created_at=now))
-    elif deadline.kind == "ongoing":
-        if "ongoing" not in existing:
-            created.append(Occurrence(task_id=task.id, period_key="ongoing", due_date=None,
-                                      created_at=now))
-    else:
-        start = min(today, task.created_at.date()) if task.created_at else today
-        open_future = 0 if new_task else session.scalar(
+    existing = {key for key in session.scalars(
+        select(Occurrence.period_key).where(Occurrence.task_id == task.id))}
+    open_future = 0
+    if deadline.kind not in ("once", "ongoing"):
+        open_future = session.scalar(
             select(func.count()).select_from(Occurrence).where(
                 Occurrence.task_id == task.id,
                 Occurrence.done_at.is_(None),
                 Occurrence.due_date >= today,
             )
         ) or 0
-        needed = max(0, ahead - open_future)
-        if needed:
-            for period in deadline.periods(start, ahead + len(existing) + 2, calendar):
-                if needed == 0:
-                    break
-                if period.key in existing or (period.due is not None and period.due < today):
-                    continue
-                created.append(Occurrence(
-                    task_id=task.id, period_key=period.key, period_start=period.start,
-                    period_end=period.end, due_date=period.due, created_at=now))
-                existing.add(period.key)
-                needed -= 1
+    start = min(today, task.created_at.date()) if task.created_at else today
+    created = [Occurrence(task_id=task.id, **values) for values in _missing_periods(
+        deadline, existing, open_future, today=today, start=start, now=now, ahead=ahead,
+        calendar=calendar)]
     session.add_all(created)
-    if created and not new_task:
-        # A new task's occurrences go with the next flush (its audit row's, or the commit's):
-        # one round of the ORM's flush instead of two.
+    if created:
         session.flush()
     return created
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import date
 
 from db import chat_state as state
 from db import queries, services
@@ -104,8 +105,9 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     pages = max(1, math.ceil(total / page_size))
     lines = [messages.TASKS_HEADER.format(scope=scope, page=min(page, pages), pages=pages,
                                           total=total)]
+    today = ctx.today
     for row in rows:
-        lines.append(_task_line(ctx, row))
+        lines.append(_task_line(ctx, row, today))
 
     scope_arg = " ".join(a for a in ctx.args if not numbers.is_ascii_number(a))
     prefix = f"{scope_arg} " if scope_arg else ""
@@ -125,9 +127,9 @@ async def task_list(msg: Incoming, ctx: Context) -> None:
     await ctx.replier.send_menu("\n".join(lines), options)
 
 
-def _task_line(ctx: Context, row: queries.TaskRow) -> str:
+def _task_line(ctx: Context, row: queries.TaskRow, today: date) -> str:
     status = occurrence_status(due=row.due, extended_due=row.extended_due, done_at=row.done_at,
-                               today=ctx.today, tz=ctx.settings.tz)
+                               today=today, tz=ctx.settings.tz)
     due = messages.fmt_date(row.effective_due)
     if row.extended_due:
         due += messages.TASK_EXTENDED_SUFFIX
