@@ -31,6 +31,7 @@ from plans.lines import (
     _label_kind,
     _Line,
 )
+from plans.plan_deadlines import opens_period
 from plans.text import (
     FOOTNOTE_LINE,
     ends_sentence,
@@ -358,6 +359,10 @@ class _BodyReader(_BlockTree):
         if self.closed:
             return
         top = self.stack[-1]
+        if top is not self.root and opens_period(text):
+            # "Năm 2026:" over the bullets of that year: dated by plans.dated_blocks.
+            self._open(_Node("letter", "", text.rstrip(" :"), RANK_LETTER))
+            return
         if top is self.root:
             # Preamble before the first section: kept, since a prose-only plan has its duties
             # here and "… yêu cầu X, Y triển khai các nội dung sau:" names who leads the items.
