@@ -31,7 +31,7 @@ from plans.lines import (
     _label_kind,
     _Line,
 )
-from plans.plan_deadlines import opens_period
+from plans.plan_deadlines import dated_label, opens_period
 from plans.text import (
     FOOTNOTE_LINE,
     ends_sentence,
@@ -319,13 +319,16 @@ class _BodyReader(_BlockTree):
         if line.bullet == "+" and top.rank >= RANK_ITEM and not top.plus:
             self._target_body(top, f"+ {line.text}")
             return
-        node = _Node("item", "", line.text, RANK_ITEM, plus=line.bullet == "+")
+        dated = dated_label(line.text)
+        node = _Node("item", "", dated[1] if dated else line.text, RANK_ITEM, plus=line.bullet == "+")
         node.ad_hoc = bool(_AD_HOC.match(fold(line.text)))
         # "- Mục đích:" / "+ …": a bulleted label of the plan's aims, not work.
         node.skip = line.text.rstrip().endswith(":") and len(line.text.split()) <= 4 and (
             _is_skip_heading(line.text)
         )
         self._open(node)
+        if dated:
+            node.attach("time", dated[0])  # "- Ngày 04/02/2026: X chuẩn bị …": plans.plan_deadlines
 
     def _sentence_goes_on(self) -> bool:
         """Whether the text read last is a sentence cut mid-way: clauses ("…; …"), many words,

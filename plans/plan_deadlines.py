@@ -18,9 +18,8 @@ from timelang.deadlines import read_first
 
 __all__ = [
     "_Regime", "_once_phrase", "_phrase_candidates", "_recurring_regimes", "dated_clauses",
-    "heading_deadline", "holds_deadline", "is_dependent_time", "is_open_start", "opens_period",
-    "read_deadline",
-    "request_then_report", "vague_regime",
+    "dated_label", "heading_deadline", "holds_deadline", "is_dependent_time", "is_open_start",
+    "opens_period", "read_deadline", "request_then_report", "vague_regime",
 ]
 
 if TYPE_CHECKING:
@@ -379,3 +378,25 @@ def opens_period(text: str) -> bool:
     """True for an unnumbered line that is a period over the bullets after it ("Năm 2026:",
     "Giai đoạn 2026-2030:"): a heading, not a paragraph of the section."""
     return text.rstrip().endswith(":") and _PERIOD_HEADING.match(text.strip()) is not None
+
+
+# "- Từ ngày 05/02/2026 - 08/02/2026: X gửi giấy mời …", "- Ngày 04/02/2026: X chuẩn bị …" in a
+# plan's timeline: the date label is when the duty after it is due (a range at its end), not
+# part of its title; the duty names its own subject.
+_DATE_LABEL = re.compile(
+    rf"^(?P<time>(?:(?P<opening>từ|trước|chậm nhất|đến)\s+)?(?:ngày\s+)?(?P<start>{_DATE})"
+    rf"(?:\s*(?:[-–]|đến|tới)\s*(?:ngày\s+)?(?P<end>{_DATE}))?)\s*:\s*(?P<duty>\S.{{8,}})$",
+    re.I | re.S,
+)
+
+
+def dated_label(text: str) -> tuple[str, str] | None:
+    """(time, duty) of a line opened by a date label ("Ngày 04/02/2026: X làm Y"), the time as
+    the phrase reader takes it ("Từ ngày A - B" -> "Từ ngày A đến ngày B"); else None."""
+    match = _DATE_LABEL.match(text.strip())
+    if match is None:
+        return None
+    time = match.group("time")
+    if match.group("end"):
+        time = f"Từ ngày {match.group('start')} đến ngày {match.group('end')}"
+    return time, match.group("duty").strip()

@@ -77,3 +77,38 @@ def test_a_a_school_year_or_an_objective_period_dates_nothing() -> None:
     tasks = _tasks(ROADMAP)
     assert _task(tasks, "Dạy học sinh")["deadline"] is None
     assert not any("Mỗi xã" in t["title"] and t["deadline"] for t in tasks)
+
+
+# --- (b) timeline lines: a date label, then a unit and its duty -----------------------------
+
+
+TIMELINE = """I. MỤC ĐÍCH
+Tổ chức tốt hội nghị cử tri.
+II. THỜI GIAN VÀ TIẾN ĐỘ
+- Ngày 04/02/2026: Văn phòng UBND xã chuẩn bị hội trường.
+- Từ ngày 05/02/2026 - 08/02/2026: Ban Thường trực Ủy ban MTTQ xã trao đổi với cơ quan có \
+người ứng cử để thống nhất ngày hội nghị.
+- Từ ngày 09/02/2026: Công an xã bảo đảm an ninh quanh nơi họp.
+- Trước ngày 15/02/2026: Ủy ban nhân dân xã báo cáo kết quả về Ủy ban nhân dân huyện.
+"""
+
+
+def test_b_a_dated_line_is_a_duty_of_its_subject_due_at_the_range_end() -> None:
+    tasks = _tasks(TIMELINE)
+    hall = _task(tasks, "hội trường")
+    assert hall["title"].startswith("Văn phòng UBND xã chuẩn bị")
+    assert hall["lead"] == ["Văn phòng UBND xã"]
+    assert _deadline(hall) == ("once", "2026-02-04")
+    talks = _task(tasks, "trao đổi")
+    assert talks["lead"] == ["Ban Thường trực Ủy ban MTTQ xã"]
+    assert _deadline(talks) == ("once", "2026-02-08")
+    report = _task(tasks, "báo cáo kết quả")
+    assert report["lead"] == ["Ủy ban nhân dân xã"]
+    assert _deadline(report) == ("once", "2026-02-15")
+
+
+def test_b_a_start_date_label_is_no_deadline_and_leaves_the_title() -> None:
+    patrol = _task(_tasks(TIMELINE), "an ninh")
+    assert patrol["title"].startswith("Công an xã")
+    assert patrol["lead"] == ["Công an xã"]
+    assert patrol["deadline"] is None
