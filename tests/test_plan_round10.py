@@ -112,3 +112,59 @@ def test_b_a_start_date_label_is_no_deadline_and_leaves_the_title() -> None:
     assert patrol["title"].startswith("Công an xã")
     assert patrol["lead"] == ["Công an xã"]
     assert patrol["deadline"] is None
+
+
+# --- (c) a conference's agenda, attendance and particulars; what a monitoring plan examines -
+
+
+CONFERENCE = """I. MỤC ĐÍCH
+Lấy ý kiến cử tri về người ứng cử.
+II. TỔ CHỨC HỘI NGHỊ
+1. Triệu tập hội nghị
+- Ban Thường trực Ủy ban MTTQ xã gửi giấy mời cử tri.
+2. Thành phần dự hội nghị
+- Đại diện Thường trực HĐND xã;
+- Ban Công tác Mặt trận thôn phối hợp với Chi hội Nông dân lập danh sách cử tri được mời.
+- Khách mời: Chủ tịch UBND xã.
+3. Trình tự hội nghị
+3.1. Chủ tọa tuyên bố lý do.
+3.2. Thư ký đọc tiểu sử người ứng cử.
+3.3. Hội nghị biểu quyết bằng giơ tay.
+4. Nội dung và biên bản hội nghị
+- Biên bản phải ghi rõ số cử tri có mặt.
+5. Địa điểm: Nhà văn hóa thôn Đông.
+III. NỘI DUNG GIÁM SÁT
+1. Nội dung giám sát
+- Tình hình phân bổ vốn hỗ trợ hộ nghèo.
+- Việc chấp hành các kiến nghị sau giám sát.
+2. Nội dung kiểm tra, giám sát đợt 1
+- Giám sát việc niêm yết danh sách hộ nghèo.
+- Kiểm tra sổ sách cấp phát gạo.
+IV. TỔ CHỨC THỰC HIỆN
+1. Văn phòng UBND xã
+- Chuẩn bị hội trường.
+"""
+
+
+def _titles(body: str) -> list[str]:
+    return [task["title"] for task in _tasks(body)]
+
+
+def test_c_a_conference_agenda_attendance_and_minutes_are_no_tasks() -> None:
+    titles = " | ".join(_titles(CONFERENCE))
+    for words in ("Đại diện Thường trực", "Khách mời", "Chủ tọa", "Thư ký", "biểu quyết",
+                  "Biên bản phải", "Nhà văn hóa"):
+        assert words not in titles, words
+
+
+def test_c_a_body_given_work_among_the_attendees_stays_a_task() -> None:
+    tasks = _tasks(CONFERENCE)
+    assert _task(tasks, "gửi giấy mời")["lead"] == ["Ban Thường trực Ủy ban MTTQ xã"]
+    assert _task(tasks, "lập danh sách cử tri")["lead"] == ["Ban Công tác Mặt trận thôn"]
+    assert _task(tasks, "hội trường")["lead"] == ["Văn phòng UBND xã"]
+
+
+def test_c_what_monitoring_examines_is_no_task_but_checks_are() -> None:
+    titles = " | ".join(_titles(CONFERENCE))
+    assert "phân bổ vốn" not in titles and "Việc chấp hành" not in titles
+    assert "Giám sát việc niêm yết" in titles and "Kiểm tra sổ sách" in titles
