@@ -18,6 +18,7 @@ from plans.document import (
 from plans.line_patterns import (
     _AD_HOC,
     _ANNEX,
+    _ARTICLE_CHROME,
     _BODY_LABEL,
     _CLOSING,
     _ISSUED_PLAN,
@@ -128,6 +129,16 @@ class _BodyReader(_BlockTree):
         if self.tail and not self._plan_after_signature(line, folded):
             return
         if line.marker is None and line.bullet is None and _TAIL.match(folded):
+            self.tail = True
+            return
+        if line.marker is None and line.bullet is None and _ARTICLE_CHROME.search(folded):
+            return
+        if (
+            line.marker is None and line.bullet is None and text.rstrip().endswith("?")
+            and self.root.children
+        ):
+            # "Kinh phí tổ chức … từ đâu?" after the plan's duties: the article quoting the plan
+            # asks its next question; what follows answers it from other texts.
             self.tail = True
             return
         if self.after_table and line.marker is None and line.bullet is None:

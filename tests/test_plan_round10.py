@@ -168,3 +168,34 @@ def test_c_what_monitoring_examines_is_no_task_but_checks_are() -> None:
     titles = " | ".join(_titles(CONFERENCE))
     assert "phân bổ vốn" not in titles and "Việc chấp hành" not in titles
     assert "Giám sát việc niêm yết" in titles and "Kiểm tra sổ sách" in titles
+
+
+# --- (d) an article quoting a plan: its links, captions and next questions ------------------
+
+
+ARTICLE = """Kế hoạch dọn vệ sinh đón Tết của xã Bình Yên ra sao?
+Theo Kế hoạch của UBND xã Bình Yên, các việc cần làm như sau:
+I. NHIỆM VỤ
+1. Dọn vệ sinh đường làng trước ngày 20/01/2026.
+2. Trang trí cổng chào trước ngày 25/01/2026.
+Xem chi tiết tại Kế hoạch 10/KH-UBND năm 2025.
+Toàn văn Kế hoạch dọn vệ sinh đón Tết (Hình từ Internet)
+3. Treo cờ Tổ quốc dọc đường làng.
+Người lao động làm thêm giờ ngày Tết được trả lương thế nào?
+Căn cứ Bộ luật Lao động, tiền lương làm thêm giờ như sau:
+- Vào ngày thường, ít nhất bằng 150%;
+- Vào ngày nghỉ lễ, ít nhất bằng 300%.
+Quý khách cần hỏi thêm thông tin có thể đặt câu hỏi tại đây.
+"""
+
+
+def test_d_an_articles_links_and_captions_are_no_tasks() -> None:
+    titles = " | ".join(_titles(ARTICLE))
+    assert "Xem chi tiết" not in titles and "Hình từ Internet" not in titles
+    assert "Dọn vệ sinh" in titles and "Treo cờ" in titles
+
+
+def test_d_the_articles_next_question_ends_the_plan() -> None:
+    titles = " | ".join(_titles(ARTICLE))
+    for words in ("trả lương", "150%", "300%", "Quý khách", "Căn cứ Bộ luật"):
+        assert words not in titles, words
