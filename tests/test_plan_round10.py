@@ -35,6 +35,7 @@ II. LỘ TRÌNH THỰC HIỆN
 - Lắp đặt máy chủ cho kho dữ liệu của huyện.
 - Nhập hồ sơ cũ vào kho dữ liệu, định kỳ hằng năm báo cáo kết quả.
 - Đào tạo cán bộ dùng kho dữ liệu trước ngày 30/6/2026.
+- Đánh giá việc dùng kho: định kỳ (hằng năm) đánh giá tiến độ và điều chỉnh kịp thời.
 2. Giai đoạn 2031-2035:
 2.1. Mở rộng kho dữ liệu
 - Mở kho dữ liệu cho người dân tra cứu.
@@ -62,6 +63,8 @@ def test_a_a_bullet_with_its_own_time_keeps_it() -> None:
     tasks = _tasks(ROADMAP)
     assert _deadline(_task(tasks, "Đào tạo cán bộ")) == ("once", "2026-06-30")
     assert _deadline(_task(tasks, "Nhập hồ sơ cũ"))[0] == "recurring"  # type: ignore[index]
+    # The period in brackets after "định kỳ" is the bullet's own regime.
+    assert _deadline(_task(tasks, "Đánh giá việc dùng kho"))[0] == "recurring"  # type: ignore[index]
 
 
 def test_a_an_unnumbered_year_line_dates_the_bullets_after_it() -> None:
