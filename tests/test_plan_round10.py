@@ -202,3 +202,14 @@ def test_d_the_articles_next_question_ends_the_plan() -> None:
     titles = " | ".join(_titles(ARTICLE))
     for words in ("trả lương", "150%", "300%", "Quý khách", "Căn cứ Bộ luật"):
         assert words not in titles, words
+
+
+def test_b_whom_a_body_meets_then_why_is_one_duty() -> None:
+    body = TIMELINE + (
+        "- Ngày 10/02/2026: Ban Thường trực Ủy ban MTTQ xã họp với người phụ trách công tác tổ "
+        "chức cán bộ của các cơ quan có người ứng cử; Trưởng ban công tác Mặt trận thôn, để hướng dẫn việc lấy ý kiến cử tri.\n"
+    )
+    tasks = [t for t in _tasks(body) if "họp với" in t["title"] or "để hướng dẫn" in t["title"]]
+    assert len(tasks) == 1
+    assert tasks[0]["lead"] == ["Ban Thường trực Ủy ban MTTQ xã"]
+    assert _deadline(tasks[0]) == ("once", "2026-02-10")
