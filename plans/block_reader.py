@@ -18,6 +18,7 @@ from plans.document import (
 from plans.line_patterns import (
     _AD_HOC,
     _ANNEX,
+    _ARTICLE_CHROME,
     _BODY_LABEL,
     _CLOSING,
     _ISSUED_PLAN,
@@ -31,6 +32,7 @@ from plans.lines import (
     _label_kind,
     _Line,
 )
+from plans.plan_deadlines import dated_label, opens_period
 from plans.text import (
     FOOTNOTE_LINE,
     ends_sentence,
@@ -127,6 +129,16 @@ class _BodyReader(_BlockTree):
         if self.tail and not self._plan_after_signature(line, folded):
             return
         if line.marker is None and line.bullet is None and _TAIL.match(folded):
+            self.tail = True
+            return
+        if line.marker is None and line.bullet is None and _ARTICLE_CHROME.search(folded):
+            return
+        if (
+            line.marker is None and line.bullet is None and text.rstrip().endswith("?")
+            and self.root.children
+        ):
+            # "Kinh phí tổ chức … từ đâu?" after the plan's duties: the article quoting the plan
+            # asks its next question; what follows answers it from other texts.
             self.tail = True
             return
         if self.after_table and line.marker is None and line.bullet is None:
@@ -318,13 +330,16 @@ class _BodyReader(_BlockTree):
         if line.bullet == "+" and top.rank >= RANK_ITEM and not top.plus:
             self._target_body(top, f"+ {line.text}")
             return
-        node = _Node("item", "", line.text, RANK_ITEM, plus=line.bullet == "+")
+        dated = dated_label(line.text)
+        node = _Node("item", "", dated[1] if dated else line.text, RANK_ITEM, plus=line.bullet == "+")
         node.ad_hoc = bool(_AD_HOC.match(fold(line.text)))
         # "- Mục đích:" / "+ …": a bulleted label of the plan's aims, not work.
         node.skip = line.text.rstrip().endswith(":") and len(line.text.split()) <= 4 and (
             _is_skip_heading(line.text)
         )
         self._open(node)
+        if dated:
+            node.attach("time", dated[0])  # "- Ngày 04/02/2026: X chuẩn bị …": plans.plan_deadlines
 
     def _sentence_goes_on(self) -> bool:
         """Whether the text read last is a sentence cut mid-way: clauses ("…; …"), many words,
@@ -358,6 +373,10 @@ class _BodyReader(_BlockTree):
         if self.closed:
             return
         top = self.stack[-1]
+        if top is not self.root and opens_period(text):
+            # "Năm 2026:" over the bullets of that year: dated by plans.dated_blocks.
+            self._open(_Node("letter", "", text.rstrip(" :"), RANK_LETTER))
+            return
         if top is self.root:
             # Preamble before the first section: kept, since a prose-only plan has its duties
             # here and "… yêu cầu X, Y triển khai các nội dung sau:" names who leads the items.

@@ -68,6 +68,13 @@ _CLOSING = re.compile(
 )
 _TAIL = re.compile(r"^(?:noi nhan\b|tm\.|kt\.|tl\.|tuq\.|q\. ?chu tich|chu tich$|pho chu tich$)")
 _ANNEX = re.compile(r"^phu luc\b")
+# A news or legal-Q&A article quoting a plan: its links and captions ("Xem chi tiết tại Kế
+# hoạch …", "Toàn văn Kế hoạch …", ">>> TẢI VỀ …", "… (Hình từ Internet)", "Quý khách cần hỏi
+# thêm …") are the site's, not the plan's.
+_ARTICLE_CHROME = re.compile(
+    r"^(?:xem (?:chi tiet|them|toan van)\b|toan van\b|>>>|tai ve\b|quy khach\b)"
+    r"|\(hinh tu internet\)\s*$"
+)
 # The title of the plan a decision issues, printed after the decision's signature block.
 _ISSUED_PLAN = re.compile(r"^(?:ke hoach|chuong trinh(?: hanh dong)?|de an)\b")
 

@@ -71,6 +71,74 @@ _GENERAL_CHARGE = re.compile(
 )
 
 
+# A conference's order of business and attendance, what its minutes hold, and what a monitoring
+# plan looks at: "3. Trình tự tổ chức hội nghị", "III. NỘI DUNG, TRÌNH TỰ, THỦ TỤC", "Chương
+# trình hội nghị", "2. Thành phần dự hội nghị", "Đại biểu khách mời:", "4. Nội dung và biên bản
+# hội nghị", "1. Nội dung giám sát", "2. Nội dung đánh giá". What happens at the meeting or
+# what is examined, not work given to a body (the "Tổ chức thực hiện" part says who does what).
+_PROCEEDINGS_HEADING = re.compile(
+    r"^(?:(?:noi dung,\s*)?trinh tu\b|chuong trinh (?:hoi nghi|cuoc hop|ky hop|buoi)\b"
+    r"|noi dung (?:va )?bien ban\b)"
+)
+_MONITORED_HEADING = re.compile(r"^noi dung (?:giam sat|danh gia)\b")
+_ATTENDANCE_HEADING = re.compile(
+    r"^(?:thanh phan (?:du|tham du|hoi nghi|cuoc hop|moi)\b|thanh phan$|(?:dai bieu )?khach moi\b"
+    r"|dai bieu (?:thuoc thanh phan|du|tham du|duoc moi)\b)"
+)
+# "Địa điểm: Hội nghị được tổ chức tại …", "Khách mời: …", "Thành phần: …": a conference's
+# particulars on one line.
+_PARTICULAR_LINE = re.compile(
+    r"^(?:dia diem|(?:dai bieu )?khach moi|thanh phan)(?: [a-z ]{0,30})?\s*:"
+)
+
+
+def _dated_or_assigned(node: _Node) -> bool:
+    """Whether the block, a block above it or one below it carries a unit or a time line: then
+    its items are checks done in that window or by that body (plans.dated_blocks), not what a
+    meeting or a monitoring visit goes through."""
+    current: _Node | None = node
+    while current is not None:
+        if any(a.kind in ("lead", "exec", "time") for a in current.attrs):
+            return True
+        current = current.parent
+    stack = list(node.children)
+    while stack:
+        below = stack.pop()
+        if any(a.kind in ("lead", "exec", "time") for a in below.attrs):
+            return True
+        stack.extend(below.children)
+    return False
+
+
+def _under_attendance(node: _Node) -> bool:
+    parent = node.parent
+    return bool(
+        parent is not None
+        and parent.kind in ("section", "number", "letter")
+        and _ATTENDANCE_HEADING.match(fold(parent.text).strip(" :."))
+    )
+
+
+def proceedings(node: _Node) -> bool:
+    """A conference's agenda, procedure and minutes (`_PROCEEDINGS_HEADING`), who attends it
+    (`_ATTENDANCE_HEADING`: each line but one that gives a body work, "Trưởng thôn phối hợp …
+    lập danh sách"), its one-line particulars (`_PARTICULAR_LINE`), or a monitoring plan's
+    list of what it examines (`_MONITORED_HEADING`, unless the lines are checks: "- Giám sát
+    việc niêm yết …"): no duties."""
+    folded = fold(node.text).strip(" :.")
+    if not node.children and node.kind != "section" and _PARTICULAR_LINE.match(folded):
+        return True
+    if node.kind == "item" and _under_attendance(node) and not subject_units(node.text).lead:
+        return True
+    if node.kind not in ("section", "number", "letter") or _dated_or_assigned(node):
+        return False
+    if _PROCEEDINGS_HEADING.match(folded):
+        return True
+    return bool(_MONITORED_HEADING.match(folded)) and not any(
+        _INSPECT.match(fold(text)) for text in _texts(node)[1:]
+    )
+
+
 def _texts(node: _Node) -> list[str]:
     found = [node.text, *node.body]
     for child in node.children:
@@ -139,7 +207,7 @@ def non_task_block(node: _Node) -> bool:
         return True
     if heading in _BREAKDOWN and not _assigns(node):
         return True
-    if case_rule(node):
+    if case_rule(node) or proceedings(node):
         return True
     if node.kind in ("section", "number", "letter"):
         if _TARGETS.match(heading) and heading.endswith("sau") and not _assigns(node):

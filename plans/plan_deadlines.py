@@ -18,8 +18,8 @@ from timelang.deadlines import read_first
 
 __all__ = [
     "_Regime", "_once_phrase", "_phrase_candidates", "_recurring_regimes", "dated_clauses",
-    "heading_deadline", "holds_deadline", "is_dependent_time", "is_open_start", "read_deadline",
-    "request_then_report", "vague_regime",
+    "dated_label", "heading_deadline", "holds_deadline", "is_dependent_time", "is_open_start",
+    "opens_period", "read_deadline", "request_then_report", "vague_regime",
 ]
 
 if TYPE_CHECKING:
@@ -344,11 +344,59 @@ _WINDOW_HEADING = re.compile(
 )
 
 
+# "1. Giai đoạn 2025 - 2030" / "Năm 2026:" / "Giai đoạn 1 (2026 - 2027):" over the roadmap
+# bullets of that stage: a heading that is nothing but a period is when its items are done, due
+# at its end (as an "Đợt" window). A period inside a longer heading ("Mục tiêu giai đoạn
+# 2025-2030", the plan's title) is the plan's span, not its items' date; "Năm học 2025-2026"
+# names no end date; "… và những năm tiếp theo" has no end.
+_PERIOD_HEADING = re.compile(
+    r"^(?:giai đoạn\s+(?:\w{1,4}\s*[:.–-]?\s*)?\(?|năm\s+|từ\s+năm\s+)"
+    r"(?P<period>\d{4}(?:\s*[-–]\s*\d{4}|\s+(?:đến|tới)\s+năm\s+\d{4})?)\)?\s*[:.]?$",
+    re.I,
+)
+
+
 def heading_deadline(text: str) -> str | None:
     """The due phrase a heading states for all its items (see `_HEADING_DUE`,
-    `_WINDOW_HEADING`), else None."""
+    `_WINDOW_HEADING`, `_PERIOD_HEADING`), else None."""
     match = _HEADING_DUE.search(text)
     if match:
         return match.group(0)
     window = _WINDOW_HEADING.match(text.strip())
-    return window.group("window") if window else None
+    if window:
+        return window.group("window")
+    period = _PERIOD_HEADING.match(text.strip())
+    if period is None:
+        return None
+    written = text.strip(" .:")
+    # "Giai đoạn 2025 - 2030" reads as written (and shows so); "Giai đoạn 1 (2026 - 2027)" by
+    # its years.
+    return written if "(" not in written else period.group("period")
+
+
+def opens_period(text: str) -> bool:
+    """True for an unnumbered line that is a period over the bullets after it ("Năm 2026:",
+    "Giai đoạn 2026-2030:"): a heading, not a paragraph of the section."""
+    return text.rstrip().endswith(":") and _PERIOD_HEADING.match(text.strip()) is not None
+
+
+# "- Từ ngày 05/02/2026 - 08/02/2026: X gửi giấy mời …", "- Ngày 04/02/2026: X chuẩn bị …" in a
+# plan's timeline: the date label is when the duty after it is due (a range at its end), not
+# part of its title; the duty names its own subject.
+_DATE_LABEL = re.compile(
+    rf"^(?P<time>(?:(?P<opening>từ|trước|chậm nhất|đến)\s+)?(?:ngày\s+)?(?P<start>{_DATE})"
+    rf"(?:\s*(?:[-–]|đến|tới)\s*(?:ngày\s+)?(?P<end>{_DATE}))?)\s*:\s*(?P<duty>\S.{{8,}})$",
+    re.I | re.S,
+)
+
+
+def dated_label(text: str) -> tuple[str, str] | None:
+    """(time, duty) of a line opened by a date label ("Ngày 04/02/2026: X làm Y"), the time as
+    the phrase reader takes it ("Từ ngày A - B" -> "Từ ngày A đến ngày B"); else None."""
+    match = _DATE_LABEL.match(text.strip())
+    if match is None:
+        return None
+    time = match.group("time")
+    if match.group("end"):
+        time = f"Từ ngày {match.group('start')} đến ngày {match.group('end')}"
+    return time, match.group("duty").strip()

@@ -15,6 +15,10 @@ _FREQ = r"(?:tuần|tháng|quý|năm|0?6\s+tháng)"
 _PERIODIC = re.compile(
     rf"định\s+kỳ\s+(?:(?:hàng|hằng|mỗi)\s+(?P<freq>{_FREQ}))(?:\s+một\s+lần)?", re.I
 )
+# "định kỳ (hằng năm) đánh giá …": the period in brackets after "định kỳ".
+_PERIODIC_BRACKETED = re.compile(
+    rf"định\s+kỳ\s*\(\s*(?:hàng|hằng|mỗi)\s+(?P<freq>{_FREQ})(?:\s+một\s+lần)?\s*\)", re.I
+)
 _PERIODIC_LEAD = re.compile(
     r"(?:(?:cuộc\s+)?(?:họp|báo cáo|giao ban|sơ kết)(?:\s+\S+){0,2}?\s+)$", re.I
 )
@@ -217,6 +221,9 @@ def _regimes_of(text: str) -> tuple[_Regime, ...]:
         with_due = text[start : end + due.end()].rstrip(" ,") if due else None
         candidates = [c for c in (with_due, with_paren, bare, match.group(0)) if c]
         found.append(_Regime(candidates[0], candidates, fold(match.group("freq")), start))
+    for match in _PERIODIC_BRACKETED.finditer(text):
+        plain = f"định kỳ hằng {match.group('freq')}"
+        found.append(_Regime(match.group(0), [plain], fold(match.group("freq")), match.start()))
     every_year = any(word in lowered for word in ("hằng năm", "hàng năm", "mỗi năm"))
     for match in _DAYS_EVERY_YEAR.finditer(text) if every_year else ():
         found.append(_Regime(match.group(0), [match.group(0)], "nam", match.start()))

@@ -68,9 +68,15 @@ from plans.task_units import subject_over_list, task_units
 # --- tasks from the tree -------------------------------------------------------------------
 
 
-def _assign_refs(node: _Node) -> None:
-    items = 0
+def _assign_refs(node: _Node, items: int = 0) -> int:
+    """Give `node`'s blocks their refs; returns how many plain items it numbered. An unlabelled
+    heading ("Năm 2026:" over bullets) is no level of its own: its items go on the parent's
+    count ("III-3", "III-4" after "III-1", "III-2")."""
     for child in node.children:
+        if child.kind == "letter" and not child.label:
+            child.ref = node.ref
+            items = _assign_refs(child, items)
+            continue
         if child.kind == "section":
             if child.annex and child.label == "PL":
                 child.ref = "PL"
@@ -91,6 +97,7 @@ def _assign_refs(node: _Node) -> None:
             items += 1
             child.ref = f"{node.ref}-{items}" if node.ref else str(items)
         _assign_refs(child)
+    return items
 
 
 def _section_ref(node: _Node) -> str:

@@ -54,8 +54,9 @@ _VERBS = (
     # báo cáo", "UBND các xã xác định …".
     "trong việc", "định kỳ", "xác định", "đăng tải", "phổ biến", "tập huấn", "chuẩn bị",
     "lồng ghép", "vận động", "phát động", "huy động",
-    # "Phối hợp với UBND xã triệu tập …", "… Ban Thường trực … tham gia công tác …".
-    "triệu tập", "tham gia",
+    # "Phối hợp với UBND xã triệu tập …", "… Ban Thường trực … tham gia công tác …", "… trao
+    # đổi với cơ quan có người ứng cử".
+    "triệu tập", "tham gia", "trao đổi",
     # "UBND các xã phân công cán bộ …".
     "phân công",
 )

@@ -125,6 +125,7 @@ _TRIGGER = re.compile(
 _VERB_AFTER = re.compile(rf"\s+(?:{_DUTY_VERBS})\b")
 # The verbs a duty may open with ("Tổ chức quán triệt …", "Rà soát …"), for other modules.
 DUTY_VERBS = _DUTY_VERBS
+_PURPOSE_END = re.compile(r"[\s,](?:để|nhằm)$", re.IGNORECASE)
 _SUBJECT_VERB = re.compile(rf"^(?P<subject>.{{3,160}}?)\s+(?:{_DUTY_VERBS})\b")
 _LIST_SPLIT = re.compile(
     r"\s*;\s*|\s*,\s*(?=(?:thủ trưởng|chủ tịch|giám đốc|các|ủy ban|uỷ ban|ubnd)\b)"
@@ -267,6 +268,10 @@ def sentence_actors(text: str, gazetteer: Gazetteer = GAZETTEER) -> list[str]:
                 return found
     # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the ministers stand for the ministries.
     subject = _SUBJECT_VERB.match(_MINISTERS.sub("các bộ, ", text.strip("( ")))
+    if subject and _PURPOSE_END.search(subject.group("subject")):
+        # "…; Trưởng ban công tác Mặt trận thôn, để hướng dẫn …": the rest of a list of whom
+        # one meets, then the purpose ("để", "nhằm"); no actor of its own.
+        subject = None
     if subject and gazetteer.is_unit(subject.group("subject")):
         return _split_units(subject.group("subject"), gazetteer) or [
             unit_name(subject.group("subject"))
