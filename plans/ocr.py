@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from plans.limits import ReadGuard, count_text
-from plans.read_document import PlanReadError, ReadDocument
+from plans.read_document import FileType, PlanReadError, ReadDocument
 from plans.read_pdf import _PAGE_NUMBER, _Line, _pdf_paragraphs
 from plans.text import nfc, squash_spaces
 from texts import ocr as ocr_texts
@@ -176,7 +176,7 @@ def page_lines(image: Any, number: int, guard: ReadGuard, *, dpi: float) -> list
 
 
 def _read_pages(
-    pages: Iterator[tuple[Any, float]], total: int, name: str, file_type: str,
+    pages: Iterator[tuple[Any, float]], total: int, name: str, file_type: FileType,
     guard: ReadGuard, progress: Progress | None,
 ) -> ReadDocument:
     """OCR every page, then one document of paragraphs (the parser's input)."""
@@ -191,14 +191,8 @@ def _read_pages(
         read.append(lines)
     if sum(len(line.text) for page in read for line in page) < 20:
         raise PlanReadError("ocr_empty", ocr_texts.OCR_EMPTY.format(name=name))
-    # Loaded only when a scan is read: Pillow, numpy and Tesseract are heavy.
-    from plans.read_document import Paragraph
-
-    paragraphs = _pdf_paragraphs(read)
-    return ReadDocument(
-        name, file_type, tuple(Paragraph(text) for text in paragraphs),  # type: ignore[arg-type]
-        pages=total, ocr=True,
-    )
+    # The lines of the pages joined into paragraphs (and ruled tables) as a PDF's are.
+    return ReadDocument(name, file_type, tuple(_pdf_paragraphs(read)), pages=total, ocr=True)
 
 
 # --- scanned PDF ---------------------------------------------------------------------------
