@@ -104,9 +104,12 @@ def task_units(
             # The item's own subject may name more of them than the line above read well.
             lead = _dedupe([*narrowed, *(n for n in subject.lead if "(" not in n)])
             support = [name for name in support if fold(name) not in named]
-        elif not (effective.labelled or inline_lead or actors) and all(
-            GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
-            for name in subject.lead
+        elif not (effective.labelled or inline_lead or actors) and (
+            (effective.addressed and lead == effective.lead)
+            or all(
+                GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
+                for name in subject.lead
+            )
         ):
             # "Các bộ, ngành khác có liên quan chủ động …" under "Đối với các bộ, ngành,
             # cơ quan thuộc Chính phủ": a duty naming its own subject is that subject's.
