@@ -59,6 +59,9 @@ _SKIP_SECTIONS = re.compile(
 _TASK_SECTIONS = re.compile(
     r"nhiem vu|giai phap|noi dung|to chuc thuc hien|che do|phan cong|trach nhiem|lo trinh"
     r"|tien do|phuong huong|ke hoach|hoat dong|chuong trinh"
+    # "III. Về một số kiến nghị của tỉnh" of a conclusion notice: the answers to the requests,
+    # each giving a named body a task, not the plan's own requests ("IV. Kiến nghị, đề xuất").
+    r"|^ve (?:mot so |cac |nhung )?(?:kien nghi|de xuat|de nghi)"
 )
 _COLLAPSE_SECTIONS = re.compile(r"^kinh phi")
 _AD_HOC = re.compile(r"^(?:bao cao|thong tin|hop|kiem tra) dot xuat")

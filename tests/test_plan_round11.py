@@ -65,3 +65,44 @@ def test_a_an_elided_list_needs_its_duty_and_names() -> None:
     assert elided_list_subject("Các Bộ: Quốc phòng, Công an;") is None
     assert elided_list_subject("Các đơn vị: Tổ chức quán triệt kế hoạch.") is None
     assert elided_list_subject("Các xã: chủ động rà soát hộ nghèo.") is None
+
+
+# --- (b) "Về kiến nghị …:" topic headings of a conclusion notice --------------------------
+
+
+NOTICE = """VĂN PHÒNG THỬ NGHIỆM
+Số: 11/TB-VPTN
+Bình Yên, ngày 03 tháng 12 năm 2025
+THÔNG BÁO
+Kết luận của lãnh đạo tại buổi làm việc với huyện An Lạc
+I. ĐÁNH GIÁ CHUNG
+Huyện đã hoàn thành nhiều chỉ tiêu.
+II. NHIỆM VỤ THỜI GIAN TỚI
+1. Đẩy nhanh tiến độ làm đường liên xã.
+III. VỀ MỘT SỐ KIẾN NGHỊ CỦA HUYỆN
+1. Về kiến nghị bổ sung vốn làm đường liên xã, sửa chữa trường học:
+Giao Sở Tài chính, Sở Xây dựng theo chức năng chủ trì, nghiên cứu kiến nghị của huyện, báo cáo
+cấp có thẩm quyền trong tháng 12 năm 2025.
+2. Về việc cấp thêm máy tính cho xã:
+Sở Khoa học và Công nghệ khẩn trương xem xét, xử lý kiến nghị của huyện.
+IV. KIẾN NGHỊ, ĐỀ XUẤT
+Đề nghị cấp trên quan tâm bố trí thêm vốn.
+"""
+
+
+def test_b_a_request_answered_is_the_named_body_s_task() -> None:
+    tasks = _tasks(NOTICE)
+    funds = _task(tasks, "nghiên cứu kiến nghị của huyện")
+    assert funds["title"].startswith("Giao Sở Tài chính, Sở Xây dựng")
+    assert funds["lead"] == ["Sở Tài chính", "Sở Xây dựng"]
+    assert funds["deadline"]["due"] == "2025-12-31"
+    computers = _task(tasks, "xử lý kiến nghị của huyện")
+    assert computers["title"].startswith("Sở Khoa học và Công nghệ khẩn trương")
+    assert computers["lead"] == ["Sở Khoa học và Công nghệ"]
+
+
+def test_b_the_topic_headings_and_the_plan_s_own_requests_are_no_tasks() -> None:
+    titles = [task["title"] for task in _tasks(NOTICE)]
+    assert not any(title.startswith("Về ") for title in titles)
+    assert not any("cấp trên quan tâm" in title for title in titles)
+    assert len(titles) == 3
