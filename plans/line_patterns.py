@@ -77,6 +77,14 @@ _ANNEX = re.compile(r"^phu luc\b")
 _ARTICLE_CHROME = re.compile(
     r"^(?:xem (?:chi tiet|them|toan van)\b|toan van\b|>>>|tai ve\b|quy khach\b)"
     r"|\(hinh tu internet\)\s*$"
+    # A letter's contact line ("Chi tiết liên hệ phòng X, điện thoại: …"): nobody's duty.
+    r"|^(?:moi |thong tin )?chi tiet(?: xin)? lien he\b"
+)
+# A web page's log-in notices, bulleted or not ("- Bạn vừa bị Đăng xuất khỏi Tài khoản", "- Hỗ
+# trợ: (028) …", "- Xin lỗi Quý khách …").
+_SITE_NOTICE = re.compile(
+    r"\bdang (?:xuat|nhap)\b|^ho tro\s*:\s*\(?\d|\btai khoan (?:cua (?:ban|quy khach)|hien)\b"
+    r"|^xin loi quy khach\b"
 )
 # The title of the plan a decision issues, printed after the decision's signature block.
 _ISSUED_PLAN = re.compile(r"^(?:ke hoach|chuong trinh(?: hanh dong)?|de an)\b")

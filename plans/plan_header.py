@@ -184,6 +184,17 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
         elif letter_open and line.marker == "number" and previous.endswith(":"):
             start = index
             break
+        elif (
+            letter_open
+            and kind_index is None
+            and line.bullet
+            and previous.endswith(":")
+            and not (_ADDRESSEES.match(previous) or _CABLE_ADDRESSEES.match(previous))
+        ):
+            # "… đề nghị X; Y thực hiện … Cụ thể:" then "- …": the letter's duties as bullets
+            # (the bullets after "Kính gửi:" or "… điện:" are its addressees).
+            start = index
+            break
         previous = text or previous
         if kind_index is None:
             following = items[index + 1] if index + 1 < len(items) else None

@@ -89,6 +89,10 @@ def task_units(
         # The actor inside the sentence: "Yêu cầu X …", "(Giao X chủ trì …)", "X có
         # trách nhiệm …" — found by the unit gazetteer, not by position.
         lead = sentence_actors(title) or sentence_actors(node.text)
+    elif effective.addressed and lead == effective.lead and not subject.lead and not inline_lead:
+        # "- Trường hợp …, các đơn vị, trường học chủ động …" under "… đề nghị X, Y … Cụ
+        # thể:": the item names its own actor after an opening clause; X, Y otherwise.
+        lead = sentence_actors(title) or lead
     if not lead:
         if subject.lead:
             lead = subject.lead

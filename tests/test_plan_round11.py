@@ -106,3 +106,52 @@ def test_b_the_topic_headings_and_the_plan_s_own_requests_are_no_tasks() -> None
     assert not any(title.startswith("Về ") for title in titles)
     assert not any("cấp trên quan tâm" in title for title in titles)
     assert len(titles) == 3
+
+
+# --- (c) a letter's "đề nghị X; Y … Cụ thể:" bullets, and a web page's own notices ----------
+
+
+LETTER = """Trang chủ > Văn bản
+SỞ THỬ NGHIỆM
+Số: 11/STN-VP
+V/v phòng chống rét cho học sinh
+Bình Yên, ngày 03 tháng 12 năm 2025
+Kính gửi:
+- UBND các xã, thị trấn;
+- Các đơn vị, trường học trực thuộc.
+Để bảo đảm sức khỏe cho học sinh, Sở Thử nghiệm đề nghị UBND các xã, thị trấn; các đơn vị,
+trường học trực thuộc thực hiện các nội dung sau. Cụ thể:
+- Theo dõi bản tin thời tiết hằng ngày.
+- Cho học sinh nghỉ học khi nhiệt độ xuống dưới 7 độ C.
+- Trường hợp rét hại kéo dài, các đơn vị, trường học chủ động lùi giờ vào học.
+Chi tiết liên hệ phòng Văn phòng Sở, điện thoại: 0123456789.
+Sở
+Thử nghiệm đề nghị Thủ trưởng các đơn vị nghiêm túc thực hiện./.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+GIÁM ĐỐC
+Nguyễn Văn A
+THÔNG BÁO
+về lưu trữ thông tin khách hàng
+- Bạn vừa bị Đăng xuất khỏi Tài khoản.
+- Hỗ trợ: (028) 1111.2222
+"""
+
+
+def test_c_a_letter_s_bullets_are_the_addressees_duties() -> None:
+    tasks = _tasks(LETTER)
+    assert [task["title"][:20] for task in tasks] == [
+        "Theo dõi bản tin thờ", "Cho học sinh nghỉ họ", "Trường hợp rét hại k"
+    ]
+    addressees = ["UBND các xã, thị trấn", "các đơn vị, trường học trực thuộc"]
+    assert _task(tasks, "bản tin thời tiết")["lead"] == addressees
+    assert _task(tasks, "nghỉ học")["lead"] == addressees
+    # The bullet naming its own subject after "Trường hợp …," is that subject's.
+    assert _task(tasks, "lùi giờ")["lead"] == ["các đơn vị, trường học"]
+
+
+def test_c_a_page_s_log_in_notices_are_no_tasks() -> None:
+    body = "KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Rà soát hộ nghèo.\n- Bạn vừa bị Đăng xuất khỏi Tài khoản.\n- Hỗ trợ: (028) 1111.2222\n"
+    titles = [task["title"] for task in _tasks(body)]
+    assert titles == ["Rà soát hộ nghèo."]
