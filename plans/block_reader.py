@@ -19,6 +19,7 @@ from plans.line_patterns import (
     _AD_HOC,
     _ANNEX,
     _ARTICLE_CHROME,
+    _ARTICLE_TOPIC,
     _BODY_LABEL,
     _CLOSING,
     _ISSUED_PLAN,
@@ -138,6 +139,9 @@ class _BodyReader(_BlockTree):
         if line.marker is None and line.bullet is None and _ARTICLE_CHROME.search(folded):
             return
         if line.marker is None and _SITE_NOTICE.search(fold(line.text)):
+            return
+        if line.marker is None and self.root.children and _ARTICLE_TOPIC.match(folded):
+            self.tail = True
             return
         if (
             line.marker is None and line.bullet is None and text.rstrip().endswith("?")

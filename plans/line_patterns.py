@@ -80,6 +80,11 @@ _ARTICLE_CHROME = re.compile(
     # A letter's contact line ("Chi tiết liên hệ phòng X, điện thoại: …"): nobody's duty.
     r"|^(?:moi |thong tin )?chi tiet(?: xin)? lien he\b"
 )
+# An article's own heading after the plan's duties that turns to criteria or definitions ("## 04
+# tiêu chí xác định nhà tạm …", "## Hộ nghèo là gì?"): what follows quotes another text.
+_ARTICLE_TOPIC = re.compile(
+    r"^#+\s.*\b(?:tieu chi|tieu chuan|dieu kien|khai niem|dinh nghia|la gi|doi tuong)\b"
+)
 # A web page's log-in notices, bulleted or not ("- Bạn vừa bị Đăng xuất khỏi Tài khoản", "- Hỗ
 # trợ: (028) …", "- Xin lỗi Quý khách …").
 _SITE_NOTICE = re.compile(

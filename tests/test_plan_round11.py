@@ -155,3 +155,36 @@ def test_c_a_page_s_log_in_notices_are_no_tasks() -> None:
     body = "KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Rà soát hộ nghèo.\n- Bạn vừa bị Đăng xuất khỏi Tài khoản.\n- Hỗ trợ: (028) 1111.2222\n"
     titles = [task["title"] for task in _tasks(body)]
     assert titles == ["Rà soát hộ nghèo."]
+
+
+# --- (d) criteria and definitions an article prints after a programme's tasks -------------
+
+
+ARTICLE = """# Việc trọng tâm năm 2026 của Ban Chỉ đạo thử nghiệm
+KẾ HOẠCH
+Thử nghiệm vòng mười một
+II. NHIỆM VỤ TRỌNG TÂM
+- Kiện toàn tổ giúp việc của Ban Chỉ đạo.
+- Tổng kết việc sửa nhà cho hộ khó khăn.
+Hộ khó khăn là hộ có thu nhập dưới mức chuẩn của tỉnh.
+- Đối với hộ một người thì có thu nhập dưới 2 triệu đồng mỗi tháng.
+- Rà soát danh sách hộ khó khăn.
+## Ba tiêu chí xác định hộ khó khăn
+Nhà ở xuống cấp là nhà đã dùng trên 20 năm.
+- Đối với hộ đông người thì có diện tích nhỏ hơn 30 m2.
+- Mái lợp bằng vật liệu không bền chắc.
+"""
+
+
+def test_d_definitions_and_criteria_are_no_tasks() -> None:
+    titles = [task["title"] for task in _tasks(ARTICLE)]
+    assert titles == [
+        "Kiện toàn tổ giúp việc của Ban Chỉ đạo.",
+        "Tổng kết việc sửa nhà cho hộ khó khăn.",
+        "Rà soát danh sách hộ khó khăn.",
+    ]
+
+
+def test_d_a_duty_with_là_in_it_stays() -> None:
+    body = "KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Tham gia góp ý nhân sự đại biểu là người dân tộc thiểu số.\n2. Xác định chuyển đổi số là nhiệm vụ trọng tâm.\n"
+    assert len(_tasks(body)) == 2
