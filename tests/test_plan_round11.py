@@ -188,3 +188,8 @@ def test_d_definitions_and_criteria_are_no_tasks() -> None:
 def test_d_a_duty_with_là_in_it_stays() -> None:
     body = "KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Tham gia góp ý nhân sự đại biểu là người dân tộc thiểu số.\n2. Xác định chuyển đổi số là nhiệm vụ trọng tâm.\n"
     assert len(_tasks(body)) == 2
+
+
+def test_a_ban_chỉ_đạo_in_lower_case_is_still_a_name() -> None:
+    body = "KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Văn phòng Ban chỉ đạo phòng chống thiên tai tỉnh theo dõi sát tình hình mưa lũ.\n"
+    assert _tasks(body)[0]["lead"] == ["Văn phòng Ban chỉ đạo phòng chống thiên tai tỉnh"]
