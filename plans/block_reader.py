@@ -19,9 +19,11 @@ from plans.line_patterns import (
     _AD_HOC,
     _ANNEX,
     _ARTICLE_CHROME,
+    _ARTICLE_TOPIC,
     _BODY_LABEL,
     _CLOSING,
     _ISSUED_PLAN,
+    _SITE_NOTICE,
     _TAIL,
 )
 from plans.lines import (
@@ -73,6 +75,9 @@ _UNLABELLED_TIME = re.compile(
     r"(?=(?:trước|trong|chậm nhất|từ|đến|năm|tháng|quý|hằng|hàng|định kỳ|thường xuyên)\b)",
     re.IGNORECASE,
 )
+
+
+_ONE_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
 
 
 class _BodyReader(_BlockTree):
@@ -132,6 +137,11 @@ class _BodyReader(_BlockTree):
             self.tail = True
             return
         if line.marker is None and line.bullet is None and _ARTICLE_CHROME.search(folded):
+            return
+        if line.marker is None and _SITE_NOTICE.search(fold(line.text)):
+            return
+        if line.marker is None and self.root.children and _ARTICLE_TOPIC.match(folded):
+            self.tail = True
             return
         if (
             line.marker is None and line.bullet is None and text.rstrip().endswith("?")
@@ -355,6 +365,12 @@ class _BodyReader(_BlockTree):
         )
 
     def _feed_plain(self, text: str) -> None:
+        if self.fragment:
+            text, self.fragment = f"{self.fragment} {text}", ""
+        elif _ONE_WORD.match(text) and ends_sentence(self.last_text):
+            # "Sở" / "Giáo dục và Đào tạo đề nghị …": a web page cut the line after one word.
+            self.fragment = text
+            return
         folded = fold(text)
         if closing_duty(self, text, closing=ends_text(text) and not _CLOSING.match(folded)):
             return  # a dated report after the closing request: plans.dated_blocks

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from plans.document import _Node
+from plans.elided_lists import elided_list_subject
 from plans.non_task_blocks import case_rule
 from plans.posts import post_lead, starts_with_post
 from plans.text import fold
@@ -98,6 +99,8 @@ def _unit_prefix(text: str) -> tuple[list[str], str] | None:
     head = head.strip()
     if not colon or not rest.strip() or not head or ";" in head:
         return None
+    if elided_list_subject(text):
+        return None  # "Các Bộ: Quốc phòng, Công an chủ động …": the list is the subject
     posts = post_lead(head) if starts_with_post(head) else None
     if posts:
         # "Đồng chí Phó Trưởng phòng Văn hóa - Xã hội - Phó Trưởng tiểu ban: Chỉ đạo …".

@@ -33,6 +33,7 @@ class _BlockTree:
         self.last_text = ""
         self.tail = False
         self.closed = False
+        self.fragment = ""  # a paragraph's first word, cut off by a web page's line
         self.preamble: list[str] = []
         self.last_was_attr = False
         # A section heading just opened, which an upper-case next line may continue

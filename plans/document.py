@@ -81,6 +81,9 @@ class _Effective:
     # The units come from assignment lines ("Cơ quan chủ trì: …"), not from a heading or the
     # addressees of the preamble: an item's own subject does not override them.
     labelled: bool = False
+    # The lead is the addressees of the preamble ("… yêu cầu X, Y …, cụ thể sau:"): an item that
+    # opens with its own subject ("8. Đài A, Đài B kịp thời thông tin …") is that subject's.
+    addressed: bool = False
 
     def with_units(self, attrs: list[_Attr]) -> _Effective:
         unit_attrs = [a for a in attrs if a.kind in ("lead", "exec", "support")]
@@ -111,7 +114,7 @@ class _Effective:
         times = [a.value for a in attrs if a.kind == "time" and a.value.strip(" .;")]
         if not times:
             return self
-        return _Effective(self.lead, self.support, times[-1], self.labelled)
+        return _Effective(self.lead, self.support, times[-1], self.labelled, self.addressed)
 
 
 def _dedupe(names: Iterable[str]) -> list[str]:

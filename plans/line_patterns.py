@@ -59,6 +59,9 @@ _SKIP_SECTIONS = re.compile(
 _TASK_SECTIONS = re.compile(
     r"nhiem vu|giai phap|noi dung|to chuc thuc hien|che do|phan cong|trach nhiem|lo trinh"
     r"|tien do|phuong huong|ke hoach|hoat dong|chuong trinh"
+    # "III. Về một số kiến nghị của tỉnh" of a conclusion notice: the answers to the requests,
+    # each giving a named body a task, not the plan's own requests ("IV. Kiến nghị, đề xuất").
+    r"|^ve (?:mot so |cac |nhung )?(?:kien nghi|de xuat|de nghi)"
 )
 _COLLAPSE_SECTIONS = re.compile(r"^kinh phi")
 _AD_HOC = re.compile(r"^(?:bao cao|thong tin|hop|kiem tra) dot xuat")
@@ -74,6 +77,19 @@ _ANNEX = re.compile(r"^phu luc\b")
 _ARTICLE_CHROME = re.compile(
     r"^(?:xem (?:chi tiet|them|toan van)\b|toan van\b|>>>|tai ve\b|quy khach\b)"
     r"|\(hinh tu internet\)\s*$"
+    # A letter's contact line ("Chi tiết liên hệ phòng X, điện thoại: …"): nobody's duty.
+    r"|^(?:moi |thong tin )?chi tiet(?: xin)? lien he\b"
+)
+# An article's own heading after the plan's duties that turns to criteria or definitions ("## 04
+# tiêu chí xác định nhà tạm …", "## Hộ nghèo là gì?"): what follows quotes another text.
+_ARTICLE_TOPIC = re.compile(
+    r"^#+\s.*\b(?:tieu chi|tieu chuan|dieu kien|khai niem|dinh nghia|la gi|doi tuong)\b"
+)
+# A web page's log-in notices, bulleted or not ("- Bạn vừa bị Đăng xuất khỏi Tài khoản", "- Hỗ
+# trợ: (028) …", "- Xin lỗi Quý khách …").
+_SITE_NOTICE = re.compile(
+    r"\bdang (?:xuat|nhap)\b|^ho tro\s*:\s*\(?\d|\btai khoan (?:cua (?:ban|quy khach)|hien)\b"
+    r"|^xin loi quy khach\b"
 )
 # The title of the plan a decision issues, printed after the decision's signature block.
 _ISSUED_PLAN = re.compile(r"^(?:ke hoach|chuong trinh(?: hanh dong)?|de an)\b")

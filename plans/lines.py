@@ -12,7 +12,7 @@ from plans.text import clean_text, fold, is_upper_heading, starts_lowercase
 # --- lines ---------------------------------------------------------------------------------
 
 _BULLET_CHARS = "-–—•+·▪►❖◦○●■□✓➢➤"
-_ROMAN = re.compile(r"^(?!V/v\b)(?P<label>[IVXL]{1,6})\s*[.)/:-]\s*(?P<text>\S.*)$")  # not "V/v" (về việc)
+_ROMAN = re.compile(r"^(?!V/[vV]\b)(?P<label>[IVXL]{1,6})\s*[.)/:-]\s*(?P<text>\S.*)$")  # not "V/v" (về việc)
 _NUMBER = re.compile(
     r"^(?P<label>\d{1,2}(?:\.\d{1,2}){0,4}(?:\.[a-zđ](?=[.)]))?)(?:(?P<mark>[.)])\s*|\s+)(?P<text>\S.*)$"
 )

@@ -194,6 +194,31 @@ def _statement_not_duty(node: _Node) -> bool:
     )
 
 
+# "Nhà tạm là nhà ở được xây dựng …", "Đối với hộ đơn thân thì có diện tích nhỏ hơn …": what a
+# term means or how a case is measured (an article quoting criteria), not work.
+_DEFINITION = re.compile(r"^(?P<term>[^;:()]{3,60}?)\s+là\s+\S", re.IGNORECASE)
+_CASE_STATE = re.compile(r"^đối với\s+[^:;]{3,120}?\s+thì\s+(?:có|là|được|không|chỉ)\s", re.I)
+_TERM_NOT_NOUN = re.compile(r"\b(?:xac dinh|coi|nhan thuc|day|do|viec|noi dung)\b")
+
+
+def _definition(node: _Node) -> bool:
+    if node.children or node.attrs or node.kind == "section":
+        return False
+    text = node.text.strip()
+    if _CASE_STATE.match(text):
+        return True
+    found = _DEFINITION.match(text)
+    if not found:
+        return False
+    term = found.group("term")
+    return len(term.split()) <= 6 and not (
+        _DUTY_OPENING.match(term)
+        or _TERM_NOT_NOUN.search(fold(term))
+        or subject_units(term).lead
+        or GAZETTEER.is_unit(term)
+    )
+
+
 def non_task_block(node: _Node) -> bool:
     """Whether a block holds no duty: slogans, a campaign's topics, motto or forms naming no
     one, a restated rule, an annex of blank forms, the plan's aims, a funding part that gives
@@ -207,7 +232,7 @@ def non_task_block(node: _Node) -> bool:
         return True
     if heading in _BREAKDOWN and not _assigns(node):
         return True
-    if case_rule(node) or proceedings(node):
+    if case_rule(node) or proceedings(node) or _definition(node):
         return True
     if node.kind in ("section", "number", "letter"):
         if _TARGETS.match(heading) and heading.endswith("sau") and not _assigns(node):

@@ -90,7 +90,7 @@ def parse_document(
     builder = _TaskBuilder(
         reference or today or date.today(), calendar, guessed_date=reference is None and today is None
     )
-    builder.walk(reader.root, _Effective(addressees or None))
+    builder.walk(reader.root, _Effective(addressees or None, addressed=bool(addressees)))
     _unique_refs(builder.tasks)
     title = header.title or PurePath(document.filename).stem
     warnings = list(document.warnings)

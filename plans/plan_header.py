@@ -84,6 +84,9 @@ def _read_header_line(header: _Header, text: str) -> None:
 
 
 _ADDRESSEES = re.compile(r"^kính gửi\b", re.I)
+# "THỦ TƯỚNG CHÍNH PHỦ điện:" under a CÔNG ĐIỆN heading: its addressee list follows as bullets,
+# as after a letter's "Kính gửi:", and the body starts at the first numbered line.
+_CABLE_ADDRESSEES = re.compile(r"^(?P<sender>[^:]{3,80}?)\s+điện\s*:\s*$")
 _NUMBER_OPEN = re.compile(r"(?:^|\s)Số\s*:?$")
 _PLACE_DATE_TAIL = re.compile(r"^\s*[^\W\d][^,\d\n]{0,40},\s*ngày\b", re.I)
 
@@ -175,9 +178,21 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
         following_text = next_item.text if isinstance(next_item, Paragraph) else ""
         if kind_index is None and index < 60 and _site_field(header, text, following_text):
             continue
-        if kind_index is None and _ADDRESSEES.match(text):
+        cable = _CABLE_ADDRESSEES.match(text)
+        if (kind_index is None and _ADDRESSEES.match(text)) or (cable and cable["sender"].isupper()):
             letter_open = True
         elif letter_open and line.marker == "number" and previous.endswith(":"):
+            start = index
+            break
+        elif (
+            letter_open
+            and kind_index is None
+            and line.bullet
+            and previous.endswith(":")
+            and not (_ADDRESSEES.match(previous) or _CABLE_ADDRESSEES.match(previous))
+        ):
+            # "… đề nghị X; Y thực hiện … Cụ thể:" then "- …": the letter's duties as bullets
+            # (the bullets after "Kính gửi:" or "… điện:" are its addressees).
             start = index
             break
         previous = text or previous

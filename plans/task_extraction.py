@@ -128,6 +128,7 @@ _BUDGET_SOURCE = re.compile(
 _COLLAPSE_SECTION = re.compile(r"^kinh phi\b")
 _ASSIGNING = re.compile(r"\b(?:chủ trì|được giao|có trách nhiệm|phụ trách)\b", re.I)
 _GROUP_HEADING = re.compile(r"^(?:doi voi|trach nhiem cua)\b")
+_TOPIC_HEADING = re.compile(r"^ve\b")
 # "… phải bảo đảm …", "Việc triển khai … phải được thực hiện bằng …": how, not what.
 _PRINCIPLE = re.compile(r"\bphai (?:bao dam|dam bao|duoc (?:thuc hien|trien khai|tien hanh))\b")
 
@@ -227,6 +228,14 @@ class _TaskBuilder:
             if _GROUP_HEADING.match(folded) and not heading_unit:
                 # "3. Đối với các tổ chức khác" then "Đề nghị Ủy ban MTTQ …": the paragraph is
                 # the task.
+                node.text, node.body = node.body[0], node.body[1:]
+            elif (
+                _TOPIC_HEADING.match(folded)
+                and node.text.rstrip().endswith(":")
+                and (subject_units(node.body[0]).lead or sentence_actors(node.body[0]))
+            ):
+                # "1. Về kiến nghị …:" then "Giao Bộ X … chủ trì …": the topic is what the
+                # notice answers; the paragraph naming the body is the task.
                 node.text, node.body = node.body[0], node.body[1:]
         if (
             not live_children

@@ -89,6 +89,10 @@ def task_units(
         # The actor inside the sentence: "Yêu cầu X …", "(Giao X chủ trì …)", "X có
         # trách nhiệm …" — found by the unit gazetteer, not by position.
         lead = sentence_actors(title) or sentence_actors(node.text)
+    elif effective.addressed and lead == effective.lead and not subject.lead and not inline_lead:
+        # "- Trường hợp …, các đơn vị, trường học chủ động …" under "… đề nghị X, Y … Cụ
+        # thể:": the item names its own actor after an opening clause; X, Y otherwise.
+        lead = sentence_actors(title) or lead
     if not lead:
         if subject.lead:
             lead = subject.lead
@@ -104,9 +108,12 @@ def task_units(
             # The item's own subject may name more of them than the line above read well.
             lead = _dedupe([*narrowed, *(n for n in subject.lead if "(" not in n)])
             support = [name for name in support if fold(name) not in named]
-        elif not (effective.labelled or inline_lead or actors) and all(
-            GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
-            for name in subject.lead
+        elif not (effective.labelled or inline_lead or actors) and (
+            (effective.addressed and lead == effective.lead)
+            or all(
+                GAZETTEER.is_unit(name) and fold(name) not in GAZETTEER.heads
+                for name in subject.lead
+            )
         ):
             # "Các bộ, ngành khác có liên quan chủ động …" under "Đối với các bộ, ngành,
             # cơ quan thuộc Chính phủ": a duty naming its own subject is that subject's.

@@ -67,7 +67,8 @@ ORGANISE_VERB = (
     r"|liên quan|tín dụng|kinh tế|khác|phi chính phủ|quốc tế|nghề nghiệp))"
 )
 _VERB_RE = re.compile(  # "đơn vị sự nghiệp công lập": "công lập" (public) is no verb
-    r"(?<![\wÀ-ỹ])(?<!công )(?:" + "|".join(re.escape(v) for v in _VERBS) + "|" + ORGANISE_VERB
+    # "Văn phòng Ban chỉ đạo phòng thủ …": "Ban chỉ đạo" written in lower case is still a name.
+    r"(?<![\wÀ-ỹ])(?<!công )(?!(?<=[Bb]an )chỉ đạo)(?:" + "|".join(re.escape(v) for v in _VERBS) + "|" + ORGANISE_VERB
     + r")(?![\wÀ-ỹ])"
 )
 

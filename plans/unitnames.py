@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from plans.elided_lists import elided_list_subject
 from plans.text import clean_text, fold
 from plans.unit_lists import (
     _ASSIGN_PREFIX,
@@ -230,6 +231,8 @@ def subject_units(text: str) -> Responsibility:
     if assigned:
         # "Giao Phòng Nội vụ: …", "Đối với UBND các xã: …": the bodies after the word.
         text = text[assigned.end() :]
+    if elided := elided_list_subject(text):
+        return Responsibility(lead=[elided])
     if not starts_with_unit(text):
         return Responsibility()
     colon = text.find(":")

@@ -162,6 +162,10 @@ class Gazetteer:
         ):
             return True
         words = key.split()
+        if plural and re.match(r"đơn vị\s*,\s*\w", text, re.IGNORECASE):
+            # "các đơn vị, cơ sở giáo dục trực thuộc", "các đơn vị, trường học": the classes
+            # of bodies a letter addresses; "các đơn vị" alone names no one in particular.
+            return True
         for head in self.heads:
             size = len(head.split())
             start = " ".join(words[:size])
