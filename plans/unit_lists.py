@@ -59,6 +59,9 @@ _VERBS = (
     "triệu tập", "tham gia", "trao đổi",
     # "UBND các xã phân công cán bộ …".
     "phân công",
+    # "Giao Sở X là cơ quan đầu mối, chủ trì …", "Công an tỉnh là cơ quan thường trực": the role
+    # the sentence gives the body, not its name.
+    "là cơ quan", "là đơn vị",
 )
 # "tổ chức" the verb ("… tổ chức phổ biến …"), not the noun: "các đoàn thể, tổ chức xã hội",
 # "tổ chức, cá nhân", "các tổ chức thành viên".

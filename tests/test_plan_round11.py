@@ -193,3 +193,24 @@ def test_d_a_duty_with_là_in_it_stays() -> None:
 def test_a_ban_chỉ_đạo_in_lower_case_is_still_a_name() -> None:
     body = "KẾ HOẠCH\nThử nghiệm\nI. NHIỆM VỤ\n1. Văn phòng Ban chỉ đạo phòng chống thiên tai tỉnh theo dõi sát tình hình mưa lũ.\n"
     assert _tasks(body)[0]["lead"] == ["Văn phòng Ban chỉ đạo phòng chống thiên tai tỉnh"]
+
+
+# --- the role a sentence gives a body is not part of its name ------------------------------
+
+
+ROLE = """ỦY BAN NHÂN DÂN TỈNH BÌNH YÊN
+Số: 5/KH-UBND
+Bình Yên, ngày 05 tháng 01 năm 2027
+KẾ HOẠCH
+Phòng chống thiên tai
+IV. TỔ CHỨC THỰC HIỆN
+1. Giao Sở Nông nghiệp và Môi trường là cơ quan đầu mối, chủ trì thực hiện:
+- Hướng dẫn các xã xây dựng kế hoạch phòng chống thiên tai.
+2. Công an tỉnh là cơ quan thường trực, chủ trì tổ chức diễn tập cứu hộ.
+"""
+
+
+def test_the_role_after_a_body_does_not_run_into_its_name() -> None:
+    tasks = _tasks(ROLE)
+    assert _task(tasks, "Hướng dẫn các xã")["lead"] == ["Sở Nông nghiệp và Môi trường"]
+    assert _task(tasks, "diễn tập")["lead"] == ["Công an tỉnh"]
