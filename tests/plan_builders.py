@@ -72,6 +72,17 @@ def _table_row(line: str) -> list[str]:
     return [cell.strip() for cell in line.strip().removeprefix("|").removesuffix("|").split("|")]
 
 
+def _table_rows(lines: list[str], index: int) -> tuple[list[list[str]], int]:
+    """The "| … |" rows from `index` on (rule lines left out, blank lines inside kept going),
+    and the index after them."""
+    rows: list[list[str]] = []
+    while index < len(lines) and (_TABLE_LINE.match(lines[index]) or not lines[index].strip()):
+        if lines[index].strip() and not _TABLE_RULE.match(lines[index]):
+            rows.append(_table_row(lines[index]))
+        index += 1
+    return rows, index
+
+
 def _roman_value(numeral: str) -> int:
     values = {"I": 1, "V": 5, "X": 10}
     total = 0
@@ -173,13 +184,7 @@ def text_to_docx(text: str, *, numbering: bool = False) -> bytes:
     while index < len(lines):
         line = lines[index]
         if _TABLE_LINE.match(line) and line.count("|") >= 2:
-            rows: list[list[str]] = []
-            while index < len(lines) and (
-                _TABLE_LINE.match(lines[index]) or not lines[index].strip()
-            ):
-                if lines[index].strip() and not _TABLE_RULE.match(lines[index]):
-                    rows.append(_table_row(lines[index]))
-                index += 1
+            rows, index = _table_rows(lines, index)
             width = max(len(row) for row in rows)
             table = document.add_table(rows=len(rows), cols=width)
             for row, values in zip(table.rows, rows, strict=True):
@@ -224,16 +229,9 @@ def text_to_pdf(text: str, *, font_size: float = 12, word_layout: bool = False) 
     index = 0
     while index < len(lines):
         line = lines[index]
-        index += 1
         if _TABLE_LINE.match(line) and line.count("|") >= 2:
             # "| … |" rows: a table of drawn cells, as Word prints one.
-            rows = [] if _TABLE_RULE.match(line) else [_table_row(line)]
-            while index < len(lines) and (
-                _TABLE_LINE.match(lines[index]) or not lines[index].strip()
-            ):
-                if lines[index].strip() and not _TABLE_RULE.match(lines[index]):
-                    rows.append(_table_row(lines[index]))
-                index += 1
+            rows, index = _table_rows(lines, index)
             width = max(len(row) for row in rows)
             pdf.set_font("DejaVu", size=font_size * 0.75)
             # Two columns are the header's or the signature's sides: Word prints those
@@ -248,6 +246,7 @@ def text_to_pdf(text: str, *, font_size: float = 12, word_layout: bool = False) 
             pdf.set_font("DejaVu", size=font_size)
             pdf.ln(line_height * 0.6)
             continue
+        index += 1
         if not line.strip():
             continue
         bullet, rest = _bullet_of(line)
