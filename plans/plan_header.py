@@ -84,6 +84,9 @@ def _read_header_line(header: _Header, text: str) -> None:
 
 
 _ADDRESSEES = re.compile(r"^kính gửi\b", re.I)
+# A line that is only a date, with or without its place: "Bình Yên, ngày 05 tháng 01 năm 2027".
+_DATE_ALONE = re.compile(
+    r"^(?:[^\W\d][^,\d]{0,40},\s*)?ngày\s+\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}\s*\.?$", re.I)
 # "THỦ TƯỚNG CHÍNH PHỦ điện:" under a CÔNG ĐIỆN heading: its addressee list follows as bullets,
 # as after a letter's "Kính gửi:", and the body starts at the first numbered line.
 _CABLE_ADDRESSEES = re.compile(r"^(?P<sender>[^:]{3,80}?)\s+điện\s*:\s*$")
@@ -237,6 +240,11 @@ def _read_header(items: list[Paragraph | Table]) -> tuple[_Header, int]:
         if first_marker is None and (line.marker or line.bullet):
             first_marker = index
         if title_done:
+            continue
+        if header.date is None and header.year is None and _DATE_ALONE.match(text):
+            # "Ngày 05 tháng 01 năm 2027" printed under the title (web copies move it there):
+            # the plan's date, not the title's last words.
+            _read_header_line(header, text)
             continue
         ends_title = (
             (_PREAMBLE.match(text) is not None and not is_upper_heading(text))

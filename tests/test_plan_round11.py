@@ -214,3 +214,11 @@ def test_the_role_after_a_body_does_not_run_into_its_name() -> None:
     tasks = _tasks(ROLE)
     assert _task(tasks, "Hướng dẫn các xã")["lead"] == ["Sở Nông nghiệp và Môi trường"]
     assert _task(tasks, "diễn tập")["lead"] == ["Công an tỉnh"]
+
+
+def test_a_date_printed_under_the_title_is_the_plans_date_not_the_title() -> None:
+    plan = parse_text("ỦY BAN NHÂN DÂN XÃ BÌNH YÊN\nKẾ HOẠCH\nCải cách hành chính năm 2027\n"
+                      "Ngày 05 tháng 01 năm 2027\nI. NHIỆM VỤ\n1. Văn phòng UBND xã rà soát "
+                      "thủ tục hành chính, hoàn thành trước ngày 30/6/2027.\n").to_json()
+    assert plan["date"] == "2027-01-05"
+    assert plan["title"] == "Cải cách hành chính năm 2027"
