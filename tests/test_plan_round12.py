@@ -4,10 +4,12 @@ document."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from plans.parser import parse_text
 from plans.unitnames import introduction_support
+from timelang.deadlines import Reading, read_deadline
 
 
 def _tasks(text: str) -> list[dict[str, Any]]:
@@ -61,3 +63,69 @@ def test_a_only_vague_partners_give_no_support() -> None:
     assert introduction_support("Sở X chủ trì, phối hợp với các cơ quan liên quan:") == []
     # Not a list introduction: the heading's sentence is read as a duty, elsewhere.
     assert introduction_support("Sở Tư pháp chủ trì, phối hợp với Sở Nội vụ rà soát.") == []
+
+
+# --- (b) reports due at hours of each day, and a closing yearly report -----------------------
+
+
+def _reading(phrase: str) -> Any:
+    result = read_deadline(phrase, date(2025, 12, 3))
+    assert isinstance(result, Reading), result
+    return result.deadline
+
+
+def test_b_a_report_at_an_hour_of_each_day_is_daily_with_its_hour() -> None:
+    deadline = _reading("báo cáo Sở Nội vụ trước 18h00 hằng ngày")
+    assert (deadline.kind, deadline.rrule) == ("recurring", "FREQ=DAILY")
+    assert deadline.text == "Hằng ngày (trước 18h00)"
+
+
+def test_b_twice_a_day_is_daily_never_once_and_keeps_count_and_hours() -> None:
+    deadline = _reading("báo cáo 2 lần/ngày (trước 10 giờ và 15 giờ 30)")
+    assert (deadline.kind, deadline.rrule) == ("recurring", "FREQ=DAILY")
+    assert deadline.text == "Hằng ngày, 2 lần mỗi ngày (trước 10h00 và 15h30)"
+    assert _reading("ba lần mỗi ngày").text == "Hằng ngày, 3 lần mỗi ngày"
+
+
+def test_b_plain_every_day_stays_as_it_was() -> None:
+    assert _reading("Hằng ngày").kind == "ongoing"
+    assert _reading("định kỳ báo cáo hằng ngày").text == "Hằng ngày (báo cáo mỗi ngày)"
+    # An hour before a date is that date's ("trước 17h ngày …"), not a daily report.
+    assert _reading("trước 17h ngày 05/3/2026").kind == "once"
+
+
+DAILY_PLAN = """ỦY BAN NHÂN DÂN TỈNH BÌNH YÊN
+Số: 13/KH-UBND
+Bình Yên, ngày 03 tháng 12 năm 2025
+KẾ HOẠCH
+Cứu trợ khẩn cấp sau bão
+I. PHÂN CÔNG NHIỆM VỤ
+1. Sở Công Thương:
+- Điều phối hàng cứu trợ; tổng hợp nhu cầu, báo cáo Ủy ban nhân dân tỉnh trước 18h00 hằng
+ngày.
+2. Ủy ban nhân dân các xã:
+- Tiếp nhận hàng cứu trợ; báo cáo 03 lần/ngày (trước 8h00, 12h00 và 17h00) về Sở Công Thương.
+- Lập danh sách hộ bị thiệt hại.
+II. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính bố trí kinh phí thực hiện Kế hoạch.
+Trên đây là Kế hoạch cứu trợ khẩn cấp. Đề nghị các sở, ngành nghiêm túc triển khai
+thực hiện. Định kỳ hằng năm (trước ngày 15 tháng 12) báo cáo kết quả về Sở Công Thương
+để tổng hợp./.
+"""
+
+
+def test_b_the_plan_s_daily_reports_are_read_as_daily() -> None:
+    tasks = _tasks(DAILY_PLAN)
+    relief = _task(tasks, "Điều phối hàng cứu trợ")["deadline"]
+    assert (relief["kind"], relief["text"]) == ("recurring", "Hằng ngày (trước 18h00)")
+    receive = _task(tasks, "Tiếp nhận hàng cứu trợ")["deadline"]
+    assert receive["rrule"] == "FREQ=DAILY"
+    assert receive["text"] == "Hằng ngày, 3 lần mỗi ngày (trước 8h00 và 12h00 và 17h00)"
+    assert _task(tasks, "Lập danh sách")["deadline"] is None
+
+
+def test_b_a_closing_request_s_yearly_report_is_a_task_of_those_it_addresses() -> None:
+    report = _task(_tasks(DAILY_PLAN), "Định kỳ hằng năm")
+    assert report["lead"] == ["Các sở, ngành"]
+    assert report["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
+    assert not any(task["title"].startswith("Trên đây") for task in _tasks(DAILY_PLAN))
