@@ -129,3 +129,47 @@ def test_b_a_closing_request_s_yearly_report_is_a_task_of_those_it_addresses() -
     assert report["lead"] == ["Các sở, ngành"]
     assert report["deadline"]["rrule"] == "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15"
     assert not any(task["title"].startswith("Trên đây") for task in _tasks(DAILY_PLAN))
+
+
+# --- (c) an emulation campaign's contents, criteria and awards; "Hợp tác với …" --------------
+
+
+CAMPAIGN = """ỦY BAN NHÂN DÂN TỈNH BÌNH YÊN
+Số: 14/KH-UBND
+Bình Yên, ngày 03 tháng 12 năm 2025
+KẾ HOẠCH
+Phát động đợt thi đua chào mừng ngày hội lớn
+I. NỘI DUNG ĐỢT THI ĐUA
+Các sở, ban, ngành và Ủy ban nhân dân các xã tập trung thi đua thực hiện các nội dung sau:
+1. Thi đua hoàn thành vượt mức các chỉ tiêu kinh tế năm 2025.
+2. Thi đua cải cách hành chính, nâng cao chất lượng phục vụ người dân.
+II. TIÊU CHÍ THI ĐUA VÀ HÌNH THỨC KHEN THƯỞNG
+1. Tiêu chí thi đua
+Các cơ quan, đơn vị hoàn thành 100% nhiệm vụ được giao.
+2. Hình thức khen thưởng
+- Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh;
+- Giấy khen.
+3. Cơ cấu giải thưởng
+Sở Nội vụ trao 01 giải nhất, 02 giải nhì cho các tập thể tiêu biểu.
+III. GIẢI PHÁP THỰC HIỆN
+1. Phát triển nguồn nhân lực
+- Hợp tác với các trường đại học, viện nghiên cứu để chuyển giao công nghệ.
+- Liên kết với các doanh nghiệp để phát triển nền tảng số.
+IV. TỔ CHỨC THỰC HIỆN
+1. Sở Nội vụ hướng dẫn, theo dõi và tổng hợp kết quả đợt thi đua.
+"""
+
+
+def test_c_contents_criteria_and_awards_are_no_tasks() -> None:
+    titles = [task["title"] for task in _tasks(CAMPAIGN)]
+    assert not any(title.startswith("Thi đua") for title in titles)
+    assert not any("giải nhất" in title or "Bằng khen" in title or "Giấy khen" in title
+                   or "hoàn thành 100%" in title for title in titles)
+    assert any(title.startswith("Sở Nội vụ hướng dẫn") for title in titles)
+
+
+def test_c_cooperating_with_bodies_names_no_unit() -> None:
+    tasks = _tasks(CAMPAIGN)
+    for words in ("Hợp tác với các trường", "Liên kết với các doanh nghiệp"):
+        task = _task(tasks, words)
+        assert (task["lead"], task["support"]) == ([], [])
