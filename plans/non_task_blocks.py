@@ -43,8 +43,8 @@ _EMULATION_CONTENT = re.compile(
 # they name ("Các cơ quan căn cứ thành tích … bình xét khen thưởng" applies the rule).
 _AWARD_RULES = re.compile(
     r"^(?:tieu chi thi dua\b"
-    r"|(?:(?:hinh thuc|tieu chuan|co cau|muc|thang diem)(?: va [a-z ]+?)? )?"
-    r"(?:khen thuong|giai thuong)(?: [a-z]+){0,3}$)"
+    r"|(?:hinh thuc|tieu chuan|co cau|muc|thang diem)(?: va [a-z ]+?)? (?:khen thuong|giai thuong)"
+    r"(?: [a-z]+){0,3}$|(?:khen thuong|giai thuong)$)"
 )
 # Where the money comes from: "Ngân sách Thành phố đảm bảo kinh phí …", "Hỗ trợ từ ngân sách
 # Trung ương: …", "Kinh phí thực hiện Kế hoạch được bố trí trong dự toán …", "Vốn ngoài ngân
@@ -259,7 +259,8 @@ def non_task_block(node: _Node) -> bool:
             not _assigns(node) or _competes(node)
         ):
             return True
-        if _AWARD_RULES.match(heading):
+        if _AWARD_RULES.match(heading) and (node.children or node.body):
+            # A heading over the rules; "b) Khen thưởng tập thể." alone is a duty.
             return True
         if _FUNDING_HEADING.match(heading) and not _names_state_body(node):
             return True
