@@ -84,6 +84,9 @@ class _Effective:
     # The lead is the addressees of the preamble ("… yêu cầu X, Y …, cụ thể sau:"): an item that
     # opens with its own subject ("8. Đài A, Đài B kịp thời thông tin …") is that subject's.
     addressed: bool = False
+    # The support came from the list introduction ("X chủ trì, phối hợp với Y:"): an item's own
+    # "phối hợp với Z" partners join it rather than being hidden by it.
+    heading_partners: bool = False
 
     def with_units(self, attrs: list[_Attr]) -> _Effective:
         unit_attrs = [a for a in attrs if a.kind in ("lead", "exec", "support")]
@@ -114,7 +117,9 @@ class _Effective:
         times = [a.value for a in attrs if a.kind == "time" and a.value.strip(" .;")]
         if not times:
             return self
-        return _Effective(self.lead, self.support, times[-1], self.labelled, self.addressed)
+        return _Effective(
+            self.lead, self.support, times[-1], self.labelled, self.addressed, self.heading_partners
+        )
 
 
 def _dedupe(names: Iterable[str]) -> list[str]:

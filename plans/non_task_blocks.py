@@ -34,7 +34,18 @@ _TARGETS = re.compile(r"^phan dau\b.{0,120}\b(?:dat|hoan thanh)\b.{0,40}\b(?:muc
 # a campaign; "Nội dung thi đua" then "a) Tiếp tục nâng cao …": what units compete in, not
 # duties (the plan's "Tổ chức thực hiện" part says who does what).
 _MOTTO_HEADING = re.compile(r"^chu de\b")
-_EMULATION_CONTENT = re.compile(r"^(?:noi dung|cac noi dung|chu de|tieu chi)(?: va [a-z ]+)? thi dua\b")
+_EMULATION_CONTENT = re.compile(
+    r"^(?:noi dung|cac noi dung|chu de|tieu chi)(?: va [a-z ]+)?"
+    r" (?:(?:dot|phong trao|cuoc) )?thi dua\b"
+)
+# "Tiêu chí thi đua", "Hình thức (và tiêu chuẩn) khen thưởng", "Cơ cấu giải thưởng", "IV. Khen
+# thưởng": a campaign's criteria and awards, the rules it is judged by, however many bodies
+# they name ("Các cơ quan căn cứ thành tích … bình xét khen thưởng" applies the rule).
+_AWARD_RULES = re.compile(
+    r"^(?:tieu chi thi dua\b"
+    r"|(?:hinh thuc|tieu chuan|co cau|muc|thang diem)(?: va [a-z ]+?)? (?:khen thuong|giai thuong)"
+    r"(?: [a-z]+){0,3}$|(?:khen thuong|giai thuong)$)"
+)
 # Where the money comes from: "Ngân sách Thành phố đảm bảo kinh phí …", "Hỗ trợ từ ngân sách
 # Trung ương: …", "Kinh phí thực hiện Kế hoạch được bố trí trong dự toán …", "Vốn ngoài ngân
 # sách …", "Xã hội hóa/đối tác công - tư: …". Its subject is money, not a body.
@@ -219,6 +230,13 @@ def _definition(node: _Node) -> bool:
     )
 
 
+def _competes(node: _Node) -> bool:
+    """"1. Thi đua thực hiện thắng lợi …", "2. Thi đua xây dựng …" under a campaign's contents:
+    what units compete in (the introduction above may name them all), not duties."""
+    live = [child for child in node.children if not child.skip]
+    return bool(live) and all(fold(child.text).startswith("thi dua ") for child in live)
+
+
 def non_task_block(node: _Node) -> bool:
     """Whether a block holds no duty: slogans, a campaign's topics, motto or forms naming no
     one, a restated rule, an annex of blank forms, the plan's aims, a funding part that gives
@@ -237,9 +255,12 @@ def non_task_block(node: _Node) -> bool:
     if node.kind in ("section", "number", "letter"):
         if _TARGETS.match(heading) and heading.endswith("sau") and not _assigns(node):
             return True
-        if (_MOTTO_HEADING.match(heading) or _EMULATION_CONTENT.match(heading)) and not (
-            _assigns(node)
+        if (_MOTTO_HEADING.match(heading) or _EMULATION_CONTENT.match(heading)) and (
+            not _assigns(node) or _competes(node)
         ):
+            return True
+        if _AWARD_RULES.match(heading) and (node.children or node.body):
+            # A heading over the rules; "b) Khen thưởng tập thể." alone is a duty.
             return True
         if _FUNDING_HEADING.match(heading) and not _names_state_body(node):
             return True

@@ -300,10 +300,12 @@ def holds_deadline(text: str) -> bool:
 
 
 # "UBND Thành phố yêu cầu các Sở, … nghiêm túc triển khai thực hiện; định kỳ trước ngày 30
-# tháng 11 hằng năm báo cáo kết quả về …": the closing request is no duty; the dated report
-# after it is one, of those the request addresses.
+# tháng 11 hằng năm báo cáo kết quả về …", "Đề nghị các cơ quan … nghiêm túc triển khai thực
+# hiện. Định kỳ hằng năm (trước ngày …) báo cáo …": the closing request is no duty; the dated
+# report after it (in its sentence or the next) is one, of those the request addresses.
 _REQUEST_THEN_REPORT = re.compile(
-    r"\byêu cầu\s+(?P<addressees>[^.;:]{3,200}?)\s+(?:nghiêm túc|khẩn trương)\b[^.;]*;\s*"
+    r"\b(?:yêu cầu|đề nghị)\s+(?P<addressees>[^.;:]{3,200}?)\s+(?:nghiêm túc|khẩn trương)\b"
+    r"[^.;]*[;.]\s*"
     r"(?P<report>(?:định kỳ|hằng|hàng|mỗi)\b[^.;]{0,80}?\bbáo cáo\b[^.;]*)",
     re.I,
 )

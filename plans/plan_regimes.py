@@ -66,6 +66,19 @@ _TIMES_PER_PERIOD = re.compile(
     r"(?:tuần|tháng|quý|năm)\b",
     re.I,
 )
+# "báo cáo … trước 19h00 hằng ngày", "báo cáo 02 lần/ngày (trước 9h00 và 16h00)": a report due
+# at hours of each day; the reader makes it daily and keeps the hours in its text.
+_CLOCK = r"\d{1,2}\s*(?:h|giờ)(?:\s*\d{2})?(?:\s*phút)?\W{0,2}"
+_REPORT_AT_HOURS = re.compile(
+    r"\bbáo cáo\b[^.;]{0,80}?(?P<phrase>(?:trước|lúc|vào)\s+" + _CLOCK
+    + r"\s*(?:hằng|hàng|mỗi)\s+ngày\b)",
+    re.I,
+)
+_TIMES_A_DAY = re.compile(
+    r"\b(?:\d{1,2}|một|hai|ba|bốn)\s+lần\s*(?:/|mỗi|một|trong|trên)\s*(?:(?:1|một)\s+)?ngày\b"
+    r"(?:\s*\((?:trước|lúc|vào)\s+" + _CLOCK + r"(?:\s*(?:,|và)\s*" + _CLOCK + r")*\))?",
+    re.I,
+)
 # "Hàng năm, các bộ … báo cáo kết quả": the period opens the sentence whose verb is a report.
 _PERIOD_THEN_REPORT = re.compile(
     r"(?:^|[.;:]\s*)(?P<period>(?:hàng|hằng)\s+(?P<freq>tháng|quý|năm))\s*,?\s+(?:[^.;]{0,120}?)"
@@ -276,6 +289,11 @@ def _regimes_of(text: str) -> tuple[_Regime, ...]:
         )
     for match in _EVERY_N_MONTHS.finditer(text):
         found.append(_Regime(match.group(0), [match.group(0)], "n thang", match.start()))
+    for match in _REPORT_AT_HOURS.finditer(text):
+        phrase = match.group("phrase")
+        found.append(_Regime(phrase, [phrase], "ngay", match.start("phrase")))
+    for match in _TIMES_A_DAY.finditer(text):
+        found.append(_Regime(match.group(0), [match.group(0)], "ngay", match.start()))
     for match in _TIMES_PER_PERIOD.finditer(text):
         found.append(_Regime(match.group(0), [match.group(0)], "lan", match.start()))
     for match in _PERIOD_THEN_REPORT.finditer(text):

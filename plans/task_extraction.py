@@ -12,6 +12,7 @@ from plans.text import (
     sentence_case,
 )
 from plans.unitnames import (
+    introduction_support,
     introduction_units,
     subject_units,
 )
@@ -206,14 +207,17 @@ class _TaskBuilder:
             # "4.1.b. Việc hỗ trợ … phải bảo đảm yêu cầu sau đây:" and its list: standards.
             return
         heading_units = prefix[0] if prefix else None
+        introduction: str | None = None
         heading_unit = _unit_heading(node) if not prefix else None
         if not prefix and not heading_unit and live_children and node.kind in ("number", "letter"):
             # "1. Sở X có trách nhiệm:" and its list: each item is the unit's duty.
             heading_units = introduction_units(node.text) or None
+            introduction = node.text
             if heading_units is None and node.body and node.body[-1].rstrip().endswith(":"):
                 # "d) Các hoạt động chính" / "Căn cứ …, các cơ quan, đơn vị phối hợp thực
                 # hiện các hoạt động sau:" / "- …": the introduction below the heading.
                 heading_units = introduction_units(node.body[-1]) or None
+                introduction = node.body[-1]
         if (node.kind in ("number", "letter") and not prefix and not heading_unit
                 and not heading_units and (spec := specification(node, live_children))):
             # "a) Nguồn nước cấp" then "- Điểm quan trắc: …", "- Thông số: …": one duty.
@@ -280,7 +284,10 @@ class _TaskBuilder:
         if heading_units and not any(a.kind in ("lead", "exec") for a in own):
             # "1. Công an tỉnh" / "1.1. Ủy ban nhân dân Thành phố:": every item under a unit
             # heading is that unit's task.
-            effective = _Effective(heading_units, None, effective.time)
+            partners = introduction_support(introduction) if introduction else []
+            effective = _Effective(
+                heading_units, partners or None, effective.time, heading_partners=bool(partners)
+            )
         if not live_children and node.kind == "item" and (parts := unit_sub_items(node)):
             for text, units in parts:
                 part = _Node("item", "", text, RANK_ITEM, parent=node)

@@ -119,15 +119,16 @@ def task_units(
             # cơ quan thuộc Chính phủ": a duty naming its own subject is that subject's.
             lead = subject.lead
             support = subject.support
-    if not support and not actors:
+    if (not support or effective.heading_partners) and not actors:
         # "Chủ trì, phối hợp với Văn phòng UBND tỉnh …" under a unit heading: the units
         # after "phối hợp với" support; only those the sentence names at its start.
         prefixed = _unit_prefix(title)
-        support = sentence_support(prefixed[1] if prefixed else title)
+        own = sentence_support(prefixed[1] if prefixed else title)
         bracket = _ASSIGNING_BRACKET.search(title)
-        if not support and bracket:
+        if not own and bracket:
             # "… (Giao Công an tỉnh chủ trì, phối hợp với Văn phòng; Sở Tư pháp …)".
-            support = sentence_support(bracket.group(1))
+            own = sentence_support(bracket.group(1))
+        support = [*support, *own]
     first = detail.split("\n", 1)[0] if detail else ""
     if not lead and first and (
         task_heading_only(node)

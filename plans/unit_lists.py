@@ -145,6 +145,8 @@ def starts_with_unit(text: str) -> bool:
             return False
     if two == "to_chuc" and three not in _TO_CHUC_BODIES:
         return False
+    if two == "hop_tac" and three != "hop_tac_xa":
+        return False  # "Hợp tác với các trường đại học …" is a verb; "Hợp tác xã …" a body
     if two == "truong_hop" or three in ("cac_truong_hop", "nhung_truong_hop"):
         return False  # "Trường hợp chậm trễ, …": a case, not a school ("Trường THCS …")
     if two in UNIT_HEADS or three in UNIT_HEADS:

@@ -290,3 +290,22 @@ def introduction_units(text: str) -> list[str]:
         if units and stop is None and all(starts_with_unit(unit) for unit in units):
             return units
     return subject.lead
+
+
+# "… chủ trì, phối hợp với Y, Z:" closing a list introduction: the partners of every item below.
+_HEADING_PARTNERS = re.compile(
+    r"(?<![\wÀ-ỹ])chủ trì\s*,?\s*(?:cùng\s+)?phối hợp\s+(?:với|cùng)\s+(?P<partners>[^:;]+?)\s*:$",
+    re.IGNORECASE,
+)
+
+
+def introduction_support(text: str) -> list[str]:
+    """The partners a list introduction hands down with its units: "Sở X chủ trì, phối hợp với
+    Sở Y, UBND các xã:", "Giao Sở X là cơ quan thường trực, chủ trì, phối hợp với Sở Y:" -> the
+    bodies after "phối hợp với", up to the verb ("… thực hiện các nội dung sau:"); a vague
+    "… (có) liên quan" group is no unit, as in any duty's sentence."""
+    match = _HEADING_PARTNERS.search(clean_text(text))
+    if match is None:
+        return []
+    units, _ = extract_units(_VAGUE_IN_TEXT.sub("", match.group("partners")).strip(" ,"))
+    return named_bodies(_tidy(unit) for unit in units if starts_with_unit(unit))

@@ -29,6 +29,7 @@ from datetime import date
 from timelang import next_period, windows
 from timelang import refusals as why
 from timelang.calendar import WorkingCalendar, default_calendar
+from timelang.daily_times import read_daily_times
 from timelang.deadline_readers import (
     Phrase,
     read_daily_report,
@@ -52,7 +53,7 @@ __all__ = [
 ]
 
 _READERS: tuple[Callable[[Phrase], Deadline | None], ...] = (
-    read_daily_report, read_ongoing, read_month_days, read_recurring, read_yearly_days,
+    read_daily_times, read_daily_report, read_ongoing, read_month_days, read_recurring, read_yearly_days,
     read_times_per, read_every, read_relative, read_once,
 )
 _BAD_QUARTER = re.compile(r"\bquy (0|[5-9]|\d{2,}|v|vi|vii|viii)\b")
