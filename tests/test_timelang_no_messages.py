@@ -44,6 +44,7 @@ DESCRIBED = [
     "ngày 15 và 30 hằng tháng", "ngày 10, 20 hằng tháng", "vào ngày 15 và ngày cuối tháng",
     "ngày 30 hằng tháng",
     "ngày 15/6 và 15/12 hằng năm", "tháng 2 và tháng 8 hằng năm",
+    "báo cáo trước 19h00 hằng ngày", "2 lần/ngày (trước 9h00 và 16h00)",
 ]
 # The calendar's names of days off are data (what the official calendar calls them).
 DATA_FILES = {"calendar.py"}
