@@ -20,7 +20,6 @@ from sqlalchemy import (
     select,
     union_all,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.sql.selectable import CompoundSelect
@@ -175,8 +174,16 @@ def _enqueue_statement(dialect: str) -> ReturningInsert[Any]:
     """Built once per database kind (ON CONFLICT is written by each dialect's own insert);
     every column returned, defaults filled in by the table."""
     table: Table = Outbox.__table__  # type: ignore[assignment]
-    statement = (postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table))
-    return (statement.on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+    if dialect == "postgresql":
+        # why: each engine imports only its own dialect (idle RSS, tests/test_lean_start.py);
+        # by the time a row is queued, this one is loaded
+        from sqlalchemy.dialects import postgresql
+        return (postgresql.insert(table)
+                .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+                .returning(*table.c))
+    from sqlalchemy.dialects import sqlite  # why: as above
+
+    return (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
             .returning(*table.c))
 
 
