@@ -319,7 +319,11 @@ def telegram_webhook_handler(application: Any, secret: str, *,
         except (TypeError, ValueError, KeyError, AttributeError):
             # PTB's own parsing met a shape the model let through (e.g. a string `chat`).
             return web.Response(status=400)
-        await application.update_queue.put(update)
+        queue = application.update_queue
+        received = getattr(queue, "received", None)  # bot.telegram.InboxQueue's
+        if isinstance(received, dict):
+            received[update.update_id] = data  # stored as it came (see InboxQueue)
+        await queue.put(update)
         return web.Response(text="ok")
 
     return handle

@@ -45,7 +45,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
-from bot.telegram_request import AiohttpRequest
+from bot.telegram_request import AiohttpRequest, UpdatesRequest
 from bot.tls import shared_tls_context
 from config.settings import Settings
 from db.inbox import Inbox
@@ -284,11 +284,16 @@ class InboxQueue(asyncio.Queue[object]):
     back in the queue on the next start (`put_recorded`), before polling resumes. Updates
     Telegram sends again (offset not yet confirmed, webhook retried) meet the unique key and
     are dropped here. Replies go out after the handler's commit: a kill between the two
-    loses that reply, never the change (the outbox carries what must reach other people)."""
+    loses that reply, never the change (the outbox carries what must reach other people).
 
-    def __init__(self, inbox: Inbox) -> None:
+    The row holds the update as Telegram sent it when `received` has it by update_id (filled
+    by getUpdates' `UpdatesRequest`, or by the webhook with its body): the replay's
+    `Update.de_json` rebuilds the same Update from it; otherwise PTB encodes it (`to_dict`)."""
+
+    def __init__(self, inbox: Inbox, received: dict[int, dict[str, Any]] | None = None) -> None:
         super().__init__()
         self.inbox = inbox
+        self.received: dict[int, dict[str, Any]] = received if received is not None else {}
         self.replayed: set[int] = set()  # update ids put back by `replay`
         # Until the previous run's leftovers are queued, new updates (a webhook left
         # registered delivers at once) are only written: the replay reads them back in order.
@@ -299,7 +304,9 @@ class InboxQueue(asyncio.Queue[object]):
             # The write (a commit) in a worker thread where the database takes concurrent
             # writers: the event loop goes on handling and answering earlier updates meanwhile. The Updater still awaits each put before
             # confirming the offset, so the guarantee above is unchanged.
-            args = (PLATFORM, str(item.update_id), item.to_dict())
+            payload = self.received.pop(item.update_id, None)
+            args = (PLATFORM, str(item.update_id),
+                    payload if payload is not None else item.to_dict())
             recorded = (await asyncio.to_thread(self.inbox.record, *args)
                         if self.inbox.writes_overlap else self.inbox.record(*args))
             if not recorded:
@@ -472,13 +479,16 @@ def build_application(
         # aiohttp rather than PTB's httpx (bot.telegram_request: a fifth to a third of the
         # CPU per request), with the process's one TLS context (bot.tls).
         .request(AiohttpRequest(MAX_CONCURRENT_UPDATES, ssl_context=shared_tls_context()))
-        .get_updates_request(AiohttpRequest(1, ssl_context=shared_tls_context()))
     )
+    received: dict[int, dict[str, Any]] = {}  # getUpdates' updates as sent, for the inbox
+    builder = builder.get_updates_request(
+        UpdatesRequest(received, ssl_context=shared_tls_context()) if inbox is not None
+        else AiohttpRequest(1, ssl_context=shared_tls_context()))
     if rate_limiter is not None:
         # Replies share the platform's budget with the outbox sender (scheduler.ratelimit).
         builder = builder.rate_limiter(rate_limiter)
     if inbox is not None:
-        builder = builder.update_queue(InboxQueue(inbox))
+        builder = builder.update_queue(InboxQueue(inbox, received))
     application = builder.build()
     # One handler for every message: the router finds the command (also typed with accents,
     # capitals, "@bot" or a typo), the numbered choice, or the flow; PTB only delivers.

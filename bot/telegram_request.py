@@ -179,3 +179,35 @@ def _multipart(request_data: RequestData, files: dict[str, Any]) -> aiohttp.Form
         file_name, content, mime_type = part
         form.add_field(name, content, filename=file_name, content_type=mime_type)
     return form
+
+
+class UpdatesRequest(AiohttpRequest):
+    """getUpdates' request, which also keeps each update of the batch as Telegram sent it
+    (the parsed JSON) in `received`, by update_id, until the inbox takes it
+    (bot.telegram.InboxQueue): the inbox stores what arrived instead of PTB encoding the
+    Update back (`Update.to_dict`, a twentieth of the bot's time per update).
+
+    PTB's `Update.de_json` copies what it parses (`TelegramObject._parse_data`), so these
+    dicts stay as received. The Updater puts a whole batch in its queue before it asks for the
+    next one, so a new batch clears what an earlier one left (updates never put)."""
+
+    __slots__ = ("received",)
+
+    def __init__(self, received: dict[int, dict[str, Any]], connection_pool_size: int = 1,
+                 **kwargs: Any) -> None:
+        super().__init__(connection_pool_size, **kwargs)
+        self.received = received
+
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+        # PTB's documented hook for decoding answers (its `post` is final); getUpdates' is
+        # the only kind this request gets, errors included (no list of updates in those).
+        answer = super().parse_json_payload(payload)
+        received = self.received
+        received.clear()
+        result = answer.get("result") if isinstance(answer, dict) else None
+        if isinstance(result, list):
+            for update in result:
+                update_id = update.get("update_id") if isinstance(update, dict) else None
+                if isinstance(update_id, int):
+                    received[update_id] = update
+        return answer

@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     String,
+    Table,
     bindparam,
     cast,
     literal,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from db.domain import OUTBOX_CHANGED
@@ -31,6 +33,7 @@ from db.models import (
     Outbox,
     Person,
 )
+from db.rows import as_read
 from db.units import ancestor_ids
 
 # --- who to tell ---------------------------------------------------------------------------
@@ -147,28 +150,41 @@ def enqueue(
     not_before: datetime | None = None,
 ) -> Outbox | None:
     """Queue a message in the same transaction as the change it tells of. The idempotency key
-    makes a second enqueue of the same message a no-op."""
-    if session.scalar(select(Outbox.id).where(Outbox.idempotency_key == key)) is not None:
-        return None
-    row = Outbox(
-        idempotency_key=key,
-        kind=kind,
-        platform=platform,
-        chat_id=chat_id,
-        chat_kind=chat_kind,
-        text=text,
-        menu=[{"label": label, "command": command} for label, command in menu] if menu else None,
-        task_ids=list(task_ids),
-        person_id=person_id,
-        priority=priority,
-        scheduled_at=now,
-        not_before=not_before or now,
-        created_at=now,
-    )
-    session.add(row)
+    makes a second enqueue of the same message a no-op: one INSERT … ON CONFLICT DO NOTHING
+    RETURNING, no look-up first (None when the key was there)."""
+    # A plain INSERT does not flush the session: the person or chat a row refers to goes
+    # first (nothing to do, and no statement, when the session holds no change).
     session.flush()
+    returned = session.execute(_enqueue_statement(session.get_bind().dialect.name), {
+        "idempotency_key": key, "kind": kind, "platform": platform, "chat_id": chat_id,
+        "chat_kind": chat_kind, "text": text,
+        "menu": [{"label": label, "command": command} for label, command in menu]
+        if menu else None,
+        "task_ids": list(task_ids), "person_id": person_id, "priority": priority,
+        "scheduled_at": now, "not_before": not_before or now, "created_at": now,
+    }).first()
+    if returned is None:
+        return None
     session.info[OUTBOX_CHANGED] = True
-    return row
+    return as_read(session, Outbox, returned._asdict())
+
+
+@functools.cache
+def _enqueue_statement(dialect: str) -> ReturningInsert[Any]:
+    """Built once per database kind (ON CONFLICT is written by each dialect's own insert);
+    every column returned, defaults filled in by the table."""
+    table: Table = Outbox.__table__  # type: ignore[assignment]
+    if dialect == "postgresql":
+        # why: each engine imports only its own dialect (idle RSS, tests/test_lean_start.py);
+        # by the time a row is queued, this one is loaded
+        from sqlalchemy.dialects import postgresql
+        return (postgresql.insert(table)
+                .on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+                .returning(*table.c))
+    from sqlalchemy.dialects import sqlite  # why: as above
+
+    return (sqlite.insert(table).on_conflict_do_nothing(index_elements=[table.c.idempotency_key])
+            .returning(*table.c))
 
 
 # The one rule for telling a unit: it hears in its bound group chats, or, when it has none,

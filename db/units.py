@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, func, literal, select
+from sqlalchemy import Integer, Select, and_, bindparam, func, literal, select
 from sqlalchemy.orm import Session
 
 from db.actors import Actor
@@ -22,13 +22,40 @@ from timelang.words import strip_accents
 # --- units ---------------------------------------------------------------------------------
 
 
+# session.info: unit id → the ids above it, read with the unit (`unit_by_code`). A unit's
+# parent is set when it is made and never changed, so what one statement read stays true.
+_CHAINS = "unit_chains"
+
+
 @functools.cache
-def _by_code_statement() -> Select[Unit]:
-    return select(Unit).where(func.upper(Unit.code) == bindparam("unit_code"))
+def _by_code_statement() -> Select[Any]:
+    """The unit of this code, loaded whole, and the ids of the units above it with their
+    distance (as `_chain_statement`, walked up from the code): one round trip where a look-up
+    and then a permission check (`can_lead_unit`) took two."""
+    chain = (select(Unit.id, Unit.parent_id, literal(0, Integer).label("depth"))
+             .where(func.upper(Unit.code) == bindparam("unit_code"))
+             .cte("code_chain", recursive=True))
+    up = (select(Unit.id, Unit.parent_id, (chain.c.depth + 1).label("depth"))
+          .join(chain, Unit.id == chain.c.parent_id)
+          .where(chain.c.depth < MAX_TREE_DEPTH))
+    chain = chain.union_all(up)
+    return (select(chain.c.id, chain.c.depth, Unit)
+            .outerjoin(Unit, and_(Unit.id == chain.c.id, chain.c.depth == 0))
+            .order_by(chain.c.depth))
 
 
 def unit_by_code(session: Session, code: str) -> Unit | None:
-    return session.scalar(_by_code_statement(), {"unit_code": code.strip().upper()})
+    found: Unit | None = None
+    above: list[int] = []
+    for unit_id, depth, unit in session.execute(_by_code_statement(),
+                                                {"unit_code": code.strip().upper()}):
+        if depth == 0:
+            found = unit
+        elif found is not None and unit_id not in above and unit_id != found.id:
+            above.append(unit_id)
+    if found is not None:
+        session.info.setdefault(_CHAINS, {})[found.id] = above
+    return found
 
 
 # A unit's name typed with a slip ("Phong Noi vu", "Phòng Nôi vụ") still scores this high on
@@ -153,6 +180,9 @@ def _chain_statement() -> Select[Any]:
 
 def ancestor_ids(session: Session, unit_id: int) -> list[int]:
     """The units above this one, its parent first."""
+    known = session.info.get(_CHAINS, {}).get(unit_id)
+    if known is not None:
+        return list(known)
     chain: list[int] = []
     for ancestor, depth in session.execute(_chain_statement(), {"unit_id": unit_id}):
         if depth and ancestor not in chain and ancestor != unit_id:

@@ -378,3 +378,21 @@ async def test_a_stop_that_comes_before_the_loop_starts_still_stops_it(app: App)
         await asyncio.sleep(0.01)
     sender.stop()
     await asyncio.wait_for(again, 5)
+
+
+async def test_a_second_enqueue_of_the_same_key_writes_nothing(app: App) -> None:
+    """One INSERT … ON CONFLICT DO NOTHING: the first wins, in this unit of work or a later
+    one, and the row comes back as the ORM reads it (defaults filled in by the table)."""
+    now = app.clock.now()
+    with unit_of_work(app.session_factory) as session:
+        first = services.enqueue(session, platform="telegram", chat_id="c1", text="Một",
+                                 kind="notice", key="same", now=now, menu=[("Xem", "/xem 1")])
+        again = services.enqueue(session, platform="telegram", chat_id="c2", text="Hai",
+                                 kind="notice", key="same", now=now)
+        assert first is not None and again is None
+        assert (first.status, first.attempts, first.chat_kind) == ("pending", 0, "private")
+        assert first.menu == [{"label": "Xem", "command": "/xem 1"}]
+    with unit_of_work(app.session_factory) as session:
+        assert services.enqueue(session, platform="telegram", chat_id="c3", text="Ba",
+                                kind="notice", key="same", now=now) is None
+        assert session.scalars(select(Outbox.text)).all() == ["Một"]

@@ -1,22 +1,28 @@
 """What the speed work changed on the update path keeps its guarantees: the inbox write in a
 worker thread (PostgreSQL) still queues each update once, in order; pooled PostgreSQL
-connections are pinged only after being idle, and a dead idle one is replaced unseen."""
+connections are pinged only after being idle, and a dead idle one is replaced unseen; the
+inbox stores updates as Telegram sent them, and the replay rebuilds the same Update."""
 
 from __future__ import annotations
 
 import asyncio
+import copy
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select, text
-from telegram import Update
+from telegram import Bot, Update
 
 from bot.app import build_app
 from bot.telegram import InboxQueue
+from bot.telegram_request import UpdatesRequest
 from db.inbox import Inbox
 from db.models import InboxUpdate
 from db.session import IDLE_PING_AFTER_SECONDS, make_engine
 from tests.conftest import postgres_url_or_skip
+from tests.fakes.telegram_api import FakeTelegramServer
 from tests.support import make_settings
 from timelang.clock import FakeClock
 
@@ -59,6 +65,41 @@ async def test_an_update_replayed_while_its_write_was_in_the_thread_is_queued_on
         await queue.put(Update(update_id=6))
         queued = [queue.get_nowait().update_id for _ in range(queue.qsize())]  # type: ignore[attr-defined]
         assert queued == [5, 6]
+    finally:
+        app.close()
+
+
+async def test_polled_updates_are_stored_as_sent_and_replay_as_the_same_update(
+        tmp_path: Path, db_url: str, clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = build_app(make_settings(tmp_path, db_url), clock=clock)
+    inbox = Inbox(app.session_factory, app.clock, retention=timedelta(days=3))
+    received: dict[int, dict[str, Any]] = {}
+    queue = InboxQueue(inbox, received)
+    queue.replay([])
+    try:
+        async with FakeTelegramServer() as server:
+            user = server.user(77, "Bảo", "Trần")
+            sent = [server.send_text(user, "/giao PNV | Việc | 31/12/2030"),
+                    server.send_text(user, "12")]
+            bot = Bot(server.token, base_url=server.api_base_url,
+                      base_file_url=server.file_base_url,
+                      get_updates_request=UpdatesRequest(received))
+            async with bot:
+                updates = await bot.get_updates(timeout=0)
+                raw = {update_id: copy.deepcopy(item) for update_id, item in received.items()}
+                # Not encoded back: the dicts getUpdates parsed are what the inbox stores.
+                monkeypatch.setattr(Update, "to_dict", lambda *_a, **_k: pytest.fail("to_dict"))
+                for update in updates:
+                    await queue.put(update)
+                monkeypatch.undo()
+                assert received == {}
+                stored = {int(item.key): item.payload for item in inbox.unhandled("telegram")}
+                assert stored == raw == {item["update_id"]: item for item in server.updates}
+                assert [message["message_id"] for message in sent] == [
+                    stored[update.update_id]["message"]["message_id"] for update in updates]
+                for update in updates:
+                    assert Update.de_json(stored[update.update_id], bot).to_dict() == (
+                        update.to_dict())
     finally:
         app.close()
 

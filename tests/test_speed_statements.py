@@ -74,7 +74,7 @@ async def test_giao_reads_the_units_once_and_no_occurrence(tmp_path: Path, db_ur
                      lambda _c, _cur, statement, *_a: statements.append(statement))
         reply = await harness.send(ADMIN, "/giao PNV | Tổng hợp số liệu | 31/12/2030")
         assert "31/12/2030" in reply.text
-        units = [s for s in statements if s.lstrip().startswith("SELECT units.")]
+        units = [s for s in statements if "FROM units" in s]
         occurrences = [s for s in statements if "FROM occurrences" in s]
         assert len(units) == 1
         assert occurrences == []
@@ -107,7 +107,7 @@ async def test_statements_per_update_of_nhiemvu_and_giao(tmp_path: Path, db_url:
                                                           clock: FakeClock) -> None:
     """One unit of work each, one commit, and no statement it does not need. Counts (issue 17):
     /nhiemvu 3 (actor with the chat state, the page, the update marked handled with its
-    answer stored); /giao 8 (the same two, the unit, its chain up, task, audit row and
+    answer stored); /giao 7 (the same two, the unit with its chain up, task, audit row and
     occurrence, who hears the unit). They were 6 and 13, plus a second transaction to clear
     the delivered answer, which the next unit of work now does in that same UPDATE."""
     app = build_app(make_settings(tmp_path, db_url), clock=clock)
@@ -127,7 +127,7 @@ async def test_statements_per_update_of_nhiemvu_and_giao(tmp_path: Path, db_url:
         assert "31/12/2030" in reply.text
         # A plain date looks at no working day: the calendar overrides are not read.
         assert not [s for s in created if "calendar_overrides" in s], created
-        assert len(created) == 8, created
+        assert len(created) == 7, created
         # The previous update's delivered answer is cleared by this unit of work's UPDATE,
         # the one that marks this update handled.
         assert created[-1].startswith("UPDATE inbox SET handled_at=CASE"), created[-1]
@@ -138,3 +138,36 @@ async def test_statements_per_update_of_nhiemvu_and_giao(tmp_path: Path, db_url:
         assert [s for s in counted if "calendar_overrides" in s], counted
     finally:
         app.close()
+
+
+def test_a_unit_read_by_code_brings_its_chain_up(db_url: str) -> None:
+    """`unit_by_code` reads the units above in the same statement; `ancestor_ids` then asks
+    nothing and answers what the walk up in the database answers."""
+    engine = create_engine(db_url)
+    upgrade(engine)
+    factory = sessionmaker(engine, expire_on_commit=False)
+    try:
+        with unit_of_work(factory) as session:
+            top = services.create_unit(session, code="UBND", name="UBND tỉnh", parent=None,
+                                       actor="test", now=NOW, kind="ubnd")
+            mid = services.create_unit(session, code="SNV", name="Sở Nội vụ", parent=top,
+                                       actor="test", now=NOW, kind="so")
+            services.create_unit(session, code="PTC", name="Phòng Tổ chức", parent=mid,
+                                 actor="test", now=NOW, kind="phong")
+        with Session(engine) as session:
+            unit = services.unit_by_code(session, "PTC")
+            assert unit is not None
+        with Session(engine) as session:
+            walked = services.ancestor_ids(session, unit.id)  # the walk up, nothing cached
+        with Session(engine) as session:
+            statements: list[str] = []
+            event.listen(engine, "before_cursor_execute",
+                         lambda _c, _cur, statement, *_a: statements.append(statement))
+            found = services.unit_by_code(session, " ptc ")
+            assert found is not None and found.code == "PTC" and found.parent_id == mid.id
+            assert services.ancestor_ids(session, found.id) == walked == [mid.id, top.id]
+            assert services.ancestor_ids(session, mid.id) == [top.id]  # not read: walked
+            assert len(statements) == 2
+            assert services.unit_by_code(session, "KHONGCO") is None
+    finally:
+        engine.dispose()
